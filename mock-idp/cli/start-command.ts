@@ -1,0 +1,57 @@
+import { DEFAULTS } from '../config/defaults.js';
+import type { Tenant } from '../config/schema.js';
+import { ROUTES } from '../provider/build-provider.js';
+import { startMockIdp } from '../start.js';
+
+export interface StartFlags {
+  config?: string | undefined;
+  port?: string | undefined;
+  host?: string | undefined;
+  issuer?: string | undefined;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return DEFAULTS.port;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw Object.assign(new Error(`--port must be an integer from 0 to 65535, got "${value}"`), { code: 'ERR_PARSE_ARGS_INVALID' });
+  return port;
+}
+
+/** What `mock-idp start` prints: where it is, how to log in, and that it is a test IdP. */
+export function describe(issuer: string, tenant: Tenant, addresses: string[]): string {
+  const lines = [
+    'mock-idp: a local TEST identity provider (never use it for real users)',
+    '',
+    `  issuer     ${issuer}`,
+    `  listening  ${addresses.join(', ')}`,
+    `  discovery  ${issuer}.well-known/openid-configuration`,
+    ...Object.entries(ROUTES).map(([name, path]) => `  ${name.padEnd(10)} ${issuer}${path.slice(1)}`),
+    `  v2 logout  ${issuer}v2/logout`,
+    '',
+    'Test users (email / password, roles):',
+    ...tenant.users.map((u) => `  ${u.email.padEnd(22)} ${u.password.padEnd(14)} ${u.roles.join(', ') || '(no roles)'}`),
+    '',
+    'Applications:',
+    ...tenant.applications.map((a) => `  ${a.clientId.padEnd(16)} ${a.appType.padEnd(12)} ${a.clientSecret ? `secret ${a.clientSecret}` : 'public (PKCE)'}`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export async function runStart(flags: StartFlags): Promise<number> {
+  const idp = await startMockIdp({
+    port: parsePort(flags.port),
+    host: flags.host ?? DEFAULTS.host,
+    ...(flags.config ? { tenant: flags.config } : {}),
+    ...(flags.issuer ? { issuer: flags.issuer } : {}),
+  });
+  process.stdout.write(`${describe(idp.issuer, idp.tenant, idp.addresses)}\nReady. Ctrl-C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await idp.close();
+  process.stdout.write('mock-idp stopped\n');
+  return 0;
+}

@@ -1,0 +1,36 @@
+/**
+ * Every default of mock-idp in one place. Values follow Auth0's documented
+ * defaults unless noted; all lifetimes are in seconds.
+ */
+export const DEFAULTS = {
+  /** Where `mock-idp start` listens. `localhost` binds both 127.0.0.1 and ::1. */
+  host: 'localhost',
+  port: 4000,
+  /** The tenant file used when none is given (relative to the package root). */
+  tenantFile: 'fixtures/tenant.json',
+  /** Auth0: ID token expiration, per application. */
+  idTokenLifetime: 36_000,
+  /** Auth0: access token lifetime, per API. */
+  accessTokenLifetime: 86_400,
+  /** Auth0: opaque /userinfo-only access tokens (no audience requested). */
+  userinfoAccessTokenLifetime: 86_400,
+  /** Auth0: rotating refresh token absolute lifetime (30 days), not extended by rotation. */
+  refreshTokenAbsoluteLifetime: 2_592_000,
+  /** Auth0: rotating refresh token inactivity lifetime (15 days). */
+  refreshTokenIdleLifetime: 1_296_000,
+  /** Auth0: reuse interval ("leeway") for rotated refresh tokens; off by default. */
+  refreshTokenReuseInterval: 0,
+  /** Refresh-token rotation is on for every application unless its tenant entry turns it off. */
+  refreshTokenRotation: true,
+  /** Login session (the IdP's SSO cookie) lifetime. */
+  sessionLifetime: 14 * 24 * 3600,
+  /** Authorization code and login-interaction lifetimes. */
+  authorizationCodeLifetime: 60,
+  interactionLifetime: 3600,
+  /** Signing algorithm of an API's access tokens. */
+  signingAlgorithm: 'RS256',
+  /** Connection name of the seeded database users, as on Auth0. */
+  databaseConnection: 'Username-Password-Authentication',
+  /** Size of the in-memory event log. */
+  eventLogSize: 500,
+} as const;

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { tenantSchema, type Tenant, type TenantInput } from './schema.js';
+
+export interface TenantProblem {
+  /** JSON path of the offending value, e.g. `$.users[1].email`. */
+  path: string;
+  message: string;
+}
+
+/** A tenant file or object that cannot be used; `problems` lists every one found. */
+export class TenantConfigError extends Error {
+  readonly code = 'ERR_TENANT_INVALID';
+  constructor(readonly source: string, readonly problems: TenantProblem[]) {
+    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+    this.name = 'TenantConfigError';
+  }
+}
+
+function jsonPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === 'number') return `${acc}[${key}]`;
+    const k = String(key);
+    return /^[A-Za-z_$][\w$]*$/.test(k) ? `${acc}.${k}` : `${acc}[${JSON.stringify(k)}]`;
+  }, '$');
+}
+
+/** Validates a tenant object, filling defaults; throws TenantConfigError listing every problem. */
+export function parseTenant(input: unknown, source = 'tenant'): Tenant {
+  const result = tenantSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.flatMap((issue): TenantProblem[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: jsonPath([...issue.path, key]), message: 'unknown key (check its spelling)' }));
+    }
+    return [{ path: jsonPath(issue.path), message: issue.message }];
+  });
+  throw new TenantConfigError(source, problems);
+}
+
+/** Reads and validates a tenant file. */
+export function loadTenantFile(file: string): Tenant {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new TenantConfigError(file, [{ path: '$', message: `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? String(cause)})` }]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new TenantConfigError(file, [{ path: '$', message: `not valid JSON: ${(cause as Error).message}` }]);
+  }
+  return parseTenant(json, file);
+}
+
+export type { Tenant, TenantInput };

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { DEFAULTS } from './defaults.js';
+
+/** Claims an Auth0 Action may not set; a tenant file may not set them either. */
+export const RESERVED_CLAIMS = [
+  'iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'azp', 'nonce', 'auth_time', 'at_hash', 'c_hash',
+  'acr', 'amr', 'sid', 'scope', 'permissions', 'gty', 'org_id', 'org_name', 'client_id', 'cnf',
+] as const;
+
+const seconds = z.number().int().positive();
+const httpUrl = z.url({ protocol: /^https?$/ });
+const identifier = z.string().min(1).regex(/^\S+$/, 'must not contain spaces');
+
+const customClaims = z
+  .record(z.string().min(1), z.unknown())
+  .superRefine((claims, ctx) => {
+    for (const name of Object.keys(claims)) {
+      if ((RESERVED_CLAIMS as readonly string[]).includes(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is a reserved claim and cannot be set` });
+      }
+    }
+  });
+
+const api = z.strictObject({
+  identifier: z.string().min(1),
+  name: z.string().min(1),
+  permissions: z.array(z.strictObject({ value: identifier, description: z.string().default('') })).default([]),
+  rbac: z
+    .strictObject({ enabled: z.boolean().default(true), addPermissionsInAccessToken: z.boolean().default(true) })
+    .default({ enabled: true, addPermissionsInAccessToken: true }),
+  allowOfflineAccess: z.boolean().default(false),
+  tokenLifetime: seconds.default(DEFAULTS.accessTokenLifetime),
+  signingAlgorithm: z.literal('RS256').default(DEFAULTS.signingAlgorithm),
+});
+
+const role = z.strictObject({
+  name: identifier,
+  description: z.string().default(''),
+  /** API identifier → permissions of that API. */
+  permissions: z.record(z.string(), z.array(identifier)).default({}),
+});
+
+const profile = {
+  name: z.string().min(1),
+  givenName: z.string().optional(),
+  familyName: z.string().optional(),
+  nickname: z.string().optional(),
+  picture: httpUrl.optional(),
+  emailVerified: z.boolean().default(true),
+  roles: z.array(identifier).default([]),
+  claims: customClaims.default({}),
+};
+
+const user = z.strictObject({
+  sub: z.string().regex(/^[\w-]+\|\S+$/, 'must look like "auth0|<id>"'),
+  email: z.email(),
+  password: z.string().min(1),
+  blocked: z.boolean().default(false),
+  ...profile,
+});
+
+const socialConnection = z.strictObject({
+  name: z.enum(['google-oauth2', 'github']),
+  displayName: z.string().min(1),
+  enabled: z.boolean().default(true),
+  /** The simulated user that "Continue with ..." signs in. */
+  user: z.strictObject({
+    sub: z.string().regex(/^(google-oauth2|github)\|\S+$/, 'must look like "<connection>|<id>"'),
+    email: z.email(),
+    ...profile,
+  }),
+});
+
+const refreshTokenPolicy = z.strictObject({
+  rotation: z.boolean().default(DEFAULTS.refreshTokenRotation),
+  reuseInterval: z.number().int().min(0).default(DEFAULTS.refreshTokenReuseInterval),
+  absoluteLifetime: seconds.default(DEFAULTS.refreshTokenAbsoluteLifetime),
+  idleLifetime: seconds.default(DEFAULTS.refreshTokenIdleLifetime),
+});
+
+const APP_TYPES = ['regular_web', 'spa', 'native', 'm2m'] as const;
+
+const application = z
+  .strictObject({
+    clientId: identifier,
+    name: z.string().min(1),
+    appType: z.enum(APP_TYPES),
+    clientSecret: z.string().min(1).optional(),
+    firstParty: z.boolean().default(true),
+    tokenEndpointAuthMethod: z.enum(['client_secret_post', 'client_secret_basic', 'none']).optional(),
+    callbacks: z.array(httpUrl).default([]),
+    allowedLogoutUrls: z.array(httpUrl).default([]),
+    webOrigins: z.array(httpUrl).default([]),
+    idTokenLifetime: seconds.default(DEFAULTS.idTokenLifetime),
+    refreshToken: refreshTokenPolicy.default(refreshTokenPolicy.parse({})),
+    /** Machine-to-machine grants: the permissions this client may get for an API. */
+    clientGrants: z.array(z.strictObject({ audience: z.string().min(1), permissions: z.array(identifier) })).default([]),
+  })
+  .superRefine((app, ctx) => {
+    const isPublic = app.appType === 'spa' || app.appType === 'native';
+    if (isPublic && app.clientSecret !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: `a ${app.appType} application is a public client and has no secret` });
+    }
+    if (!isPublic && app.clientSecret === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: `a ${app.appType} application needs a clientSecret` });
+    }
+    if (app.appType !== 'm2m' && app.callbacks.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['callbacks'], message: 'an interactive application needs at least one callback URL' });
+    }
+    if (app.appType === 'm2m' && app.callbacks.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['callbacks'], message: 'a machine-to-machine application has no callbacks' });
+    }
+  });
+
+export const tenantSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().min(1).default('mock-idp'),
+    apis: z.array(api).default([]),
+    roles: z.array(role).default([]),
+    users: z.array(user).default([]),
+    applications: z.array(application).default([]),
+    socialConnections: z.array(socialConnection).default([]),
+  })
+  .superRefine((tenant, ctx) => {
+    const duplicates = <T>(items: T[], key: (item: T) => string, path: string, field: string) => {
+      const seen = new Set<string>();
+      items.forEach((item, i) => {
+        const k = key(item);
+        if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [path, i, field], message: `duplicate ${field} "${k}"` });
+        seen.add(k);
+      });
+    };
+    duplicates(tenant.apis, (a) => a.identifier, 'apis', 'identifier');
+    duplicates(tenant.roles, (r) => r.name, 'roles', 'name');
+    duplicates(tenant.users, (u) => u.sub, 'users', 'sub');
+    duplicates(tenant.users, (u) => u.email.toLowerCase(), 'users', 'email');
+    duplicates(tenant.applications, (a) => a.clientId, 'applications', 'clientId');
+
+    const permissionsOf = new Map(tenant.apis.map((a) => [a.identifier, new Set(a.permissions.map((p) => p.value))]));
+    const checkPermissions = (audience: string, permissions: string[], path: (string | number)[]) => {
+      const known = permissionsOf.get(audience);
+      if (!known) {
+        ctx.addIssue({ code: 'custom', path, message: `unknown API "${audience}" (expected one of the identifiers in "apis")` });
+        return;
+      }
+      permissions.forEach((p, i) => {
+        if (!known.has(p)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `"${p}" is not a permission of ${audience}` });
+      });
+    };
+    tenant.roles.forEach((r, i) => {
+      for (const [audience, perms] of Object.entries(r.permissions)) checkPermissions(audience, perms, ['roles', i, 'permissions', audience]);
+    });
+    tenant.applications.forEach((a, i) => {
+      a.clientGrants.forEach((g, j) => checkPermissions(g.audience, g.permissions, ['applications', i, 'clientGrants', j, 'audience']));
+    });
+
+    const roleNames = new Set(tenant.roles.map((r) => r.name));
+    const checkRoles = (roles: string[], path: (string | number)[]) => roles.forEach((r, k) => {
+      if (!roleNames.has(r)) ctx.addIssue({ code: 'custom', path: [...path, k], message: `unknown role "${r}"` });
+    });
+    tenant.users.forEach((u, i) => checkRoles(u.roles, ['users', i, 'roles']));
+    tenant.socialConnections.forEach((c, i) => checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']));
+  });
+
+/** A tenant file as written (defaults optional). */
+export type TenantInput = z.input<typeof tenantSchema>;
+/** A validated tenant with every default filled in. */
+export type Tenant = z.output<typeof tenantSchema>;
+export type Api = Tenant['apis'][number];
+export type Role = Tenant['roles'][number];
+export type User = Tenant['users'][number];
+export type Application = Tenant['applications'][number];
+export type SocialConnection = Tenant['socialConnections'][number];

@@ -1,0 +1,57 @@
+import type { Middleware } from 'koa';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { profileClaims } from '../provider/accounts.js';
+import { ROUTES } from '../provider/build-provider.js';
+import type { IdpRuntime } from '../runtime/idp-runtime.js';
+
+const SCOPE_CLAIMS: Record<string, string[]> = {
+  profile: ['name', 'nickname', 'picture', 'given_name', 'family_name', 'updated_at'],
+  email: ['email', 'email_verified'],
+};
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer +(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+function isJwtAccessToken(token: string): boolean {
+  if (token.split('.').length !== 3) return false;
+  try {
+    return /^(application\/)?at\+jwt$/i.test(String(decodeProtectedHeader(token).typ));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Auth0 lets an API access token whose `aud` includes `<issuer>userinfo` call
+ * /userinfo. oidc-provider only serves its opaque tokens there, so JWT access
+ * tokens are answered here; everything else goes on to the provider.
+ */
+export function userinfoForJwt(runtime: IdpRuntime): Middleware {
+  return async (ctx, next) => {
+    const token = ctx.path === ROUTES.userinfo ? bearer(ctx.get('authorization')) : undefined;
+    if (!token || !isJwtAccessToken(token)) return next();
+    const challenge = (error: string, description: string, status = 401) => {
+      ctx.status = status;
+      ctx.set('WWW-Authenticate', `Bearer realm="${runtime.issuer}", error="${error}", error_description="${description}"`);
+      ctx.body = { error, error_description: description };
+    };
+    const jwks = createLocalJWKSet({ keys: runtime.keys.publicKeys });
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, { issuer: runtime.issuer, algorithms: ['RS256'], typ: 'at+jwt', requiredClaims: ['exp', 'sub'] }));
+    } catch {
+      return challenge('invalid_token', 'invalid token provided');
+    }
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!audiences.includes(`${runtime.issuer}userinfo`)) return challenge('invalid_token', 'token audience prevents accessing the userinfo endpoint');
+    const person = runtime.directory.person(String(payload.sub));
+    if (!person || person.blocked) return challenge('invalid_token', 'user no longer exists');
+    const scopes = String(payload.scope ?? '').split(' ');
+    const all = profileClaims(person);
+    const released = new Set(['sub', ...Object.keys(person.claims), ...scopes.flatMap((s) => SCOPE_CLAIMS[s] ?? [])]);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = Object.fromEntries(Object.entries(all).filter(([k]) => released.has(k)));
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The bad-token catalogue of mock-idp: named, documented forgeries of an
+ * access token, one per forgeable RS case, for conformance harnesses and teaching.
+ */
+export type {
+  FaultContext,
+  FaultExpectation,
+  FaultParameter,
+  FaultPreset,
+  GoodTokenInput,
+  JoseErrorCode,
+  JoseErrorDoc,
+  SigningKey,
+} from './types.js';
+export { FAULTS, faultsForCase, findFault, type FaultId } from './catalogue.js';
+export { forgeToken } from './forge.js';
+export { FaultInputError, UnknownFaultError } from './errors.js';
+export { DEFAULT_LIFETIME, DEFAULT_SUBJECT, signGoodToken } from './good-token.js';
+export { signingKeyFromJwk } from './signing-key.js';
+export { ATTACKER_EC_KID, ATTACKER_RSA_KID, attackerEcKey, attackerRsaKey, type AttackerKey } from './attacker-keys.js';
+export {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLOCK_TOLERANCE,
+  ESCALATED_PERMISSION,
+  ID_TOKEN_NONCE,
+  KID_INJECTIONS,
+  OVERSIZE_TOKEN_LENGTH,
+  TAMPERED_SUBJECT,
+  WRONG_AUDIENCE,
+  WRONG_ISSUER,
+} from './recipes.js';

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+
+/** A signing key as oidc-provider's `jwks` takes it: a private RSA JWK with `kid`, `alg`, `use`. */
+export type PrivateJwk = JWK & { kid: string; alg: 'RS256'; use: 'sig'; d: string };
+
+export class KeyRingError extends Error {
+  constructor(readonly code: 'ERR_KEY_NOT_FOUND' | 'ERR_KEY_ACTIVE' | 'ERR_KEY_FILE', message: string) {
+    super(message);
+    this.name = 'KeyRingError';
+  }
+}
+
+export interface KeyInfo {
+  kid: string;
+  /** `active` signs new tokens; `published` is only in the JWKS (the previous key, until retired). */
+  status: 'active' | 'published';
+}
+
+/** Reads a JWKS file of private signing keys (the shipped development key). */
+export function readKeyFile(file: string): PrivateJwk[] {
+  try {
+    const { keys } = JSON.parse(readFileSync(file, 'utf8')) as { keys: PrivateJwk[] };
+    if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => !k.kid || !k.d)) throw new Error('expected {"keys": [private JWKs with kid]}');
+    return keys;
+  } catch (cause) {
+    throw new KeyRingError('ERR_KEY_FILE', `cannot use signing keys from ${file}: ${(cause as Error).message}`);
+  }
+}
+
+export async function generateSigningKey(): Promise<PrivateJwk> {
+  const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const kid = (await calculateJwkThumbprint(jwk)).slice(0, 16);
+  return { ...jwk, kid, alg: 'RS256', use: 'sig' } as PrivateJwk;
+}
+
+/**
+ * The tenant's signing keys, newest first. The first key signs; the others stay
+ * published in the JWKS (so tokens they signed still verify) until retired.
+ * No key is generated at start-up: the ring starts from the shipped key file.
+ */
+export class KeyRing {
+  #keys: PrivateJwk[];
+
+  constructor(initial: readonly PrivateJwk[]) {
+    this.#keys = [...initial];
+  }
+
+  /** Private keys in signing order, as oidc-provider's `jwks.keys` wants them. */
+  get signingKeys(): PrivateJwk[] {
+    return [...this.#keys];
+  }
+
+  /** The public JWKS, as served at /.well-known/jwks.json. */
+  get publicKeys(): JWK[] {
+    return this.#keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub);
+  }
+
+  get active(): PrivateJwk {
+    const [first] = this.#keys;
+    if (!first) throw new KeyRingError('ERR_KEY_NOT_FOUND', 'the key ring is empty');
+    return first;
+  }
+
+  list(): KeyInfo[] {
+    return this.#keys.map((k, i) => ({ kid: k.kid, status: i === 0 ? 'active' : 'published' }));
+  }
+
+  /** Publishes a new key and signs with it from now on; the previous key stays published. */
+  async rotate(next?: PrivateJwk): Promise<KeyInfo[]> {
+    const key = next ?? (await generateSigningKey());
+    this.#keys = [key, ...this.#keys.filter((k) => k.kid !== key.kid)];
+    return this.list();
+  }
+
+  /** Removes a published key from the JWKS (default: the oldest one). The active key cannot be retired. */
+  retire(kid?: string): KeyInfo[] {
+    const target = kid ?? (this.#keys.length > 1 ? this.#keys.at(-1)?.kid : undefined);
+    if (target === undefined) throw new KeyRingError('ERR_KEY_ACTIVE', 'only the active key is left: rotate before retiring');
+    const index = this.#keys.findIndex((k) => k.kid === target);
+    if (index === -1) throw new KeyRingError('ERR_KEY_NOT_FOUND', `no key with kid "${target}"`);
+    if (index === 0) throw new KeyRingError('ERR_KEY_ACTIVE', `"${target}" is the active signing key: rotate before retiring it`);
+    this.#keys.splice(index, 1);
+    return this.list();
+  }
+}

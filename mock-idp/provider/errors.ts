@@ -1,0 +1,30 @@
+import type { Middleware } from 'koa';
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+
+/**
+ * Auth0 answers a token request for a missing, unknown or ungranted audience
+ * with 403 `access_denied` (oidc-provider's own AccessDenied is a 400).
+ */
+export class AudienceDenied extends errors.OIDCProviderError {
+  constructor(description: string) {
+    super(403, 'access_denied');
+    Object.assign(this, { error_description: description });
+  }
+}
+
+/**
+ * Auth0 answers a token request with a grant type the application may not use
+ * (e.g. client credentials for a regular web app) with 403
+ * `unauthorized_client`, RFC 6749's code for it; oidc-provider answers 400
+ * `invalid_request`. Installed with `provider.use`, this rewrites exactly that
+ * answer: an authenticated client, and a grant type it is not registered for.
+ */
+export const unauthorizedClientAsOnAuth0: Middleware = async (ctx, next) => {
+  await next();
+  const { oidc } = ctx as unknown as Partial<KoaContextWithOIDC>;
+  const grantType = oidc?.params?.grant_type;
+  if (oidc?.route !== 'token' || ctx.status !== 400 || (ctx.body as { error?: unknown } | undefined)?.error !== 'invalid_request') return;
+  if (typeof grantType !== 'string' || !oidc.client || oidc.client.grantTypeAllowed(grantType)) return;
+  ctx.status = 403;
+  ctx.body = { error: 'unauthorized_client', error_description: `Grant type '${grantType}' not allowed for the client.` };
+};

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import { parseTenant } from '../config/load-tenant.js';
+import type { Tenant, TenantInput } from '../config/schema.js';
+import { KeyRing, type KeyInfo, type PrivateJwk } from '../keys/key-ring.js';
+import { buildProvider } from '../provider/build-provider.js';
+import { Store } from '../provider/store.js';
+import { Directory } from '../tenant/directory.js';
+import { EventLog } from './event-log.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** oidc-provider events worth a line in the event log. */
+const LOGGED_EVENTS = [
+  'authorization.success', 'authorization.error', 'grant.success', 'grant.error', 'grant.revoked',
+  'end_session.success', 'revocation.success', 'userinfo.error', 'server_error', 'refresh_token.consumed',
+] as const;
+
+/**
+ * The live state of one mock IdP: the tenant (directory), the signing keys,
+ * the store, the event log, and the oidc-provider instance built from them.
+ */
+export class IdpRuntime {
+  readonly directory: Directory;
+  readonly keys: KeyRing;
+  readonly store: Store;
+  readonly events = new EventLog();
+  readonly cookieKeys = [randomBytes(32).toString('base64url')];
+  #provider!: Provider;
+  #handler!: Handler;
+
+  constructor(readonly issuer: string, tenant: Tenant, keys: readonly PrivateJwk[]) {
+    this.directory = new Directory(tenant);
+    this.keys = new KeyRing(keys);
+    this.store = new Store((clientId) => this.directory.application(clientId)?.refreshToken.reuseInterval ?? 0);
+    this.rebuild();
+  }
+
+  get provider(): Provider {
+    return this.#provider;
+  }
+
+  /** The provider's own request handler (all OIDC/OAuth endpoints). */
+  get handler(): Handler {
+    return this.#handler;
+  }
+
+  /** Builds a provider for the current tenant and keys; state in the store carries over. */
+  rebuild(): void {
+    const provider = buildProvider({ issuer: this.issuer, directory: this.directory, keys: this.keys, store: this.store, cookieKeys: this.cookieKeys });
+    const on = provider.on.bind(provider) as (event: string, listener: (...args: unknown[]) => void) => void;
+    for (const name of LOGGED_EVENTS) {
+      on(name, (ctx, second) => {
+        const oidc = (ctx as { oidc?: { client?: { clientId: string }; session?: { accountId?: string }; params?: { grant_type?: unknown } } } | undefined)?.oidc;
+        const grantType = name.startsWith('grant.') && typeof oidc?.params?.grant_type === 'string' ? oidc.params.grant_type : undefined;
+        const error = second instanceof Error ? ((second as { error?: string }).error ?? second.message) : undefined;
+        this.events.add({
+          type: name,
+          ...(oidc?.client ? { clientId: oidc.client.clientId } : {}),
+          ...(oidc?.session?.accountId ? { sub: oidc.session.accountId } : {}),
+          ...(error ? { error } : {}),
+          ...(typeof second === 'string' ? { detail: { id: second } } : {}),
+          ...(grantType ? { detail: { grant_type: grantType } } : {}),
+        });
+        if (name === 'server_error') console.error('mock-idp: server error', second);
+      });
+    }
+    this.#provider = provider;
+    const callback = provider.callback();
+    this.#handler = async (req, res) => {
+      await callback(req, res);
+    };
+  }
+
+  /**
+   * Replaces the tenant after validating it (a refused tenant changes nothing).
+   * Sessions, grants and refresh tokens are kept.
+   */
+  replaceTenant(input: TenantInput): Tenant {
+    const tenant = parseTenant(structuredClone(input), 'tenant update');
+    this.directory.tenant = tenant;
+    this.rebuild();
+    this.events.add({ type: 'tenant.updated' });
+    return tenant;
+  }
+
+  async rotateKeys(next?: PrivateJwk): Promise<KeyInfo[]> {
+    const keys = await this.keys.rotate(next);
+    this.rebuild();
+    this.events.add({ type: 'keys.rotated', detail: { active: this.keys.active.kid } });
+    return keys;
+  }
+
+  retireKey(kid?: string): KeyInfo[] {
+    const keys = this.keys.retire(kid);
+    this.rebuild();
+    this.events.add({ type: 'keys.retired', detail: { published: keys.map((k) => k.kid) } });
+    return keys;
+  }
+}

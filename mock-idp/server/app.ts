@@ -1,0 +1,56 @@
+import Koa from 'koa';
+import { offlineAccessAsOnAuth0 } from '../endpoints/authorize-offline-access.js';
+import { interactionRoutes } from '../endpoints/interaction.js';
+import { userinfoForJwt } from '../endpoints/userinfo-jwt.js';
+import { v2LogoutRoute } from '../endpoints/v2-logout.js';
+import type { IdpRuntime } from '../runtime/idp-runtime.js';
+import { messagePage } from '../ui/message-page.js';
+
+interface ErrorLike {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  code?: string;
+  error?: string;
+  error_description?: string;
+  message?: string;
+}
+
+/**
+ * The HTTP face of one mock IdP: its own pages and Auth0-only endpoints first,
+ * then oidc-provider for every standard endpoint.
+ */
+export function createApp(runtime: IdpRuntime): Koa {
+  const app = new Koa();
+  app.silent = true;
+
+  app.use(async (ctx, next) => {
+    ctx.set('X-Mock-IdP', 'test identity provider - not for production');
+    try {
+      await next();
+    } catch (caught) {
+      const err = caught as ErrorLike;
+      const status = err.status ?? err.statusCode ?? 500;
+      const expose = status < 500 && err.expose !== false;
+      if (!expose) console.error('mock-idp: unexpected error on', ctx.method, ctx.path, caught);
+      const error = expose ? (err.error ?? err.code ?? 'invalid_request') : 'server_error';
+      const description = expose ? (err.error_description ?? err.message) : 'unexpected error, see the mock-idp log';
+      ctx.status = status;
+      if (ctx.path.startsWith('/_mock/')) {
+        ctx.body = { error, error_description: description };
+      } else {
+        ctx.type = 'html';
+        ctx.body = messagePage(expose ? 'Request refused' : 'Something went wrong', 'mock-idp could not complete this request.', { error, description });
+      }
+    }
+  });
+
+  for (const router of [interactionRoutes(runtime), v2LogoutRoute(runtime)]) app.use(router.routes()).use(router.allowedMethods());
+  app.use(userinfoForJwt(runtime));
+  app.use(offlineAccessAsOnAuth0());
+  app.use(async (ctx) => {
+    ctx.respond = false;
+    await runtime.handler(ctx.req, ctx.res);
+  });
+  return app;
+}

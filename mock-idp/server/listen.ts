@@ -1,0 +1,71 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export class ListenError extends Error {
+  constructor(readonly code: 'ERR_PORT_IN_USE' | 'ERR_LISTEN', message: string) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+export interface Listening {
+  port: number;
+  /** `http://<host>:<port>` as clients should call it (`localhost` stays `localhost`). */
+  url: string;
+  /** Addresses actually bound, e.g. `127.0.0.1:4000` and `[::1]:4000`. */
+  addresses: string[];
+  close(): Promise<void>;
+}
+
+function bind(handler: RequestListener, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(handler);
+    server.keepAliveTimeout = 5_000;
+    server.once('error', reject);
+    server.listen({ host, port, ipv6Only: host.includes(':') }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function closeAll(servers: Server[]): Promise<void> {
+  return Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+    s.close(() => resolve());
+    s.closeAllConnections();
+  }))).then(() => undefined);
+}
+
+/**
+ * Listens on loopback only. `localhost` binds both 127.0.0.1 and ::1 on the
+ * same port (whichever `localhost` resolves to, the issuer URL works); any
+ * other host is bound as given. Port 0 picks a free port.
+ */
+export async function listen(handler: RequestListener, host: string, port: number): Promise<Listening> {
+  const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : [host];
+  const servers: Server[] = [];
+  let actual = port;
+  for (const [i, h] of hosts.entries()) {
+    try {
+      const server = await bind(handler, h, actual);
+      actual = (server.address() as AddressInfo).port;
+      servers.push(server);
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException;
+      const optionalIpv6 = i > 0 && (err.code === 'EADDRNOTAVAIL' || err.code === 'EAFNOSUPPORT');
+      if (optionalIpv6) continue;
+      await closeAll(servers);
+      if (err.code === 'EADDRINUSE') throw new ListenError('ERR_PORT_IN_USE', `port ${actual} is already in use on ${h}: stop what holds it or choose another port`);
+      throw new ListenError('ERR_LISTEN', `cannot listen on ${h}:${actual}: ${err.message}`);
+    }
+  }
+  return {
+    port: actual,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+    addresses: servers.map((s) => {
+      const a = s.address() as AddressInfo;
+      return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+    }),
+    close: () => closeAll(servers),
+  };
+}

@@ -1,0 +1,92 @@
+import type { RequestListener } from 'node:http';
+import { DEFAULTS } from './config/defaults.js';
+import { loadTenantFile, parseTenant, type Tenant, type TenantInput } from './config/load-tenant.js';
+import { PACKAGE_PATHS } from './config/package-paths.js';
+import { readKeyFile, type KeyInfo, type PrivateJwk } from './keys/key-ring.js';
+import { IdpRuntime } from './runtime/idp-runtime.js';
+import type { MockEvent } from './runtime/event-log.js';
+import { createApp } from './server/app.js';
+import { listen } from './server/listen.js';
+
+export interface MockIdpOptions {
+  /** A tenant file path or a tenant object; default: the shipped `fixtures/tenant.json`. */
+  tenant?: string | TenantInput;
+  /** Port to listen on; 0 (the default here) picks a free one. */
+  port?: number;
+  /** `localhost` (default) binds 127.0.0.1 and ::1; any other value is bound as given. */
+  host?: string;
+  /** Issuer URL; default `http://<host>:<port>/` (with Auth0's trailing slash). */
+  issuer?: string;
+  /** Private signing keys (newest first) or a JWKS file of them; default: the shipped development key. */
+  keys?: PrivateJwk[] | string;
+}
+
+export interface MockIdp {
+  /** `http://localhost:<port>/`, with the trailing slash, as Auth0's. */
+  readonly issuer: string;
+  /** The issuer without its trailing slash, to build URLs from. */
+  readonly baseUrl: string;
+  readonly jwksUri: string;
+  readonly port: number;
+  /** Addresses bound, e.g. `127.0.0.1:4000`, `[::1]:4000`. */
+  readonly addresses: string[];
+  /** The live tenant (validated, defaults filled in). */
+  readonly tenant: Tenant;
+  /**
+   * Changes the tenant at run time: `change` gets a copy of the current tenant
+   * to edit (or returns a new one). The result is validated first; a refused
+   * change throws TenantConfigError and changes nothing.
+   */
+  updateTenant(change: (draft: TenantInput) => TenantInput | void): Tenant;
+  /** Publishes a new signing key and signs with it; the previous key stays in the JWKS until retired. */
+  rotateKeys(next?: PrivateJwk): Promise<KeyInfo[]>;
+  /** Removes a published (not the active) key from the JWKS; default: the oldest. */
+  retireKey(kid?: string): KeyInfo[];
+  keys(): KeyInfo[];
+  events(since?: number): MockEvent[];
+  close(): Promise<void>;
+  /** @internal the runtime, for the CLI and the admin API. */
+  readonly runtime: IdpRuntime;
+}
+
+function resolveTenant(tenant: MockIdpOptions['tenant']): Tenant {
+  if (tenant === undefined) return loadTenantFile(PACKAGE_PATHS.defaultTenant);
+  return typeof tenant === 'string' ? loadTenantFile(tenant) : parseTenant(tenant, 'tenant object');
+}
+
+/** Starts a mock IdP in this process. The tenant is validated before anything listens. */
+export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
+  const tenant = resolveTenant(options.tenant);
+  const keys = Array.isArray(options.keys) ? options.keys : readKeyFile(options.keys ?? PACKAGE_PATHS.devKeys);
+  const host = options.host ?? DEFAULTS.host;
+
+  let handler: RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0);
+  const issuer = options.issuer ?? `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
+  const runtime = new IdpRuntime(issuer, tenant, keys);
+  handler = createApp(runtime).callback();
+
+  return {
+    issuer,
+    baseUrl: issuer.replace(/\/$/, ''),
+    jwksUri: `${issuer}.well-known/jwks.json`,
+    port: listening.port,
+    addresses: listening.addresses,
+    get tenant() {
+      return runtime.directory.tenant;
+    },
+    updateTenant: (change) => {
+      const draft = structuredClone(runtime.directory.tenant) as TenantInput;
+      return runtime.replaceTenant(change(draft) ?? draft);
+    },
+    rotateKeys: (next) => runtime.rotateKeys(next),
+    retireKey: (kid) => runtime.retireKey(kid),
+    keys: () => runtime.keys.list(),
+    events: (since) => runtime.events.list(since),
+    close: () => listening.close(),
+    runtime,
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The Auth0 tutorial's Orders API:
+ *   app.get('/orders', checkJwt, requirePermission('read:orders'), handler)
+ */
+import express from 'express';
+import type { ApiConfig } from './config.js';
+import { createCheckJwt } from './auth/check-jwt.js';
+import { requirePermission } from './auth/require-permission.js';
+import { createErrorHandler } from './error-handler.js';
+import { createOrder, createOrderStore, listOrders, listPublicOrders } from './orders.js';
+
+export type AppConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'>;
+
+export function createApiApp(config: AppConfig): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const checkJwt = createCheckJwt(config);
+  const orders = createOrderStore();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/public/orders', listPublicOrders(orders));
+  app.get('/orders', checkJwt, requirePermission('read:orders'), listOrders(orders));
+  // The body is parsed only once the caller is authorised.
+  app.post(
+    '/orders',
+    checkJwt,
+    requirePermission('write:orders'),
+    express.json({ limit: '10kb' }),
+    createOrder(orders),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', error_description: 'No such route' });
+  });
+  app.use(createErrorHandler(config.audience));
+  return app;
+}

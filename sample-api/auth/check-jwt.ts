@@ -1,0 +1,63 @@
+/**
+ * The Auth0 tutorial's `checkJwt`, hardened: exact issuer, audience, RS256 only,
+ * header-only tokens, 5 s clock tolerance, and the access-token profile checks.
+ * Every failure reaches `next()` as an express-jwt UnauthorizedError or an AuthError.
+ */
+import { expressjwt } from 'express-jwt';
+import jwksRsa from 'jwks-rsa';
+import type { ApiConfig } from '../config.js';
+import { assertAccessTokenProfile } from './access-token-profile.js';
+import { bearerTokenFromHeader } from './bearer-token.js';
+import { AuthError, invalidToken } from './errors.js';
+
+/** A hung IdP must not hold requests for jwks-rsa's default 30 s. */
+const JWKS_TIMEOUT_MS = 5_000;
+const RETRY_AFTER_SECONDS = 10;
+
+export type CheckJwtConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'>;
+
+export function createCheckJwt(config: CheckJwtConfig) {
+  return expressjwt({
+    secret: jwksRsa.expressJwtSecret({
+      cache: true,
+      cacheMaxAge: config.jwksCacheMaxAge,
+      rateLimit: true,
+      jwksRequestsPerMinute: 5,
+      jwksUri: config.jwksUri,
+      timeout: JWKS_TIMEOUT_MS,
+      handleSigningKeyError: (err, cb) => cb(err === null ? null : signingKeyFailure(err)),
+    }),
+    audience: config.audience,
+    issuer: config.issuer,
+    algorithms: ['RS256'],
+    clockTolerance: config.clockTolerance,
+    getToken: bearerTokenFromHeader,
+    // express-jwt's only hook that sees the verified header as well as the payload.
+    isRevoked: (_req, token) => {
+      assertAccessTokenProfile(token, config.clockTolerance);
+      return false;
+    },
+  });
+}
+
+/**
+ * Every error jwks-rsa's key lookup can raise, as an AuthError. Without this,
+ * SigningKeyNotFoundError becomes a confusing "secret or public key must be
+ * provided", and JwksRateLimitError or a fetch failure reaches the error handler raw.
+ */
+export function signingKeyFailure(err: Error): AuthError {
+  switch (err.name) {
+    case 'SigningKeyNotFoundError':
+      return invalidToken('No signing key matches the token kid');
+    case 'JwksRateLimitError':
+      // An unknown kid while refetches are capped: the token cannot be verified.
+      return invalidToken('No known signing key matches the token kid');
+    default:
+      // Network error, timeout, HTTP error, unparsable or empty key set.
+      return new AuthError({
+        kind: 'idp_unavailable',
+        description: 'The signing keys of the identity provider could not be fetched',
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      });
+  }
+}

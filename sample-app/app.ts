@@ -1,0 +1,86 @@
+/**
+ * The Auth0 tutorial's SSR app (express-openid-connect), pointed at mock-idp:
+ *   app.use(auth({ issuerBaseURL, baseURL, clientID, clientSecret, secret, authRequired: false, auth0Logout: true }))
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+// express-openid-connect is CommonJS: its named exports only exist on the default export at run time.
+import eoc from 'express-openid-connect';
+import type { SampleAppConfig } from './config.js';
+import { callApi, type ApiResult } from './orders-client.js';
+import { homePage, messagePage, ordersPage } from './views.js';
+
+const { auth, requiresAuth } = eoc;
+
+export const SCOPE = 'openid profile email offline_access read:orders write:orders';
+
+export function createSampleApp(config: SampleAppConfig & { baseURL: string }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    auth({
+      issuerBaseURL: config.issuerBaseURL,
+      baseURL: config.baseURL,
+      clientID: config.clientID,
+      clientSecret: config.clientSecret,
+      secret: config.sessionSecret,
+      authRequired: false,
+      auth0Logout: true,
+      idpLogout: true,
+      authorizationParams: { response_type: 'code', scope: SCOPE, audience: config.audience },
+      session: { rollingDuration: config.sessionRollingDuration, absoluteDuration: config.sessionAbsoluteDuration },
+    }),
+  );
+
+  app.get('/', (req, res) => {
+    res.send(homePage(req.oidc.isAuthenticated() ? req.oidc.user : undefined));
+  });
+
+  app.get('/profile', requiresAuth(), (req, res) => {
+    res.json(req.oidc.user);
+  });
+
+  /** Shows what the API answered; a refresh that fails sends the user back to login. */
+  const render = (res: Response, result: ApiResult, okHint: string) => {
+    switch (result.kind) {
+      case 'ok':
+        return res.status(result.status === 201 ? 201 : 200).send(ordersPage(result.body, okHint));
+      case 'forbidden':
+        return res.status(403).send(messagePage('Not allowed', `You are not allowed to do this${result.missing ? ` (missing permission ${result.missing})` : ''}.`));
+      case 'unauthorized':
+        return res.oidc.login({ returnTo: '/orders' });
+      case 'unavailable':
+        return res.status(502).send(messagePage('Orders are unavailable', `The orders API failed: ${result.detail}`));
+    }
+  };
+
+  const withRefreshFailure = (handler: (req: Request, res: Response) => Promise<unknown>) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      await handler(req, res);
+    } catch (err) {
+      // The refresh token was refused (expired, revoked, reused): the session is over.
+      if ((err as { error?: string }).error === 'invalid_grant') {
+        return res.oidc.login({ returnTo: '/orders' });
+      }
+      next(err);
+    }
+  };
+
+  app.get('/orders', requiresAuth(), withRefreshFailure(async (req, res) => render(res, await callApi(req, config.apiUrl, 'GET'), '')));
+
+  app.post(
+    '/orders',
+    requiresAuth(),
+    express.urlencoded({ extended: false, limit: '4kb' }),
+    withRefreshFailure(async (req, res) => {
+      const item = typeof req.body?.item === 'string' ? req.body.item : 'widget';
+      render(res, await callApi(req, config.apiUrl, 'POST', { item, quantity: 1 }), 'Order created.');
+    }),
+  );
+
+  app.use((err: Error & { status?: number; error?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status < 500 ? err.status : 500;
+    if (status === 500) console.error('sample-app:', err);
+    res.status(status).send(messagePage('Login failed', err.error ?? err.message));
+  });
+  return app;
+}

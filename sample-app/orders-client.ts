@@ -1,0 +1,38 @@
+import type { Request } from 'express';
+
+export type ApiResult =
+  | { kind: 'ok'; status: number; body: unknown }
+  | { kind: 'forbidden'; missing: string | undefined }
+  | { kind: 'unauthorized' }
+  | { kind: 'unavailable'; detail: string };
+
+/** The missing permission named by an RFC 6750 `insufficient_scope` challenge. */
+function missingScope(challenge: string | null): string | undefined {
+  return /scope="([^"]*)"/.exec(challenge ?? '')?.[1];
+}
+
+/**
+ * Calls sample-api with the session's access token, refreshing it first when
+ * it has expired (express-openid-connect keeps the refresh token in the session).
+ * A refresh that fails (revoked, reused) throws: the caller sends the user to login.
+ */
+export async function callApi(req: Request, apiUrl: string, method: 'GET' | 'POST', body?: unknown): Promise<ApiResult> {
+  let accessToken = req.oidc.accessToken;
+  if (!accessToken) return { kind: 'unauthorized' };
+  if (accessToken.isExpired()) accessToken = await accessToken.refresh();
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl}/orders`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken.access_token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(5_000),
+    });
+  } catch (err) {
+    return { kind: 'unavailable', detail: (err as Error).message };
+  }
+  if (response.status === 403) return { kind: 'forbidden', missing: missingScope(response.headers.get('www-authenticate')) };
+  if (response.status === 401) return { kind: 'unauthorized' };
+  if (!response.ok) return { kind: 'unavailable', detail: `the API answered ${response.status}` };
+  return { kind: 'ok', status: response.status, body: await response.json() };
+}

@@ -1,0 +1,179 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
+import { startMockIdp, type MockIdp, type TenantInput } from '../../mock-idp/index.js';
+import { API, APP, codeFlow, refreshRequest, revokeRequest, SPA, USERS, verify, WORKER } from '../helpers/oauth.js';
+import { app, tenantWith } from './tenants.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Logs alice in to sample-app (offline_access requested) and returns her first refresh token. */
+async function firstRefreshToken(idp: MockIdp): Promise<string> {
+  const { tokens } = await codeFlow(idp, USERS.alice);
+  expect(tokens.status).toBe(200);
+  expect(typeof tokens.body.refresh_token).toBe('string');
+  return tokens.body.refresh_token!;
+}
+
+/** Refreshes and expects success; returns the refresh token the answer carries. */
+async function rotate(idp: MockIdp, refreshToken: string): Promise<string> {
+  const { status, body } = await refreshRequest(idp, refreshToken);
+  expect(status).toBe(200);
+  expect(typeof body.refresh_token).toBe('string');
+  return body.refresh_token!;
+}
+
+async function expectInvalidGrant(idp: MockIdp, refreshToken: string) {
+  const { status, body } = await refreshRequest(idp, refreshToken);
+  expect(status).toBe(400);
+  expect(body.error).toBe('invalid_grant');
+}
+
+/** A tenant whose sample-app has this refresh-token policy. */
+function sampleAppPolicy(policy: NonNullable<NonNullable<TenantInput['applications']>[number]['refreshToken']>): TenantInput {
+  return tenantWith((apps) => {
+    app(apps, APP.clientId).refreshToken = policy;
+  });
+}
+
+describe('refresh tokens (fixture tenant: rotation on, no reuse interval)', () => {
+  let idp: MockIdp;
+  beforeAll(async () => {
+    idp = await startMockIdp({ port: 0 });
+  });
+  afterAll(() => idp.close());
+
+  it('rotates: every refresh answers 200 with a new refresh token', async () => {
+    const first = await firstRefreshToken(idp);
+    const second = await rotate(idp, first);
+    const third = await rotate(idp, second);
+    expect(new Set([first, second, third]).size).toBe(3);
+  });
+
+  it('rejects reuse of a rotated refresh token with 400 invalid_grant and revokes the whole family', async () => {
+    const first = await firstRefreshToken(idp);
+    const newest = await rotate(idp, first);
+    await expectInvalidGrant(idp, first);
+    // Reuse detection: the thief and the user share a family, so the newest token dies too.
+    await expectInvalidGrant(idp, newest);
+  });
+
+  it('keeps the access token claims shape on refresh: aud [API, userinfo], azp, scope and RBAC permissions', async () => {
+    const { tokens } = await codeFlow(idp, USERS.alice);
+    const original = decodeJwt(tokens.body.access_token!);
+    const refreshed = await refreshRequest(idp, tokens.body.refresh_token!);
+    expect(refreshed.status).toBe(200);
+    const { payload } = await verify(idp, refreshed.body.access_token!, API, 'at+jwt');
+    const shape = ({ iat: _iat, exp: _exp, jti: _jti, ...rest }: Record<string, unknown>) => rest;
+    expect(shape(payload)).toEqual(shape(original));
+    expect(payload).toMatchObject({ azp: APP.clientId, aud: [API, `${idp.issuer}userinfo`], permissions: ['read:orders', 'write:orders'] });
+    expect(decodeJwt(refreshed.body.id_token!)).toMatchObject({ aud: APP.clientId, sub: original.sub });
+  });
+
+  it('rotates the refresh token of a public client (SPA) without a secret', async () => {
+    const { tokens } = await codeFlow(idp, USERS.bob, { clientId: SPA.clientId, redirectUri: SPA.callback });
+    const first = tokens.body.refresh_token!;
+    const { status, body } = await refreshRequest(idp, first, { clientId: SPA.clientId });
+    expect(status).toBe(200);
+    expect(body.refresh_token).not.toBe(first);
+    expect(decodeJwt(body.access_token!)).toMatchObject({ azp: SPA.clientId, permissions: ['read:orders'] });
+  });
+
+  it('answers 200 to POST /oauth/revoke and then refuses the revoked refresh token with 400 invalid_grant', async () => {
+    const refreshToken = await firstRefreshToken(idp);
+    const revoked = await revokeRequest(idp, refreshToken);
+    expect(revoked.status).toBe(200);
+    await expectInvalidGrant(idp, refreshToken);
+  });
+
+  it('refuses POST /oauth/revoke without client authentication (401 invalid_client) and keeps the token', async () => {
+    const refreshToken = await firstRefreshToken(idp);
+    const revoked = await revokeRequest(idp, refreshToken, { clientId: APP.clientId, secret: 'wrong-secret' });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body?.error).toBe('invalid_client');
+    await rotate(idp, refreshToken);
+  });
+
+  it("refuses to let another application revoke a refresh token (400 invalid_request) and the token keeps working", async () => {
+    const refreshToken = await firstRefreshToken(idp);
+    const revoked = await revokeRequest(idp, refreshToken, { clientId: WORKER.clientId, secret: WORKER.secret });
+    expect(revoked.status).toBe(400);
+    expect(revoked.body?.error).toBe('invalid_request');
+    await rotate(idp, refreshToken);
+  });
+
+  it("refuses a refresh token presented by another client with 400 invalid_grant (and it stays usable by its own client)", async () => {
+    const refreshToken = await firstRefreshToken(idp);
+    const { status, body } = await refreshRequest(idp, refreshToken, { clientId: SPA.clientId });
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_grant');
+    await rotate(idp, refreshToken);
+  });
+
+  it('refuses an unknown refresh token with 400 invalid_grant', async () => {
+    await expectInvalidGrant(idp, 'not-a-refresh-token');
+  });
+});
+
+describe('refresh tokens with a per-application policy', () => {
+  let idp: MockIdp | undefined;
+  afterEach(async () => {
+    await idp?.close();
+    idp = undefined;
+  });
+
+  it('lets the immediately previous refresh token be used once within the reuse interval (200)', async () => {
+    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, reuseInterval: 5 }) });
+    const first = await firstRefreshToken(idp);
+    const second = await rotate(idp, first);
+    // A client that lost the answer (network error, two tabs) retries with the token it still has.
+    const retried = await rotate(idp, first);
+    expect(retried).not.toBe(second);
+    // The family is intact: the other branch still works.
+    await rotate(idp, second);
+  });
+
+  it('trips reuse detection on a second reuse of the previous token within the reuse interval and revokes the family', async () => {
+    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, reuseInterval: 5 }) });
+    const first = await firstRefreshToken(idp);
+    const second = await rotate(idp, first);
+    const retried = await rotate(idp, first);
+    await expectInvalidGrant(idp, first);
+    await expectInvalidGrant(idp, second);
+    await expectInvalidGrant(idp, retried);
+  });
+
+  it('trips reuse detection on an older token than the previous one, even within the reuse interval', async () => {
+    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, reuseInterval: 5 }) });
+    const first = await firstRefreshToken(idp);
+    const second = await rotate(idp, first);
+    const third = await rotate(idp, second);
+    await expectInvalidGrant(idp, first);
+    await expectInvalidGrant(idp, third);
+  });
+
+  it('keeps the same refresh token working when rotation is off', async () => {
+    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: false }) });
+    const refreshToken = await firstRefreshToken(idp);
+    for (let i = 0; i < 3; i++) {
+      const { status, body } = await refreshRequest(idp, refreshToken);
+      expect(status).toBe(200);
+      expect(body.refresh_token).toBe(refreshToken);
+    }
+  });
+
+  it('expires an unused refresh token after its idle lifetime (400 invalid_grant)', async () => {
+    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, idleLifetime: 1 }) });
+    const refreshToken = await firstRefreshToken(idp);
+    await sleep(1_100);
+    await expectInvalidGrant(idp, refreshToken);
+  });
+
+  it('does not extend the absolute lifetime by rotation: the family dies when its first token would have', async () => {
+    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, absoluteLifetime: 2 }) });
+    const first = await firstRefreshToken(idp);
+    await sleep(1_000);
+    const second = await rotate(idp, first);
+    await sleep(1_100);
+    await expectInvalidGrant(idp, second);
+  });
+});
