@@ -6,6 +6,11 @@ import { readKeyFile, type KeyInfo, type PrivateJwk } from './keys/key-ring.js';
 import { IdpRuntime } from './runtime/idp-runtime.js';
 import type { MockEvent } from './runtime/event-log.js';
 import { createApp } from './server/app.js';
+import { loginForTokens, type HeadlessLoginOptions, type TokenSet } from './headless/login.js';
+import { mintToken, type MintedToken } from './mint/mint-token.js';
+import type { MintRequest } from './mint/mint-request.js';
+import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from './runtime/tenant-edits.js';
+import type { Role, User } from './config/schema.js';
 import { listen } from './server/listen.js';
 
 export interface MockIdpOptions {
@@ -19,6 +24,10 @@ export interface MockIdpOptions {
   issuer?: string;
   /** Private signing keys (newest first) or a JWKS file of them; default: the shipped development key. */
   keys?: PrivateJwk[] | string;
+  /** When set, the admin API (/_mock/) needs `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
+  /** Let non-loopback callers use the admin API (only with `adminToken`). Default false. */
+  allowRemoteAdmin?: boolean;
 }
 
 export interface MockIdp {
@@ -43,6 +52,22 @@ export interface MockIdp {
   /** Removes a published (not the active) key from the JWKS; default: the oldest. */
   retireKey(kid?: string): KeyInfo[];
   keys(): KeyInfo[];
+  /** Mints an access or ID token (good, or with a fault preset) signed by the active key. */
+  mintToken(request: MintRequest): Promise<MintedToken>;
+  /** Logs a tenant user in headless (authorize, login form, PKCE code exchange) and returns the tokens. */
+  loginForTokens(options: HeadlessLoginOptions): Promise<TokenSet>;
+  /** Adds a user (validated; 409 if the sub or email exists). */
+  createUser(user: UserInput): User;
+  /** Changes a user (by sub or email); blocking a user also ends their sessions. */
+  updateUser(id: string, patch: Partial<UserInput>): User;
+  /** Removes a user with their sessions and refresh tokens. */
+  deleteUser(id: string): User;
+  /** Ends a user's sessions and revokes their refresh tokens. */
+  revokeUser(id: string): User;
+  /** Adds or replaces a role. */
+  upsertRole(role: RoleInput): Role;
+  /** Back to the tenant and keys it started with; sessions, tokens and events cleared. */
+  reset(): void;
   events(since?: number): MockEvent[];
   close(): Promise<void>;
   /** @internal the runtime, for the CLI and the admin API. */
@@ -67,7 +92,10 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0);
   const issuer = options.issuer ?? `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
   const runtime = new IdpRuntime(issuer, tenant, keys);
-  handler = createApp(runtime).callback();
+  handler = createApp(runtime, {
+    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    ...(options.allowRemoteAdmin !== undefined ? { allowRemote: options.allowRemoteAdmin } : {}),
+  }).callback();
 
   return {
     issuer,
@@ -85,6 +113,14 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     rotateKeys: (next) => runtime.rotateKeys(next),
     retireKey: (kid) => runtime.retireKey(kid),
     keys: () => runtime.keys.list(),
+    mintToken: (request) => mintToken(runtime, request),
+    loginForTokens: (login) => loginForTokens(runtime, login),
+    createUser: (user) => createUser(runtime, user),
+    updateUser: (id, patch) => updateUser(runtime, id, patch),
+    deleteUser: (id) => deleteUser(runtime, id),
+    revokeUser: (id) => revokeUser(runtime, id),
+    upsertRole: (role) => upsertRole(runtime, role),
+    reset: () => runtime.reset(),
     events: (since) => runtime.events.list(since),
     close: () => listening.close(),
     runtime,

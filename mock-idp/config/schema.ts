@@ -80,6 +80,20 @@ const refreshTokenPolicy = z.strictObject({
 
 const APP_TYPES = ['regular_web', 'spa', 'native', 'm2m'] as const;
 
+/**
+ * Zod skips a refinement once any value under it has the wrong type, which
+ * would hide e.g. an unknown role behind an unrelated wrong type. The refinements
+ * below run whenever the fields they read are well-formed (`shape`), so a
+ * tenant file's problems are all reported at once.
+ */
+const whenWellFormed = (shape: z.ZodType) => ({ when: (payload: { value: unknown }) => shape.safeParse(payload.value).success });
+
+const applicationRefinementReads = z.looseObject({
+  appType: z.enum(APP_TYPES),
+  clientSecret: z.string().optional(),
+  callbacks: z.array(z.unknown()),
+});
+
 const application = z
   .strictObject({
     clientId: identifier,
@@ -110,7 +124,16 @@ const application = z
     if (app.appType === 'm2m' && app.callbacks.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['callbacks'], message: 'a machine-to-machine application has no callbacks' });
     }
-  });
+  }, whenWellFormed(applicationRefinementReads));
+
+const strings = z.array(z.string());
+const tenantRefinementReads = z.looseObject({
+  apis: z.array(z.looseObject({ identifier: z.string(), permissions: z.array(z.looseObject({ value: z.string() })) })),
+  roles: z.array(z.looseObject({ name: z.string(), permissions: z.record(z.string(), strings) })),
+  users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })),
+  applications: z.array(z.looseObject({ clientId: z.string(), clientGrants: z.array(z.looseObject({ audience: z.string(), permissions: strings })) })),
+  socialConnections: z.array(z.looseObject({ user: z.looseObject({ roles: strings }) })),
+});
 
 export const tenantSchema = z
   .strictObject({
@@ -161,7 +184,7 @@ export const tenantSchema = z
     });
     tenant.users.forEach((u, i) => checkRoles(u.roles, ['users', i, 'roles']));
     tenant.socialConnections.forEach((c, i) => checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']));
-  });
+  }, whenWellFormed(tenantRefinementReads));
 
 /** A tenant file as written (defaults optional). */
 export type TenantInput = z.input<typeof tenantSchema>;

@@ -67,6 +67,10 @@ export class KeyRing {
     return this.#keys.map((k, i) => ({ kid: k.kid, status: i === 0 ? 'active' : 'published' }));
   }
 
+  reset(keys: readonly PrivateJwk[]): void {
+    this.#keys = [...keys];
+  }
+
   /** Publishes a new key and signs with it from now on; the previous key stays published. */
   async rotate(next?: PrivateJwk): Promise<KeyInfo[]> {
     const key = next ?? (await generateSigningKey());

@@ -30,7 +30,9 @@ export class IdpRuntime {
   #provider!: Provider;
   #handler!: Handler;
 
-  constructor(readonly issuer: string, tenant: Tenant, keys: readonly PrivateJwk[]) {
+  constructor(readonly issuer: string, private readonly initialTenant: Tenant, private readonly initialKeys: readonly PrivateJwk[]) {
+    const tenant = initialTenant;
+    const keys = initialKeys;
     this.directory = new Directory(tenant);
     this.keys = new KeyRing(keys);
     this.store = new Store((clientId) => this.directory.application(clientId)?.refreshToken.reuseInterval ?? 0);
@@ -83,6 +85,16 @@ export class IdpRuntime {
     this.rebuild();
     this.events.add({ type: 'tenant.updated' });
     return tenant;
+  }
+
+  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log. */
+  reset(): void {
+    this.directory.tenant = this.initialTenant;
+    this.keys.reset(this.initialKeys);
+    this.store.clear();
+    this.events.clear();
+    this.rebuild();
+    this.events.add({ type: 'reset' });
   }
 
   async rotateKeys(next?: PrivateJwk): Promise<KeyInfo[]> {

@@ -1,10 +1,13 @@
 import Koa from 'koa';
+import { adminRoutes } from '../admin/routes.js';
+import type { AdminAccess } from '../admin/guard.js';
 import { offlineAccessAsOnAuth0 } from '../endpoints/authorize-offline-access.js';
 import { interactionRoutes } from '../endpoints/interaction.js';
 import { userinfoForJwt } from '../endpoints/userinfo-jwt.js';
 import { v2LogoutRoute } from '../endpoints/v2-logout.js';
 import type { IdpRuntime } from '../runtime/idp-runtime.js';
 import { messagePage } from '../ui/message-page.js';
+import { HttpError } from './http-error.js';
 
 interface ErrorLike {
   status?: number;
@@ -20,7 +23,7 @@ interface ErrorLike {
  * The HTTP face of one mock IdP: its own pages and Auth0-only endpoints first,
  * then oidc-provider for every standard endpoint.
  */
-export function createApp(runtime: IdpRuntime): Koa {
+export function createApp(runtime: IdpRuntime, adminAccess: AdminAccess = {}): Koa {
   const app = new Koa();
   app.silent = true;
 
@@ -45,7 +48,11 @@ export function createApp(runtime: IdpRuntime): Koa {
     }
   });
 
-  for (const router of [interactionRoutes(runtime), v2LogoutRoute(runtime)]) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of [adminRoutes(runtime, adminAccess), interactionRoutes(runtime), v2LogoutRoute(runtime)]) app.use(router.routes()).use(router.allowedMethods());
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/_mock/')) throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
+    await next();
+  });
   app.use(userinfoForJwt(runtime));
   app.use(offlineAccessAsOnAuth0());
   app.use(async (ctx) => {

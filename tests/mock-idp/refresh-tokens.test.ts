@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { startMockIdp, type MockIdp, type TenantInput } from '../../mock-idp/index.js';
 import { API, APP, codeFlow, refreshRequest, revokeRequest, SPA, USERS, verify, WORKER } from '../helpers/oauth.js';
@@ -26,6 +26,16 @@ async function expectInvalidGrant(idp: MockIdp, refreshToken: string) {
   const { status, body } = await refreshRequest(idp, refreshToken);
   expect(status).toBe(400);
   expect(body.error).toBe('invalid_grant');
+}
+
+/** Runs `test` against its own mock IdP for this tenant, and closes it. */
+async function withIdp(tenant: TenantInput, test: (idp: MockIdp) => Promise<void>): Promise<void> {
+  const idp = await startMockIdp({ port: 0, tenant });
+  try {
+    await test(idp);
+  } finally {
+    await idp.close();
+  }
 }
 
 /** A tenant whose sample-app has this refresh-token policy. */
@@ -114,66 +124,68 @@ describe('refresh tokens (fixture tenant: rotation on, no reuse interval)', () =
   });
 });
 
-describe('refresh tokens with a per-application policy', () => {
-  let idp: MockIdp | undefined;
-  afterEach(async () => {
-    await idp?.close();
-    idp = undefined;
-  });
+// Each test runs its own IdP, so they run concurrently (the lifetime tests wait for tokens to expire).
+describe.concurrent('refresh tokens with a per-application policy', () => {
 
   it('lets the immediately previous refresh token be used once within the reuse interval (200)', async () => {
-    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, reuseInterval: 5 }) });
-    const first = await firstRefreshToken(idp);
-    const second = await rotate(idp, first);
-    // A client that lost the answer (network error, two tabs) retries with the token it still has.
-    const retried = await rotate(idp, first);
-    expect(retried).not.toBe(second);
-    // The family is intact: the other branch still works.
-    await rotate(idp, second);
+    await withIdp(sampleAppPolicy({ rotation: true, reuseInterval: 5 }), async (idp) => {
+      const first = await firstRefreshToken(idp);
+      const second = await rotate(idp, first);
+      // A client that lost the answer (network error, two tabs) retries with the token it still has.
+      const retried = await rotate(idp, first);
+      expect(retried).not.toBe(second);
+      // The family is intact: the other branch still works.
+      await rotate(idp, second);
+    });
   });
 
   it('trips reuse detection on a second reuse of the previous token within the reuse interval and revokes the family', async () => {
-    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, reuseInterval: 5 }) });
-    const first = await firstRefreshToken(idp);
-    const second = await rotate(idp, first);
-    const retried = await rotate(idp, first);
-    await expectInvalidGrant(idp, first);
-    await expectInvalidGrant(idp, second);
-    await expectInvalidGrant(idp, retried);
+    await withIdp(sampleAppPolicy({ rotation: true, reuseInterval: 5 }), async (idp) => {
+      const first = await firstRefreshToken(idp);
+      const second = await rotate(idp, first);
+      const retried = await rotate(idp, first);
+      await expectInvalidGrant(idp, first);
+      await expectInvalidGrant(idp, second);
+      await expectInvalidGrant(idp, retried);
+    });
   });
 
   it('trips reuse detection on an older token than the previous one, even within the reuse interval', async () => {
-    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, reuseInterval: 5 }) });
-    const first = await firstRefreshToken(idp);
-    const second = await rotate(idp, first);
-    const third = await rotate(idp, second);
-    await expectInvalidGrant(idp, first);
-    await expectInvalidGrant(idp, third);
+    await withIdp(sampleAppPolicy({ rotation: true, reuseInterval: 5 }), async (idp) => {
+      const first = await firstRefreshToken(idp);
+      const second = await rotate(idp, first);
+      const third = await rotate(idp, second);
+      await expectInvalidGrant(idp, first);
+      await expectInvalidGrant(idp, third);
+    });
   });
 
   it('keeps the same refresh token working when rotation is off', async () => {
-    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: false }) });
-    const refreshToken = await firstRefreshToken(idp);
-    for (let i = 0; i < 3; i++) {
-      const { status, body } = await refreshRequest(idp, refreshToken);
-      expect(status).toBe(200);
-      expect(body.refresh_token).toBe(refreshToken);
-    }
+    await withIdp(sampleAppPolicy({ rotation: false }), async (idp) => {
+      const refreshToken = await firstRefreshToken(idp);
+      for (let i = 0; i < 3; i++) {
+        const { status, body } = await refreshRequest(idp, refreshToken);
+        expect(status).toBe(200);
+        expect(body.refresh_token).toBe(refreshToken);
+      }
+    });
   });
 
   it('expires an unused refresh token after its idle lifetime (400 invalid_grant)', async () => {
-    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, idleLifetime: 1 }) });
-    const refreshToken = await firstRefreshToken(idp);
-    await sleep(1_100);
-    await expectInvalidGrant(idp, refreshToken);
+    await withIdp(sampleAppPolicy({ rotation: true, idleLifetime: 1 }), async (idp) => {
+      const refreshToken = await firstRefreshToken(idp);
+      await sleep(1_100);
+      await expectInvalidGrant(idp, refreshToken);
+    });
   });
 
   it('does not extend the absolute lifetime by rotation: the family dies when its first token would have', async () => {
-    idp = await startMockIdp({ port: 0, tenant: sampleAppPolicy({ rotation: true, absoluteLifetime: 2 }) });
-    const first = await firstRefreshToken(idp);
-    await sleep(1_000);
-    const second = await rotate(idp, first);
-    await sleep(1_100);
-    await expectInvalidGrant(idp, second);
+    await withIdp(sampleAppPolicy({ rotation: true, absoluteLifetime: 2 }), async (idp) => {
+      const first = await firstRefreshToken(idp);
+      await sleep(1_000);
+      const second = await rotate(idp, first);
+      await sleep(1_100);
+      await expectInvalidGrant(idp, second);
+    });
   });
 });

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+
+const CLI = join(process.cwd(), 'dist', 'mock-idp', 'cli', 'main.js');
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  child?.kill('SIGKILL');
+  child = undefined;
+});
+
+/** Runs the built CLI until it exits, collecting its output. */
+async function run(args: string[]) {
+  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d));
+  const [code] = (await once(proc, 'exit')) as [number];
+  return { code, stdout, stderr };
+}
+
+/** Starts `mock-idp start` and resolves with its issuer once it prints "Ready.". */
+async function start(args: string[]) {
+  child = spawn(process.execPath, [CLI, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const proc = child;
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      if (out.includes('Ready.')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+  });
+  const issuer = /issuer\s+(\S+)/.exec(out)?.[1];
+  if (!issuer) throw new Error(`no issuer printed: ${out}`);
+  return { proc, issuer, out };
+}
+
+describe('mock-idp start (the built CLI)', () => {
+  it('serves discovery with the trailing-slash issuer and Auth0 paths, and stops cleanly on SIGTERM', async () => {
+    const { proc, issuer, out } = await start(['--port', '0']);
+    expect(issuer).toMatch(/^http:\/\/localhost:\d+\/$/);
+    expect(out).toContain('alice@example.com');
+    const discovery = (await (await fetch(`${issuer}.well-known/openid-configuration`)).json()) as Record<string, string>;
+    expect(discovery).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}authorize`,
+      token_endpoint: `${issuer}oauth/token`,
+      userinfo_endpoint: `${issuer}userinfo`,
+      jwks_uri: `${issuer}.well-known/jwks.json`,
+      revocation_endpoint: `${issuer}oauth/revoke`,
+      end_session_endpoint: `${issuer}oidc/logout`,
+    });
+
+    const response = await fetch(`${issuer}oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'orders-worker', client_secret: 'orders-worker-secret', audience: 'https://api.example.com' }),
+    });
+    const { access_token } = (await response.json()) as { access_token: string };
+    const { payload, protectedHeader } = await jwtVerify(access_token, createRemoteJWKSet(new URL(discovery.jwks_uri!)), { issuer, audience: 'https://api.example.com', typ: 'at+jwt' });
+    expect(protectedHeader.alg).toBe('RS256');
+    expect(payload).toMatchObject({ sub: 'orders-worker@clients', gty: 'client-credentials', azp: 'orders-worker', scope: 'read:orders', permissions: ['read:orders'] });
+
+    proc.kill('SIGTERM');
+    const [code] = (await once(proc, 'exit')) as [number];
+    expect(code).toBe(0);
+  });
+
+  it('answers on both 127.0.0.1 and ::1 (where the machine has IPv6) when bound to localhost', async () => {
+    const { issuer } = await start(['--port', '0']);
+    const port = new URL(issuer).port;
+    expect((await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).status).toBe(200);
+    const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1');
+    if (hasIpv6Loopback) expect((await fetch(`http://[::1]:${port}/.well-known/jwks.json`)).status).toBe(200);
+  });
+
+  it('refuses a bad tenant file before listening, naming every wrong field, with exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mock-idp-cli-'));
+    const file = join(dir, 'tenant.json');
+    writeFileSync(file, JSON.stringify({ apis: [{ identifier: 'https://api', name: 'x', tokenLifetime: -1 }], users: [{ sub: 'bad', email: 'nope', password: 'p', name: 'n' }], typo: true }));
+    const { code, stderr, stdout } = await run(['start', '--config', file, '--port', '0']);
+    expect(code).toBe(1);
+    expect(stdout).not.toContain('Ready.');
+    for (const path of ['$.typo', '$.apis[0].tokenLifetime', '$.users[0].sub', '$.users[0].email']) expect(stderr).toContain(path);
+  });
+
+  it('exits with 2 and the usage on an unknown option', async () => {
+    const { code, stderr } = await run(['start', '--prot', '4000']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Usage:');
+  });
+
+  it('reports a port already in use by number, with exit code 1', async () => {
+    const { issuer } = await start(['--port', '0']);
+    const port = new URL(issuer).port;
+    const second = await run(['start', '--port', port]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`port ${port}`);
+  });
+});
