@@ -15,6 +15,9 @@ interface RefreshFamily {
 
 const now = () => Date.now();
 
+/** Expired entries are swept once every this many writes. */
+const SWEEP_EVERY = 1_000;
+
 /**
  * The provider's storage: one in-memory store shared by every provider
  * instance this process builds (keys rotate by rebuilding the provider, state
@@ -26,6 +29,7 @@ const now = () => Date.now();
 export class Store {
   readonly #models = new Map<string, Map<string, Entry>>();
   readonly #families = new Map<string, RefreshFamily>();
+  #writes = 0;
 
   constructor(private readonly reuseIntervalOf: ReuseIntervalOf) {}
 
@@ -50,6 +54,18 @@ export class Store {
 
   upsert(name: string, id: string, payload: AdapterPayload, expiresIn: number): void {
     this.model(name).set(id, { payload, expiresAt: expiresIn ? now() + expiresIn * 1000 : undefined });
+    if (++this.#writes % SWEEP_EVERY === 0) this.sweep();
+  }
+
+  /** Drops expired entries nobody asked for again (codes, interactions, sessions), so memory stays flat under load. */
+  sweep(): void {
+    const at = now();
+    for (const models of this.#models.values()) {
+      for (const [id, entry] of models) if (entry.expiresAt !== undefined && entry.expiresAt <= at) models.delete(id);
+    }
+    for (const grantId of this.#families.keys()) {
+      if (!this.#models.get('Grant')?.has(grantId)) this.#families.delete(grantId);
+    }
   }
 
   /** Applies the reuse interval to a refresh token lookup. */
@@ -102,7 +118,10 @@ export class Store {
 
   /** Removes a user's login sessions and every grant (and so refresh token) they hold. */
   revokeUser(accountId: string): void {
-    for (const grantId of this.grantIdsOf(accountId)) this.revokeByGrantId(grantId);
+    for (const grantId of this.grantIdsOf(accountId)) {
+      this.revokeByGrantId(grantId);
+      this.model('Grant').delete(grantId);
+    }
     const sessions = this.model('Session');
     for (const [id, { payload }] of sessions) if (payload.accountId === accountId) sessions.delete(id);
   }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { loginThroughApp } from '../../mock-idp/headless/login.js';
 import { API, tokenRequest, USERS, WORKER } from '../helpers/oauth.js';
-import { loginThroughApp, startStack, type Stack, type StackOptions } from '../helpers/stack.js';
+import { startStack, type Stack, type StackOptions } from '../helpers/stack.js';
 
 /** Access tokens of the orders API live 2 s; the API allows no clock tolerance. */
 const shortAccessTokens: StackOptions = {
@@ -37,8 +37,7 @@ describe('expiry', () => {
 
   it('keeps /orders working in sample-app by refreshing the expired access token transparently', async () => {
     stack = await startStack(shortAccessTokens);
-    const browser = new HeadlessBrowser();
-    await loginThroughApp(browser, stack.app.url, USERS.alice);
+    const { browser } = await loginThroughApp(stack.app.url, USERS.alice, '/profile');
     expect((await browser.navigate(`${stack.app.url}/orders`)).response.status).toBe(200);
     await sleep(2_050);
     const before = stack.idp.events().length;
@@ -51,8 +50,7 @@ describe('expiry', () => {
 
   it('sends the user to login when the app session has expired', async () => {
     stack = await startStack({ app: { sessionAbsoluteDuration: 1, sessionRollingDuration: 1 } });
-    const browser = new HeadlessBrowser();
-    await loginThroughApp(browser, stack.app.url, USERS.alice);
+    const { browser } = await loginThroughApp(stack.app.url, USERS.alice, '/profile');
     expect((await browser.request(`${stack.app.url}/profile`)).status).toBe(200);
     await sleep(1_100);
     const response = await browser.request(`${stack.app.url}/profile`);

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { loginThroughApp } from '../../mock-idp/headless/login.js';
 import { USERS } from '../helpers/oauth.js';
-import { loginThroughApp, startStack, type Stack } from '../helpers/stack.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 beforeEach(async () => {
@@ -14,8 +15,7 @@ const hasAppSession = async (browser: HeadlessBrowser) =>
 
 describe('login through sample-app', () => {
   it('logs alice in through the mock login page and /profile shows her claims', async () => {
-    const browser = new HeadlessBrowser();
-    const page = await loginThroughApp(browser, stack.app.url, USERS.alice);
+    const { browser, page } = await loginThroughApp(stack.app.url, USERS.alice, '/profile');
     expect(page.response.status).toBe(200);
     expect(page.url).toBe(`${stack.app.url}/profile`);
     expect(JSON.parse(page.body)).toMatchObject({ sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f1', email: 'alice@example.com', name: 'Alice Admin' });
@@ -46,8 +46,7 @@ describe('login through sample-app', () => {
   });
 
   it('logs out of the app and of the IdP: the next login asks for credentials again', async () => {
-    const browser = new HeadlessBrowser();
-    await loginThroughApp(browser, stack.app.url, USERS.alice);
+    const { browser } = await loginThroughApp(stack.app.url, USERS.alice, '/profile');
     const out = await browser.navigate(`${stack.app.url}/logout`);
     expect(out.hops.some((url) => url.startsWith(`${stack.idp.issuer}v2/logout`))).toBe(true);
     expect(out.url).toBe(`${stack.app.url}/`);

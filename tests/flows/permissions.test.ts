@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { loginThroughApp } from '../../mock-idp/headless/login.js';
 import { API, tokenRequest, USERS, WORKER } from '../helpers/oauth.js';
-import { loginThroughApp, startStack, type Stack } from '../helpers/stack.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -10,8 +10,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 async function loggedIn(user: { username: string; password: string }) {
-  const browser = new HeadlessBrowser();
-  await loginThroughApp(browser, stack.app.url, user);
+  const { browser } = await loginThroughApp(stack.app.url, user, '/profile');
   return browser;
 }
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeProtectedHeader } from 'jose';
-import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { loginThroughApp } from '../../mock-idp/headless/login.js';
 import { API, tokenRequest, USERS, WORKER } from '../helpers/oauth.js';
-import { cloneBrowser, loginThroughApp, startStack, type Stack } from '../helpers/stack.js';
+import { cloneBrowser, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -18,8 +18,7 @@ const callApi = (s: Stack, token: string) => fetch(`${s.api.url}/orders`, { head
 describe('refresh-token rotation through sample-app', () => {
   it('rotates the refresh token on every use; replaying an old session trips reuse detection and both sessions go back to login', async () => {
     stack = await startStack({ tenant: (t) => void (t.apis![0]!.tokenLifetime = 2) });
-    const browser = new HeadlessBrowser();
-    await loginThroughApp(browser, stack.app.url, USERS.alice);
+    const { browser } = await loginThroughApp(stack.app.url, USERS.alice, '/profile');
     const oldSession = await cloneBrowser(browser);
 
     // First refresh: the refresh token of the old session is rotated away.

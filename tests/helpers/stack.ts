@@ -1,4 +1,4 @@
-import { HeadlessBrowser, type Page } from '../../mock-idp/headless/browser.js';
+import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
 import { startMockIdp, type MockIdp, type TenantInput } from '../../mock-idp/index.js';
 import { loadApiConfig, type ApiConfig } from '../../sample-api/config.js';
 import { startApi, type RunningApi } from '../../sample-api/server.js';
@@ -37,13 +37,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     options.tenant?.(draft);
   });
   return { idp, api, app: running, close: async () => void (await Promise.all([running.close(), api.close(), idp.close()])) };
-}
-
-/** Opens an app page in the browser, logs in on the mock's page and returns the page it lands on. */
-export async function loginThroughApp(browser: HeadlessBrowser, appUrl: string, user: { username: string; password: string }, path = '/profile'): Promise<Page> {
-  const loginPage = await browser.navigate(`${appUrl}${path}`);
-  if (!loginPage.url.includes('/interaction/')) throw new Error(`expected the mock's login page, got ${loginPage.url}`);
-  return browser.submit(loginPage, '/login', user);
 }
 
 /** Copies a browser's cookies (to replay an old session later). */

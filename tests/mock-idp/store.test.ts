@@ -1,0 +1,45 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { Store } from '../../mock-idp/provider/store.js';
+
+describe('the provider store', () => {
+  it('sweeps expired entries that nobody reads again, so memory stays flat under load', async () => {
+    const store = new Store(() => 0);
+    store.upsert('AuthorizationCode', 'old', { grantId: 'g' } as never, 0.05);
+    store.upsert('Session', 'kept', {} as never, 60);
+    await sleep(80);
+    store.sweep();
+    expect(store.model('AuthorizationCode').has('old')).toBe(false);
+    expect(store.model('Session').has('kept')).toBe(true);
+  });
+
+  it('lets the immediately previous refresh token be found unconsumed once within the reuse interval', () => {
+    const store = new Store(() => 10);
+    const adapter = store.adapterFor('RefreshToken');
+    store.upsert('RefreshToken', 'rt1', { grantId: 'g1', clientId: 'app' } as never, 60);
+    store.consume('RefreshToken', 'rt1');
+    expect(store.findRefreshToken('rt1')?.consumed).toBeUndefined();
+    store.consume('RefreshToken', 'rt1');
+    expect(store.findRefreshToken('rt1')?.consumed).toBeTypeOf('number');
+    expect(adapter).toBeDefined();
+  });
+
+  it('reports a consumed refresh token as consumed when the client has no reuse interval', () => {
+    const store = new Store(() => 0);
+    store.upsert('RefreshToken', 'rt1', { grantId: 'g1', clientId: 'app' } as never, 60);
+    store.consume('RefreshToken', 'rt1');
+    expect(store.findRefreshToken('rt1')?.consumed).toBeTypeOf('number');
+  });
+
+  it('revokes every grant, refresh token and session of one user and nobody else', () => {
+    const store = new Store(() => 0);
+    store.upsert('Grant', 'g-alice', { jti: 'g-alice', accountId: 'alice' } as never, 60);
+    store.upsert('RefreshToken', 'rt-alice', { grantId: 'g-alice', accountId: 'alice' } as never, 60);
+    store.upsert('Session', 's-alice', { accountId: 'alice' } as never, 60);
+    store.upsert('RefreshToken', 'rt-bob', { grantId: 'g-bob', accountId: 'bob' } as never, 60);
+    store.revokeUser('alice');
+    expect([...store.model('RefreshToken').keys()]).toEqual(['rt-bob']);
+    expect(store.model('Session').size).toBe(0);
+    expect(store.model('Grant').size).toBe(0);
+  });
+});
