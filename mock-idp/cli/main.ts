@@ -1,51 +1,114 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { UsageError } from './args.js';
+
+export { UsageError };
 
 export const USAGE = `mock-idp: a local, offline stand-in for Auth0 (a TEST identity provider)
 
 Usage:
   mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL]
+  mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
+  mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
+  mock-idp faults [--json]
 
 Commands:
   start     start the IdP (the default command)
+  token     print a signed token to stdout, e.g. for curl:
+              curl -H "Authorization: Bearer $(mock-idp token --user alice@example.com --audience https://api.example.com)" ...
+  faults    list the bad-token presets (ids for --fault) with what a correct API does with each
 
-Options:
+Options of start:
   --config FILE   tenant file (default: the shipped fixtures/tenant.json)
   --port N        port to listen on (default 4000; 0 picks a free port)
   --host HOST     localhost (default: binds 127.0.0.1 and ::1) or an address to bind
   --issuer URL    issuer to advertise (default http://<host>:<port>/)
+
+Options of token:
+  --user ID            a tenant user (email or sub) ...
+  --client ID          ... or a machine-to-machine application (sub "<ID>@clients")
+  --audience API       the API identifier (aud); required for access tokens
+  --permissions a,b    replace the permissions the tenant gives ("" for none)
+  --scope "a b"        replace the scope (default: the permissions)
+  --expires-in S       lifetime in seconds (default: the API's token lifetime)
+  --fault ID           apply a bad-token preset (see "mock-idp faults"), e.g. RS-18
+  --clock-tolerance S  the API's clock tolerance, for the RS-13/14/16 presets (default 5)
+  --canary-url URL     where the RS-30 jku / x5u headers point
+  --claims JSON        extra claims, e.g. '{"https://example.com/tenant":"acme"}'
+  --id-token           an ID token for the user instead of an access token
+  --client-id APP      the application: azp of a user's access token, aud of an ID token
+  --json               print the whole answer as JSON (token, kind, fault) instead of the token
+  --issuer URL         ask the mock-idp running at this issuer (POST <issuer>_mock/tokens), so the
+                       token verifies against its JWKS; without it the token is signed here with the
+                       tenant's keys (fixtures/dev-keys.json) for issuer http://localhost:<port>/
+  --admin-token T      the running mock's admin token (with --issuer)
+  --config FILE        tenant file for local signing (default: the shipped fixtures/tenant.json)
+  --port N             port of the local issuer (default 4000)
+
   -h, --help      show this help
+
+Exit codes: 0 ok, 1 failure (bad tenant, port in use, unknown user or fault, mock unreachable), 2 bad arguments.
 `;
 
-/** Exit codes: 0 ok, 1 runtime failure (bad tenant, port in use), 2 bad arguments. */
-export class UsageError extends Error {}
+const OPTIONS = {
+  config: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  issuer: { type: 'string' },
+  user: { type: 'string' },
+  client: { type: 'string' },
+  audience: { type: 'string' },
+  permissions: { type: 'string' },
+  scope: { type: 'string' },
+  'expires-in': { type: 'string' },
+  fault: { type: 'string' },
+  'clock-tolerance': { type: 'string' },
+  'canary-url': { type: 'string' },
+  claims: { type: 'string' },
+  'id-token': { type: 'boolean' },
+  'client-id': { type: 'string' },
+  'admin-token': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Option = keyof typeof OPTIONS;
+
+/** Which options each command takes; any other is a usage error. */
+const ALLOWED: Record<string, readonly Option[]> = {
+  start: ['config', 'port', 'host', 'issuer'],
+  token: [
+    'user', 'client', 'audience', 'permissions', 'scope', 'expires-in', 'fault', 'clock-tolerance', 'canary-url', 'claims',
+    'id-token', 'client-id', 'json', 'issuer', 'admin-token', 'config', 'port',
+  ],
+  faults: ['json'],
+};
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      config: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      issuer: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   const [command = 'start', ...rest] = positionals;
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const allowed = ALLOWED[command];
+  if (!allowed) throw new UsageError(`unknown command "${command}"`);
+  const stray = (Object.keys(values) as Option[]).find((name) => name !== 'help' && !allowed.includes(name));
+  if (stray) throw new UsageError(`option --${stray} does not apply to "${command}"`);
   switch (command) {
-    case 'start': {
+    case 'token': {
+      const { runToken } = await import('./token-command.js');
+      return runToken(values);
+    }
+    case 'faults': {
+      const { runFaults } = await import('./faults-command.js');
+      return runFaults(values);
+    }
+    default: {
       const { runStart } = await import('./start-command.js');
       return runStart(values);
     }
-    default:
-      throw new UsageError(`unknown command "${command}"`);
   }
 }
 

@@ -34,7 +34,9 @@ function requireUser(runtime: IdpRuntime, id: string): User {
 
 export function createUser(runtime: IdpRuntime, input: UserInput): User {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new HttpError(400, 'body: expected a user object');
-  const clash = (input.sub && findUser(runtime, input.sub)) || (input.email && findUser(runtime, input.email));
+  // Only well-typed ids can clash; wrong types are reported by the tenant validation below.
+  const idOf = (value: unknown) => (typeof value === 'string' && value !== '' ? findUser(runtime, value) : undefined);
+  const clash = idOf(input.sub) ?? idOf(input.email);
   if (clash) throw new HttpError(409, `a user with this sub or email exists already (${clash.sub})`, 'conflict');
   applying(runtime, (t) => void (t.users ??= []).push(input), 'users');
   return requireUser(runtime, input.sub);

@@ -1,0 +1,129 @@
+import { DEFAULTS } from '../config/defaults.js';
+import type { MintRequest } from '../mint/mint-request.js';
+import type { MintedToken } from '../mint/mint-token.js';
+import { parseHttpUrl, parsePort, parseSeconds, UsageError } from './args.js';
+
+export interface TokenFlags {
+  user?: string | undefined;
+  client?: string | undefined;
+  audience?: string | undefined;
+  permissions?: string | undefined;
+  scope?: string | undefined;
+  'expires-in'?: string | undefined;
+  fault?: string | undefined;
+  'clock-tolerance'?: string | undefined;
+  'canary-url'?: string | undefined;
+  claims?: string | undefined;
+  'id-token'?: boolean | undefined;
+  'client-id'?: string | undefined;
+  json?: boolean | undefined;
+  issuer?: string | undefined;
+  'admin-token'?: string | undefined;
+  config?: string | undefined;
+  port?: string | undefined;
+}
+
+/** The mint request the flags describe; argument mistakes are usage errors (exit 2). */
+export function mintRequestFromFlags(flags: TokenFlags): MintRequest {
+  if ((flags.user === undefined) === (flags.client === undefined)) throw new UsageError('give exactly one of --user or --client');
+  const kind = flags['id-token'] ? 'id' : 'access';
+  if (kind === 'access' && !flags.audience) throw new UsageError('--audience is required for an access token (the API identifier)');
+  if (kind === 'id' && flags.client !== undefined) throw new UsageError('--id-token is for users (--user), not clients');
+  if (kind === 'id' && flags.fault !== undefined) throw new UsageError('--fault applies to access tokens, not to --id-token');
+  let claims: Record<string, unknown> | undefined;
+  if (flags.claims !== undefined) {
+    try {
+      claims = JSON.parse(flags.claims) as Record<string, unknown>;
+    } catch {
+      throw new UsageError('--claims must be a JSON object');
+    }
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new UsageError('--claims must be a JSON object');
+  }
+  if (flags['canary-url'] !== undefined) parseHttpUrl('canary-url', flags['canary-url']);
+  for (const [flag, value] of [['user', flags.user], ['client', flags.client], ['audience', flags.audience], ['fault', flags.fault], ['client-id', flags['client-id']]] as const) {
+    if (value !== undefined && value.trim() === '') throw new UsageError(`--${flag} must not be empty`);
+  }
+  return {
+    kind,
+    ...(flags.user !== undefined ? { user: flags.user } : {}),
+    ...(flags.client !== undefined ? { client: flags.client } : {}),
+    ...(flags.audience !== undefined ? { audience: flags.audience } : {}),
+    ...(flags['client-id'] !== undefined ? { clientId: flags['client-id'] } : {}),
+    ...(flags.permissions !== undefined ? { permissions: flags.permissions.split(',').map((p) => p.trim()).filter(Boolean) } : {}),
+    ...(flags.scope !== undefined ? { scope: flags.scope } : {}),
+    ...(flags['expires-in'] !== undefined ? { expiresIn: parseSeconds('expires-in', flags['expires-in'], 1) } : {}),
+    ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
+    ...(flags['clock-tolerance'] !== undefined ? { clockTolerance: parseSeconds('clock-tolerance', flags['clock-tolerance'], 0, 3600) } : {}),
+    ...(flags['canary-url'] !== undefined ? { canaryUrl: flags['canary-url'] } : {}),
+    ...(claims ? { claims } : {}),
+  };
+}
+
+/** Asks a running mock-idp (POST <issuer>_mock/tokens): the token verifies against that mock's JWKS. */
+async function mintRemotely(issuer: URL, request: MintRequest, adminToken: string | undefined): Promise<MintedToken> {
+  const base = issuer.href.endsWith('/') ? issuer.href : `${issuer.href}/`;
+  const url = new URL('_mock/tokens', base).href;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(adminToken !== undefined ? { authorization: `Bearer ${adminToken}` } : {}) },
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`cannot reach the mock-idp at ${url} (${cause?.code ?? cause?.message ?? (err as Error).message}): is it running with this issuer?`);
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const { error, error_description: description } = (body ?? {}) as { error?: string; error_description?: string };
+    const hint = response.status === 401 ? ' (pass the admin token with --admin-token)' : '';
+    throw new Error(`${url} answered ${response.status}${error ? ` ${error}` : ''}: ${description ?? (text.slice(0, 200) || 'no message')}${hint}`);
+  }
+  if (typeof (body as MintedToken | undefined)?.token !== 'string') throw new Error(`${url} answered ${response.status} without a token: is this a mock-idp?`);
+  return body as MintedToken;
+}
+
+/** Signs here with the tenant's keys, as the mock at http://localhost:<port>/ would. */
+async function mintLocally(flags: TokenFlags, request: MintRequest): Promise<MintedToken> {
+  const port = parsePort(flags.port, DEFAULTS.port);
+  const [{ loadTenantFile }, { readKeyFile }, { PACKAGE_PATHS }, { IdpRuntime }, { mintToken }] = await Promise.all([
+    import('../config/load-tenant.js'),
+    import('../keys/key-ring.js'),
+    import('../config/package-paths.js'),
+    import('../runtime/idp-runtime.js'),
+    import('../mint/mint-token.js'),
+  ]);
+  const tenant = loadTenantFile(flags.config ?? PACKAGE_PATHS.defaultTenant);
+  const runtime = new IdpRuntime(`http://localhost:${port}/`, tenant, readKeyFile(PACKAGE_PATHS.devKeys));
+  return mintToken(runtime, request);
+}
+
+/** `mock-idp token ...`: prints the token (or the whole answer with --json) to stdout. */
+export async function runToken(flags: TokenFlags): Promise<number> {
+  const request = mintRequestFromFlags(flags);
+  let minted: MintedToken;
+  if (flags.issuer !== undefined) {
+    const issuer = parseHttpUrl('issuer', flags.issuer);
+    const local = (['config', 'port'] as const).find((flag) => flags[flag] !== undefined);
+    if (local) throw new UsageError(`--${local} applies to local signing; with --issuer the running mock's tenant and keys are used`);
+    minted = await mintRemotely(issuer, request, flags['admin-token']);
+  } else {
+    if (flags['admin-token'] !== undefined) throw new UsageError('--admin-token goes with --issuer (the running mock to ask)');
+    minted = await mintLocally(flags, request);
+  }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(minted, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${minted.token}\n`);
+    if (minted.fault) process.stderr.write(`mock-idp: ${minted.fault.id} (${minted.fault.title}): a correct API should ${minted.fault.expect} it [${minted.fault.level}]\n`);
+  }
+  return 0;
+}
