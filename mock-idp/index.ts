@@ -12,3 +12,4 @@ export { loginThroughApp, HeadlessLoginError, type HeadlessLoginOptions, type To
 export type { RoleInput, UserInput } from './runtime/tenant-edits.js';
 export type { Role, User } from './config/schema.js';
 export { FAULTS, findFault, type FaultPreset } from './faults/index.js';
+export { runApiConformance, renderConformanceDoc, CONFORMANCE_CASES, ConformanceSetupError, type ApiConformanceOptions, type ConformanceReport, type CheckResult, type IdpDriver } from './conformance/index.js';

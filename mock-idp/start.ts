@@ -6,8 +6,8 @@ import { readKeyFile, type KeyInfo, type PrivateJwk } from './keys/key-ring.js';
 import { IdpRuntime } from './runtime/idp-runtime.js';
 import type { MockEvent } from './runtime/event-log.js';
 import { createApp } from './server/app.js';
-import { loginForTokens, type HeadlessLoginOptions, type TokenSet } from './headless/login.js';
-import { mintToken, type MintedToken } from './mint/mint-token.js';
+import type { HeadlessLoginOptions, TokenSet } from './headless/login.js';
+import type { MintedToken } from './mint/mint-token.js';
 import type { MintRequest } from './mint/mint-request.js';
 import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from './runtime/tenant-edits.js';
 import type { Role, User } from './config/schema.js';
@@ -47,8 +47,15 @@ export interface MockIdp {
    * change throws TenantConfigError and changes nothing.
    */
   updateTenant(change: (draft: TenantInput) => TenantInput | void): Tenant;
-  /** Publishes a new signing key and signs with it; the previous key stays in the JWKS until retired. */
+  /**
+   * Signs with a new key from now on: the next key of `publishNextKey()` if one is
+   * pending, else a new one. The previous key stays in the JWKS until retired.
+   */
   rotateKeys(next?: PrivateJwk): Promise<KeyInfo[]>;
+  /** Publishes a next key in the JWKS without signing with it yet (as Auth0 does ahead of a rotation). */
+  publishNextKey(next?: PrivateJwk): Promise<KeyInfo[]>;
+  /** How many times the JWKS was fetched since start (or the last reset). */
+  jwksFetches(): number;
   /** Removes a published (not the active) key from the JWKS; default: the oldest. */
   retireKey(kid?: string): KeyInfo[];
   keys(): KeyInfo[];
@@ -111,10 +118,13 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
       return runtime.replaceTenant(change(draft) ?? draft);
     },
     rotateKeys: (next) => runtime.rotateKeys(next),
+    publishNextKey: (next) => runtime.publishNextKey(next),
+    jwksFetches: () => runtime.jwksFetches,
     retireKey: (kid) => runtime.retireKey(kid),
     keys: () => runtime.keys.list(),
-    mintToken: (request) => mintToken(runtime, request),
-    loginForTokens: (login) => loginForTokens(runtime, login),
+    // Loaded on first use: start-up needs neither the fault catalogue nor the headless browser.
+    mintToken: async (request) => (await import('./mint/mint-token.js')).mintToken(runtime, request),
+    loginForTokens: async (login) => (await import('./headless/login.js')).loginForTokens(runtime, login),
     createUser: (user) => createUser(runtime, user),
     updateUser: (id, patch) => updateUser(runtime, id, patch),
     deleteUser: (id) => deleteUser(runtime, id),

@@ -1,8 +1,6 @@
 import Router from '@koa/router';
-import { FAULTS } from '../faults/index.js';
 import { KeyRingError } from '../keys/key-ring.js';
 import { MintError } from '../mint/mint-error.js';
-import { mintToken } from '../mint/mint-token.js';
 import type { IdpRuntime } from '../runtime/idp-runtime.js';
 import { createUser, deleteUser, findUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../runtime/tenant-edits.js';
 import { HttpError } from '../server/http-error.js';
@@ -41,16 +39,22 @@ export function adminRoutes(runtime: IdpRuntime, access: AdminAccess = {}): Rout
   });
 
   router.post('/tokens', async (ctx) => {
+    const { mintToken } = await import('../mint/mint-token.js');
     ctx.body = await mintToken(runtime, await readJson(ctx));
     ctx.set('Cache-Control', 'no-store');
   });
 
-  router.get('/faults', (ctx) => {
+  router.get('/faults', async (ctx) => {
+    const { FAULTS } = await import('../faults/index.js');
     ctx.body = FAULTS.map(({ id, caseId, title, explanation, expect, level, reference }) => ({ id, caseId, title, explanation, expect, level, reference }));
   });
 
   router.get('/keys', (ctx) => {
-    ctx.body = { keys: runtime.keys.list() };
+    ctx.body = { keys: runtime.keys.list(), jwksFetches: runtime.jwksFetches };
+  });
+  router.post('/keys/publish', async (ctx) => {
+    await readJson(ctx);
+    ctx.body = { keys: await runtime.publishNextKey() };
   });
   router.post('/keys/rotate', async (ctx) => {
     await readJson(ctx);

@@ -11,12 +11,14 @@ Usage:
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
   mock-idp faults [--json]
+  mock-idp conformance api --url URL --audience API --permission P [options]   (see mock-idp conformance --help)
 
 Commands:
   start     start the IdP (the default command)
   token     print a signed token to stdout, e.g. for curl:
               curl -H "Authorization: Bearer $(mock-idp token --user alice@example.com --audience https://api.example.com)" ...
   faults    list the bad-token presets (ids for --fault) with what a correct API does with each
+  conformance  run the failure-mode catalogue (RS-01..RS-40) against a JWT-protected API
 
 Options of start:
   --config FILE   tenant file (default: the shipped fixtures/tenant.json)
@@ -85,6 +87,11 @@ const ALLOWED: Record<string, readonly Option[]> = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  // `conformance` has its own options and usage.
+  if (argv[0] === 'conformance') {
+    const { runConformanceCommand } = await import('./conformance-command.js');
+    return runConformanceCommand(argv.slice(1));
+  }
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   if (values.help) {
     process.stdout.write(USAGE);

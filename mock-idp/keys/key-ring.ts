@@ -13,8 +13,11 @@ export class KeyRingError extends Error {
 
 export interface KeyInfo {
   kid: string;
-  /** `active` signs new tokens; `published` is only in the JWKS (the previous key, until retired). */
-  status: 'active' | 'published';
+  /**
+   * `active` signs new tokens; `published` is only in the JWKS (the previous key, until retired);
+   * `next` is published ahead of use and becomes the signing key at the next rotation.
+   */
+  status: 'active' | 'published' | 'next';
 }
 
 /** Reads a JWKS file of private signing keys (the shipped development key). */
@@ -42,6 +45,8 @@ export async function generateSigningKey(): Promise<PrivateJwk> {
  */
 export class KeyRing {
   #keys: PrivateJwk[];
+  /** kid of the key published ahead of use (signs once rotated in), if any. */
+  #next: string | undefined;
 
   constructor(initial: readonly PrivateJwk[]) {
     this.#keys = [...initial];
@@ -64,28 +69,54 @@ export class KeyRing {
   }
 
   list(): KeyInfo[] {
-    return this.#keys.map((k, i) => ({ kid: k.kid, status: i === 0 ? 'active' : 'published' }));
+    return this.#keys.map((k, i) => ({ kid: k.kid, status: i === 0 ? 'active' : k.kid === this.#next ? 'next' : 'published' }));
   }
 
   reset(keys: readonly PrivateJwk[]): void {
     this.#keys = [...keys];
+    this.#next = undefined;
   }
 
-  /** Publishes a new key and signs with it from now on; the previous key stays published. */
-  async rotate(next?: PrivateJwk): Promise<KeyInfo[]> {
+  /**
+   * Publishes a key in the JWKS without signing with it yet, as Auth0 publishes
+   * its next signing key ahead of a rotation; `rotate()` then promotes it.
+   * When a next key is already pending (and none is given) it is kept.
+   */
+  async publishNext(next?: PrivateJwk): Promise<KeyInfo[]> {
+    if (next === undefined && this.#next !== undefined) return this.list();
     const key = next ?? (await generateSigningKey());
-    this.#keys = [key, ...this.#keys.filter((k) => k.kid !== key.kid)];
+    const [active, ...rest] = this.#keys.filter((k) => k.kid !== key.kid);
+    if (!active) throw new KeyRingError('ERR_KEY_NOT_FOUND', 'the key ring is empty');
+    this.#keys = [active, key, ...rest];
+    this.#next = key.kid;
     return this.list();
   }
 
-  /** Removes a published key from the JWKS (default: the oldest one). The active key cannot be retired. */
+  /**
+   * Signs with a new key from now on; the previous key stays published. Without
+   * an argument the next key published by `publishNext()` is promoted, if any,
+   * else a new key is generated.
+   */
+  async rotate(next?: PrivateJwk): Promise<KeyInfo[]> {
+    const pending = next === undefined ? this.#keys.find((k) => k.kid === this.#next) : undefined;
+    const key = next ?? pending ?? (await generateSigningKey());
+    this.#keys = [key, ...this.#keys.filter((k) => k.kid !== key.kid)];
+    if (this.#next === key.kid) this.#next = undefined;
+    return this.list();
+  }
+
+  /**
+   * Removes a published key from the JWKS (default: the oldest one that is not
+   * the next key). The active key cannot be retired.
+   */
   retire(kid?: string): KeyInfo[] {
-    const target = kid ?? (this.#keys.length > 1 ? this.#keys.at(-1)?.kid : undefined);
+    const target = kid ?? this.#keys.slice(1).findLast((k) => k.kid !== this.#next)?.kid;
     if (target === undefined) throw new KeyRingError('ERR_KEY_ACTIVE', 'only the active key is left: rotate before retiring');
     const index = this.#keys.findIndex((k) => k.kid === target);
     if (index === -1) throw new KeyRingError('ERR_KEY_NOT_FOUND', `no key with kid "${target}"`);
     if (index === 0) throw new KeyRingError('ERR_KEY_ACTIVE', `"${target}" is the active signing key: rotate before retiring it`);
     this.#keys.splice(index, 1);
+    if (this.#next === target) this.#next = undefined;
     return this.list();
   }
 }

@@ -27,6 +27,8 @@ export class IdpRuntime {
   readonly store: Store;
   readonly events = new EventLog();
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
+  /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
+  jwksFetches = 0;
   #provider!: Provider;
   #handler!: Handler;
 
@@ -93,6 +95,7 @@ export class IdpRuntime {
     this.keys.reset(this.initialKeys);
     this.store.clear();
     this.events.clear();
+    this.jwksFetches = 0;
     this.rebuild();
     this.events.add({ type: 'reset' });
   }
@@ -101,6 +104,14 @@ export class IdpRuntime {
     const keys = await this.keys.rotate(next);
     this.rebuild();
     this.events.add({ type: 'keys.rotated', detail: { active: this.keys.active.kid } });
+    return keys;
+  }
+
+  /** Publishes a next key in the JWKS without signing with it; `rotateKeys()` promotes it. */
+  async publishNextKey(next?: PrivateJwk): Promise<KeyInfo[]> {
+    const keys = await this.keys.publishNext(next);
+    this.rebuild();
+    this.events.add({ type: 'keys.published', detail: { next: keys.find((k) => k.status === 'next')?.kid } });
     return keys;
   }
 

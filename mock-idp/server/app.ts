@@ -53,6 +53,11 @@ export function createApp(runtime: IdpRuntime, adminAccess: AdminAccess = {}): K
     if (ctx.path.startsWith('/_mock/')) throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
     await next();
   });
+  app.use(async (ctx, next) => {
+    // How often relying parties fetch the keys: the conformance harness watches refetches (RS-32, RS-33).
+    if (ctx.method === 'GET' && ctx.path === '/.well-known/jwks.json') runtime.jwksFetches++;
+    await next();
+  });
   app.use(userinfoForJwt(runtime));
   app.use(offlineAccessAsOnAuth0());
   app.use(async (ctx) => {

@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
-const CLI = join(process.cwd(), 'dist', 'mock-idp', 'cli', 'main.js');
+/** The package's bin: the bundled CLI that `npx mock-idp` runs. */
+const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
 
 let child: ChildProcess | undefined;
 afterEach(() => {

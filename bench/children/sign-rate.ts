@@ -1,0 +1,29 @@
+/**
+ * `node dist/bench/children/sign-rate.js <seconds>`: RS256 signatures per
+ * second with node:crypto on this (pinned) core, with mock-idp's own 2048-bit
+ * development key and a JWT-sized signing input. Prints one JSON line.
+ */
+import { createPrivateKey, sign, type JsonWebKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../lib/paths.js';
+
+const seconds = Number(process.argv[2] ?? 2);
+const { keys } = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'dev-keys.json'), 'utf8')) as { keys: JsonWebKey[] };
+const privateKey = createPrivateKey({ key: keys[0] as JsonWebKey, format: 'jwk' });
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const data = Buffer.from(`${b64({ alg: 'RS256', typ: 'at+jwt', kid: 'bench' })}.${b64({
+  iss: 'http://localhost:4000/', sub: 'orders-worker@clients', aud: 'https://api.example.com', azp: 'orders-worker',
+  scope: 'read:orders', permissions: ['read:orders'], gty: 'client-credentials', iat: 1700000000, exp: 1700086400, jti: 'x'.repeat(43),
+})}`);
+
+for (let i = 0; i < 50; i++) sign('sha256', data, privateKey); // warm-up
+let ops = 0;
+const start = performance.now();
+const end = start + seconds * 1000;
+while (performance.now() < end) {
+  for (let i = 0; i < 8; i++) sign('sha256', data, privateKey);
+  ops += 8;
+}
+const elapsed = (performance.now() - start) / 1000;
+process.stdout.write(`${JSON.stringify({ opsPerSec: ops / elapsed, ops, seconds: elapsed, modulusBits: Buffer.from(keys[0]?.n ?? '', 'base64url').length * 8 })}\n`);

@@ -1,0 +1,26 @@
+/**
+ * `node dist/bench/children/stack.js`: mock-idp, sample-api and sample-app in
+ * one process on free ports, wired as tests/helpers/stack.ts does (sample-app's
+ * callback registered for the port it got), for the login benchmark.
+ * Prints `Ready. app=<url> idp=<issuer>`; stops on SIGTERM.
+ */
+import { startMockIdp } from '../../mock-idp/index.js';
+import { loadApiConfig } from '../../sample-api/config.js';
+import { startApi } from '../../sample-api/server.js';
+import { loadAppConfig } from '../../sample-app/config.js';
+import { startSampleApp } from '../../sample-app/server.js';
+
+const idp = await startMockIdp({ port: 0 });
+const api = await startApi({ ...loadApiConfig({}), issuer: idp.issuer, jwksUri: idp.jwksUri, port: 0 });
+const app = await startSampleApp({ ...loadAppConfig({}), issuerBaseURL: idp.issuer, apiUrl: api.url, port: 0 });
+idp.updateTenant((draft) => {
+  const sampleApp = draft.applications?.find((a) => a.clientId === 'sample-app');
+  if (sampleApp) {
+    sampleApp.callbacks = [`${app.url}/callback`];
+    sampleApp.allowedLogoutUrls = [app.url];
+  }
+});
+process.stdout.write(`Ready. app=${app.url} idp=${idp.issuer}\n`);
+process.once('SIGTERM', () => {
+  void Promise.all([app.close(), api.close(), idp.close()]).then(() => process.exit(0));
+});

@@ -1,0 +1,106 @@
+/**
+ * 5. Login throughput: complete headless logins per second through
+ * sample-app (/profile → /authorize → login form → callback → /profile), each
+ * with a fresh HeadlessBrowser, at 1 and 8 concurrent logins. The stack
+ * (mock-idp, sample-api, sample-app in one process) runs on SERVER_CORE, the
+ * browsers in the bench process.
+ */
+import { performance } from 'node:perf_hooks';
+import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { atLeast, figure, type Figure, type SectionResult } from '../lib/figures.js';
+import { dist } from '../lib/paths.js';
+import { cpuMeter, selfCpuMeter } from '../lib/proc.js';
+import { spawnNode, type Child } from '../lib/spawn.js';
+import { percentile, round3 } from '../lib/stats.js';
+import type { BenchConfig } from '../lib/config.js';
+
+const USER = { username: 'alice@example.com', password: 'alice-pass' };
+
+/** One login with a fresh browser; throws unless it lands on /profile with 200. Returns the browser's request count. */
+export async function loginOnce(appUrl: string): Promise<number> {
+  const browser = new HeadlessBrowser();
+  const loginPage = await browser.navigate(`${appUrl}/profile`);
+  if (!loginPage.url.includes('/interaction/')) throw new Error(`bench: expected the login page, got ${loginPage.url} (${loginPage.response.status})`);
+  const page = await browser.submit(loginPage, '/login', USER);
+  if (page.response.status !== 200 || page.url !== `${appUrl}/profile`) throw new Error(`bench: login ended on ${page.url} (${page.response.status})`);
+  return loginPage.hops.length + page.hops.length;
+}
+
+interface Window {
+  logins: number;
+  seconds: number;
+  latencies: number[];
+}
+
+/** `concurrency` loops logging in until `seconds` have passed; counts logins that completed. */
+async function loginsFor(appUrl: string, concurrency: number, seconds: number): Promise<Window> {
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  const latencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t = performance.now();
+        await loginOnce(appUrl);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  return { logins: latencies.length, seconds: elapsed, latencies };
+}
+
+interface Run {
+  concurrency: number;
+  round: number;
+  loginsPerSec: number;
+  logins: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  serverCpu: number;
+  clientCpu: number;
+}
+
+export async function measureLogins(config: BenchConfig): Promise<SectionResult> {
+  let stack: Child | undefined;
+  try {
+    stack = spawnNode({ args: [dist('bench/children/stack.js')] });
+    const [, appUrl = ''] = await stack.waitFor(/^Ready\. app=(\S+)/m);
+    const requestsPerLogin = await loginOnce(appUrl);
+    const runs: Run[] = [];
+    for (let round = 0; round < config.rounds; round++) {
+      for (const concurrency of config.loginConcurrency) {
+        if (config.warmupSeconds > 0) await loginsFor(appUrl, concurrency, config.warmupSeconds);
+        const server = cpuMeter(stack.pid);
+        const client = selfCpuMeter();
+        const w = await loginsFor(appUrl, concurrency, config.measureSeconds);
+        runs.push({
+          concurrency,
+          round,
+          loginsPerSec: round3(w.logins / w.seconds),
+          logins: w.logins,
+          seconds: round3(w.seconds),
+          p50: round3(percentile(w.latencies, 50)),
+          p99: round3(percentile(w.latencies, 99)),
+          serverCpu: round3(server()),
+          clientCpu: round3(client()),
+        });
+      }
+    }
+    const top = Math.max(...config.loginConcurrency);
+    const figures: Record<string, Figure> = {};
+    for (const c of config.loginConcurrency) {
+      const set = runs.filter((r) => r.concurrency === c);
+      figures[`rate${c}`] = figure(`Logins: headless logins/s through sample-app, ${c} concurrent`, 'logins/s', set.map((r) => r.loginsPerSec), c === top ? atLeast(200, 'logins/s') : undefined);
+      figures[`p50_${c}`] = figure(`Logins: one login's duration p50, ${c} concurrent`, 'ms', set.map((r) => r.p50));
+    }
+    const topRuns = runs.filter((r) => r.concurrency === top);
+    figures.serverCpu = figure(`Logins: stack process CPU, ${top} concurrent`, 'cores', topRuns.map((r) => r.serverCpu));
+    figures.clientCpu = figure(`Logins: bench (headless browsers) CPU, ${top} concurrent`, 'cores', topRuns.map((r) => r.clientCpu));
+    figures.cpuPerLogin = figure(`Logins: stack CPU per login (${requestsPerLogin} browser requests + the code exchange), ${top} concurrent`, 'ms', topRuns.map((r) => (r.serverCpu / r.loginsPerSec) * 1000));
+    return { figures, details: { runs, requestsPerLogin, stackCores: stack.cores } };
+  } finally {
+    await stack?.stop();
+  }
+}

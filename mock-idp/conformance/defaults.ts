@@ -1,0 +1,14 @@
+/** Defaults of a conformance run (the CLI flags and the options of runApiConformance). */
+export const CONFORMANCE_DEFAULTS = {
+  method: 'GET',
+  port: 4000,
+  clockTolerance: 5,
+  rotationWait: 5_000,
+  requestTimeout: 5_000,
+  /** Lifetime of the tokens the harness mints, seconds. */
+  tokenLifetime: 600,
+  /** RS-33: unknown kids sent, and the JWKS fetches above which refetching is not capped. */
+  floodSize: 20,
+  floodFetchCap: 10,
+  retryEveryMs: 250,
+} as const;

@@ -1,0 +1,130 @@
+/**
+ * How the harness drives the IdP the API trusts: mint tokens (good or faulty)
+ * and change the published keys. Two implementations share one interface, so
+ * the runner is the same in-process and against a running mock over HTTP.
+ */
+import type { KeyInfo } from '../keys/key-ring.js';
+import { MintError } from '../mint/mint-error.js';
+import type { MintRequest } from '../mint/mint-request.js';
+import type { MockIdp } from '../start.js';
+import { ConformanceSetupError, MintRefusedError } from './errors.js';
+
+export interface IdpDriver {
+  /** The issuer, exactly as tokens carry it. */
+  readonly issuer: string;
+  readonly jwksUri: string;
+  /** A signed token for the request (a fault preset with `fault`); MintRefusedError when the IdP refuses the request. */
+  mint(request: MintRequest): Promise<string>;
+  /** The user tokens are minted for when none is given: the tenant's first user. */
+  defaultUser(): Promise<string>;
+  keys(): Promise<KeyInfo[]>;
+  /** Publishes a next key without signing with it (kept when one is pending). */
+  publishNextKey(): Promise<KeyInfo[]>;
+  /** Signs with the next key from now on. */
+  rotateKeys(): Promise<KeyInfo[]>;
+  retireKey(kid: string): Promise<KeyInfo[]>;
+  /** How often the JWKS was fetched so far; undefined when the IdP cannot tell. */
+  jwksFetches(): Promise<number | undefined>;
+  /** Stops what the driver started (a mock-idp started for the run); a no-op otherwise. */
+  close(): Promise<void>;
+}
+
+const unreachable = (message: string) => new ConformanceSetupError('ERR_IDP_UNREACHABLE', message);
+
+function firstUser(users: ReadonlyArray<{ email: string }>): string {
+  const user = users[0];
+  if (!user) throw new ConformanceSetupError('ERR_OPTIONS', 'the tenant has no users to mint tokens for: add one, or pass a user');
+  return user.email;
+}
+
+/** Drives a mock-idp of this process through its handle. */
+export function inProcessDriver(idp: MockIdp, options: { closeOnEnd?: boolean } = {}): IdpDriver {
+  return {
+    issuer: idp.issuer,
+    jwksUri: idp.jwksUri,
+    mint: async (request) => {
+      try {
+        return (await idp.mintToken(request)).token;
+      } catch (err) {
+        if (err instanceof MintError) throw new MintRefusedError(err.message);
+        throw err;
+      }
+    },
+    defaultUser: async () => firstUser(idp.tenant.users),
+    keys: async () => idp.keys(),
+    publishNextKey: () => idp.publishNextKey(),
+    rotateKeys: () => idp.rotateKeys(),
+    retireKey: async (kid) => idp.retireKey(kid),
+    jwksFetches: async () => idp.jwksFetches(),
+    close: async () => {
+      if (options.closeOnEnd) await idp.close();
+    },
+  };
+}
+
+/** Drives a running mock-idp through its admin API (`<issuer>_mock/`). */
+export async function httpDriver(issuer: string, options: { adminToken?: string; timeoutMs?: number } = {}): Promise<IdpDriver> {
+  const base = issuer.endsWith('/') ? issuer : `${issuer}/`;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const url = new URL(`_mock/${path}`, base).href;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.adminToken !== undefined ? { authorization: `Bearer ${options.adminToken}` } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw unreachable(`cannot reach the mock-idp at ${url} (${cause}): is it running with issuer ${issuer}?`);
+    }
+    const text = await response.text();
+    if ((response.status === 400 || response.status === 404) && path === 'tokens') {
+      let description = text;
+      try {
+        description = (JSON.parse(text) as { error_description?: string }).error_description ?? text;
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new MintRefusedError(`the mock-idp refused to mint: ${description}`);
+    }
+    if (!response.ok) {
+      const hint = response.status === 401 ? ' (pass its admin token)' : response.status === 404 ? ' (is this a mock-idp?)' : '';
+      throw unreachable(`${method} ${url} answered ${response.status}: ${text.slice(0, 200)}${hint}`);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw unreachable(`${method} ${url} answered something other than JSON: is this a mock-idp?`);
+    }
+  }
+
+  const health = await call<{ issuer?: string }>('GET', 'health');
+  const served = health.issuer;
+  if (typeof served !== 'string' || served.replace(/\/+$/, '') !== issuer.replace(/\/+$/, '')) {
+    throw unreachable(`the mock-idp at ${base} has the issuer ${JSON.stringify(served)}, not ${JSON.stringify(issuer)}`);
+  }
+  return {
+    // tokens carry the mock's issuer exactly (Auth0's trailing slash included)
+    issuer: served,
+    jwksUri: `${base}.well-known/jwks.json`,
+    mint: async (request) => (await call<{ token: string }>('POST', 'tokens', request)).token,
+    defaultUser: async () => firstUser((await call<{ users: Array<{ email: string }> }>('GET', 'users')).users),
+    keys: async () => (await call<{ keys: KeyInfo[] }>('GET', 'keys')).keys,
+    publishNextKey: async () => (await call<{ keys: KeyInfo[] }>('POST', 'keys/publish', {})).keys,
+    rotateKeys: async () => (await call<{ keys: KeyInfo[] }>('POST', 'keys/rotate', {})).keys,
+    retireKey: async (kid) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/retire', { kid })).keys,
+    jwksFetches: async () => (await call<{ jwksFetches?: number }>('GET', 'keys')).jwksFetches,
+    close: async () => undefined,
+  };
+}
+
+export function isIdpDriver(value: MockIdp | IdpDriver): value is IdpDriver {
+  return typeof (value as IdpDriver).mint === 'function';
+}

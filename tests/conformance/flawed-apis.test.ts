@@ -1,0 +1,90 @@
+/**
+ * The harness's self-test: each deliberately flawed API (one realistic flaw on a
+ * correct jose base) is flagged with the right case ids, and with nothing else.
+ * All runs go concurrently, each against its own mock-idp.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runApiConformance, type ConformanceReport } from '../../mock-idp/conformance/index.js';
+import { FLAWS, startProtectedApi, type FlawName } from '../fixtures/flawed-apis/index.js';
+import { API, FAST, PERMISSION, caseIds, result, withIdp } from './helpers.js';
+
+/** What each flaw must be flagged with: the case ids that FAIL and those that WARN. */
+const EXPECTED: Record<FlawName | 'none', { fail: string[]; warn: string[] }> = {
+  none: { fail: [], warn: [] },
+  'decodes without verifying': {
+    // every signature case; the unknown-kid flood and the retired key are accepted too
+    fail: ['RS-10', 'RS-11', 'RS-12', 'RS-23', 'RS-24', 'RS-25', 'RS-26', 'RS-27', 'RS-28', 'RS-29', 'RS-30', 'RS-31', 'RS-32'],
+    warn: ['RS-33', 'RS-35'],
+  },
+  'no audience check': { fail: ['RS-18', 'RS-20'], warn: [] },
+  'no issuer check': { fail: ['RS-21', 'RS-22'], warn: [] },
+  'accepts a token without exp': { fail: ['RS-15'], warn: [] },
+  'HS/RS key confusion': { fail: ['RS-25'], warn: [] },
+  'alg none accepted': { fail: ['RS-23'], warn: [] },
+  '401 where 403 is due': { fail: ['RS-39'], warn: [] },
+  '500 on garbage': { fail: ['RS-08', 'RS-09'], warn: [] },
+  'accepts query-string tokens': { fail: [], warn: ['RS-04', 'RS-05'] },
+  // it loaded the keys at boot: the rotated-in key is unknown, the retired one still works
+  'never refetches the JWKS': { fail: ['RS-34'], warn: ['RS-35'] },
+  'fetches jku': { fail: ['RS-30'], warn: [] },
+};
+
+const reports = new Map<string, ConformanceReport>();
+
+beforeAll(async () => {
+  const names = ['none', ...Object.keys(FLAWS)] as Array<FlawName | 'none'>;
+  await Promise.all(
+    names.map((name) =>
+      withIdp(async (idp) => {
+        const api = await startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION }, name === 'none' ? undefined : FLAWS[name]);
+        try {
+          reports.set(name, await runApiConformance({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, ...FAST }));
+        } finally {
+          await api.close();
+        }
+      }),
+    ),
+  );
+}, 60_000);
+
+describe('the correct jose base the flawed APIs derive from', () => {
+  it('passes every case, without a warning', () => {
+    const report = reports.get('none')!;
+    expect(caseIds(report, 'FAIL')).toEqual([]);
+    expect(caseIds(report, 'WARN')).toEqual([]);
+    expect(report.exitCode).toBe(0);
+  });
+});
+
+describe('a flawed API is flagged with the case ids of its flaw and no other', () => {
+  for (const name of Object.keys(FLAWS) as FlawName[]) {
+    it(`${name}: fails ${EXPECTED[name].fail.join(', ') || 'nothing'}${EXPECTED[name].warn.length ? `, warns ${EXPECTED[name].warn.join(', ')}` : ''}`, () => {
+      const report = reports.get(name)!;
+      expect(caseIds(report, 'FAIL')).toEqual(EXPECTED[name].fail);
+      expect(caseIds(report, 'WARN')).toEqual(EXPECTED[name].warn);
+      expect(report.exitCode).toBe(EXPECTED[name].fail.length > 0 ? 1 : 0);
+    });
+  }
+
+  it('names the request and the answer that show the flaw', () => {
+    expect(result(reports.get('alg none accepted')!, 'RS-23-mixedcase')).toMatchObject({ verdict: 'FAIL', got: '200', level: 'MUST' });
+    expect(result(reports.get('401 where 403 is due')!, 'RS-39')).toMatchObject({ verdict: 'FAIL', got: '401 invalid_token' });
+    expect(result(reports.get('500 on garbage')!, 'RS-08-garbage')).toMatchObject({ verdict: 'FAIL', got: '500' });
+    expect(result(reports.get('accepts query-string tokens')!, 'RS-04')).toMatchObject({ verdict: 'WARN', got: '200', level: 'SHOULD' });
+    expect(result(reports.get('HS/RS key confusion')!, 'RS-25-pem')).toMatchObject({ verdict: 'FAIL', got: '200' });
+    expect(result(reports.get('HS/RS key confusion')!, 'RS-25-jwk').verdict).toBe('PASS');
+  });
+
+  it('catches a jku fetch on the canary even though the API refused the token', () => {
+    const jku = result(reports.get('fetches jku')!, 'RS-30-jku');
+    expect(jku.verdict).toBe('FAIL');
+    expect(jku.got).toMatch(/canary was fetched \(GET \/[0-9a-f]+\/RS-30-jku\/jwks\.json\)/);
+    expect(result(reports.get('fetches jku')!, 'RS-30-x5u').got).toBe('401 invalid_token; canary not fetched');
+  });
+
+  it('gives a key-caching API the rotation window before failing RS-34', () => {
+    const rs34 = result(reports.get('never refetches the JWKS')!, 'RS-34');
+    expect(rs34.got).toMatch(/^401 invalid_token for \d+(\.\d)? s$/);
+    expect(rs34.reason).toMatch(/does not refetch the JWKS/);
+  });
+});

@@ -1,0 +1,40 @@
+/** Shared set-up of the conformance harness tests. */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
+import type { ConformanceReport, Verdict } from '../../mock-idp/conformance/index.js';
+
+export const API = 'https://api.example.com';
+export const PERMISSION = 'read:orders';
+/** Short windows for the tests: correct APIs here honour rotation within about a second. */
+export const FAST = { rotationWait: 2_500, requestTimeout: 2_000 } as const;
+
+/** Sorted, distinct case ids with this verdict. */
+export function caseIds(report: ConformanceReport, verdict: Verdict): string[] {
+  return [...new Set(report.results.filter((r) => r.verdict === verdict).map((r) => r.caseId))].sort();
+}
+
+export function result(report: ConformanceReport, checkId: string) {
+  const found = report.results.find((r) => r.checkId === checkId);
+  if (!found) throw new Error(`no result for ${checkId}`);
+  return found;
+}
+
+/** A mock-idp and whatever the test starts against it, closed afterwards. */
+export async function withIdp<T>(use: (idp: MockIdp) => Promise<T>): Promise<T> {
+  const idp = await startMockIdp({ port: 0 });
+  try {
+    return await use(idp);
+  } finally {
+    await idp.close();
+  }
+}
+
+/** A port nothing listens on (bound then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

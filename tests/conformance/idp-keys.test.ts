@@ -1,0 +1,75 @@
+/**
+ * What the harness needs from mock-idp: a next key published ahead of a rotation,
+ * rotation promoting it, and a count of JWKS fetches (programmatic and admin API).
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeProtectedHeader } from 'jose';
+import { generateSigningKey, type PrivateJwk } from '../../mock-idp/keys/key-ring.js';
+import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
+import { clientCredentialsRequest } from '../helpers/oauth.js';
+
+let idp: MockIdp | undefined;
+let spare: PrivateJwk;
+beforeAll(async () => {
+  spare = await generateSigningKey();
+});
+afterEach(async () => {
+  await idp?.close();
+  idp = undefined;
+});
+
+const servedKids = async (mock: MockIdp) => ((await (await fetch(mock.jwksUri)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+const m2mKid = async (mock: MockIdp) => decodeProtectedHeader((await clientCredentialsRequest(mock)).body.access_token!).kid;
+const admin = async (mock: MockIdp, method: string, path: string) => {
+  const response = await fetch(`${mock.issuer}_mock/${path}`, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+describe('publishing the next signing key', () => {
+  it('publishNextKey() puts the key in the JWKS without signing with it', async () => {
+    idp = await startMockIdp({ port: 0 });
+    const [original] = idp.keys();
+    const keys = await idp.publishNextKey(spare);
+    expect(keys).toEqual([{ kid: original!.kid, status: 'active' }, { kid: spare.kid, status: 'next' }]);
+    expect(await servedKids(idp)).toEqual([original!.kid, spare.kid]);
+    expect(await m2mKid(idp)).toBe(original!.kid);
+    expect((await idp.mintToken({ client: 'orders-worker', audience: 'https://api.example.com' })).token).toSatisfy((t: string) => decodeProtectedHeader(t).kid === original!.kid);
+    expect(idp.events().find((e) => e.type === 'keys.published')).toMatchObject({ detail: { next: spare.kid } });
+  });
+
+  it('keeps a pending next key when asked again, and rotateKeys() promotes it', async () => {
+    idp = await startMockIdp({ port: 0 });
+    const [original] = idp.keys();
+    await idp.publishNextKey(spare);
+    expect(await idp.publishNextKey()).toEqual([{ kid: original!.kid, status: 'active' }, { kid: spare.kid, status: 'next' }]);
+    expect(await idp.rotateKeys()).toEqual([{ kid: spare.kid, status: 'active' }, { kid: original!.kid, status: 'published' }]);
+    expect(await m2mKid(idp)).toBe(spare.kid);
+  });
+
+  it('retireKey() without a kid removes the oldest published key, never the next one', async () => {
+    idp = await startMockIdp({ port: 0 });
+    const [original] = idp.keys();
+    const third = await generateSigningKey();
+    await idp.rotateKeys(third);
+    await idp.publishNextKey(spare);
+    expect(idp.retireKey()).toEqual([{ kid: third.kid, status: 'active' }, { kid: spare.kid, status: 'next' }]);
+    expect(() => idp!.retireKey()).toThrow(/only the active key is left/);
+    expect(idp.retireKey(spare.kid)).toEqual([{ kid: third.kid, status: 'active' }]);
+    expect(await servedKids(idp)).not.toContain(original!.kid);
+  });
+
+  it('POST /_mock/keys/publish publishes a next key; GET /_mock/keys counts the JWKS fetches', async () => {
+    idp = await startMockIdp({ port: 0 });
+    const published = await admin(idp, 'POST', 'keys/publish');
+    expect(published.status).toBe(200);
+    expect((published.body['keys'] as Array<{ status: string }>).map((k) => k.status)).toEqual(['active', 'next']);
+    expect((await admin(idp, 'GET', 'keys')).body['jwksFetches']).toBe(0);
+    await servedKids(idp);
+    await servedKids(idp);
+    expect((await admin(idp, 'GET', 'keys')).body['jwksFetches']).toBe(2);
+    expect(idp.jwksFetches()).toBe(2);
+    idp.reset();
+    expect(idp.jwksFetches()).toBe(0);
+    expect(idp.keys().map((k) => k.status)).toEqual(['active']);
+  });
+});
