@@ -1,0 +1,123 @@
+/** Step 3: the request-shape cases (RS-01..07, RS-39) and how each answer is judged. */
+import { FAULTS } from '../../faults/catalogue.js';
+import { bearerChallenge } from '../challenge.js';
+import { broken, describeAnswer, is2xx, is5xx, judgeAccept, unanswered, unansweredJudgement, type Judgement } from '../judge.js';
+import type { Answer, Level } from '../types.js';
+import { bearer, type Run } from './run.js';
+
+/** RS-01..RS-07 and RS-39: what the request looks like rather than what the token says. */
+export async function runRequestShapes(run: Run, good: string, unprivileged: string): Promise<void> {
+  const rs01 = await run.call([]);
+  run.record({ caseId: 'RS-01', sent: 'no Authorization header' }, judgeMissingToken(rs01.answer), rs01);
+
+  const rs02 = await run.call([['authorization', 'Basic dXNlcjpwYXNz']]);
+  run.record({ caseId: 'RS-02', sent: 'Authorization: Basic dXNlcjpwYXNz' }, judgeStatus(rs02.answer, [401], 'MUST', 'a request without a bearer token is unauthenticated: 401 with a bare Bearer challenge (RFC 6750 §3.1)'), rs02);
+
+  for (const [checkId, scheme] of [['RS-03-lowercase', 'bearer'], ['RS-03-uppercase', 'BEARER']] as const) {
+    const exchange = await run.call([['authorization', `${scheme} ${good}`]]);
+    run.record({ caseId: 'RS-03', checkId, variant: scheme, sent: `Authorization: ${scheme} <good token>`, expected: '200' }, judgeAccept(exchange.answer, 'SHOULD'), exchange);
+  }
+
+  const rs04 = await run.call([], { access_token: good });
+  run.record({ caseId: 'RS-04', sent: 'no header; ?access_token=<good token>' }, judgeQueryOnly(rs04.answer), rs04);
+
+  const rs05 = await run.call(bearer(unprivileged), { access_token: good });
+  run.record({ caseId: 'RS-05', sent: 'header: token without the permission; ?access_token=<good token>' }, judgeTwoMethods(rs05.answer), rs05);
+
+  for (const [checkId, first, second, secondHasPermission] of [
+    ['RS-06-second-has-permission', unprivileged, good, true],
+    ['RS-06-first-has-permission', good, unprivileged, false],
+  ] as const) {
+    const exchange = await run.call([...bearer(first), ...bearer(second)]);
+    run.record(
+      {
+        caseId: 'RS-06',
+        checkId,
+        variant: secondHasPermission ? 'second header has the permission' : 'first header has the permission',
+        sent: `two Authorization headers: ${secondHasPermission ? 'token without the permission, then good token' : 'good token, then token without the permission'}`,
+        expected: '400 or 401',
+      },
+      judgeDuplicateHeaders(exchange.answer, secondHasPermission),
+      exchange,
+    );
+  }
+
+  const rs39 = await run.call(bearer(unprivileged));
+  run.record({ caseId: 'RS-39', sent: 'good token without the permission', expected: '403 insufficient_scope' }, judgeInsufficientScope(rs39.answer), rs39);
+
+  const oversize = FAULTS.find((f) => f.id === 'RS-07')!;
+  const rs07token = await run.mint({ fault: oversize.id });
+  const rs07 = await run.call(bearer(rs07token));
+  let judgement = judgeStatus(rs07.answer, [431, 401], 'MUST', 'refuse an oversized header with 431 (or the token with 401)');
+  const after = await run.call(bearer(good));
+  if (unanswered(after.answer)) {
+    judgement = { verdict: 'FAIL', got: `${judgement.got}; then ${describeAnswer(after.answer)}`, reason: 'the API stopped answering after the oversized header' };
+  } else if (rs07.answer.kind === 'dropped') {
+    // The connection was closed on the oversized request (a reset can swallow the 431), and the server lives on.
+    judgement = { verdict: 'WARN', got: `${judgement.got}; still answers (${describeAnswer(after.answer)})`, reason: 'the API closed the connection without a readable answer; send 431 Request Header Fields Too Large before closing (RFC 6585 §5)' };
+  } else {
+    judgement = { ...judgement, got: `${judgement.got}; still answers (${describeAnswer(after.answer)})` };
+  }
+  run.record({ caseId: 'RS-07', sent: `Authorization: Bearer <${Math.round(rs07token.length / 1024)} KiB validly signed token>`, expected: '431 or 401, then still answering' }, judgement, rs07);
+}
+
+function judgeMissingToken(answer: Answer): Judgement {
+  if (answer.kind !== 'response') return unansweredJudgement(answer);
+  const got = describeAnswer(answer);
+  if (answer.status !== 401) return { verdict: 'FAIL', got, reason: is2xx(answer.status) ? 'the endpoint answers without credentials: it is not protected' : 'a request without credentials gets 401' };
+  const challenge = bearerChallenge(answer.wwwAuthenticate);
+  if (challenge === undefined) return { verdict: 'WARN', got, reason: 'a 401 carries `WWW-Authenticate: Bearer realm="..."` telling the client how to authenticate (RFC 6750 §3, RFC 9110 §11.6.1)' };
+  if (challenge.params['error'] !== undefined) return { verdict: 'WARN', got, reason: 'no error code when the request carried no token: the client did nothing wrong (RFC 6750 §3.1)' };
+  return { verdict: 'PASS', got };
+}
+
+function judgeStatus(answer: Answer, statuses: readonly number[], level: Level, reason: string): Judgement {
+  if (answer.kind !== 'response') return unansweredJudgement(answer);
+  const got = describeAnswer(answer);
+  if (statuses.includes(answer.status)) return { verdict: 'PASS', got };
+  if (is2xx(answer.status) || is5xx(answer.status)) return { verdict: broken(level), got, reason };
+  return { verdict: level === 'MUST' && statuses.length === 1 ? 'FAIL' : 'WARN', got, reason };
+}
+
+function judgeQueryOnly(answer: Answer): Judgement {
+  if (answer.kind !== 'response') return unansweredJudgement(answer);
+  const got = describeAnswer(answer);
+  if (answer.status === 401) return { verdict: 'PASS', got };
+  if (is2xx(answer.status)) return { verdict: 'WARN', got, reason: 'the API accepts access tokens in the query string, where logs, history and Referer headers leak them (RFC 6750 §2.3, RFC 9700 §4.3.2)' };
+  return { verdict: 'WARN', got, reason: 'a request whose only token is in the query string carries no accepted credentials: 401' };
+}
+
+function judgeTwoMethods(answer: Answer): Judgement {
+  if (answer.kind !== 'response') return unansweredJudgement(answer);
+  const got = describeAnswer(answer);
+  if (answer.status === 400 || answer.status === 401) return { verdict: 'PASS', got };
+  if (is2xx(answer.status)) return { verdict: 'WARN', got, reason: 'the API acted as the query token\'s identity while the header named another: more than one method is an invalid_request (RFC 6750 §3.1)' };
+  if (answer.status === 403) return { verdict: 'WARN', got, reason: 'the API used the header token and ignored the query one: more than one method is an invalid_request, 400 (RFC 6750 §3.1)' };
+  return { verdict: 'WARN', got, reason: 'two tokens in one request: 400 invalid_request (RFC 6750 §3.1)' };
+}
+
+function judgeDuplicateHeaders(answer: Answer, secondHasPermission: boolean): Judgement {
+  if (answer.kind !== 'response') return unansweredJudgement(answer);
+  const got = describeAnswer(answer);
+  const { status } = answer;
+  if (status === 400 || status === 401) return { verdict: 'PASS', got };
+  if (is5xx(status)) return { verdict: 'FAIL', got, reason: 'a duplicated header is the client\'s error: 400 invalid_request, not a crash' };
+  const usedSecond = secondHasPermission ? is2xx(status) : status === 403;
+  const usedFirst = secondHasPermission ? status === 403 : is2xx(status);
+  if (usedSecond) return { verdict: 'FAIL', got, reason: 'the API acted as the SECOND Authorization header\'s identity: a proxy that checks the first one is bypassed' };
+  if (usedFirst) return { verdict: 'WARN', got, reason: 'the API silently used the first Authorization header; repeated credentials are an invalid_request, 400 (RFC 6750 §3.1, RFC 9110 §5.3)' };
+  return { verdict: 'WARN', got, reason: 'two Authorization headers: answer 400 invalid_request' };
+}
+
+function judgeInsufficientScope(answer: Answer): Judgement {
+  if (answer.kind !== 'response') return unansweredJudgement(answer);
+  const got = describeAnswer(answer);
+  if (answer.status === 403) {
+    const error = bearerChallenge(answer.wwwAuthenticate)?.params['error'];
+    if (error === 'insufficient_scope') return { verdict: 'PASS', got };
+    return { verdict: 'WARN', got, reason: 'add `WWW-Authenticate: Bearer error="insufficient_scope", scope="<permission>"` (RFC 6750 §3.1)' };
+  }
+  if (is2xx(answer.status)) return { verdict: 'FAIL', got, reason: 'the API granted access without the required permission' };
+  if (answer.status === 401) return { verdict: 'FAIL', got, reason: '401 where 403 is due: the token is valid, only the permission is missing (RFC 6750 §3.1 insufficient_scope); a 401 sends clients into re-login loops' };
+  return { verdict: 'FAIL', got, reason: 'a valid token without the permission gets 403 insufficient_scope' };
+}

@@ -1,0 +1,81 @@
+/** Steps 5 and 6: key rotation (RS-34, RS-35) and the unknown-kid flood (RS-33). */
+import { randomBytes } from 'node:crypto';
+import { attackerRsaKey } from '../../faults/attacker-keys.js';
+import { signJws } from '../../faults/compact.js';
+import { CONFORMANCE_DEFAULTS } from '../defaults.js';
+import { describeAnswer, is2xx, judgeAccept, judgeReject, unanswered, type Judgement } from '../judge.js';
+import { bearer, now, type Exchange, type Run } from './run.js';
+
+/** Step 5: rotate to the next key (RS-34), then retire the old one (RS-35). */
+export async function runRotation(run: Run, oldKid: string, oldToken: string): Promise<void> {
+  const keys = await run.driver.rotateKeys();
+  const active = keys.find((k) => k.status === 'active')?.kid;
+  const rotatedAt = Date.now();
+  const newToken = await run.mint();
+  const { rotationWait } = run.settings;
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  await run.eventually({
+    spec: { caseId: 'RS-34', sent: `token signed by the new key${active ? ` ${active}` : ''} right after the IdP rotated to it` },
+    deadline: rotatedAt + rotationWait,
+    attempt: () => run.call(bearer(newToken)),
+    done: (answer) => answer.kind === 'response' && is2xx(answer.status),
+    judge: (answer) => {
+      const judgement = judgeAccept(answer, 'MUST');
+      const after = Date.now() - rotatedAt;
+      return judgement.verdict === 'PASS' && after > CONFORMANCE_DEFAULTS.retryEveryMs ? { ...judgement, got: `${judgement.got} after ${seconds(after)}` } : judgement;
+    },
+    giveUp: (answer) => ({
+      verdict: 'FAIL',
+      got: `${describeAnswer(answer)} for ${seconds(Date.now() - rotatedAt)}`,
+      reason: `a token signed by the newly published key was still refused ${seconds(Date.now() - rotatedAt)} after the rotation: the API does not refetch the JWKS for a new kid (keys loaded once or pinned). Raise --rotation-wait if its refetch cooldown is longer.`,
+    }),
+  });
+
+  await run.driver.retireKey(oldKid);
+  const retiredAt = Date.now();
+  await run.eventually({
+    spec: { caseId: 'RS-35', sent: `token signed by the old key ${oldKid}, after it left the JWKS` },
+    deadline: retiredAt + rotationWait,
+    attempt: () => run.call(bearer(oldToken)),
+    done: (answer) => answer.kind === 'response' && !is2xx(answer.status),
+    judge: (answer) => {
+      const judgement = judgeReject(answer, 'SHOULD');
+      const after = Date.now() - retiredAt;
+      return after > CONFORMANCE_DEFAULTS.retryEveryMs ? { ...judgement, got: `${judgement.got} after ${seconds(after)}` } : judgement;
+    },
+    giveUp: (answer) => ({
+      verdict: 'WARN',
+      got: `${describeAnswer(answer)} for ${seconds(Date.now() - retiredAt)}`,
+      reason: `still accepted ${seconds(Date.now() - retiredAt)} after the key left the JWKS; a correct API refuses it once its key cache expires (jwks-rsa, express-oauth2-jwt-bearer and jose keep keys up to 10 min by default). Run with a longer --rotation-wait to check the bound.`,
+    }),
+  });
+}
+
+/** RS-33: many unknown kids in a row; 401 each time, and the JWKS refetches capped. */
+export async function runFlood(run: Run): Promise<void> {
+  const attacker = await attackerRsaKey();
+  const nonce = randomBytes(4).toString('hex');
+  const iat = now();
+  const claims = { iss: run.driver.issuer, sub: 'auth0|conformance-flood', aud: run.settings.audience, iat, exp: iat + 300, permissions: run.settings.permissions, scope: run.settings.permissions.join(' ') };
+  const fetchesBefore = await run.driver.jwksFetches();
+  const statuses = new Map<string, number>();
+  let worst: Judgement | undefined;
+  let last: Exchange | undefined;
+  for (let i = 0; i < CONFORMANCE_DEFAULTS.floodSize; i++) {
+    const token = await signJws({ alg: 'RS256', typ: 'at+jwt', kid: `flood-${nonce}-${i}` }, claims, attacker.privateKey);
+    last = await run.call(bearer(token));
+    const judgement = judgeReject(last.answer, 'SHOULD');
+    statuses.set(judgement.got, (statuses.get(judgement.got) ?? 0) + 1);
+    if (judgement.verdict === 'FAIL' || (judgement.verdict === 'WARN' && worst?.verdict !== 'FAIL')) worst = worst?.verdict === 'FAIL' ? worst : judgement;
+    if (unanswered(last.answer)) break;
+  }
+  const fetchesAfter = await run.driver.jwksFetches();
+  const fetches = fetchesBefore === undefined || fetchesAfter === undefined ? undefined : fetchesAfter - fetchesBefore;
+  const got = `${[...statuses].map(([answer, count]) => `${count}× ${answer}`).join(', ')}${fetches === undefined ? '' : `; ${fetches} JWKS fetches`}`;
+  let judgement: Judgement = { verdict: 'PASS', got };
+  if (worst !== undefined) judgement = { verdict: worst.verdict, got, ...(worst.reason !== undefined ? { reason: worst.reason } : {}) };
+  else if (fetches !== undefined && fetches > CONFORMANCE_DEFAULTS.floodFetchCap) {
+    judgement = { verdict: 'WARN', got, reason: `${fetches} JWKS fetches for ${CONFORMANCE_DEFAULTS.floodSize} unknown kids: refetches are not capped, so any client can make the API hammer the IdP (cap them: jwks-rsa rateLimit, jose cooldownDuration)` };
+  }
+  run.record({ caseId: 'RS-33', sent: `${CONFORMANCE_DEFAULTS.floodSize} tokens, each with a different unknown kid` }, judgement, last);
+}
