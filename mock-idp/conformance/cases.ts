@@ -575,7 +575,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     expected: '401 `invalid_token` once the cache expires (jwks-rsa: ≤ 10 min)',
     reference: 'OIDC Core §10.1.1',
     sent: 'After the rotation the old key is removed from the JWKS; a token it signed earlier is sent, retried for up to `--rotation-wait`.',
-    why: 'Removing a key from the JWKS is how an IdP revokes it, e.g. after a leak; an API\'s key cache must expire. The catalogue allows up to 10 minutes (jwks-rsa\'s cache); the harness cannot wait that long by default and reports a warning when the key still works at the end of its window.',
+    why: 'Removing a key from the JWKS is how an IdP revokes it, e.g. after a leak; an API\'s key cache must expire. The catalogue allows up to 10 minutes (jwks-rsa\'s cache); so a key still accepted at the end of a shorter `--rotation-wait` proves nothing and the case is reported as skipped (inconclusive); with `--rotation-wait 600` a key that still works is a warning.',
     incident: 'After a signing-key leak, the old key keeps verifying attacker tokens for as long as caches keep it: cache lifetimes are part of the incident-response time.',
     fix: {
       expressJwt: 'jwks-rsa\'s `cacheMaxAge` (default 10 min) bounds it.',

@@ -11,4 +11,6 @@ export const CONFORMANCE_DEFAULTS = {
   floodSize: 20,
   floodFetchCap: 10,
   retryEveryMs: 250,
+  /** How long common JWKS clients may keep a retired key (jwks-rsa, express-oauth2-jwt-bearer, jose: 10 min); RS-35 is only judged with a window this long. */
+  keyCacheBoundMs: 600_000,
 } as const;

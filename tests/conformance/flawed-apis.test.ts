@@ -12,9 +12,9 @@ import { API, FAST, PERMISSION, caseIds, result, withIdp } from './helpers.js';
 const EXPECTED: Record<FlawName | 'none', { fail: string[]; warn: string[] }> = {
   none: { fail: [], warn: [] },
   'decodes without verifying': {
-    // every signature case; the unknown-kid flood and the retired key are accepted too
+    // every signature case; the unknown-kid flood is accepted too
     fail: ['RS-10', 'RS-11', 'RS-12', 'RS-23', 'RS-24', 'RS-25', 'RS-26', 'RS-27', 'RS-28', 'RS-29', 'RS-30', 'RS-31', 'RS-32'],
-    warn: ['RS-33', 'RS-35'],
+    warn: ['RS-33'],
   },
   'no audience check': { fail: ['RS-18', 'RS-20'], warn: [] },
   'no issuer check': { fail: ['RS-21', 'RS-22'], warn: [] },
@@ -24,8 +24,8 @@ const EXPECTED: Record<FlawName | 'none', { fail: string[]; warn: string[] }> = 
   '401 where 403 is due': { fail: ['RS-39'], warn: [] },
   '500 on garbage': { fail: ['RS-08', 'RS-09'], warn: [] },
   'accepts query-string tokens': { fail: [], warn: ['RS-04', 'RS-05'] },
-  // it loaded the keys at boot: the rotated-in key is unknown, the retired one still works
-  'never refetches the JWKS': { fail: ['RS-34'], warn: ['RS-35'] },
+  // it loaded the keys at boot: the rotated-in key is unknown
+  'never refetches the JWKS': { fail: ['RS-34'], warn: [] },
   'fetches jku': { fail: ['RS-30'], warn: [] },
 };
 

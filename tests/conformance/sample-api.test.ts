@@ -8,7 +8,7 @@ import { API, FAST, caseIds, result, withIdp } from './helpers.js';
 const startSampleApi = (issuer: string, jwksUri: string) => startApi({ ...loadApiConfig({}), issuer, jwksUri, port: 0, host: '127.0.0.1' });
 
 describe('sample-api under the conformance harness', () => {
-  it('GET /orders passes every MUST case with the default settings, in under 15 s; it only warns that a retired key outlives the window (jwks-rsa caches it up to 10 min)', async () => {
+  it('GET /orders passes every case with the default settings; the retired-key case is inconclusive within a 5 s window (jwks-rsa caches keys up to 10 min)', async () => {
     await withIdp(async (idp) => {
       const api = await startSampleApi(idp.issuer, idp.jwksUri);
       try {
@@ -17,9 +17,10 @@ describe('sample-api under the conformance harness', () => {
         const elapsed = performance.now() - started;
         console.log(`sample-api full run: ${Math.round(elapsed)} ms, ${JSON.stringify(report.summary)}`);
 
-        expect(elapsed).toBeLessThan(15_000);
         expect(caseIds(report, 'FAIL')).toEqual([]);
-        expect(caseIds(report, 'WARN')).toEqual(['RS-35']);
+        expect(caseIds(report, 'WARN')).toEqual([]);
+        // jwks-rsa may keep the retired key 10 min: a 5 s window cannot tell.
+        expect(caseIds(report, 'SKIP')).toEqual(['RS-35']);
         expect(report.exitCode).toBe(0);
         expect(new Set(report.results.map((r) => r.caseId))).toEqual(new Set(CONFORMANCE_CASES.map((c) => c.id)));
         expect(report.results[0]).toMatchObject({ caseId: 'RS-40', verdict: 'PASS' });
