@@ -19,14 +19,16 @@ function parsePort(value: string | undefined): number {
 
 /** What `mock-idp start` prints: where it is, how to log in, and that it is a test IdP. */
 export function describe(issuer: string, tenant: Tenant, addresses: string[]): string {
+  const node20 = process.versions.node.startsWith('20.');
   const lines = [
     'mock-idp: a local TEST identity provider (never use it for real users)',
+    ...(node20 ? ['(oidc-provider\'s "Unsupported runtime" warning above is expected on Node 20: mock-idp supports Node >= 20.19)'] : []),
     '',
-    `  issuer     ${issuer}`,
-    `  listening  ${addresses.join(', ')}`,
-    `  discovery  ${issuer}.well-known/openid-configuration`,
-    ...Object.entries(ROUTES).map(([name, path]) => `  ${name.padEnd(10)} ${issuer}${path.slice(1)}`),
-    `  v2 logout  ${issuer}v2/logout`,
+    `  issuer        ${issuer}`,
+    `  listening     ${addresses.join(', ')}`,
+    `  discovery     ${issuer}.well-known/openid-configuration`,
+    ...Object.entries(ROUTES).map(([name, path]) => `  ${name.padEnd(13)} ${issuer}${path.slice(1)}`),
+    `  v2 logout     ${issuer}v2/logout`,
     '',
     'Test users (email / password, roles):',
     ...tenant.users.map((u) => `  ${u.email.padEnd(22)} ${u.password.padEnd(14)} ${u.roles.join(', ') || '(no roles)'}`),
