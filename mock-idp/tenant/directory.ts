@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../config/defaults.js';
 import type { Api, Application, Tenant, User } from '../config/schema.js';
 
 /** A person who can sign in: a database user or the simulated user of a social connection. */
@@ -26,15 +27,31 @@ function fromUser(user: User, connection: string): Person {
  * changed at run time is seen by the next request.
  */
 export class Directory {
-  constructor(public tenant: Tenant) {}
+  #tenant: Tenant;
+  /** Everyone who can sign in, built once per tenant (token issuance looks people up on every request). */
+  #people: readonly Person[] | undefined;
 
-  people(): Person[] {
-    return [
-      ...this.tenant.users.map((u) => fromUser(u, 'Username-Password-Authentication')),
+  constructor(tenant: Tenant) {
+    this.#tenant = tenant;
+  }
+
+  get tenant(): Tenant {
+    return this.#tenant;
+  }
+
+  set tenant(tenant: Tenant) {
+    this.#tenant = tenant;
+    this.#people = undefined;
+  }
+
+  people(): readonly Person[] {
+    this.#people ??= [
+      ...this.tenant.users.map((u) => fromUser(u, DEFAULTS.databaseConnection)),
       ...this.tenant.socialConnections
         .filter((c) => c.enabled)
         .map((c) => ({ ...c.user, blocked: false, connection: c.name })),
     ];
+    return this.#people;
   }
 
   person(sub: string): Person | undefined {
