@@ -46,8 +46,13 @@ export function createSampleApp(config: SampleAppConfig & { baseURL: string }): 
         return res.status(result.status === 201 ? 201 : 200).send(ordersPage(result.body, okHint));
       case 'forbidden':
         return res.status(403).send(messagePage('Not allowed', `You are not allowed to do this${result.missing ? ` (missing permission ${result.missing})` : ''}.`));
-      case 'unauthorized':
+      case 'no_token':
         return res.oidc.login({ returnTo: '/orders' });
+      case 'token_refused':
+        // A fresh token refused by the API is a configuration problem (issuer, audience, keys): logging in again would loop.
+        return res
+          .status(502)
+          .send(messagePage('Orders are unavailable', `The orders API refused the access token (401${result.error ? ` ${result.error}` : ''}): check that the API and the app agree on the issuer and the audience.`));
       case 'unavailable':
         return res.status(502).send(messagePage('Orders are unavailable', `The orders API failed: ${result.detail}`));
     }

@@ -3,7 +3,8 @@ import type { Request } from 'express';
 export type ApiResult =
   | { kind: 'ok'; status: number; body: unknown }
   | { kind: 'forbidden'; missing: string | undefined }
-  | { kind: 'unauthorized' }
+  | { kind: 'no_token' }
+  | { kind: 'token_refused'; error: string | undefined }
   | { kind: 'unavailable'; detail: string };
 
 /** The missing permission named by an RFC 6750 `insufficient_scope` challenge. */
@@ -18,7 +19,7 @@ function missingScope(challenge: string | null): string | undefined {
  */
 export async function callApi(req: Request, apiUrl: string, method: 'GET' | 'POST', body?: unknown): Promise<ApiResult> {
   let accessToken = req.oidc.accessToken;
-  if (!accessToken) return { kind: 'unauthorized' };
+  if (!accessToken) return { kind: 'no_token' };
   if (accessToken.isExpired()) accessToken = await accessToken.refresh();
   let response: Response;
   try {
@@ -32,7 +33,7 @@ export async function callApi(req: Request, apiUrl: string, method: 'GET' | 'POS
     return { kind: 'unavailable', detail: (err as Error).message };
   }
   if (response.status === 403) return { kind: 'forbidden', missing: missingScope(response.headers.get('www-authenticate')) };
-  if (response.status === 401) return { kind: 'unauthorized' };
+  if (response.status === 401) return { kind: 'token_refused', error: /error="([^"]*)"/.exec(response.headers.get('www-authenticate') ?? '')?.[1] };
   if (!response.ok) return { kind: 'unavailable', detail: `the API answered ${response.status}` };
   return { kind: 'ok', status: response.status, body: await response.json() };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, tokenRequest, WORKER } from '../helpers/oauth.js';
+import { loginThroughApp } from '../../mock-idp/headless/login.js';
+import { API, tokenRequest, USERS, WORKER } from '../helpers/oauth.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const OTHER_API = 'https://billing.example.com';
@@ -33,5 +34,23 @@ describe('audience', () => {
   it('accepts the same client token for the right audience (the control case)', async () => {
     const { body } = await tokenRequest(stack.idp, { grant_type: 'client_credentials', client_id: WORKER.clientId, client_secret: WORKER.secret, audience: API });
     expect((await fetch(`${stack.api.url}/orders`, { headers: { authorization: `Bearer ${body.access_token}` } })).status).toBe(200);
+  });
+});
+
+describe('a sample-app misconfigured with another audience', () => {
+  it('shows an error page (502) instead of sending the user round a login loop when the API refuses its token', async () => {
+    const misconfigured = await startStack({
+      tenant: (t) => void t.apis!.push({ identifier: OTHER_API, name: 'Billing API', permissions: [{ value: 'read:invoices' }], allowOfflineAccess: true }),
+      app: { audience: OTHER_API },
+    });
+    try {
+      const { browser } = await loginThroughApp(misconfigured.app.url, USERS.alice, '/profile');
+      const orders = await browser.navigate(`${misconfigured.app.url}/orders`);
+      expect(orders.response.status).toBe(502);
+      expect(orders.url).toBe(`${misconfigured.app.url}/orders`);
+      expect(orders.body).toContain('invalid_token');
+    } finally {
+      await misconfigured.close();
+    }
   });
 });
