@@ -85,7 +85,7 @@ export function createSampleApp(config: SampleAppConfig & { baseURL: string }): 
   app.use((err: Error & { status?: number; error?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status < 500 ? err.status : 500;
     if (status === 500) console.error('sample-app:', err);
-    res.status(status).send(messagePage('Login failed', err.error ?? err.message));
+    res.status(status).send(messagePage(status === 500 ? 'Something went wrong' : 'Login failed', err.error ?? err.message));
   });
   return app;
 }
