@@ -1,13 +1,8 @@
 import type { Middleware } from 'koa';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { profileClaims } from '../provider/accounts.js';
+import { claimsConfig, profileClaims } from '../provider/accounts.js';
 import { ROUTES } from '../provider/build-provider.js';
 import type { IdpRuntime } from '../runtime/idp-runtime.js';
-
-const SCOPE_CLAIMS: Record<string, string[]> = {
-  profile: ['name', 'nickname', 'picture', 'given_name', 'family_name', 'updated_at'],
-  email: ['email', 'email_verified'],
-};
 
 function bearer(header: string | undefined): string | undefined {
   const match = /^Bearer +(\S+)$/i.exec(header ?? '');
@@ -50,7 +45,9 @@ export function userinfoForJwt(runtime: IdpRuntime): Middleware {
     if (!person || person.blocked) return challenge('invalid_token', 'user no longer exists');
     const scopes = String(payload.scope ?? '').split(' ');
     const all = profileClaims(person);
-    const released = new Set(['sub', ...Object.keys(person.claims), ...scopes.flatMap((s) => SCOPE_CLAIMS[s] ?? [])]);
+    // The same claims per scope as the provider's own /userinfo and ID tokens.
+    const byScope = claimsConfig(Object.keys(person.claims));
+    const released = new Set(['openid', ...scopes].flatMap((s) => byScope[s] ?? []));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = Object.fromEntries(Object.entries(all).filter(([k]) => released.has(k)));
   };

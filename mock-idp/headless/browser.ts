@@ -57,7 +57,7 @@ export class HeadlessBrowser {
       await response.body?.cancel();
       current = new URL(location, current).href;
       if (init.stopAt && current.startsWith(init.stopAt)) return { response, url: current, body: '', hops: [...hops, current] };
-      next = response.status === 307 || response.status === 308 ? next : { ...(init.stopAt ? { stopAt: init.stopAt } : {}) };
+      next = response.status === 307 || response.status === 308 ? next : {};
     }
     throw new Error(`too many redirects from ${url}`);
   }

@@ -1,5 +1,4 @@
 import Provider, { errors, type Configuration } from 'oidc-provider';
-import { DEFAULTS } from '../config/defaults.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Directory } from '../tenant/directory.js';
 import { logoutPage, messagePage } from '../ui/message-page.js';
@@ -100,4 +99,3 @@ export function buildProvider({ issuer, directory, keys, store, cookieKeys }: Pr
   return provider;
 }
 
-export { DEFAULTS };

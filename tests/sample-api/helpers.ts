@@ -4,8 +4,7 @@
  * the WWW-Authenticate challenge.
  */
 import { KeyObject, constants, createHmac, sign } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../../mock-idp/server/listen.js';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { createApiApp } from '../../sample-api/app.js';
 import { loadApiConfig, type ApiConfig } from '../../sample-api/config.js';
@@ -42,7 +41,7 @@ export async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
   let published = keys;
   let failure: { status: number; body: string } | undefined;
   let fetches = 0;
-  const server: Server = createServer((req, res) => {
+  const { port, close } = await listen((req, res) => {
     if (req.url !== '/.well-known/jwks.json') {
       res.writeHead(404).end();
       return;
@@ -54,9 +53,7 @@ export async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
     }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ keys: published.map((key) => key.publicJwk) }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  }, '127.0.0.1', 0);
   const issuer = `http://127.0.0.1:${port}/`;
   return {
     issuer,
@@ -70,11 +67,7 @@ export async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
     fail(next) {
       failure = next;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close,
   };
 }
 

@@ -4,7 +4,7 @@
  * or `claimIncludes('permissions', ...)` (the RBAC permissions claim). With
  * `hardened`, the fixes docs/conformance.md gives for the SDK are added.
  */
-import type { AddressInfo } from 'node:net';
+import { listen } from '../../../mock-idp/server/listen.js';
 import express, { type RequestHandler } from 'express';
 import { auth, claimIncludes, requiredScopes } from 'express-oauth2-jwt-bearer';
 
@@ -54,18 +54,6 @@ export async function startAuth0SdkApi(options: Auth0SdkApiOptions): Promise<Aut
   app.get('/orders', ...handlers, (req, res) => {
     res.json({ orders: [{ id: 'ord_1', item: 'Coffee beans' }], sub: req.auth?.payload.sub ?? null });
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listen(app, '127.0.0.1', 0);
+  return { url, close };
 }
