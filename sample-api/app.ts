@@ -2,6 +2,7 @@
  * The Auth0 tutorial's Orders API:
  *   app.get('/orders', checkJwt, requirePermission('read:orders'), handler)
  */
+import cors from 'cors';
 import express from 'express';
 import type { ApiConfig } from './config.js';
 import { createCheckJwt } from './auth/check-jwt.js';
@@ -9,13 +10,23 @@ import { requirePermission } from './auth/require-permission.js';
 import { createErrorHandler } from './error-handler.js';
 import { createOrder, createOrderStore, listOrders, listPublicOrders } from './orders.js';
 
-export type AppConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'>;
+export type AppConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'> & Partial<Pick<ApiConfig, 'corsOrigins'>>;
 
 export function createApiApp(config: AppConfig): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const checkJwt = createCheckJwt(config);
   const orders = createOrderStore();
+  // Browser apps on these origins (sample-spa) may call the API; preflights are answered before any token check.
+  app.use(
+    cors({
+      origin: config.corsOrigins ?? [],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type'],
+      exposedHeaders: ['WWW-Authenticate'],
+      maxAge: 600,
+    }),
+  );
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

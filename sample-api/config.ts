@@ -10,6 +10,7 @@
  * | HOST                    | localhost                            |
  * | CLOCK_TOLERANCE         | 5 (seconds)                          |
  * | JWKS_CACHE_MAX_AGE_MS   | 600000 (10 minutes, jwks-rsa's own)  |
+ * | CORS_ORIGINS            | http://localhost:5173 (comma-separated browser origins, e.g. sample-spa's) |
  */
 export interface ApiConfig {
   /** Compared character for character with the token's `iss` (Auth0's ends with `/`). */
@@ -24,6 +25,8 @@ export interface ApiConfig {
   clockTolerance: number;
   /** How long jwks-rsa keeps a key (by `kid`) before refetching, in milliseconds. */
   jwksCacheMaxAge: number;
+  /** Browser origins allowed to call the API (CORS); any other origin gets no CORS headers. */
+  corsOrigins: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +38,7 @@ export const API_DEFAULTS = {
   host: 'localhost',
   clockTolerance: 5,
   jwksCacheMaxAge: 10 * 60 * 1000,
+  corsOrigins: ['http://localhost:5173'],
 } as const;
 
 export function loadApiConfig(env: Env = process.env): ApiConfig {
@@ -50,6 +54,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     host: nonEmpty(env, 'HOST') ?? API_DEFAULTS.host,
     clockTolerance: integer(env, 'CLOCK_TOLERANCE', API_DEFAULTS.clockTolerance, 0, 300),
     jwksCacheMaxAge: integer(env, 'JWKS_CACHE_MAX_AGE_MS', API_DEFAULTS.jwksCacheMaxAge, 1, 86_400_000),
+    corsOrigins: origins(env, 'CORS_ORIGINS') ?? [...API_DEFAULTS.corsOrigins],
   };
 }
 
@@ -71,6 +76,18 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function origins(env: Env, name: string): string[] | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((entry) => {
+    const value = entry.trim();
+    assertHttpUrl(name, value);
+    const { origin } = new URL(value);
+    if (origin !== value.replace(/\/$/, '')) throw new Error(`${name} takes origins (scheme://host:port), got "${value}"`);
+    return origin;
+  });
 }
 
 function assertHttpUrl(name: string, value: string): void {

@@ -1,19 +1,12 @@
 /**
  * `npm start`: the local stack in one process. mock-idp on 4000, sample-api on
- * 3001, sample-app on 3000, wired to each other; Ctrl-C stops all three.
+ * 3001, sample-app on 3000 and the built sample-spa on 5173, wired to each
+ * other; Ctrl-C stops them all. MOCK_IDP_PORT, SAMPLE_API_PORT,
+ * SAMPLE_APP_PORT and SAMPLE_SPA_PORT move them (0 picks a free port).
  */
 import { describe } from '../mock-idp/cli/start-command.js';
-import { startMockIdp, type MockIdp } from '../mock-idp/index.js';
-import { API_DEFAULTS, loadApiConfig } from '../sample-api/config.js';
-import { startApi } from '../sample-api/server.js';
-import { APP_DEFAULTS, loadAppConfig } from '../sample-app/config.js';
-import { startSampleApp } from '../sample-app/server.js';
-
-interface Closable {
-  close(): Promise<void>;
-}
-
-export const STACK_PORTS = { idp: 4000, api: API_DEFAULTS.port, app: APP_DEFAULTS.port } as const;
+import type { MockIdp } from '../mock-idp/index.js';
+import { startLocalStack, STACK_PORTS } from './local-stack.js';
 
 function curlCommand(idp: MockIdp, apiUrl: string): string {
   return [
@@ -24,37 +17,44 @@ function curlCommand(idp: MockIdp, apiUrl: string): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const running: Closable[] = [];
-  const stopAll = () => Promise.all(running.map((s) => s.close()));
-  try {
-    const idp = await startMockIdp({ port: STACK_PORTS.idp });
-    running.push(idp);
-    const apiConfig = { ...loadApiConfig({}), issuer: idp.issuer, jwksUri: idp.jwksUri, port: STACK_PORTS.api };
-    const api = await startApi(apiConfig);
-    running.push(api);
-    const app = await startSampleApp({ ...loadAppConfig({}), issuerBaseURL: idp.issuer, apiUrl: api.url, port: STACK_PORTS.app });
-    running.push(app);
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(port >= 0 && port <= 65_535)) throw new Error(`${name} must be a port from 0 to 65535, got "${raw}"`);
+  return port;
+}
 
-    process.stdout.write(`${describe(idp.issuer, idp.tenant, idp.addresses)}
+async function main(): Promise<void> {
+  let stack;
+  try {
+    const ports = {
+      idp: portFromEnv('MOCK_IDP_PORT', STACK_PORTS.idp),
+      api: portFromEnv('SAMPLE_API_PORT', STACK_PORTS.api),
+      app: portFromEnv('SAMPLE_APP_PORT', STACK_PORTS.app),
+      spa: portFromEnv('SAMPLE_SPA_PORT', STACK_PORTS.spa),
+    };
+    stack = await startLocalStack({ ports });
+  } catch (err) {
+    process.stderr.write(`npm start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const { idp, api, app, spa } = stack;
+  process.stdout.write(`${describe(idp.issuer, idp.tenant, idp.addresses)}
 Local stack:
   mock-idp    ${idp.issuer}   (test identity provider)
   sample-api  ${api.url}    (GET /orders needs read:orders, POST /orders needs write:orders)
   sample-app  ${app.url}    <- open this in a browser and log in as alice@example.com / alice-pass
+  sample-spa  ${spa.url}    (React + @auth0/auth0-react: the same login from a single-page app)
 
 Get a machine-to-machine token and call the API:
 ${curlCommand(idp, api.url)}
 
-Ctrl-C stops all three.
+Ctrl-C stops them all.
 `);
-  } catch (err) {
-    await stopAll();
-    process.stderr.write(`npm start: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
   const stop = () => {
-    process.stdout.write('\nstopping mock-idp, sample-api and sample-app...\n');
-    void stopAll().then(() => process.exit(0));
+    process.stdout.write('\nstopping mock-idp, sample-api, sample-app and sample-spa...\n');
+    void stack.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

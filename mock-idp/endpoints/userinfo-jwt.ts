@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { claimsConfig, profileClaims } from '../provider/accounts.js';
 import { ROUTES } from '../provider/build-provider.js';
+import { isAllowedWebOrigin } from '../provider/web-origins.js';
 import type { IdpRuntime } from '../runtime/idp-runtime.js';
 
 function bearer(header: string | undefined): string | undefined {
@@ -22,11 +23,20 @@ function isJwtAccessToken(token: string): boolean {
  * Auth0 lets an API access token whose `aud` includes `<issuer>userinfo` call
  * /userinfo. oidc-provider only serves its opaque tokens there, so JWT access
  * tokens are answered here; everything else goes on to the provider.
+ * A browser caller gets CORS headers when its origin is an Allowed Web Origin
+ * of the application the token was issued to (of any application while the
+ * token is not yet known to be good), as oidc-provider does for its own.
  */
 export function userinfoForJwt(runtime: IdpRuntime): Middleware {
   return async (ctx, next) => {
     const token = ctx.path === ROUTES.userinfo ? bearer(ctx.get('authorization')) : undefined;
     if (!token || !isJwtAccessToken(token)) return next();
+    const origin = ctx.get('Origin');
+    ctx.vary('Origin');
+    if (origin && isAllowedWebOrigin(runtime.directory, origin)) {
+      ctx.set('Access-Control-Allow-Origin', origin);
+      ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
+    }
     const challenge = (error: string, description: string, status = 401) => {
       ctx.status = status;
       ctx.set('WWW-Authenticate', `Bearer realm="${runtime.issuer}", error="${error}", error_description="${description}"`);
@@ -41,6 +51,14 @@ export function userinfoForJwt(runtime: IdpRuntime): Middleware {
     }
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (!audiences.includes(`${runtime.issuer}userinfo`)) return challenge('invalid_token', 'token audience prevents accessing the userinfo endpoint');
+    const clientId = String(payload.azp ?? payload.client_id ?? '');
+    if (origin && !isAllowedWebOrigin(runtime.directory, origin, clientId)) {
+      ctx.remove('Access-Control-Allow-Origin');
+      ctx.remove('Access-Control-Expose-Headers');
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_request', error_description: `origin ${origin} not allowed for client: ${clientId}` };
+      return;
+    }
     const person = runtime.directory.person(String(payload.sub));
     if (!person || person.blocked) return challenge('invalid_token', 'user no longer exists');
     const scopes = String(payload.scope ?? '').split(' ');

@@ -10,6 +10,7 @@ import { grantLoader } from './grants.js';
 import { lifetimes, rotateRefreshToken } from './lifetimes.js';
 import { resourceIndicators, OIDC_SCOPES } from './resource-servers.js';
 import type { Store } from './store.js';
+import { isAllowedWebOrigin } from './web-origins.js';
 
 /** Auth0's endpoint paths. */
 export const ROUTES = {
@@ -55,10 +56,7 @@ export function buildProvider({ issuer, directory, keys, store, cookieKeys }: Pr
     routes: ROUTES,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     formats: { customizers: { jwt: accessTokenShape(directory) } },
-    clientBasedCORS: (_ctx, origin, client) => {
-      const app = directory.application(client.clientId);
-      return !!app && [...app.webOrigins, ...app.callbacks].some((url) => new URL(url).origin === origin);
-    },
+    clientBasedCORS: (_ctx, origin, client) => isAllowedWebOrigin(directory, origin, client.clientId),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -73,6 +71,8 @@ export function buildProvider({ issuer, directory, keys, store, cookieKeys }: Pr
         },
       },
       userinfo: { enabled: true },
+      // auth0-spa-js's silent authentication without refresh tokens: a hidden iframe posts the answer to its parent.
+      webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
       resourceIndicators: resourceIndicators(directory),
       rpInitiatedLogout: {
         enabled: true,

@@ -2,9 +2,11 @@ import Koa from 'koa';
 import { adminRoutes } from '../admin/routes.js';
 import type { AdminAccess } from '../admin/guard.js';
 import { offlineAccessAsOnAuth0 } from '../endpoints/authorize-offline-access.js';
+import { corsPreflight } from '../endpoints/cors-preflight.js';
 import { interactionRoutes } from '../endpoints/interaction.js';
 import { userinfoForJwt } from '../endpoints/userinfo-jwt.js';
 import { v2LogoutRoute } from '../endpoints/v2-logout.js';
+import { webMessageOrigin } from '../endpoints/web-message-origin.js';
 import type { IdpRuntime } from '../runtime/idp-runtime.js';
 import { messagePage } from '../ui/message-page.js';
 import { HttpError } from './http-error.js';
@@ -58,7 +60,9 @@ export function createApp(runtime: IdpRuntime, adminAccess: AdminAccess = {}): K
     if (ctx.method === 'GET' && ctx.path === '/.well-known/jwks.json') runtime.jwksFetches++;
     await next();
   });
+  app.use(corsPreflight(runtime));
   app.use(userinfoForJwt(runtime));
+  app.use(webMessageOrigin(runtime));
   app.use(offlineAccessAsOnAuth0());
   app.use(async (ctx) => {
     ctx.respond = false;

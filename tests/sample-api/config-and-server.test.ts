@@ -15,6 +15,7 @@ describe('loadApiConfig', () => {
       host: 'localhost',
       clockTolerance: 5,
       jwksCacheMaxAge: 600_000,
+      corsOrigins: ['http://localhost:5173'],
     });
   });
 
@@ -33,6 +34,7 @@ describe('loadApiConfig', () => {
       HOST: '0.0.0.0',
       CLOCK_TOLERANCE: '0',
       JWKS_CACHE_MAX_AGE_MS: '1000',
+      CORS_ORIGINS: 'http://localhost:8080, https://spa.example.com/',
     });
     expect(config).toEqual({
       issuer: 'http://127.0.0.1:9/',
@@ -42,6 +44,7 @@ describe('loadApiConfig', () => {
       host: '0.0.0.0',
       clockTolerance: 0,
       jwksCacheMaxAge: 1000,
+      corsOrigins: ['http://localhost:8080', 'https://spa.example.com'],
     });
   });
 
@@ -50,6 +53,8 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadApiConfig({ ISSUER_BASE_URL: 'tenant.auth0.com' })).toThrow(/ISSUER_BASE_URL/);
     expect(() => loadApiConfig({ CLOCK_TOLERANCE: '-1' })).toThrow(/CLOCK_TOLERANCE/);
+    expect(() => loadApiConfig({ CORS_ORIGINS: 'localhost:5173' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadApiConfig({ CORS_ORIGINS: 'http://localhost:5173/app' })).toThrow(/CORS_ORIGINS/);
   });
 });
 

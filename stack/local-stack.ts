@@ -1,0 +1,80 @@
+/**
+ * The local stack: mock-idp, sample-api, sample-app and the built sample-spa,
+ * wired to each other. `npm start` runs it on the fixed ports; tests run it
+ * on port 0. Whatever ports they get, the samples' URLs are registered in the
+ * tenant (callbacks, logout URLs, web origins) and the API allows the SPA's
+ * origin (CORS).
+ */
+import type { RequestListener } from 'node:http';
+import { startMockIdp, type MockIdp, type TenantInput } from '../mock-idp/index.js';
+import { listen } from '../mock-idp/server/listen.js';
+import { API_DEFAULTS, loadApiConfig, type ApiConfig } from '../sample-api/config.js';
+import { startApi, type RunningApi } from '../sample-api/server.js';
+import { APP_DEFAULTS, loadAppConfig, type SampleAppConfig } from '../sample-app/config.js';
+import { startSampleApp, type RunningApp } from '../sample-app/server.js';
+import { createSpaApp } from '../sample-spa/app.js';
+import { domainOf, loadSpaConfig, SPA_DEFAULTS, type SpaConfig } from '../sample-spa/config.js';
+import type { RunningSpa } from '../sample-spa/server.js';
+
+export const STACK_PORTS = { idp: 4000, api: API_DEFAULTS.port, app: APP_DEFAULTS.port, spa: SPA_DEFAULTS.port } as const;
+
+export interface LocalStackOptions {
+  /** Each defaults to STACK_PORTS; 0 picks a free port. */
+  ports?: Partial<Record<keyof typeof STACK_PORTS, number>>;
+  /** Edits the tenant after the samples' URLs are registered in it. */
+  tenant?: (draft: TenantInput) => void;
+  api?: Partial<ApiConfig>;
+  app?: Partial<SampleAppConfig>;
+  spa?: Partial<SpaConfig>;
+}
+
+export interface LocalStack {
+  idp: MockIdp;
+  api: RunningApi;
+  app: RunningApp;
+  spa: RunningSpa;
+  close(): Promise<void>;
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const ports = { ...STACK_PORTS, ...options.ports };
+  const running: Closable[] = [];
+  const closeAll = async () => void (await Promise.all(running.splice(0).map((s) => s.close())));
+  try {
+    const idp = await startMockIdp({ port: ports.idp });
+    running.push(idp);
+    // The SPA's port first: the API allows its origin, and the SPA's config names the API.
+    let spaHandler: RequestListener = (_req, res) => res.writeHead(503).end();
+    const spaSite = await listen((req, res) => spaHandler(req, res), SPA_DEFAULTS.host, ports.spa);
+    running.push(spaSite);
+    const api = await startApi({ ...loadApiConfig({}), issuer: idp.issuer, jwksUri: idp.jwksUri, port: ports.api, corsOrigins: [spaSite.url], ...options.api });
+    running.push(api);
+    const app = await startSampleApp({ ...loadAppConfig({}), issuerBaseURL: idp.issuer, apiUrl: api.url, port: ports.app, ...options.app });
+    running.push(app);
+    spaHandler = createSpaApp({ ...loadSpaConfig({}), domain: domainOf(idp.issuer), apiUrl: api.url, port: spaSite.port, ...options.spa });
+
+    idp.updateTenant((draft) => {
+      const sampleApp = draft.applications?.find((a) => a.clientId === 'sample-app');
+      if (sampleApp) {
+        sampleApp.callbacks = [`${app.url}/callback`];
+        sampleApp.allowedLogoutUrls = [app.url];
+      }
+      const sampleSpa = draft.applications?.find((a) => a.clientId === 'sample-spa');
+      if (sampleSpa) {
+        sampleSpa.callbacks = [spaSite.url];
+        sampleSpa.allowedLogoutUrls = [spaSite.url];
+        sampleSpa.webOrigins = [spaSite.url];
+      }
+      options.tenant?.(draft);
+    });
+    const spa: RunningSpa = { url: spaSite.url, port: spaSite.port, close: spaSite.close };
+    return { idp, api, app, spa, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
