@@ -23,26 +23,32 @@ function watchMock(context: BrowserContext, stack: Stack) {
   const tokens: TokenExchange[] = [];
   const authorizations: AuthorizeCall[] = [];
   const pending: Promise<void>[] = [];
+  const failures: unknown[] = [];
+  // A body that can no longer be read (the page moved on) is reported by settled(), never as an unhandled rejection.
+  const track = (reading: Promise<void>) => pending.push(reading.catch((err: unknown) => void failures.push(err)));
   context.on('response', (response) => {
     const url = new URL(response.url());
     if (url.origin !== new URL(stack.idp.issuer).origin) return;
     const request = response.request();
     if (url.pathname === '/oauth/token' && request.method() === 'POST') {
       const form = new URLSearchParams(request.postData() ?? '');
-      pending.push(
+      track(
         response.json().then((body: TokenExchange['body']) => {
           tokens.push({ grantType: form.get('grant_type'), sentRefreshToken: form.get('refresh_token'), status: response.status(), body });
         }),
       );
     }
     if (url.pathname === '/authorize' && url.searchParams.get('response_mode') === 'web_message') {
-      pending.push(response.text().then((body) => void authorizations.push({ params: url.searchParams, body })));
+      track(response.text().then((body) => void authorizations.push({ params: url.searchParams, body })));
     }
   });
   return {
     tokens,
     authorizations,
-    settled: () => Promise.all(pending),
+    settled: async () => {
+      await Promise.all(pending);
+      if (failures.length) throw new AggregateError(failures, 'could not read what the mock answered');
+    },
     /** Every token the mock handed out so far. */
     issued: () => tokens.flatMap((t) => [t.body.access_token, t.body.refresh_token, t.body.id_token]).filter((t): t is string => !!t),
   };
