@@ -8,6 +8,7 @@ import { toClientMetadata } from './clients.js';
 import { unauthorizedClientAsOnAuth0 } from './errors.js';
 import { grantLoader } from './grants.js';
 import { lifetimes, rotateRefreshToken } from './lifetimes.js';
+import { expiresWithSession, issueRefreshToken, type OfflineRequests } from './offline-access.js';
 import { resourceIndicators, OIDC_SCOPES } from './resource-servers.js';
 import type { Store } from './store.js';
 import { isAllowedWebOrigin } from './web-origins.js';
@@ -30,6 +31,7 @@ export interface ProviderParts {
   directory: Directory;
   keys: KeyRing;
   store: Store;
+  offlineRequests: OfflineRequests;
   cookieKeys: string[];
 }
 
@@ -38,7 +40,7 @@ export interface ProviderParts {
  * changes build a new instance over the same store, so sessions, grants and
  * refresh tokens survive them.
  */
-export function buildProvider({ issuer, directory, keys, store, cookieKeys }: ProviderParts): Provider {
+export function buildProvider({ issuer, directory, keys, store, offlineRequests, cookieKeys }: ProviderParts): Provider {
   const configuration: Configuration = {
     adapter: store.adapterFor,
     clients: directory.tenant.applications.map(toClientMetadata),
@@ -52,6 +54,8 @@ export function buildProvider({ issuer, directory, keys, store, cookieKeys }: Pr
     findAccount: findAccountIn(directory),
     loadExistingGrant: grantLoader(directory),
     rotateRefreshToken: rotateRefreshToken(directory),
+    issueRefreshToken: issueRefreshToken(directory, offlineRequests),
+    expiresWithSession: expiresWithSession(directory, offlineRequests),
     ttl: lifetimes(directory),
     routes: ROUTES,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

@@ -5,6 +5,7 @@ import { parseTenant } from '../config/load-tenant.js';
 import type { Tenant, TenantInput } from '../config/schema.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from '../keys/key-ring.js';
 import { buildProvider } from '../provider/build-provider.js';
+import { OfflineRequests } from '../provider/offline-access.js';
 import { Store } from '../provider/store.js';
 import { Directory } from '../tenant/directory.js';
 import { EventLog } from './event-log.js';
@@ -26,6 +27,8 @@ export class IdpRuntime {
   readonly keys: KeyRing;
   readonly store: Store;
   readonly events = new EventLog();
+  /** prompt=none requests that asked for offline_access (see provider/offline-access.ts). */
+  readonly offlineRequests = new OfflineRequests();
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
@@ -52,7 +55,7 @@ export class IdpRuntime {
 
   /** Builds a provider for the current tenant and keys; state in the store carries over. */
   rebuild(): void {
-    const provider = buildProvider({ issuer: this.issuer, directory: this.directory, keys: this.keys, store: this.store, cookieKeys: this.cookieKeys });
+    const provider = buildProvider({ issuer: this.issuer, directory: this.directory, keys: this.keys, store: this.store, offlineRequests: this.offlineRequests, cookieKeys: this.cookieKeys });
     const on = provider.on.bind(provider) as (event: string, listener: (...args: unknown[]) => void) => void;
     for (const name of LOGGED_EVENTS) {
       on(name, (ctx, second) => {
@@ -94,6 +97,7 @@ export class IdpRuntime {
     this.directory.tenant = this.initialTenant;
     this.keys.reset(this.initialKeys);
     this.store.clear();
+    this.offlineRequests.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.rebuild();

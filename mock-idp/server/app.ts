@@ -63,7 +63,7 @@ export function createApp(runtime: IdpRuntime, adminAccess: AdminAccess = {}): K
   app.use(corsPreflight(runtime));
   app.use(userinfoForJwt(runtime));
   app.use(webMessageOrigin(runtime));
-  app.use(offlineAccessAsOnAuth0());
+  app.use(offlineAccessAsOnAuth0(runtime));
   app.use(async (ctx) => {
     ctx.respond = false;
     await runtime.handler(ctx.req, ctx.res);

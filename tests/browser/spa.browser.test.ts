@@ -210,6 +210,31 @@ describe.skipIf(!chromiumAvailable)('sample-spa with @auth0/auth0-react against 
     expect(replay).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   }, 60_000);
 
+  it("after a reload the SDK's iframe fallback (prompt=none, offline_access) brings a new refresh token, and renewals use it again", async () => {
+    const { stack, page, mock } = await openSpa({ tenant: (draft) => void (draft.apis![0]!.tokenLifetime = 2) });
+    await page.clock.install();
+    await logIn(page, stack, USERS.alice);
+
+    // The in-memory refresh token dies with the page: the SDK falls back to the hidden iframe.
+    await page.reload();
+    await page.getByTestId('user-name').waitFor();
+    await mock.settled();
+    const [fallback] = mock.authorizations;
+    expect(fallback?.params.get('prompt')).toBe('none');
+    expect(fallback?.params.get('scope')?.split(' ')).toContain('offline_access');
+    const afterReload = mock.tokens.at(-1);
+    expect(afterReload).toMatchObject({ grantType: 'authorization_code', status: 200 });
+    expect(afterReload?.body.refresh_token).toBeTruthy();
+
+    await page.clock.fastForward(3_000);
+    expect(await callApi(page, 'Call API (GET /orders)', stack)).toMatchObject({ status: 200, kind: 'ok' });
+    await mock.settled();
+    const renewal = mock.tokens.at(-1);
+    expect(renewal).toMatchObject({ grantType: 'refresh_token', status: 200, sentRefreshToken: afterReload?.body.refresh_token });
+    expect(renewal?.body.refresh_token).not.toBe(afterReload?.body.refresh_token);
+    await expectNoTokensInStorage(page, mock.issued());
+  }, 60_000);
+
   it('with refresh tokens off, a reload keeps alice logged in through the hidden iframe; once the mock session ends the silent path answers login_required and the SPA shows Log in', async () => {
     const { stack, page, mock } = await openSpa({ useRefreshTokens: false });
     await logIn(page, stack, USERS.alice);
