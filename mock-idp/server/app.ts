@@ -4,6 +4,7 @@ import type { AdminAccess } from '../admin/guard.js';
 import { offlineAccessAsOnAuth0 } from '../endpoints/authorize-offline-access.js';
 import { corsPreflight } from '../endpoints/cors-preflight.js';
 import { interactionRoutes } from '../endpoints/interaction.js';
+import { jsonTokenBody } from '../endpoints/json-token-body.js';
 import { userinfoForJwt } from '../endpoints/userinfo-jwt.js';
 import { v2LogoutRoute } from '../endpoints/v2-logout.js';
 import { webMessageOrigin } from '../endpoints/web-message-origin.js';
@@ -61,6 +62,7 @@ export function createApp(runtime: IdpRuntime, adminAccess: AdminAccess = {}): K
     await next();
   });
   app.use(corsPreflight(runtime));
+  app.use(jsonTokenBody());
   app.use(userinfoForJwt(runtime));
   app.use(webMessageOrigin(runtime));
   app.use(offlineAccessAsOnAuth0(runtime));

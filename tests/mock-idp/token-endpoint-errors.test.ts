@@ -51,10 +51,12 @@ function redeem(code: string, verifier: string, redirectUri: string = APP.callba
 }
 
 describe('POST /oauth/token with garbage', () => {
-  // Auth0 also reads JSON bodies here; oidc-provider (and so mock-idp) reads form-encoded bodies only.
-  it('refuses a JSON body with 400 invalid_request', async () => {
-    const body = JSON.stringify({ grant_type: 'client_credentials', client_id: WORKER.clientId, client_secret: WORKER.secret, audience: API });
-    await expectOAuthError({ contentType: 'application/json', body }, 400, 'invalid_request');
+  // Auth0 also reads JSON bodies here (see json-bodies.test.ts); only a JSON object of plain values is a request.
+  it('refuses a JSON body that is not an object of plain values with 400 invalid_request', async () => {
+    await expectOAuthError({ contentType: 'application/json', body: '{"grant_type":' }, 400, 'invalid_request');
+    await expectOAuthError({ contentType: 'application/json', body: '["client_credentials"]' }, 400, 'invalid_request');
+    await expectOAuthError({ contentType: 'application/json', body: JSON.stringify({ grant_type: 'client_credentials', audience: [API] }) }, 400, 'invalid_request');
+    await expectOAuthError({ contentType: 'application/json', body: 'null' }, 400, 'invalid_request');
   });
 
   it('refuses a request without a body with 400 invalid_request', async () => {
