@@ -47,6 +47,8 @@ export function updateUser(runtime: IdpRuntime, id: string, patch: Partial<UserI
   const user = requireUser(runtime, id);
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new HttpError(400, 'body: expected an object of user fields');
   if (patch.sub !== undefined && patch.sub !== user.sub) throw new HttpError(400, 'sub: a user\'s sub cannot change');
+  const clash = typeof patch.email === 'string' ? findUser(runtime, patch.email) : undefined;
+  if (clash && clash.sub !== user.sub) throw new HttpError(409, `another user has this email already (${clash.sub})`, 'conflict');
   applying(runtime, (t) => {
     const i = t.users!.findIndex((u) => u.sub === user.sub);
     t.users![i] = { ...t.users![i]!, ...patch };

@@ -1,6 +1,6 @@
 import Koa from 'koa';
 import { adminRoutes } from '../admin/routes.js';
-import type { AdminAccess } from '../admin/guard.js';
+import { adminGuard, type AdminAccess } from '../admin/guard.js';
 import { offlineAccessAsOnAuth0 } from '../endpoints/authorize-offline-access.js';
 import { corsPreflight } from '../endpoints/cors-preflight.js';
 import { interactionRoutes } from '../endpoints/interaction.js';
@@ -51,10 +51,21 @@ export function createApp(runtime: IdpRuntime, adminAccess: AdminAccess = {}): K
     }
   });
 
-  for (const router of [adminRoutes(runtime, adminAccess), interactionRoutes(runtime), v2LogoutRoute(runtime)]) app.use(router.routes()).use(router.allowedMethods());
+  const admin = adminRoutes(runtime, adminAccess);
+  for (const router of [admin, interactionRoutes(runtime), v2LogoutRoute(runtime)]) app.use(router.routes()).use(router.allowedMethods());
+  const guard = adminGuard(adminAccess);
   app.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/_mock/')) throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
-    await next();
+    if (!ctx.path.startsWith('/_mock/')) return next();
+    // Behind the same guard as the admin API: a remote caller learns nothing about its paths.
+    await guard(ctx, async () => {
+      // A known admin path with another method: 405 and the methods it takes.
+      const methods = [...new Set(admin.match(ctx.path, ctx.method).path.flatMap((layer) => layer.methods))].filter((m) => m !== 'HEAD');
+      if (methods.length) {
+        ctx.set('Allow', methods.join(', '));
+        throw new HttpError(405, `${ctx.method} is not allowed on ${ctx.path} (allowed: ${methods.join(', ')})`, 'method_not_allowed');
+      }
+      throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
+    });
   });
   app.use(async (ctx, next) => {
     // How often relying parties fetch the keys: the conformance harness watches refetches (RS-32, RS-33).
