@@ -7,6 +7,8 @@ export type { MockEvent } from './runtime/event-log.js';
 export type { MintRequest } from './mint/mint-request.js';
 export { MintError } from './mint/mint-error.js';
 export type { MintedToken } from './mint/mint-token.js';
+export type { ExplainRequest } from './explain/explain-request.js';
+export type { CheckName, TokenCheck, TokenExplanation } from './explain/explain-token.js';
 export { HeadlessBrowser, type Page } from './headless/browser.js';
 export { loginThroughApp, HeadlessLoginError, type HeadlessLoginOptions, type TokenSet } from './headless/login.js';
 export type { RoleInput, UserInput } from './runtime/tenant-edits.js';

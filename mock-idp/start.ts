@@ -9,6 +9,8 @@ import { createApp } from './server/app.js';
 import type { HeadlessLoginOptions, TokenSet } from './headless/login.js';
 import type { MintedToken } from './mint/mint-token.js';
 import type { MintRequest } from './mint/mint-request.js';
+import { explainFor, type ExplainRequest } from './explain/explain-request.js';
+import type { TokenExplanation } from './explain/explain-token.js';
 import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from './runtime/tenant-edits.js';
 import type { Role, User } from './config/schema.js';
 import { listen } from './server/listen.js';
@@ -59,6 +61,11 @@ export interface MockIdp {
   /** Removes a published (not the active) key from the JWKS; default: the oldest. */
   retireKey(kid?: string): KeyInfo[];
   keys(): KeyInfo[];
+  /**
+   * Every check an API should make on a JWT from this mock, each reported on its own with the
+   * jose error code it would raise (`ERR_JWT_EXPIRED`, ...): why an API accepts or refuses it.
+   */
+  explainToken(token: string, options?: Omit<ExplainRequest, 'token'>): Promise<TokenExplanation>;
   /** Mints an access or ID token (good, or with a fault preset) signed by the active key. */
   mintToken(request: MintRequest): Promise<MintedToken>;
   /** Logs a tenant user in headless (authorize, login form, PKCE code exchange) and returns the tokens. */
@@ -123,6 +130,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     retireKey: (kid) => runtime.retireKey(kid),
     keys: () => runtime.keys.list(),
     // Loaded on first use: start-up needs neither the fault catalogue nor the headless browser.
+    explainToken: (token, explain = {}) => explainFor(runtime, { ...explain, token }),
     mintToken: async (request) => (await import('./mint/mint-token.js')).mintToken(runtime, request),
     loginForTokens: async (login) => (await import('./headless/login.js')).loginForTokens(runtime, login),
     createUser: (user) => createUser(runtime, user),

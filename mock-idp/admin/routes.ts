@@ -1,10 +1,12 @@
 import Router from '@koa/router';
 import { KeyRingError } from '../keys/key-ring.js';
+import { explainFor } from '../explain/explain-request.js';
 import { MintError } from '../mint/mint-error.js';
 import type { IdpRuntime } from '../runtime/idp-runtime.js';
 import { createUser, deleteUser, findUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../runtime/tenant-edits.js';
 import { HttpError } from '../server/http-error.js';
-import { readJson } from '../server/read-body.js';
+import { readForm, readJson } from '../server/read-body.js';
+import { debuggerPage, type DebuggerView } from '../ui/debugger-page.js';
 import { adminGuard, type AdminAccess } from './guard.js';
 
 /** Typed errors of the operations, as HTTP answers. */
@@ -32,6 +34,34 @@ export function adminRoutes(runtime: IdpRuntime, access: AdminAccess = {}): Rout
     } catch (err) {
       throw asHttp(err);
     }
+  });
+
+  const view = (extra: Partial<DebuggerView> = {}): string =>
+    debuggerPage({ issuer: runtime.issuer, tenant: runtime.directory.tenant, keys: runtime.keys.list(), events: runtime.events.list().slice(-30).reverse(), ...extra });
+
+  // The debugger page: what the mock holds and did, and a token explainer (a plain form, no script).
+  router.get('/', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = view();
+  });
+  router.post('/', async (ctx) => {
+    const form = await readForm(ctx);
+    const token = form.get('token') ?? '';
+    const audience = form.get('audience')?.trim() || undefined;
+    ctx.type = 'html';
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      ctx.body = view({ explained: { token, audience, explanation: await explainFor(runtime, { token, ...(audience ? { audience } : {}) }) } });
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      ctx.status = err.status;
+      ctx.body = view({ error: err.message });
+    }
+  });
+
+  router.post('/explain', async (ctx) => {
+    ctx.body = await explainFor(runtime, await readJson(ctx));
+    ctx.set('Cache-Control', 'no-store');
   });
 
   router.get('/health', (ctx) => {

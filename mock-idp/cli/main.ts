@@ -11,6 +11,7 @@ Usage:
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
   mock-idp faults [--json]
+  mock-idp explain TOKEN [--audience API] [--issuer URL]   (or the token on stdin)
   mock-idp conformance api --url URL --audience API --permission P [options]   (see mock-idp conformance --help)
 
 Commands:
@@ -18,6 +19,8 @@ Commands:
   token     print a signed token to stdout, e.g. for curl:
               curl -H "Authorization: Bearer $(mock-idp token --user alice@example.com --audience https://api.example.com)" ...
   faults    list the bad-token presets (ids for --fault) with what a correct API does with each
+  explain   why an API accepts or refuses a token: every check (signature, kid, typ, iss, aud, exp, ...)
+            with jose's error code, asked from the running mock (also at <issuer>_mock/ in a browser)
   conformance  run the failure-mode catalogue (RS-01..RS-40) against a JWT-protected API
 
 Options of start:
@@ -47,9 +50,17 @@ Options of token:
   --config FILE        tenant file for local signing (default: the shipped fixtures/tenant.json)
   --port N             port of the local issuer (default 4000)
 
+Options of explain:
+  --audience API       the API identifier the token should be for (without it aud is only shown)
+  --clock-tolerance S  the API's leeway for exp, nbf, iat (default 0)
+  --issuer URL         the running mock-idp to ask (default http://localhost:4000/)
+  --admin-token T      its admin token, if it has one
+  --json               print the explanation as JSON
+
   -h, --help      show this help
 
-Exit codes: 0 ok, 1 failure (bad tenant, port in use, unknown user or fault, mock unreachable), 2 bad arguments.
+Exit codes: 0 ok (explain: the token is valid), 1 failure (bad tenant, port in use, unknown user or fault,
+mock unreachable; explain: the token is refused), 2 bad arguments.
 `;
 
 const OPTIONS = {
@@ -84,6 +95,7 @@ const ALLOWED: Record<string, readonly Option[]> = {
     'id-token', 'client-id', 'json', 'issuer', 'admin-token', 'config', 'port',
   ],
   faults: ['json'],
+  explain: ['audience', 'clock-tolerance', 'issuer', 'admin-token', 'json'],
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -98,7 +110,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command = 'start', ...rest] = positionals;
-  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  // Only explain takes an argument: the token.
+  const extra = command === 'explain' ? rest.slice(1) : rest;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(`unknown command "${command}"`);
   const stray = (Object.keys(values) as Option[]).find((name) => name !== 'help' && !allowed.includes(name));
@@ -107,6 +121,10 @@ async function main(argv: string[]): Promise<number> {
     case 'token': {
       const { runToken } = await import('./token-command.js');
       return runToken(values);
+    }
+    case 'explain': {
+      const { runExplain } = await import('./explain-command.js');
+      return runExplain(values, rest[0]);
     }
     case 'faults': {
       const { runFaults } = await import('./faults-command.js');

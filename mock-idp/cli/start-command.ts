@@ -29,6 +29,7 @@ export function describe(issuer: string, tenant: Tenant, addresses: string[]): s
     `  discovery     ${issuer}.well-known/openid-configuration`,
     ...Object.entries(ROUTES).map(([name, path]) => `  ${name.padEnd(13)} ${issuer}${path.slice(1)}`),
     `  v2 logout     ${issuer}v2/logout`,
+    `  debugger      ${issuer}_mock/   (keys, events, and why a token is accepted or refused)`,
     '',
     'Test users (email / password, roles):',
     ...tenant.users.map((u) => `  ${u.email.padEnd(22)} ${u.password.padEnd(14)} ${u.roles.join(', ') || '(no roles)'}`),

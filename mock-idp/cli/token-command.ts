@@ -2,6 +2,7 @@ import { DEFAULTS } from '../config/defaults.js';
 import type { MintRequest } from '../mint/mint-request.js';
 import type { MintedToken } from '../mint/mint-token.js';
 import { parseHttpUrl, parsePort, parseSeconds, UsageError } from './args.js';
+import { askRunningMock } from './ask-mock.js';
 
 export interface TokenFlags {
   user?: string | undefined;
@@ -61,34 +62,9 @@ export function mintRequestFromFlags(flags: TokenFlags): MintRequest {
 
 /** Asks a running mock-idp (POST <issuer>_mock/tokens): the token verifies against that mock's JWKS. */
 async function mintRemotely(issuer: URL, request: MintRequest, adminToken: string | undefined): Promise<MintedToken> {
-  const base = issuer.href.endsWith('/') ? issuer.href : `${issuer.href}/`;
-  const url = new URL('_mock/tokens', base).href;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(adminToken !== undefined ? { authorization: `Bearer ${adminToken}` } : {}) },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot reach the mock-idp at ${url} (${cause?.code ?? cause?.message ?? (err as Error).message}): is it running with this issuer?`);
-  }
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  if (!response.ok) {
-    const { error, error_description: description } = (body ?? {}) as { error?: string; error_description?: string };
-    const hint = response.status === 401 ? ' (pass the admin token with --admin-token)' : '';
-    throw new Error(`${url} answered ${response.status}${error ? ` ${error}` : ''}: ${description ?? (text.slice(0, 200) || 'no message')}${hint}`);
-  }
-  if (typeof (body as MintedToken | undefined)?.token !== 'string') throw new Error(`${url} answered ${response.status} without a token: is this a mock-idp?`);
-  return body as MintedToken;
+  const answer = await askRunningMock(issuer, 'tokens', request, adminToken);
+  if (typeof (answer as MintedToken | undefined)?.token !== 'string') throw new Error(`${issuer.href} answered without a token: is this a mock-idp?`);
+  return answer as MintedToken;
 }
 
 /** Signs here with the tenant's keys, as the mock at http://localhost:<port>/ would. */

@@ -5,6 +5,7 @@ import { profileClaims } from '../provider/accounts.js';
 import type { IdpRuntime } from '../runtime/idp-runtime.js';
 import { MintError } from './mint-error.js';
 import { mintRequestSchema, type MintRequest, type ParsedMintRequest } from './mint-request.js';
+import { issueField, issuesMessage } from '../server/request-issues.js';
 
 export interface MintedToken {
   token: string;
@@ -26,9 +27,7 @@ export function parseMintRequest(input: unknown): ParsedMintRequest {
   const result = mintRequestSchema.safeParse(input);
   if (result.success) return result.data;
   const [first] = result.error.issues;
-  const field = first?.path.join('.') || (first?.code === 'unrecognized_keys' ? first.keys.join(', ') : '');
-  const message = result.error.issues.map((i) => `${i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(', ') : 'body')}: ${i.message}`).join('; ');
-  throw new MintError(400, 'invalid_request', message, field);
+  throw new MintError(400, 'invalid_request', issuesMessage(result.error), first ? issueField(first) : '');
 }
 
 /** The first interactive application: the default `azp` / ID-token audience. */

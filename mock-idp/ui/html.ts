@@ -14,13 +14,17 @@ button.secondary{background:#e9ecef;color:#1d2330}button.link{background:none;co
 .error{background:#fde8e8;color:#9b1c1c;padding:.6rem;border-radius:4px}.muted{color:#667;font-size:.85rem}
 ul.users{list-style:none;padding:0}ul.users li{display:flex;justify-content:space-between;align-items:center;border-top:1px solid #eee;padding:.4rem 0}
 ul.users button{width:auto;margin:0;padding:.3rem .7rem;font-size:.85rem}
-code{background:#f1f3f5;padding:0 .2rem;border-radius:3px}`;
+code{background:#f1f3f5;padding:0 .2rem;border-radius:3px}
+main.wide{max-width:64rem}main.wide button{width:auto}textarea{width:100%;box-sizing:border-box;font-family:monospace;font-size:.8rem}
+table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0 1rem}th,td{text-align:left;border-top:1px solid #eee;padding:.3rem .4rem;vertical-align:top}
+td.pass{color:#1e7b34;font-weight:600}td.fail{color:#b42318;font-weight:600}td.skip{color:#667}pre{background:#f4f5f7;padding:.6rem;overflow:auto;font-size:.8rem}
+h2{font-size:1.05rem;margin-top:1.5rem}`;
 
 /** Every page of the mock carries the same banner: this is a test identity provider. */
-export function page(title: string, body: string): string {
+export function page(title: string, body: string, options: { wide?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${esc(title)} · mock-idp (test IdP)</title><style>${STYLE}</style></head>
 <body><div class="banner" role="alert">mock-idp — a local TEST identity provider. Not a real login: never enter real credentials here.</div>
-<main>${body}</main></body></html>`;
+<main${options.wide ? ' class="wide"' : ''}>${body}</main></body></html>`;
 }

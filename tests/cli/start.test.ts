@@ -48,6 +48,7 @@ describe('mock-idp start (the built CLI)', () => {
     const { proc, issuer, out } = await start(['--port', '0']);
     expect(issuer).toMatch(/^http:\/\/localhost:\d+\/$/);
     expect(out).toContain('alice@example.com');
+    expect(out).toContain(`${issuer}_mock/`);
     const discovery = (await (await fetch(`${issuer}.well-known/openid-configuration`)).json()) as Record<string, string>;
     expect(discovery).toMatchObject({
       issuer,

@@ -1,0 +1,31 @@
+/** POSTs a JSON body to a running mock-idp's admin API (`<issuer>_mock/<path>`) and returns its JSON answer. */
+export async function askRunningMock(issuer: URL, path: string, body: unknown, adminToken: string | undefined): Promise<unknown> {
+  const base = issuer.href.endsWith('/') ? issuer.href : `${issuer.href}/`;
+  const url = new URL(`_mock/${path}`, base).href;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(adminToken !== undefined ? { authorization: `Bearer ${adminToken}` } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`cannot reach the mock-idp at ${url} (${cause?.code ?? cause?.message ?? (err as Error).message}): is it running with this issuer?`);
+  }
+  const text = await response.text();
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    answer = undefined;
+  }
+  if (!response.ok) {
+    const { error, error_description: description } = (answer ?? {}) as { error?: string; error_description?: string };
+    const hint = response.status === 401 ? ' (pass the admin token with --admin-token)' : '';
+    throw new Error(`${url} answered ${response.status}${error ? ` ${error}` : ''}: ${description ?? (text.slice(0, 200) || 'no message')}${hint}`);
+  }
+  if (answer === undefined) throw new Error(`${url} answered ${response.status} without JSON: is this a mock-idp?`);
+  return answer;
+}

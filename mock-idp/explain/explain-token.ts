@@ -1,0 +1,146 @@
+import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+
+/** One check an API makes on a JWT, in the order an API should make them. */
+export type CheckName = 'format' | 'algorithm' | 'key' | 'signature' | 'type' | 'issuer' | 'audience' | 'expiry' | 'not_before' | 'issued_at' | 'subject';
+
+export interface TokenCheck {
+  check: CheckName;
+  /** `skip`: not checked (an earlier check made it meaningless, or no expected value was given). */
+  status: 'pass' | 'fail' | 'skip';
+  /** The jose error code `jwtVerify` would throw for this failure (`ERR_JWT_EXPIRED`, ...). */
+  code?: string;
+  /** What was found, in words. */
+  detail: string;
+}
+
+export interface TokenExplanation {
+  /** Every check passed: an API configured for this issuer (and audience, when given) accepts the token. */
+  valid: boolean;
+  header?: Record<string, unknown>;
+  payload?: Record<string, unknown>;
+  checks: TokenCheck[];
+}
+
+export interface ExplainContext {
+  /** The issuer an API should expect, exactly (Auth0's ends with `/`). */
+  issuer: string;
+  /** The keys the issuer publishes (its JWKS). */
+  publicKeys: readonly JWK[];
+}
+
+export interface ExplainOptions {
+  /** The API identifier the token is meant for; without it the audience is only described. */
+  audience?: string | undefined;
+  /** Seconds of leeway for exp, nbf and iat (APIs commonly allow a few); default 0. */
+  clockTolerance?: number | undefined;
+  /** Injectable clock, epoch seconds; default now. */
+  now?: number | undefined;
+}
+
+const CLAIM_FAILED = 'ERR_JWT_CLAIM_VALIDATION_FAILED';
+const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+function decode(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } | TokenCheck {
+  if (token.split('.').length !== 3) {
+    return { check: 'format', status: 'fail', code: 'ERR_JWS_INVALID', detail: `a signed JWT has 3 dot-separated parts, this has ${token.split('.').length}` };
+  }
+  try {
+    return { header: decodeProtectedHeader(token) as Record<string, unknown>, payload: decodeJwt(token) as Record<string, unknown> };
+  } catch (err) {
+    return { check: 'format', status: 'fail', code: 'ERR_JWS_INVALID', detail: `not a decodable JWT: ${(err as Error).message}` };
+  }
+}
+
+async function signatureChecks(token: string, header: Record<string, unknown>, keys: readonly JWK[]): Promise<TokenCheck[]> {
+  const { alg, kid } = header;
+  if (alg !== 'RS256') {
+    const why = alg === 'none' ? 'an unsigned token (alg none) proves nothing' : typeof alg === 'string' && alg.startsWith('HS') ? `${alg} is symmetric: a token "signed" with the public key as HMAC secret is the key-confusion attack` : `${String(alg)} is not the algorithm this issuer signs with`;
+    return [
+      { check: 'algorithm', status: 'fail', code: 'ERR_JOSE_ALG_NOT_ALLOWED', detail: `alg ${String(alg)}: APIs must allow RS256 only; ${why}` },
+      { check: 'key', status: 'skip', detail: 'not looked up: the algorithm is refused' },
+      { check: 'signature', status: 'skip', detail: 'not verified: the algorithm is refused' },
+    ];
+  }
+  const checks: TokenCheck[] = [{ check: 'algorithm', status: 'pass', detail: 'RS256, the algorithm this issuer signs with' }];
+  const noKey = (code: string, detail: string): TokenCheck[] => [...checks, { check: 'key', status: 'fail', code, detail }, { check: 'signature', status: 'skip', detail: 'not verified: no key to verify with' }];
+  let jwk: JWK | undefined;
+  if (typeof kid === 'string') {
+    jwk = keys.find((k) => k.kid === kid);
+    if (!jwk) return noKey('ERR_JWKS_NO_MATCHING_KEY', `kid ${kid} is not in this issuer's JWKS: a retired key, or another issuer's`);
+    checks.push({ check: 'key', status: 'pass', detail: `kid ${kid} is published in the JWKS` });
+  } else {
+    // Like jose's key selection: without a kid, a JWKS with exactly one key still names the key.
+    if (keys.length !== 1) return noKey('ERR_JWKS_MULTIPLE_MATCHING_KEYS', `no kid, and the JWKS has ${keys.length} keys: an API cannot tell which one signed it`);
+    jwk = keys[0]!;
+    checks.push({ check: 'key', status: 'pass', detail: `no kid; the JWKS has one key (${String(jwk.kid)}), which jose picks` });
+  }
+  try {
+    await compactVerify(token, await importJWK({ ...jwk, alg: 'RS256' }, 'RS256'));
+    checks.push({ check: 'signature', status: 'pass', detail: `valid RS256 signature of key ${String(jwk.kid)}` });
+  } catch {
+    checks.push({ check: 'signature', status: 'fail', code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', detail: `the signature does not verify with key ${String(jwk.kid)}: the token was altered, or signed by another key` });
+  }
+  return checks;
+}
+
+function audienceCheck(payload: Record<string, unknown>, expected: string | undefined): TokenCheck {
+  const aud = payload.aud;
+  const audiences = Array.isArray(aud) ? aud.map(String) : aud === undefined ? [] : [String(aud)];
+  const shown = audiences.length ? audiences.join(', ') : '(none)';
+  if (expected === undefined) return { check: 'audience', status: 'skip', detail: `aud is ${shown}; give the API's identifier to check it` };
+  if (audiences.includes(expected)) return { check: 'audience', status: 'pass', detail: `aud includes ${expected}` };
+  return { check: 'audience', status: 'fail', code: CLAIM_FAILED, detail: `aud is ${shown}, not ${expected}: the token was issued for something else` };
+}
+
+function timeChecks(payload: Record<string, unknown>, now: number, tolerance: number): TokenCheck[] {
+  const { exp, nbf, iat } = payload;
+  const checks: TokenCheck[] = [];
+  if (typeof exp !== 'number') {
+    checks.push({ check: 'expiry', status: 'fail', code: CLAIM_FAILED, detail: 'no numeric exp: the token would never expire (RFC 9068 requires exp)' });
+  } else if (exp <= now - tolerance) {
+    checks.push({ check: 'expiry', status: 'fail', code: 'ERR_JWT_EXPIRED', detail: `expired ${now - exp} s ago, at ${isoOf(exp)}` });
+  } else {
+    checks.push({ check: 'expiry', status: 'pass', detail: `expires in ${exp - now} s, at ${isoOf(exp)}` });
+  }
+  if (nbf === undefined) checks.push({ check: 'not_before', status: 'skip', detail: 'no nbf' });
+  else if (typeof nbf !== 'number' || nbf > now + tolerance) checks.push({ check: 'not_before', status: 'fail', code: CLAIM_FAILED, detail: `not valid before ${typeof nbf === 'number' ? isoOf(nbf) : String(nbf)}` });
+  else checks.push({ check: 'not_before', status: 'pass', detail: `valid since ${isoOf(nbf)}` });
+  if (iat === undefined) checks.push({ check: 'issued_at', status: 'skip', detail: 'no iat' });
+  else if (typeof iat !== 'number' || iat > now + tolerance) checks.push({ check: 'issued_at', status: 'fail', code: CLAIM_FAILED, detail: `issued in the future (${typeof iat === 'number' ? isoOf(iat) : String(iat)}): a forged or clock-skewed token` });
+  else checks.push({ check: 'issued_at', status: 'pass', detail: `issued ${now - iat} s ago, at ${isoOf(iat)}` });
+  return checks;
+}
+
+/**
+ * Every check an API should make on a JWT access token from this issuer,
+ * each reported on its own (an expired token for the wrong API fails both),
+ * with the jose error code `jwtVerify` would throw. For learners and for
+ * debugging "why does my API answer 401".
+ */
+export async function explainToken(context: ExplainContext, token: string, options: ExplainOptions = {}): Promise<TokenExplanation> {
+  const decoded = decode(token.trim());
+  if ('check' in decoded) return { valid: false, checks: [decoded] };
+  const { header, payload } = decoded;
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const tolerance = options.clockTolerance ?? 0;
+  const typ = String(header.typ ?? '');
+  const checks: TokenCheck[] = [
+    { check: 'format', status: 'pass', detail: 'a JWS in compact form with a JSON header and payload' },
+    ...(await signatureChecks(token.trim(), header, context.publicKeys)),
+    /^(application\/)?at\+jwt$/i.test(typ)
+      ? { check: 'type', status: 'pass', detail: `typ ${typ}: a JWT access token (RFC 9068)` }
+      : { check: 'type', status: 'fail', code: CLAIM_FAILED, detail: `typ ${typ || '(none)'}: not an access token${payload.nonce !== undefined ? ' (it has a nonce: an ID token, meant for the app, never for an API)' : ''}` },
+    payload.iss === context.issuer
+      ? { check: 'issuer', status: 'pass', detail: `iss is ${context.issuer}` }
+      : {
+          check: 'issuer', status: 'fail', code: CLAIM_FAILED,
+          detail: `iss is ${String(payload.iss ?? '(none)')}, not ${context.issuer}${typeof payload.iss === 'string' && payload.iss.replace(/\/$/, '') === context.issuer.replace(/\/$/, '') ? ' (only the trailing slash differs: issuers compare character for character)' : ''}`,
+        },
+    audienceCheck(payload, options.audience),
+    ...timeChecks(payload, now, tolerance),
+    typeof payload.sub === 'string' && payload.sub !== ''
+      ? { check: 'subject', status: 'pass', detail: `sub is ${payload.sub}` }
+      : { check: 'subject', status: 'fail', code: CLAIM_FAILED, detail: 'no sub: RFC 9068 requires it in an access token' },
+  ];
+  return { valid: checks.every((c) => c.status !== 'fail'), header, payload, checks };
+}
