@@ -12,6 +12,12 @@ export class AudienceDenied extends errors.OIDCProviderError {
   }
 }
 
+/** A token request by an authenticated client for a grant type it is not registered for. */
+export function isDisallowedGrantType(oidc: { params?: { grant_type?: unknown } | undefined; client?: { grantTypeAllowed(type: string): boolean } | undefined } | undefined): boolean {
+  const grantType = oidc?.params?.grant_type;
+  return typeof grantType === 'string' && !!oidc?.client && !oidc.client.grantTypeAllowed(grantType);
+}
+
 /**
  * Auth0 answers a token request with a grant type the application may not use
  * (e.g. client credentials for a regular web app) with 403
@@ -24,7 +30,7 @@ export const unauthorizedClientAsOnAuth0: Middleware = async (ctx, next) => {
   const { oidc } = ctx as unknown as Partial<KoaContextWithOIDC>;
   const grantType = oidc?.params?.grant_type;
   if (oidc?.route !== 'token' || ctx.status !== 400 || (ctx.body as { error?: unknown } | undefined)?.error !== 'invalid_request') return;
-  if (typeof grantType !== 'string' || !oidc.client || oidc.client.grantTypeAllowed(grantType)) return;
+  if (!isDisallowedGrantType(oidc)) return;
   ctx.status = 403;
   ctx.body = { error: 'unauthorized_client', error_description: `Grant type '${grantType}' not allowed for the client.` };
 };

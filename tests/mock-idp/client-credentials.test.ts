@@ -100,6 +100,8 @@ describe('client credentials (machine to machine)', () => {
     const { status, body } = await clientCredentialsRequest(idp, { client_id: APP.clientId, client_secret: APP.secret });
     expect(status).toBe(403);
     expect(body.error).toBe('unauthorized_client');
+    // The event log says what the client was told.
+    expect(idp.events().filter((e) => e.type === 'grant.error').at(-1)).toMatchObject({ clientId: APP.clientId, error: 'unauthorized_client' });
   });
 
   it('refuses the authorization_code grant to the M2M client with 403 unauthorized_client', async () => {
