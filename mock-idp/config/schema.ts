@@ -78,6 +78,9 @@ const refreshTokenPolicy = z.strictObject({
   idleLifetime: seconds.default(DEFAULTS.refreshTokenIdleLifetime),
 });
 
+/** The grant types an application may be given (Auth0's names; `password` needs a database user). */
+export const GRANT_TYPE_NAMES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm'] as const;
+
 const APP_TYPES = ['regular_web', 'spa', 'native', 'm2m'] as const;
 
 /**
@@ -109,6 +112,8 @@ const application = z
     refreshToken: refreshTokenPolicy.default(refreshTokenPolicy.parse({})),
     /** Machine-to-machine grants: the permissions this client may get for an API. */
     clientGrants: z.array(z.strictObject({ audience: z.string().min(1), permissions: z.array(identifier) })).default([]),
+    /** Auth0's grant types of the application; default by type (see provider/clients.ts). */
+    grantTypes: z.array(z.enum(GRANT_TYPE_NAMES)).min(1).optional(),
   })
   .superRefine((app, ctx) => {
     const isPublic = app.appType === 'spa' || app.appType === 'native';

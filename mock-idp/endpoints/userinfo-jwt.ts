@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { claimsConfig, profileClaims } from '../provider/accounts.js';
+import { releasedClaims } from '../provider/accounts.js';
 import { ROUTES } from '../provider/build-provider.js';
 import { isAllowedWebOrigin } from '../provider/web-origins.js';
 import type { IdpRuntime } from '../runtime/idp-runtime.js';
@@ -61,12 +61,8 @@ export function userinfoForJwt(runtime: IdpRuntime): Middleware {
     }
     const person = runtime.directory.person(String(payload.sub));
     if (!person || person.blocked) return challenge('invalid_token', 'user no longer exists');
-    const scopes = String(payload.scope ?? '').split(' ');
-    const all = profileClaims(person);
-    // The same claims per scope as the provider's own /userinfo and ID tokens.
-    const byScope = claimsConfig(Object.keys(person.claims));
-    const released = new Set(['openid', ...scopes].flatMap((s) => byScope[s] ?? []));
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = Object.fromEntries(Object.entries(all).filter(([k]) => released.has(k)));
+    // The same claims per scope as the provider's own /userinfo and ID tokens.
+    ctx.body = releasedClaims(person, String(payload.scope ?? '').split(' '));
   };
 }

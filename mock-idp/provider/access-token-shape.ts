@@ -8,7 +8,7 @@ type JwtCustomizer = NonNullable<NonNullable<NonNullable<Configuration['formats'
  * `aud` = [API, `<issuer>userinfo`] when `openid` was granted, `azp`,
  * RBAC `permissions`, tenant custom claims, and for client credentials
  * `sub` = `<client_id>@clients`, `gty: "client-credentials"` and the client
- * grant's permissions as `scope`.
+ * grant's permissions as `scope`; a password grant's token says `gty: "password"`.
  */
 export function accessTokenShape(directory: Directory): JwtCustomizer {
   return (ctx, token, jwt) => {
@@ -31,6 +31,7 @@ export function accessTokenShape(directory: Directory): JwtCustomizer {
     const sub = String(payload.sub);
     const api = directory.api(audience);
     if (api?.rbac.enabled && api.rbac.addPermissionsInAccessToken) payload.permissions = directory.permissionsOf(sub, audience);
+    if ('gty' in token && token.gty === 'password') payload.gty = 'password';
     Object.assign(payload, directory.person(sub)?.claims);
   };
 }

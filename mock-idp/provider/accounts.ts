@@ -26,6 +26,13 @@ export function claimsConfig(customClaimNames: Iterable<string>): Record<string,
   };
 }
 
+/** The profile claims a set of scopes releases for a person, as in their ID token and /userinfo. */
+export function releasedClaims(person: Person, scopes: Iterable<string>): Record<string, unknown> {
+  const byScope = claimsConfig(Object.keys(person.claims));
+  const released = new Set(['openid', ...scopes].flatMap((s) => byScope[s] ?? []));
+  return Object.fromEntries(Object.entries(profileClaims(person)).filter(([k]) => released.has(k)));
+}
+
 export function customClaimNames(directory: Directory): Set<string> {
   return new Set(directory.people().flatMap((p) => Object.keys(p.claims)));
 }

@@ -1,5 +1,6 @@
 import Provider, { errors, type Configuration } from 'oidc-provider';
 import type { KeyRing } from '../keys/key-ring.js';
+import { PASSWORD_GRANT_PARAMETERS, PASSWORD_GRANTS, passwordGrant } from '../grants/password.js';
 import type { Directory } from '../tenant/directory.js';
 import { logoutPage, messagePage } from '../ui/message-page.js';
 import { accessTokenShape } from './access-token-shape.js';
@@ -100,6 +101,8 @@ export function buildProvider({ issuer, directory, keys, store, offlineRequests,
   };
   const provider = new Provider(issuer, configuration);
   provider.use(unauthorizedClientAsOnAuth0);
+  const password = passwordGrant(directory);
+  for (const grantType of PASSWORD_GRANTS) provider.registerGrantType(grantType, password, PASSWORD_GRANT_PARAMETERS);
   return provider;
 }
 

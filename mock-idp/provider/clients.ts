@@ -1,6 +1,7 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type { Application } from '../config/schema.js';
 
+/** Auth0's default grant types per application type (the password grants are opt-in, as on Auth0). */
 const GRANT_TYPES: Record<Application['appType'], string[]> = {
   regular_web: ['authorization_code', 'refresh_token'],
   spa: ['authorization_code', 'refresh_token'],
@@ -18,7 +19,7 @@ export function toClientMetadata(app: Application): ClientMetadata {
     ...(app.clientSecret !== undefined ? { client_secret: app.clientSecret } : {}),
     token_endpoint_auth_method: app.tokenEndpointAuthMethod ?? (isPublic ? 'none' : 'client_secret_post'),
     application_type: app.appType === 'native' ? 'native' : 'web',
-    grant_types: GRANT_TYPES[app.appType],
+    grant_types: app.grantTypes ?? GRANT_TYPES[app.appType],
     response_types: interactive ? ['code'] : [],
     redirect_uris: app.callbacks,
     post_logout_redirect_uris: app.allowedLogoutUrls,

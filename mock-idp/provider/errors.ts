@@ -34,3 +34,19 @@ export const unauthorizedClientAsOnAuth0: Middleware = async (ctx, next) => {
   ctx.status = 403;
   ctx.body = { error: 'unauthorized_client', error_description: `Grant type '${grantType}' not allowed for the client.` };
 };
+
+/** Auth0's answer to a password grant with a wrong username or password: 403 `invalid_grant`. */
+export class WrongCredentials extends errors.OIDCProviderError {
+  constructor() {
+    super(403, 'invalid_grant');
+    Object.assign(this, { error_description: 'Wrong email or password.' });
+  }
+}
+
+/** Auth0's answer to a password grant for a blocked user: 401 `unauthorized`. */
+export class UserBlocked extends errors.OIDCProviderError {
+  constructor() {
+    super(401, 'unauthorized');
+    Object.assign(this, { error_description: 'user is blocked' });
+  }
+}

@@ -50,3 +50,24 @@ describe('permissions (RBAC) through sample-app and sample-api', () => {
     expect(challenge).toContain('scope="write:orders"');
   });
 });
+
+describe('programmatic login for CI: the password grant against sample-api', () => {
+  function passwordToken(user: { username: string; password: string }) {
+    return tokenRequest(stack.idp, { grant_type: 'password', client_id: 'sample-app', client_secret: 'sample-app-secret', audience: API, scope: 'openid read:orders write:orders', ...user });
+  }
+
+  function createOrder(accessToken: string | undefined) {
+    return fetch(`${stack.api.url}/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ item: 'tea', quantity: 1 }),
+    });
+  }
+
+  it("lets a test log alice in without a browser and create an order, while bob's token is refused with 403 insufficient_scope", async () => {
+    expect((await createOrder((await passwordToken(USERS.alice)).body.access_token)).status).toBe(201);
+    const refused = await createOrder((await passwordToken(USERS.bob)).body.access_token);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toContain('insufficient_scope');
+  });
+});
