@@ -4,14 +4,6 @@ import { isAllowedWebOrigin } from '../provider/web-origins.js';
 import type { IdpRuntime } from '../runtime/idp-runtime.js';
 import { messagePage } from '../ui/message-page.js';
 
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * `response_mode=web_message` posts the answer to the window of the
  * `redirect_uri`'s origin. As on Auth0, that origin must be one of the
@@ -25,7 +17,7 @@ export function webMessageOrigin(runtime: IdpRuntime): Middleware {
     if (ctx.method !== 'GET' || ctx.path !== ROUTES.authorization) return next();
     const { response_mode: mode, client_id: clientId, redirect_uri: redirectUri } = ctx.query;
     if (typeof mode !== 'string' || !mode.startsWith('web_message') || typeof clientId !== 'string' || typeof redirectUri !== 'string') return next();
-    const origin = originOf(redirectUri);
+    const origin = URL.canParse(redirectUri) ? new URL(redirectUri).origin : undefined;
     if (!origin || !runtime.directory.application(clientId) || isAllowedWebOrigin(runtime.directory, origin, clientId)) return next();
     const description = `origin ${origin} is not in the Allowed Web Origins of application ${clientId}`;
     runtime.events.add({ type: 'authorization.refused', clientId, error: 'unauthorized_client', detail: { origin, responseMode: mode } });
