@@ -26,6 +26,8 @@ export const DEFAULTS = {
   sessionLifetime: 14 * 24 * 3600,
   /** Authorization code and login-interaction lifetimes. */
   authorizationCodeLifetime: 60,
+  /** Auth0: a device code (and its user code) is valid for 15 minutes. */
+  deviceCodeLifetime: 900,
   interactionLifetime: 3600,
   /** Signing algorithm of an API's access tokens. */
   signingAlgorithm: 'RS256',

@@ -79,7 +79,7 @@ const refreshTokenPolicy = z.strictObject({
 });
 
 /** The grant types an application may be given (Auth0's names; `password` needs a database user). */
-export const GRANT_TYPE_NAMES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm'] as const;
+export const GRANT_TYPE_NAMES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code'] as const;
 
 const APP_TYPES = ['regular_web', 'spa', 'native', 'm2m'] as const;
 

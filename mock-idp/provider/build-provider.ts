@@ -2,6 +2,7 @@ import Provider, { errors, type Configuration } from 'oidc-provider';
 import type { KeyRing } from '../keys/key-ring.js';
 import { PASSWORD_GRANT_PARAMETERS, PASSWORD_GRANTS, passwordGrant } from '../grants/password.js';
 import type { Directory } from '../tenant/directory.js';
+import { deviceCodeInputPage, deviceConfirmPage, deviceSuccessPage } from '../ui/device-pages.js';
 import { logoutPage, messagePage } from '../ui/message-page.js';
 import { accessTokenShape } from './access-token-shape.js';
 import { claimsConfig, customClaimNames, findAccountIn } from './accounts.js';
@@ -22,6 +23,8 @@ export const ROUTES = {
   jwks: '/.well-known/jwks.json',
   revocation: '/oauth/revoke',
   end_session: '/oidc/logout',
+  device_authorization: '/oauth/device/code',
+  code_verification: '/activate',
 } as const;
 
 /** Cookie names of the IdP; prefixed so they never clash with an app's cookies on the same host. */
@@ -76,6 +79,22 @@ export function buildProvider({ issuer, directory, keys, store, offlineRequests,
         },
       },
       userinfo: { enabled: true },
+      // Auth0's device authorization flow: POST /oauth/device/code, the user confirms at /activate.
+      deviceFlow: {
+        enabled: true,
+        userCodeInputSource: (ctx, form, _out, err) => {
+          ctx.type = 'html';
+          ctx.body = deviceCodeInputPage(form, err ? (err.name === 'AbortedError' ? 'The sign-in was cancelled.' : 'That code is not valid (wrong, expired or used). Try again.') : undefined);
+        },
+        userCodeConfirmSource: (ctx, form, client, _deviceInfo, userCode) => {
+          ctx.type = 'html';
+          ctx.body = deviceConfirmPage(form, client.clientName ?? client.clientId, userCode);
+        },
+        successSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = deviceSuccessPage(ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId ?? 'the application');
+        },
+      },
       // auth0-spa-js's silent authentication without refresh tokens: a hidden iframe posts the answer to its parent.
       webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
       resourceIndicators: resourceIndicators(directory),

@@ -12,10 +12,19 @@ export class AudienceDenied extends errors.OIDCProviderError {
   }
 }
 
-/** A token request by an authenticated client for a grant type it is not registered for. */
-export function isDisallowedGrantType(oidc: { params?: { grant_type?: unknown } | undefined; client?: { grantTypeAllowed(type: string): boolean } | undefined } | undefined): boolean {
-  const grantType = oidc?.params?.grant_type;
-  return typeof grantType === 'string' && !!oidc?.client && !oidc.client.grantTypeAllowed(grantType);
+/** The device authorization endpoint starts the device code grant. */
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+interface OidcLike {
+  route?: string | undefined;
+  params?: { grant_type?: unknown } | undefined;
+  client?: { grantTypeAllowed(type: string): boolean } | undefined;
+}
+
+/** The grant type an authenticated client asked for without being registered for it (token or device authorization endpoint). */
+export function disallowedGrantType(oidc: OidcLike | undefined): string | undefined {
+  const grantType = oidc?.route === 'device_authorization' ? DEVICE_CODE : oidc?.params?.grant_type;
+  return typeof grantType === 'string' && oidc?.client && !oidc.client.grantTypeAllowed(grantType) ? grantType : undefined;
 }
 
 /**
@@ -23,14 +32,15 @@ export function isDisallowedGrantType(oidc: { params?: { grant_type?: unknown } 
  * (e.g. client credentials for a regular web app) with 403
  * `unauthorized_client`, RFC 6749's code for it; oidc-provider answers 400
  * `invalid_request`. Installed with `provider.use`, this rewrites exactly that
- * answer: an authenticated client, and a grant type it is not registered for.
+ * answer: an authenticated client, and a grant type it is not registered for
+ * (the device authorization endpoint asks for the device code grant).
  */
 export const unauthorizedClientAsOnAuth0: Middleware = async (ctx, next) => {
   await next();
   const { oidc } = ctx as unknown as Partial<KoaContextWithOIDC>;
-  const grantType = oidc?.params?.grant_type;
-  if (oidc?.route !== 'token' || ctx.status !== 400 || (ctx.body as { error?: unknown } | undefined)?.error !== 'invalid_request') return;
-  if (!isDisallowedGrantType(oidc)) return;
+  if ((oidc?.route !== 'token' && oidc?.route !== 'device_authorization') || ctx.status !== 400 || (ctx.body as { error?: unknown } | undefined)?.error !== 'invalid_request') return;
+  const grantType = disallowedGrantType(oidc);
+  if (!grantType) return;
   ctx.status = 403;
   ctx.body = { error: 'unauthorized_client', error_description: `Grant type '${grantType}' not allowed for the client.` };
 };

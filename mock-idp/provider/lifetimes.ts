@@ -28,6 +28,7 @@ export function lifetimes(directory: Directory): NonNullable<Configuration['ttl'
     Session: DEFAULTS.sessionLifetime,
     Interaction: DEFAULTS.interactionLifetime,
     AuthorizationCode: DEFAULTS.authorizationCodeLifetime,
+    DeviceCode: DEFAULTS.deviceCodeLifetime,
   };
 }
 

@@ -42,7 +42,8 @@ export function resourceIndicators(directory: Directory): ResourceIndicators {
     getResourceServerInfo(ctx, indicator, client) {
       const api = directory.api(indicator);
       if (!api) {
-        if (ctx.oidc.route === 'token') throw new AudienceDenied(`Service not found: ${indicator}`);
+        // Endpoints answering in JSON say 403 access_denied; /authorize redirects the error to the app.
+        if (ctx.oidc.route === 'token' || ctx.oidc.route === 'device_authorization') throw new AudienceDenied(`Service not found: ${indicator}`);
         throw new errors.AccessDenied(`Service not found: ${indicator}`);
       }
       const permissions = api.permissions.map((p) => p.value);

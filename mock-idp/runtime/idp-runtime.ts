@@ -5,7 +5,7 @@ import { parseTenant } from '../config/load-tenant.js';
 import type { Tenant, TenantInput } from '../config/schema.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from '../keys/key-ring.js';
 import { buildProvider } from '../provider/build-provider.js';
-import { isDisallowedGrantType } from '../provider/errors.js';
+import { disallowedGrantType } from '../provider/errors.js';
 import { OfflineRequests } from '../provider/offline-access.js';
 import { Store } from '../provider/store.js';
 import { Directory } from '../tenant/directory.js';
@@ -60,10 +60,10 @@ export class IdpRuntime {
     const on = provider.on.bind(provider) as (event: string, listener: (...args: unknown[]) => void) => void;
     for (const name of LOGGED_EVENTS) {
       on(name, (ctx, second) => {
-        const oidc = (ctx as { oidc?: { client?: { clientId: string; grantTypeAllowed(type: string): boolean }; session?: { accountId?: string }; params?: { grant_type?: unknown } } } | undefined)?.oidc;
+        const oidc = (ctx as { oidc?: { route?: string; client?: { clientId: string; grantTypeAllowed(type: string): boolean }; session?: { accountId?: string }; params?: { grant_type?: unknown } } } | undefined)?.oidc;
         const grantType = name.startsWith('grant.') && typeof oidc?.params?.grant_type === 'string' ? oidc.params.grant_type : undefined;
         // The answer to a disallowed grant type is rewritten to Auth0's unauthorized_client (provider/errors.ts); so is its event.
-        const rewritten = name === 'grant.error' && isDisallowedGrantType(oidc) ? 'unauthorized_client' : undefined;
+        const rewritten = name === 'grant.error' && disallowedGrantType(oidc) ? 'unauthorized_client' : undefined;
         const error = rewritten ?? (second instanceof Error ? ((second as { error?: string }).error ?? second.message) : undefined);
         this.events.add({
           type: name,
