@@ -50,6 +50,7 @@ export function passwordGrant(directory: Directory): GrantHandler {
     applyRequestedScopes(grant, { accountId: user.sub, scope: [...requested].join(' '), audiences: audience ? [audience] : [] }, directory);
     const grantId = await grant.save();
     const oidcScope = grant.getOIDCScopeFiltered(requested);
+    const oidcScopes = oidcScope.split(' ');
 
     const at = new provider.AccessToken({ accountId: user.sub, client, grantId, gty: 'password' });
     if (audience && resourceServer) {
@@ -63,19 +64,19 @@ export function passwordGrant(directory: Directory): GrantHandler {
     const authTime = Math.floor(Date.now() / 1000);
 
     let refreshToken: string | undefined;
-    if (oidcScope.split(' ').includes('offline_access') && client.grantTypeAllowed('refresh_token')) {
-      const scope = [...new Set([...oidcScope.split(' '), ...(at.scope ?? '').split(' ')])].filter(Boolean).join(' ');
+    if (oidcScopes.includes('offline_access') && client.grantTypeAllowed('refresh_token')) {
+      const scope = [...new Set([...oidcScopes, ...(at.scope ?? '').split(' ')])].filter(Boolean).join(' ');
       const rt = new provider.RefreshToken({ accountId: user.sub, client, grantId, gty: 'password', scope, rotations: 0, authTime, amr: ['pwd'], ...(audience ? { resource: audience } : {}) });
       ctx.oidc.entity('RefreshToken', rt);
       refreshToken = await rt.save();
     }
 
     let idToken: string | undefined;
-    if (oidcScope.split(' ').includes('openid')) {
+    if (oidcScopes.includes('openid')) {
       const token = new provider.IdToken({ sub: user.sub }, { ctx });
       // The claims the granted scopes release, as in an ID token of the code flow (no sid: there is no login session).
       const person = directory.person(user.sub);
-      for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScope.split(' ')) : {}), sub: user.sub, auth_time: authTime, amr: ['pwd'] })) token.set(name, value);
+      for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScopes) : {}), sub: user.sub, auth_time: authTime, amr: ['pwd'] })) token.set(name, value);
       idToken = String(await token.issue({ use: 'idtoken' }));
     }
 
