@@ -4,9 +4,9 @@
  * All runs go concurrently, each against its own mock-idp.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runApiConformance, type ConformanceReport } from '../../mock-idp/conformance/index.js';
+import type { ConformanceReport } from '../../mock-idp/conformance/index.js';
 import { FLAWS, startProtectedApi, type FlawName } from '../fixtures/flawed-apis/index.js';
-import { API, FAST, PERMISSION, caseIds, result, withIdp } from './helpers.js';
+import { API, PERMISSION, caseIds, conformanceOf, result } from './helpers.js';
 
 /** What each flaw must be flagged with: the case ids that FAIL and those that WARN. */
 const EXPECTED: Record<FlawName | 'none', { fail: string[]; warn: string[] }> = {
@@ -35,14 +35,9 @@ beforeAll(async () => {
   const names = ['none', ...Object.keys(FLAWS)] as Array<FlawName | 'none'>;
   await Promise.all(
     names.map((name) =>
-      withIdp(async (idp) => {
-        const api = await startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION }, name === 'none' ? undefined : FLAWS[name]);
-        try {
-          reports.set(name, await runApiConformance({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, ...FAST }));
-        } finally {
-          await api.close();
-        }
-      }),
+      conformanceOf((idp) => startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION }, name === 'none' ? undefined : FLAWS[name])).then(
+        (report) => void reports.set(name, report),
+      ),
     ),
   );
 }, 60_000);

@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import type { ConformanceReport, Verdict } from '../../mock-idp/conformance/index.js';
+import { runApiConformance, type ConformanceReport, type Verdict } from '../../mock-idp/conformance/index.js';
 
 export const API = 'https://api.example.com';
 export const PERMISSION = 'read:orders';
@@ -28,6 +28,18 @@ export async function withIdp<T>(use: (idp: MockIdp) => Promise<T>): Promise<T> 
   } finally {
     await idp.close();
   }
+}
+
+/** Runs the whole catalogue (short windows) against the API `start` serves for a fresh mock-idp; closes both. */
+export function conformanceOf(start: (idp: MockIdp) => Promise<{ url: string; close(): Promise<void> }>): Promise<ConformanceReport> {
+  return withIdp(async (idp) => {
+    const api = await start(idp);
+    try {
+      return await runApiConformance({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, ...FAST });
+    } finally {
+      await api.close();
+    }
+  });
 }
 
 /** A port nothing listens on (bound then released). */
