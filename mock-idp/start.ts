@@ -1,19 +1,19 @@
 import type { RequestListener } from 'node:http';
-import { DEFAULTS } from './config/defaults.js';
-import { loadTenantFile, parseTenant, type Tenant, type TenantInput } from './config/load-tenant.js';
-import { PACKAGE_PATHS } from './config/package-paths.js';
-import { readKeyFile, type KeyInfo, type PrivateJwk } from './keys/key-ring.js';
-import { IdpRuntime } from './runtime/idp-runtime.js';
-import type { MockEvent } from './runtime/event-log.js';
-import { createApp } from './server/app.js';
-import type { HeadlessLoginOptions, TokenSet } from './headless/login.js';
-import type { MintedToken } from './mint/mint-token.js';
-import type { MintRequest } from './mint/mint-request.js';
-import { explainFor, type ExplainRequest } from './explain/explain-request.js';
-import type { TokenExplanation } from './explain/explain-token.js';
-import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from './runtime/tenant-edits.js';
-import type { Role, User } from './config/schema.js';
-import { listen } from './server/listen.js';
+import { DEFAULTS } from './core/tenant/defaults.js';
+import { loadTenantFile, parseTenant, type Tenant, type TenantInput } from './core/tenant/load.js';
+import { PACKAGE_PATHS } from './core/package-paths.js';
+import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
+import { IdpRuntime } from './core/state.js';
+import type { MockEvent } from './core/events.js';
+import { createApp } from './http/app.js';
+import type { HeadlessLoginOptions, TokenSet } from './tools/headless/login.js';
+import type { MintedToken } from './tools/mint/mint-token.js';
+import type { MintRequest } from './tools/mint/mint-request.js';
+import { explainFor, type ExplainRequest } from './tools/explain/explain-request.js';
+import type { TokenExplanation } from './tools/explain/explain-token.js';
+import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from './core/tenant/edits.js';
+import type { Role, User } from './core/tenant/schema.js';
+import { listen } from './http/listen.js';
 
 export interface MockIdpOptions {
   /** A tenant file path or a tenant object; default: the shipped `fixtures/tenant.json`. */
@@ -131,8 +131,8 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     keys: () => runtime.keys.list(),
     // Loaded on first use: start-up needs neither the fault catalogue nor the headless browser.
     explainToken: (token, explain = {}) => explainFor(runtime, { ...explain, token }),
-    mintToken: async (request) => (await import('./mint/mint-token.js')).mintToken(runtime, request),
-    loginForTokens: async (login) => (await import('./headless/login.js')).loginForTokens(runtime, login),
+    mintToken: async (request) => (await import('./tools/mint/mint-token.js')).mintToken(runtime, request),
+    loginForTokens: async (login) => (await import('./tools/headless/login.js')).loginForTokens(runtime, login),
     createUser: (user) => createUser(runtime, user),
     updateUser: (id, patch) => updateUser(runtime, id, patch),
     deleteUser: (id) => deleteUser(runtime, id),

@@ -1,5 +1,5 @@
 /** Starts the Orders API on config.host:config.port (port 0 picks a free port), loopback only by default. */
-import { listen } from '../mock-idp/server/listen.js';
+import { listen } from '../mock-idp/http/listen.js';
 import { createApiApp } from './app.js';
 import type { ApiConfig } from './config.js';
 

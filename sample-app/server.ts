@@ -1,6 +1,6 @@
 /** Starts sample-app on config.host:config.port (port 0 picks a free port), loopback only by default. */
 import type { RequestListener } from 'node:http';
-import { listen } from '../mock-idp/server/listen.js';
+import { listen } from '../mock-idp/http/listen.js';
 import { createSampleApp } from './app.js';
 import type { SampleAppConfig } from './config.js';
 

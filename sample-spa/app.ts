@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
-import { PACKAGE_PATHS } from '../mock-idp/config/package-paths.js';
+import { PACKAGE_PATHS } from '../mock-idp/core/package-paths.js';
 import { browserConfig, type SpaConfig } from './config.js';
 
 /** Where `vite build` writes the SPA (see sample-spa/vite.config.ts). */

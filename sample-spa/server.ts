@@ -1,5 +1,5 @@
 /** Serves the built sample-spa on config.host:config.port (port 0 picks a free port), loopback only by default. */
-import { listen } from '../mock-idp/server/listen.js';
+import { listen } from '../mock-idp/http/listen.js';
 import { createSpaApp } from './app.js';
 import type { SpaConfig } from './config.js';
 

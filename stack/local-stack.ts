@@ -7,7 +7,7 @@
  */
 import type { RequestListener } from 'node:http';
 import { startMockIdp, type MockIdp, type TenantInput } from '../mock-idp/index.js';
-import { listen } from '../mock-idp/server/listen.js';
+import { listen } from '../mock-idp/http/listen.js';
 import { API_DEFAULTS, loadApiConfig, type ApiConfig } from '../sample-api/config.js';
 import { startApi, type RunningApi } from '../sample-api/server.js';
 import { APP_DEFAULTS, loadAppConfig, type SampleAppConfig } from '../sample-app/config.js';

@@ -6,7 +6,7 @@
  * browsers in the bench process.
  */
 import { performance } from 'node:perf_hooks';
-import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { atLeast, figure, type Figure, type SectionResult } from '../lib/figures.js';
 import { dist } from '../lib/paths.js';
 import { cpuMeter, selfCpuMeter } from '../lib/proc.js';

@@ -1,5 +1,5 @@
-import { DEFAULTS } from '../config/defaults.js';
-import type { TokenExplanation } from '../explain/explain-token.js';
+import { DEFAULTS } from '../core/tenant/defaults.js';
+import type { TokenExplanation } from '../tools/explain/explain-token.js';
 import { parseHttpUrl, parseSeconds, UsageError } from './args.js';
 import { askRunningMock } from './ask-mock.js';
 

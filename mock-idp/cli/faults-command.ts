@@ -1,4 +1,4 @@
-import { FAULTS } from '../faults/index.js';
+import { FAULTS } from '../tools/faults/index.js';
 
 export interface FaultsFlags {
   json?: boolean | undefined;

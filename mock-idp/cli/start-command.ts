@@ -1,6 +1,6 @@
-import { DEFAULTS } from '../config/defaults.js';
-import type { Tenant } from '../config/schema.js';
-import { ROUTES } from '../provider/build-provider.js';
+import { DEFAULTS } from '../core/tenant/defaults.js';
+import type { Tenant } from '../core/tenant/schema.js';
+import { ROUTES } from '../oidc/provider.js';
 import { startMockIdp } from '../start.js';
 
 export interface StartFlags {

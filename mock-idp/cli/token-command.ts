@@ -1,6 +1,6 @@
-import { DEFAULTS } from '../config/defaults.js';
-import type { MintRequest } from '../mint/mint-request.js';
-import type { MintedToken } from '../mint/mint-token.js';
+import { DEFAULTS } from '../core/tenant/defaults.js';
+import type { MintRequest } from '../tools/mint/mint-request.js';
+import type { MintedToken } from '../tools/mint/mint-token.js';
 import { parseHttpUrl, parsePort, parseSeconds, UsageError } from './args.js';
 import { askRunningMock } from './ask-mock.js';
 
@@ -71,11 +71,11 @@ async function mintRemotely(issuer: URL, request: MintRequest, adminToken: strin
 async function mintLocally(flags: TokenFlags, request: MintRequest): Promise<MintedToken> {
   const port = parsePort(flags.port, DEFAULTS.port);
   const [{ loadTenantFile }, { readKeyFile }, { PACKAGE_PATHS }, { IdpRuntime }, { mintToken }] = await Promise.all([
-    import('../config/load-tenant.js'),
-    import('../keys/key-ring.js'),
-    import('../config/package-paths.js'),
-    import('../runtime/idp-runtime.js'),
-    import('../mint/mint-token.js'),
+    import('../core/tenant/load.js'),
+    import('../core/keys.js'),
+    import('../core/package-paths.js'),
+    import('../core/state.js'),
+    import('../tools/mint/mint-token.js'),
   ]);
   const tenant = loadTenantFile(flags.config ?? PACKAGE_PATHS.defaultTenant);
   const runtime = new IdpRuntime(`http://localhost:${port}/`, tenant, readKeyFile(PACKAGE_PATHS.devKeys));

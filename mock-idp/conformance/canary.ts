@@ -3,7 +3,7 @@
  * point at. A correct API never requests it; every request is recorded.
  */
 import { randomBytes } from 'node:crypto';
-import { listen } from '../server/listen.js';
+import { listen } from '../http/listen.js';
 
 export interface Canary {
   /** A URL on 127.0.0.1 nobody would guess, one per check: `http://127.0.0.1:41234/4f0c…/<check>/jwks.json`. */

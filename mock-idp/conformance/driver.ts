@@ -3,9 +3,9 @@
  * and change the published keys. Two implementations share one interface, so
  * the runner is the same in-process and against a running mock over HTTP.
  */
-import type { KeyInfo } from '../keys/key-ring.js';
-import { MintError } from '../mint/mint-error.js';
-import type { MintRequest } from '../mint/mint-request.js';
+import type { KeyInfo } from '../core/keys.js';
+import { MintError } from '../tools/mint/mint-error.js';
+import type { MintRequest } from '../tools/mint/mint-request.js';
 import type { MockIdp } from '../start.js';
 import { ConformanceSetupError, MintRefusedError } from './errors.js';
 

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_PATHS } from '../../mock-idp/config/package-paths.js';
-import { FAULTS } from '../../mock-idp/faults/index.js';
+import { PACKAGE_PATHS } from '../../mock-idp/core/package-paths.js';
+import { FAULTS } from '../../mock-idp/tools/faults/index.js';
 import { CONFORMANCE_CASES, renderConformanceDoc } from '../../mock-idp/conformance/index.js';
 import { CONFORMANCE_DOC_PATH, REGENERATE_COMMAND } from '../../mock-idp/conformance/doc.js';
 

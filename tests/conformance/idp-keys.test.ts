@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProtectedHeader } from 'jose';
-import { generateSigningKey, type PrivateJwk } from '../../mock-idp/keys/key-ring.js';
+import { generateSigningKey, type PrivateJwk } from '../../mock-idp/core/keys.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { clientCredentialsRequest } from '../helpers/oauth.js';
 

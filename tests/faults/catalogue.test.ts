@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAULTS, faultsForCase, findFault } from '../../mock-idp/faults/index.js';
+import { FAULTS, faultsForCase, findFault } from '../../mock-idp/tools/faults/index.js';
 
 const rsId = (n: number): string => `RS-${String(n).padStart(2, '0')}`;
 /** Cases about the request, not the token: RS-01..06, RS-33..35, RS-39, RS-40. */

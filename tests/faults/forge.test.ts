@@ -45,7 +45,7 @@ import {
   type FaultContext,
   type GoodTokenInput,
   type SigningKey,
-} from '../../mock-idp/faults/index.js';
+} from '../../mock-idp/tools/faults/index.js';
 import { API, CANARY_URL, CLIENT_ID, INPUT, ISSUER, NOW, makeSigningKey, segments, verifyAsApi } from './helpers.js';
 
 let key: SigningKey;

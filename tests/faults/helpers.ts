@@ -1,6 +1,6 @@
 /** Shared set-up of the fault tests: a real signing key, the good-token input, jose's reference verification. */
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JSONWebKeySet, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
-import type { GoodTokenInput, SigningKey } from '../../mock-idp/faults/index.js';
+import type { GoodTokenInput, SigningKey } from '../../mock-idp/tools/faults/index.js';
 
 export const ISSUER = 'https://tenant.example.com/';
 export const API = 'https://api.example.com';

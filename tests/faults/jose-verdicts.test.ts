@@ -6,7 +6,7 @@
  */
 import type { JWTVerifyOptions } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FAULTS, forgeToken, type FaultId, type JoseErrorCode, type SigningKey } from '../../mock-idp/faults/index.js';
+import { FAULTS, forgeToken, type FaultId, type JoseErrorCode, type SigningKey } from '../../mock-idp/tools/faults/index.js';
 import { CANARY_URL, INPUT, makeSigningKey, verifyAsApi } from './helpers.js';
 
 type Verdict = { verifies: true } | { code: JoseErrorCode; claim?: string };

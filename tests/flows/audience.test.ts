@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginThroughApp } from '../../mock-idp/headless/login.js';
+import { loginThroughApp } from '../../mock-idp/tools/headless/login.js';
 import { API, tokenRequest, USERS, WORKER } from '../helpers/oauth.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 

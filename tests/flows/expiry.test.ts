@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { loginThroughApp } from '../../mock-idp/headless/login.js';
+import { loginThroughApp } from '../../mock-idp/tools/headless/login.js';
 import { API, tokenRequest, USERS, WORKER } from '../helpers/oauth.js';
 import { startStack, type Stack, type StackOptions } from '../helpers/stack.js';
 

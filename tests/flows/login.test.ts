@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
-import { loginThroughApp } from '../../mock-idp/headless/login.js';
+import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
+import { loginThroughApp } from '../../mock-idp/tools/headless/login.js';
 import { USERS } from '../helpers/oauth.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 

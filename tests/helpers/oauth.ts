@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyResult } from 'jose';
-import { HeadlessBrowser, type Page } from '../../mock-idp/headless/browser.js';
+import { HeadlessBrowser, type Page } from '../../mock-idp/tools/headless/browser.js';
 import type { MockIdp } from '../../mock-idp/index.js';
 
 export const API = 'https://api.example.com';

@@ -1,4 +1,4 @@
-import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../stack/local-stack.js';
 
 export type Stack = LocalStack;

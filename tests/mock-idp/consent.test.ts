@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { findForms, HeadlessBrowser, type Page } from '../../mock-idp/headless/browser.js';
+import { findForms, HeadlessBrowser, type Page } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, APP, codeFlow, startAuthorize, submitLogin, tokenRequest, USERS } from '../helpers/oauth.js';
 import { tenantWith } from './tenants.js';

@@ -1,6 +1,6 @@
 /** Auth0's device authorization flow: POST /oauth/device/code, the user at /activate, the device polling /oauth/token. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadlessBrowser, type Page } from '../../mock-idp/headless/browser.js';
+import { HeadlessBrowser, type Page } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, SPA, USERS, verify } from '../helpers/oauth.js';
 

@@ -1,8 +1,8 @@
 /** The token explainer: every check an API should make, each on its own, with jose's error code. */
 import { decodeJwt, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainToken, type TokenExplanation } from '../../mock-idp/explain/explain-token.js';
-import { FAULTS } from '../../mock-idp/faults/index.js';
+import { explainToken, type TokenExplanation } from '../../mock-idp/tools/explain/explain-token.js';
+import { FAULTS } from '../../mock-idp/tools/faults/index.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, codeFlow, USERS } from '../helpers/oauth.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { generateSigningKey, type PrivateJwk } from '../../mock-idp/keys/key-ring.js';
+import { generateSigningKey, type PrivateJwk } from '../../mock-idp/core/keys.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, APP, clientCredentialsRequest, codeFlow, refreshRequest, startAuthorize, USERS } from '../helpers/oauth.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { findForms, HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { findForms, HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, APP, codeFlow, pkce, SPA, startAuthorize, submitLogin, tokenRequest, USERS } from '../helpers/oauth.js';
 

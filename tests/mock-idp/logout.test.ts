@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findForms, HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { findForms, HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { APP, codeFlow, startAuthorize, USERS } from '../helpers/oauth.js';
 

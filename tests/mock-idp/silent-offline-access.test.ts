@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import type { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, codeFlow, pkce, refreshRequest, SPA, tokenRequest, USERS } from '../helpers/oauth.js';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Store } from '../../mock-idp/provider/store.js';
+import { Store } from '../../mock-idp/core/store.js';
 
 describe('the provider store', () => {
   it('sweeps expired entries that nobody reads again, so memory stays flat under load', async () => {

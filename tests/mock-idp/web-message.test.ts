@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadlessBrowser } from '../../mock-idp/headless/browser.js';
+import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, codeFlow, pkce, SPA, tokenRequest, USERS } from '../helpers/oauth.js';
 

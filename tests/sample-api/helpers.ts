@@ -4,7 +4,7 @@
  * the WWW-Authenticate challenge.
  */
 import { KeyObject, constants, createHmac, sign } from 'node:crypto';
-import { listen } from '../../mock-idp/server/listen.js';
+import { listen } from '../../mock-idp/http/listen.js';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { createApiApp } from '../../sample-api/app.js';
 import { loadApiConfig, type ApiConfig } from '../../sample-api/config.js';

@@ -1,5 +1,5 @@
 /** Step 2, when the baseline fails: why the API refuses a good token. */
-import type { MintRequest } from '../../mint/mint-request.js';
+import type { MintRequest } from '../../tools/mint/mint-request.js';
 import { bearerChallenge } from '../challenge.js';
 import { MintRefusedError } from '../errors.js';
 import { describeAnswer, is2xx } from '../judge.js';

@@ -1,5 +1,5 @@
 /** Step 3: the request-shape cases (RS-01..07, RS-39) and how each answer is judged. */
-import { FAULTS } from '../../faults/catalogue.js';
+import { FAULTS } from '../../tools/faults/catalogue.js';
 import { bearerChallenge } from '../challenge.js';
 import { broken, describeAnswer, is2xx, is5xx, judgeAccept, unanswered, unansweredJudgement, type Judgement } from '../judge.js';
 import type { Answer, Level } from '../types.js';

@@ -4,7 +4,7 @@
  * or `claimIncludes('permissions', ...)` (the RBAC permissions claim). With
  * `hardened`, the fixes docs/conformance.md gives for the SDK are added.
  */
-import { listen } from '../../../mock-idp/server/listen.js';
+import { listen } from '../../../mock-idp/http/listen.js';
 import express, { type RequestHandler } from 'express';
 import { auth, claimIncludes, requiredScopes } from 'express-oauth2-jwt-bearer';
 

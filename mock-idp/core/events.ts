@@ -1,0 +1,36 @@
+import { DEFAULTS } from './tenant/defaults.js';
+
+export interface MockEvent {
+  /** Increasing number, to read only what is new (`?since=`). */
+  seq: number;
+  at: string;
+  /** oidc-provider's event name (`grant.success`, `grant.revoked`, ...) or mock-idp's own (`login.failed`, `keys.rotated`). */
+  type: string;
+  clientId?: string;
+  sub?: string;
+  error?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** A bounded in-memory log of what happened, for tests to assert on and learners to read. */
+export class EventLog {
+  #events: MockEvent[] = [];
+  #seq = 0;
+
+  constructor(private readonly size: number = DEFAULTS.eventLogSize) {}
+
+  add(event: Omit<MockEvent, 'seq' | 'at'>): MockEvent {
+    const full: MockEvent = { seq: ++this.#seq, at: new Date().toISOString(), ...event };
+    this.#events.push(full);
+    if (this.#events.length > this.size) this.#events.shift();
+    return full;
+  }
+
+  list(since = 0): MockEvent[] {
+    return this.#events.filter((e) => e.seq > since);
+  }
+
+  clear(): void {
+    this.#events = [];
+  }
+}

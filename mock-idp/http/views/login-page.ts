@@ -1,0 +1,35 @@
+import type { Person } from '../../core/directory.js';
+import type { SocialConnection } from '../../core/tenant/schema.js';
+import { esc, page } from './html.js';
+
+export interface LoginPageInput {
+  uid: string;
+  appName: string;
+  error?: string | undefined;
+  username?: string | undefined;
+  testUsers: { person: Person; password: string }[];
+  social: SocialConnection[];
+}
+
+/** The Universal-Login-like page: a username/password form, one-click test users, simulated social buttons. */
+export function loginPage({ uid, appName, error, username, testUsers, social }: LoginPageInput): string {
+  const action = `/interaction/${esc(uid)}`;
+  const users = testUsers
+    .map(({ person, password }) => `<li><span>${esc(person.email)} <span class="muted">${esc(person.roles.join(', ') || 'no roles')}</span></span>
+<form method="post" action="${action}/login"><input type="hidden" name="username" value="${esc(person.email)}"><input type="hidden" name="password" value="${esc(password)}"><button type="submit">Sign in</button></form></li>`)
+    .join('\n');
+  const socials = social
+    .map((c) => `<form method="post" action="${action}/social"><input type="hidden" name="connection" value="${esc(c.name)}"><button class="secondary" type="submit">Continue with ${esc(c.displayName)} (simulated)</button></form>`)
+    .join('\n');
+  return page(`Log in to ${appName}`, `
+<h1>Log in to ${esc(appName)}</h1>
+${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
+<form method="post" action="${action}/login" autocomplete="off">
+<label for="username">Email</label><input id="username" type="email" name="username" value="${esc(username ?? '')}" required autofocus>
+<label for="password">Password</label><input id="password" type="password" name="password" required>
+<button type="submit">Continue</button>
+</form>
+${socials}
+${users ? `<h2 class="muted">Test users (one click)</h2><ul class="users">${users}</ul>` : ''}
+<form method="post" action="${action}/abort"><button class="link" type="submit">Cancel and return to ${esc(appName)}</button></form>`);
+}

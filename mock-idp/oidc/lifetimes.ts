@@ -1,0 +1,37 @@
+import type { Configuration } from 'oidc-provider';
+import { DEFAULTS } from '../core/tenant/defaults.js';
+import type { Directory } from '../core/directory.js';
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Token and session lifetimes from the tenant: the ID token per application,
+ * the access token per API, and Auth0's rotating refresh token: its absolute
+ * lifetime counts from the first token of the family and is not extended by
+ * rotation; each token also dies after the idle lifetime unless used.
+ */
+export function lifetimes(directory: Directory): NonNullable<Configuration['ttl']> {
+  const policyOf = (clientId: string | undefined) => (clientId ? directory.application(clientId)?.refreshToken : undefined);
+  return {
+    IdToken: (_ctx, _token, client) => directory.application(client.clientId)?.idTokenLifetime ?? DEFAULTS.idTokenLifetime,
+    AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? DEFAULTS.userinfoAccessTokenLifetime,
+    ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? DEFAULTS.accessTokenLifetime,
+    RefreshToken: (_ctx, token, client) => {
+      const policy = policyOf(client.clientId);
+      const absolute = policy?.absoluteLifetime ?? DEFAULTS.refreshTokenAbsoluteLifetime;
+      const idle = policy?.idleLifetime ?? DEFAULTS.refreshTokenIdleLifetime;
+      const firstIssuedAt = token.iiat ?? nowSeconds();
+      return Math.max(1, Math.min(idle, firstIssuedAt + absolute - nowSeconds()));
+    },
+    // Read from the grant itself: a consent grant is saved by the interaction routes, outside any provider request (no ctx).
+    Grant: (_ctx, grant) => Math.max(DEFAULTS.sessionLifetime, policyOf(grant.clientId)?.absoluteLifetime ?? 0),
+    Session: DEFAULTS.sessionLifetime,
+    Interaction: DEFAULTS.interactionLifetime,
+    AuthorizationCode: DEFAULTS.authorizationCodeLifetime,
+    DeviceCode: DEFAULTS.deviceCodeLifetime,
+  };
+}
+
+export function rotateRefreshToken(directory: Directory): NonNullable<Configuration['rotateRefreshToken']> {
+  return (ctx) => directory.application(ctx.oidc.client?.clientId ?? '')?.refreshToken.rotation ?? DEFAULTS.refreshTokenRotation;
+}
