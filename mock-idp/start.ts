@@ -1,19 +1,25 @@
 import type { RequestListener } from 'node:http';
-import { DEFAULTS } from './core/tenant/defaults.js';
-import { loadTenantFile, parseTenant, type Tenant, type TenantInput } from './core/tenant/load.js';
-import { PACKAGE_PATHS } from './core/package-paths.js';
-import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
-import { IdpRuntime } from './core/state.js';
 import type { MockEvent } from './core/events.js';
-import { createApp } from './http/app.js';
-import type { HeadlessLoginOptions, TokenSet } from './tools/headless/login.js';
-import type { MintedToken } from './tools/mint/mint-token.js';
-import type { MintRequest } from './tools/mint/mint-request.js';
-import { explainFor, type ExplainRequest } from './tools/explain/explain-request.js';
-import type { TokenExplanation } from './tools/explain/explain-token.js';
+import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
+import { PACKAGE_PATHS } from './core/package-paths.js';
+import { MockState } from './core/state.js';
+import { DEFAULTS } from './core/tenant/defaults.js';
 import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from './core/tenant/edits.js';
-import type { Role, User } from './core/tenant/schema.js';
+import { loadTenantFile, parseTenant } from './core/tenant/load.js';
+import type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
+import { Directory } from './core/directory.js';
+import { createApp } from './http/app.js';
+import type { AdminTools } from './http/admin/routes.js';
 import { listen } from './http/listen.js';
+import { oidcViews } from './http/views/index.js';
+import { OidcHost } from './oidc/host.js';
+import type { TokenExplanation } from './tools/explain/explain-token.js';
+import type { ExplainRequest } from './tools/explain/explain-request.js';
+import type { HeadlessLoginOptions, TokenSet } from './tools/headless/login.js';
+import type { MintRequest } from './tools/mint/mint-request.js';
+import type { MintedToken } from './tools/mint/mint-token.js';
+
+export type { KeyInfo, PrivateJwk, MintRequest, MintedToken, TokenExplanation, ExplainRequest, HeadlessLoginOptions, TokenSet, MockEvent };
 
 export interface MockIdpOptions {
   /** A tenant file path or a tenant object; default: the shipped `fixtures/tenant.json`. */
@@ -45,10 +51,12 @@ export interface MockIdp {
   readonly tenant: Tenant;
   /**
    * Changes the tenant at run time: `change` gets a copy of the current tenant
-   * to edit (or returns a new one). The result is validated first; a refused
+   * to edit (or returns a new one). The result is validated first, its
+   * applications with oidc-provider's own client validation too; a refused
    * change throws TenantConfigError and changes nothing.
    */
-  updateTenant(change: (draft: TenantInput) => TenantInput | void): Tenant;
+  // biome-ignore lint/suspicious/noConfusingVoidType: the callback either edits the draft in a block (returns void) or returns a new tenant.
+  updateTenant(change: (draft: TenantInput) => TenantInput | void): Promise<Tenant>;
   /**
    * Signs with a new key from now on: the next key of `publishNextKey()` if one is
    * pending, else a new one. The previous key stays in the JWKS until retired.
@@ -70,7 +78,7 @@ export interface MockIdp {
   mintToken(request: MintRequest): Promise<MintedToken>;
   /** Logs a tenant user in headless (authorize, login form, PKCE code exchange) and returns the tokens. */
   loginForTokens(options: HeadlessLoginOptions): Promise<TokenSet>;
-  /** Adds a user (validated; 409 if the sub or email exists). */
+  /** Adds a user (validated; DuplicateUser if the sub or email exists). */
   createUser(user: UserInput): User;
   /** Changes a user (by sub or email); blocking a user also ends their sessions. */
   updateUser(id: string, patch: Partial<UserInput>): User;
@@ -84,8 +92,6 @@ export interface MockIdp {
   reset(): void;
   events(since?: number): MockEvent[];
   close(): Promise<void>;
-  /** @internal the runtime, for the CLI and the admin API. */
-  readonly runtime: IdpRuntime;
 }
 
 function resolveTenant(tenant: MockIdpOptions['tenant']): Tenant {
@@ -93,7 +99,25 @@ function resolveTenant(tenant: MockIdpOptions['tenant']): Tenant {
   return typeof tenant === 'string' ? loadTenantFile(tenant) : parseTenant(tenant, 'tenant object');
 }
 
-/** Starts a mock IdP in this process. The tenant is validated before anything listens. */
+function sourceOf(tenant: MockIdpOptions['tenant']): string {
+  return typeof tenant === 'string' ? tenant : tenant === undefined ? PACKAGE_PATHS.defaultTenant : 'tenant object';
+}
+
+/** The tools the admin API serves, loaded on first use: start-up needs neither the fault catalogue nor the forge. */
+function adminTools(state: MockState): AdminTools {
+  const explainContext = () => ({ issuer: state.issuer, publicKeys: state.keys.publicKeys });
+  return {
+    mintToken: async (input) => (await import('./tools/mint/mint-token.js')).mintToken({ issuer: state.issuer, keys: state.keys, directory: state.directory, events: state.events }, input),
+    explainToken: async (input) => (await import('./tools/explain/explain-request.js')).explainFor(explainContext(), input),
+    explainTokenHtml: async (input) => {
+      const [{ explainFor }, { explanationView }] = await Promise.all([import('./tools/explain/explain-request.js'), import('./tools/explain/explanation-view.js')]);
+      return explanationView(await explainFor(explainContext(), input), input.audience);
+    },
+    faults: async () => (await import('./tools/faults/index.js')).FAULTS.map(({ id, caseId, title, explanation, expect, level, reference }) => ({ id, caseId, title, explanation, expect, level, reference })),
+  };
+}
+
+/** Starts a mock IdP in this process. The tenant is validated, its applications by oidc-provider too, before it serves a request. */
 export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
   const tenant = resolveTenant(options.tenant);
   const keys = Array.isArray(options.keys) ? options.keys : readKeyFile(options.keys ?? PACKAGE_PATHS.devKeys);
@@ -105,10 +129,21 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   };
   const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0);
   const issuer = options.issuer ?? `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
-  const runtime = new IdpRuntime(issuer, tenant, keys);
-  handler = createApp(runtime, {
-    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
-    ...(options.allowRemoteAdmin !== undefined ? { allowRemote: options.allowRemoteAdmin } : {}),
+  const state = new MockState(issuer, tenant, keys);
+  const oidc = new OidcHost(state, oidcViews);
+  try {
+    await oidc.validateApplications(state.directory, sourceOf(options.tenant));
+  } catch (err) {
+    await listening.close();
+    throw err;
+  }
+  const tools = adminTools(state);
+  handler = createApp(state, oidc, {
+    tools,
+    admin: {
+      ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+      ...(options.allowRemoteAdmin !== undefined ? { allowRemote: options.allowRemoteAdmin } : {}),
+    },
   }).callback();
 
   return {
@@ -118,29 +153,29 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     port: listening.port,
     addresses: listening.addresses,
     get tenant() {
-      return runtime.directory.tenant;
+      return state.tenant;
     },
-    updateTenant: (change) => {
-      const draft = structuredClone(runtime.directory.tenant) as TenantInput;
-      return runtime.replaceTenant(change(draft) ?? draft);
+    updateTenant: async (change) => {
+      const draft = structuredClone(state.tenant) as TenantInput;
+      const input = change(draft) ?? draft;
+      await oidc.validateApplications(new Directory(parseTenant(structuredClone(input), 'tenant update')), 'tenant update');
+      return state.replaceTenant(input);
     },
-    rotateKeys: (next) => runtime.rotateKeys(next),
-    publishNextKey: (next) => runtime.publishNextKey(next),
-    jwksFetches: () => runtime.jwksFetches,
-    retireKey: (kid) => runtime.retireKey(kid),
-    keys: () => runtime.keys.list(),
-    // Loaded on first use: start-up needs neither the fault catalogue nor the headless browser.
-    explainToken: (token, explain = {}) => explainFor(runtime, { ...explain, token }),
-    mintToken: async (request) => (await import('./tools/mint/mint-token.js')).mintToken(runtime, request),
-    loginForTokens: async (login) => (await import('./tools/headless/login.js')).loginForTokens(runtime, login),
-    createUser: (user) => createUser(runtime, user),
-    updateUser: (id, patch) => updateUser(runtime, id, patch),
-    deleteUser: (id) => deleteUser(runtime, id),
-    revokeUser: (id) => revokeUser(runtime, id),
-    upsertRole: (role) => upsertRole(runtime, role),
-    reset: () => runtime.reset(),
-    events: (since) => runtime.events.list(since),
+    rotateKeys: (next) => state.rotateKeys(next),
+    publishNextKey: (next) => state.publishNextKey(next),
+    jwksFetches: () => state.jwksFetches,
+    retireKey: (kid) => state.retireKey(kid),
+    keys: () => state.keys.list(),
+    explainToken: async (token, explain = {}) => (await tools.explainToken({ ...explain, token })) as TokenExplanation,
+    mintToken: async (request) => (await tools.mintToken(request)) as MintedToken,
+    loginForTokens: async (login) => (await import('./tools/headless/login.js')).loginForTokens(state.issuer, state.directory, login),
+    createUser: (user) => createUser(state, user),
+    updateUser: (id, patch) => updateUser(state, id, patch),
+    deleteUser: (id) => deleteUser(state, id),
+    revokeUser: (id) => revokeUser(state, id),
+    upsertRole: (role) => upsertRole(state, role),
+    reset: () => state.reset(),
+    events: (since) => state.events.list(since),
     close: () => listening.close(),
-    runtime,
   };
 }

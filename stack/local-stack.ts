@@ -57,7 +57,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     running.push(app);
     spaHandler = createSpaApp({ ...loadSpaConfig({}), domain: domainOf(idp.issuer), apiUrl: api.url, port: spaSite.port, ...options.spa });
 
-    idp.updateTenant((draft) => {
+    await idp.updateTenant((draft) => {
       const sampleApp = draft.applications?.find((a) => a.clientId === 'sample-app');
       if (sampleApp) {
         sampleApp.callbacks = [`${app.url}/callback`];

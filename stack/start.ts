@@ -26,7 +26,7 @@ function portFromEnv(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  let stack;
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {
     const ports = {
       idp: portFromEnv('MOCK_IDP_PORT', STACK_PORTS.idp),

@@ -13,7 +13,7 @@ import { startSampleApp } from '../../sample-app/server.js';
 const idp = await startMockIdp({ port: 0 });
 const api = await startApi({ ...loadApiConfig({}), issuer: idp.issuer, jwksUri: idp.jwksUri, port: 0 });
 const app = await startSampleApp({ ...loadAppConfig({}), issuerBaseURL: idp.issuer, apiUrl: api.url, port: 0 });
-idp.updateTenant((draft) => {
+await idp.updateTenant((draft) => {
   const sampleApp = draft.applications?.find((a) => a.clientId === 'sample-app');
   if (sampleApp) {
     sampleApp.callbacks = [`${app.url}/callback`];

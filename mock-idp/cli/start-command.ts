@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { Tenant } from '../core/tenant/schema.js';
-import { ROUTES } from '../oidc/provider.js';
+import { ROUTES } from '../oidc/routes.js';
 import { startMockIdp } from '../start.js';
 
 export interface StartFlags {
@@ -19,10 +19,8 @@ function parsePort(value: string | undefined): number {
 
 /** What `mock-idp start` prints: where it is, how to log in, and that it is a test IdP. */
 export function describe(issuer: string, tenant: Tenant, addresses: string[]): string {
-  const node20 = process.versions.node.startsWith('20.');
   const lines = [
     'mock-idp: a local TEST identity provider (never use it for real users)',
-    ...(node20 ? ['(oidc-provider\'s "Unsupported runtime" warning above is expected on Node 20: mock-idp supports Node >= 20.19)'] : []),
     '',
     `  issuer               ${issuer}`,
     `  listening            ${addresses.join(', ')}`,

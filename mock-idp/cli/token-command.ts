@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../core/tenant/defaults.js';
-import type { MintRequest } from '../tools/mint/mint-request.js';
+import { mintRequestSchema, type MintRequest } from '../tools/mint/mint-request.js';
 import type { MintedToken } from '../tools/mint/mint-token.js';
-import { parseHttpUrl, parsePort, parseSeconds, UsageError } from './args.js';
+import { parseHttpUrl, parsePort, UsageError } from './args.js';
 import { askRunningMock } from './ask-mock.js';
 
 export interface TokenFlags {
@@ -24,40 +24,48 @@ export interface TokenFlags {
   port?: string | undefined;
 }
 
-/** The mint request the flags describe; argument mistakes are usage errors (exit 2). */
+/** The flag behind each field of a mint request, to name it in a usage error. */
+const FLAG_OF: Record<string, string> = {
+  user: 'user', client: 'client', kind: 'id-token', audience: 'audience', clientId: 'client-id', permissions: 'permissions', scope: 'scope',
+  claims: 'claims', expiresIn: 'expires-in', fault: 'fault', canaryUrl: 'canary-url', clockTolerance: 'clock-tolerance',
+};
+
+/** A whole number from a flag (zod then checks its range, as for the API). */
+const numberFlag = (value: string | undefined) => (value === undefined ? undefined : value.trim() === '' ? Number.NaN : Number(value));
+
+/**
+ * The mint request the flags describe, validated with the same schema as
+ * `POST /_mock/tokens` and `idp.mintToken()`; a mistake is a usage error (exit 2) naming the flag.
+ */
 export function mintRequestFromFlags(flags: TokenFlags): MintRequest {
-  if ((flags.user === undefined) === (flags.client === undefined)) throw new UsageError('give exactly one of --user or --client');
-  const kind = flags['id-token'] ? 'id' : 'access';
-  if (kind === 'access' && !flags.audience) throw new UsageError('--audience is required for an access token (the API identifier)');
-  if (kind === 'id' && flags.client !== undefined) throw new UsageError('--id-token is for users (--user), not clients');
-  if (kind === 'id' && flags.fault !== undefined) throw new UsageError('--fault applies to access tokens, not to --id-token');
-  let claims: Record<string, unknown> | undefined;
+  let claims: unknown;
   if (flags.claims !== undefined) {
     try {
-      claims = JSON.parse(flags.claims) as Record<string, unknown>;
+      claims = JSON.parse(flags.claims);
     } catch {
       throw new UsageError('--claims must be a JSON object');
     }
-    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new UsageError('--claims must be a JSON object');
   }
-  if (flags['canary-url'] !== undefined) parseHttpUrl('canary-url', flags['canary-url']);
-  for (const [flag, value] of [['user', flags.user], ['client', flags.client], ['audience', flags.audience], ['fault', flags.fault], ['client-id', flags['client-id']]] as const) {
-    if (value !== undefined && value.trim() === '') throw new UsageError(`--${flag} must not be empty`);
-  }
-  return {
-    kind,
-    ...(flags.user !== undefined ? { user: flags.user } : {}),
-    ...(flags.client !== undefined ? { client: flags.client } : {}),
-    ...(flags.audience !== undefined ? { audience: flags.audience } : {}),
-    ...(flags['client-id'] !== undefined ? { clientId: flags['client-id'] } : {}),
-    ...(flags.permissions !== undefined ? { permissions: flags.permissions.split(',').map((p) => p.trim()).filter(Boolean) } : {}),
-    ...(flags.scope !== undefined ? { scope: flags.scope } : {}),
-    ...(flags['expires-in'] !== undefined ? { expiresIn: parseSeconds('expires-in', flags['expires-in'], 1) } : {}),
-    ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
-    ...(flags['clock-tolerance'] !== undefined ? { clockTolerance: parseSeconds('clock-tolerance', flags['clock-tolerance'], 0, 3600) } : {}),
-    ...(flags['canary-url'] !== undefined ? { canaryUrl: flags['canary-url'] } : {}),
-    ...(claims ? { claims } : {}),
+  const raw = {
+    kind: flags['id-token'] ? 'id' : 'access',
+    user: flags.user,
+    client: flags.client,
+    audience: flags.audience,
+    clientId: flags['client-id'],
+    permissions: flags.permissions?.split(',').map((p) => p.trim()).filter(Boolean),
+    scope: flags.scope,
+    claims,
+    expiresIn: numberFlag(flags['expires-in']),
+    fault: flags.fault,
+    canaryUrl: flags['canary-url'],
+    clockTolerance: numberFlag(flags['clock-tolerance']),
   };
+  const request = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as MintRequest;
+  const result = mintRequestSchema.safeParse(request);
+  if (!result.success) {
+    throw new UsageError(result.error.issues.map((issue) => `--${FLAG_OF[String(issue.path[0])] ?? String(issue.path[0] ?? 'user')}: ${issue.message}`).join('; '));
+  }
+  return request;
 }
 
 /** Asks a running mock-idp (POST <issuer>_mock/tokens): the token verifies against that mock's JWKS. */
@@ -70,16 +78,16 @@ async function mintRemotely(issuer: URL, request: MintRequest, adminToken: strin
 /** Signs here with the tenant's keys, as the mock at http://localhost:<port>/ would. */
 async function mintLocally(flags: TokenFlags, request: MintRequest): Promise<MintedToken> {
   const port = parsePort(flags.port, DEFAULTS.port);
-  const [{ loadTenantFile }, { readKeyFile }, { PACKAGE_PATHS }, { IdpRuntime }, { mintToken }] = await Promise.all([
+  const [{ loadTenantFile }, { KeyRing, readKeyFile }, { PACKAGE_PATHS }, { Directory }, { mintToken }] = await Promise.all([
     import('../core/tenant/load.js'),
     import('../core/keys.js'),
     import('../core/package-paths.js'),
-    import('../core/state.js'),
+    import('../core/directory.js'),
     import('../tools/mint/mint-token.js'),
   ]);
-  const tenant = loadTenantFile(flags.config ?? PACKAGE_PATHS.defaultTenant);
-  const runtime = new IdpRuntime(`http://localhost:${port}/`, tenant, readKeyFile(PACKAGE_PATHS.devKeys));
-  return mintToken(runtime, request);
+  // Only what signing needs: the tenant and the keys, no oidc-provider.
+  const directory = new Directory(loadTenantFile(flags.config ?? PACKAGE_PATHS.defaultTenant));
+  return mintToken({ issuer: `http://localhost:${port}/`, keys: new KeyRing(readKeyFile(PACKAGE_PATHS.devKeys)), directory }, request);
 }
 
 /** `mock-idp token ...`: prints the token (or the whole answer with --json) to stdout. */

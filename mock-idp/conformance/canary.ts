@@ -3,7 +3,8 @@
  * point at. A correct API never requests it; every request is recorded.
  */
 import { randomBytes } from 'node:crypto';
-import { listen } from '../http/listen.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface Canary {
   /** A URL on 127.0.0.1 nobody would guess, one per check: `http://127.0.0.1:41234/4f0c…/<check>/jwks.json`. */
@@ -17,11 +18,17 @@ export interface Canary {
 
 export async function startCanary(): Promise<Canary> {
   const hits: string[] = [];
-  const { port, close } = await listen((req, res) => {
+  const server = createServer((req, res) => {
     hits.push(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
     req.resume();
     res.writeHead(404, { 'content-type': 'application/json', connection: 'close' }).end('{"keys":[]}');
-  }, '127.0.0.1', 0);
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const close = () => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
   const secret = randomBytes(8).toString('hex');
   const pathFor = (check: string) => `/${secret}/${encodeURIComponent(check)}/jwks.json`;
   return {

@@ -2,7 +2,7 @@
  * docs/conformance.md, generated from the case definitions (cases.ts) and the
  * fault presets (faults/catalogue.ts) the harness runs, so the page cannot drift.
  */
-import { faultsForCase } from '../tools/faults/catalogue.js';
+import { faultsForCase } from '../tools/faults/index.js';
 import { CONFORMANCE_CASES, type ConformanceCase } from './cases.js';
 import { CONFORMANCE_DEFAULTS } from './defaults.js';
 

@@ -3,10 +3,8 @@
  * and change the published keys. Two implementations share one interface, so
  * the runner is the same in-process and against a running mock over HTTP.
  */
-import type { KeyInfo } from '../core/keys.js';
-import { MintError } from '../tools/mint/mint-error.js';
-import type { MintRequest } from '../tools/mint/mint-request.js';
-import type { MockIdp } from '../start.js';
+import { MockIdpError } from '../core/errors.js';
+import type { KeyInfo, MintRequest, MockIdp } from '../start.js';
 import { ConformanceSetupError, MintRefusedError } from './errors.js';
 
 export interface IdpDriver {
@@ -46,7 +44,7 @@ export function inProcessDriver(idp: MockIdp, options: { closeOnEnd?: boolean } 
       try {
         return (await idp.mintToken(request)).token;
       } catch (err) {
-        if (err instanceof MintError) throw new MintRefusedError(err.message);
+        if (err instanceof MockIdpError) throw new MintRefusedError(err.message);
         throw err;
       }
     },

@@ -24,7 +24,7 @@ export function describeAnswer(answer: Answer): string {
   if (status !== 400 && status !== 401 && status !== 403) return String(status);
   const bearer = bearerChallenge(answer.wwwAuthenticate);
   if (bearer === undefined) return `${status} (${answer.wwwAuthenticate.length > 0 ? 'no Bearer challenge' : 'no WWW-Authenticate'})`;
-  const error = bearer.params['error'];
+  const error = bearer.params.error;
   return error === undefined ? `${status} (bare Bearer challenge)` : `${status} ${error}`;
 }
 
@@ -43,7 +43,7 @@ export function unansweredJudgement(answer: NoAnswer): Judgement {
 export const unanswered = (answer: Answer): answer is NoAnswer => answer.kind !== 'response';
 
 export function challengeError(answer: Answer): string | undefined {
-  return answer.kind === 'response' ? bearerChallenge(answer.wwwAuthenticate)?.params['error'] : undefined;
+  return answer.kind === 'response' ? bearerChallenge(answer.wwwAuthenticate)?.params.error : undefined;
 }
 
 /** The token must be refused: 401 with `error="invalid_token"`. */

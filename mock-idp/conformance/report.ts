@@ -63,6 +63,7 @@ export function renderJson(report: ConformanceReport): string {
 
 function xml(text: string): string {
   return text
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 allows tab, LF and CR; every other control character is dropped.
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

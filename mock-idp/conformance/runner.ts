@@ -11,7 +11,7 @@
  *      that rate-limited key fetches cannot starve it;
  *   7. RS-34 / RS-35 are retried until `rotationWait` has passed since the rotation.
  */
-import { FAULTS } from '../tools/faults/catalogue.js';
+import { FAULTS } from '../tools/faults/index.js';
 import { startCanary, type Canary } from './canary.js';
 import { CONFORMANCE_CASES } from './cases.js';
 import { ConformanceSetupError, MintRefusedError } from './errors.js';

@@ -1,5 +1,5 @@
 import { DEFAULTS } from './tenant/defaults.js';
-import type { Api, Application, Tenant, User } from './tenant/schema.js';
+import type { Api, Application, Role, Tenant, User } from './tenant/schema.js';
 
 /** A person who can sign in: a database user or the simulated user of a social connection. */
 export interface Person {
@@ -17,68 +17,77 @@ export interface Person {
   blocked: boolean;
 }
 
-function fromUser(user: User, connection: string): Person {
-  return { ...user, connection };
-}
+const byKey = <T>(items: readonly T[], key: (item: T) => string) => new Map(items.map((item) => [key(item), item]));
 
 /**
- * Read access to the tenant as it is now: users, roles, APIs and applications.
- * Everything the provider asks about the tenant goes through here, so a tenant
- * changed at run time is seen by the next request.
+ * One tenant, read-only, indexed once: users, roles, APIs and applications.
+ * A tenant changed at run time is a new Directory (see MockState), so whatever
+ * was built from the old one (the oidc-provider instance) is rebuilt with it.
  */
 export class Directory {
-  #tenant: Tenant;
-  /** Everyone who can sign in, built once per tenant (token issuance looks people up on every request). */
-  #people: readonly Person[] | undefined;
+  readonly #everyone: readonly Person[];
+  readonly #people: Map<string, Person>;
+  readonly #usersBySub: Map<string, User>;
+  readonly #usersByEmail: Map<string, User>;
+  readonly #apis: Map<string, Api>;
+  readonly #applications: Map<string, Application>;
+  readonly #roles: Map<string, Role>;
 
-  constructor(tenant: Tenant) {
-    this.#tenant = tenant;
-  }
-
-  get tenant(): Tenant {
-    return this.#tenant;
-  }
-
-  set tenant(tenant: Tenant) {
-    this.#tenant = tenant;
-    this.#people = undefined;
+  constructor(readonly tenant: Tenant) {
+    const people: Person[] = [
+      ...tenant.users.map((u) => ({ ...u, connection: DEFAULTS.databaseConnection })),
+      ...tenant.socialConnections.filter((c) => c.enabled).map((c) => ({ ...c.user, blocked: false, connection: c.name })),
+    ];
+    this.#everyone = people;
+    this.#people = byKey(people, (p) => p.sub);
+    this.#usersBySub = byKey(tenant.users, (u) => u.sub);
+    this.#usersByEmail = byKey(tenant.users, (u) => u.email.toLowerCase());
+    this.#apis = byKey(tenant.apis, (a) => a.identifier);
+    this.#applications = byKey(tenant.applications, (a) => a.clientId);
+    this.#roles = byKey(tenant.roles, (r) => r.name);
   }
 
   people(): readonly Person[] {
-    this.#people ??= [
-      ...this.tenant.users.map((u) => fromUser(u, DEFAULTS.databaseConnection)),
-      ...this.tenant.socialConnections
-        .filter((c) => c.enabled)
-        .map((c) => ({ ...c.user, blocked: false, connection: c.name })),
-    ];
-    return this.#people;
+    return this.#everyone;
   }
 
   person(sub: string): Person | undefined {
-    return this.people().find((p) => p.sub === sub);
+    return this.#people.get(sub);
   }
 
   userByEmail(email: string): User | undefined {
-    const wanted = email.trim().toLowerCase();
-    return this.tenant.users.find((u) => u.email.toLowerCase() === wanted);
+    return this.#usersByEmail.get(email.trim().toLowerCase());
+  }
+
+  /** A database user by `sub` or email (case-insensitive). */
+  findUser(id: string): User | undefined {
+    return this.#usersBySub.get(id) ?? this.userByEmail(id);
+  }
+
+  /** A person (database or social) by `sub` or email. */
+  findPerson(id: string): Person | undefined {
+    const byEmail = this.#people.has(id) ? undefined : this.#everyone.find((p) => p.email.toLowerCase() === id.trim().toLowerCase());
+    return this.#people.get(id) ?? byEmail;
   }
 
   api(audience: string): Api | undefined {
-    return this.tenant.apis.find((a) => a.identifier === audience);
+    return this.#apis.get(audience);
   }
 
   application(clientId: string): Application | undefined {
-    return this.tenant.applications.find((a) => a.clientId === clientId);
+    return this.#applications.get(clientId);
+  }
+
+  /** The first interactive application: the default `azp` / ID-token audience of minted tokens and headless logins. */
+  defaultApplication(): Application | undefined {
+    return this.tenant.applications.find((a) => a.appType !== 'm2m');
   }
 
   /** Auth0 RBAC: the union of the permissions of the person's roles for one API. */
   permissionsOf(sub: string, audience: string): string[] {
-    const person = this.person(sub);
-    if (!person) return [];
     const granted = new Set<string>();
-    for (const roleName of person.roles) {
-      const role = this.tenant.roles.find((r) => r.name === roleName);
-      for (const p of role?.permissions[audience] ?? []) granted.add(p);
+    for (const roleName of this.person(sub)?.roles ?? []) {
+      for (const p of this.#roles.get(roleName)?.permissions[audience] ?? []) granted.add(p);
     }
     return [...granted];
   }
@@ -86,5 +95,11 @@ export class Directory {
   /** Machine-to-machine: the permissions an application's client grant gives it for one API. */
   clientGrantOf(clientId: string, audience: string): string[] | undefined {
     return this.application(clientId)?.clientGrants.find((g) => g.audience === audience)?.permissions;
+  }
+
+  /** Auth0's "Allowed Web Origins": does this application (or, without one, any application) list the browser origin? */
+  allowsWebOrigin(origin: string, clientId?: string): boolean {
+    const apps = clientId === undefined ? this.tenant.applications : [this.application(clientId)];
+    return apps.some((app) => app?.webOrigins.some((url) => new URL(url).origin === origin) ?? false);
   }
 }

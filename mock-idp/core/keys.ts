@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { MockIdpError } from './errors.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /** A signing key as oidc-provider's `jwks` takes it: a private RSA JWK with `kid`, `alg`, `use`. */
 export type PrivateJwk = JWK & { kid: string; alg: 'RS256'; use: 'sig'; d: string };
 
-export class KeyRingError extends Error {
-  constructor(readonly code: 'ERR_KEY_NOT_FOUND' | 'ERR_KEY_ACTIVE' | 'ERR_KEY_FILE', message: string) {
-    super(message);
-    this.name = 'KeyRingError';
+export class KeyRingError extends MockIdpError {
+  declare readonly code: 'ERR_KEY_NOT_FOUND' | 'ERR_KEY_ACTIVE' | 'ERR_KEY_FILE';
+  constructor(code: 'ERR_KEY_NOT_FOUND' | 'ERR_KEY_ACTIVE' | 'ERR_KEY_FILE', message: string) {
+    super(code, message);
   }
 }
 

@@ -1,7 +1,17 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+/** What oidc-provider stores per entry (its `AdapterPayload`), as far as the store reads it. */
+export interface StoredPayload {
+  [key: string]: unknown;
+  grantId?: string;
+  accountId?: string;
+  clientId?: string;
+  uid?: string;
+  userCode?: string;
+  jti?: string;
+  consumed?: unknown;
+}
 
 interface Entry {
-  payload: AdapterPayload;
+  payload: StoredPayload;
   expiresAt: number | undefined;
 }
 
@@ -18,58 +28,129 @@ const now = () => Date.now();
 /** Expired entries are swept once every this many writes. */
 const SWEEP_EVERY = 1_000;
 
+/** A map of sets, for the indexes. */
+class Index<K, V> {
+  readonly #map = new Map<K, Set<V>>();
+  add(key: K, value: V): void {
+    const set = this.#map.get(key);
+    if (set) set.add(value);
+    else this.#map.set(key, new Set([value]));
+  }
+  remove(key: K, value: V): void {
+    const set = this.#map.get(key);
+    if (set?.delete(value) && set.size === 0) this.#map.delete(key);
+  }
+  get(key: K): ReadonlySet<V> {
+    return this.#map.get(key) ?? new Set();
+  }
+  clear(): void {
+    this.#map.clear();
+  }
+}
+
+/** `Model\nid`: one entry of the store. */
+type Ref = string;
+const ref = (model: string, id: string): Ref => `${model}\n${id}`;
+const unref = (r: Ref): [string, string] => {
+  const i = r.indexOf('\n');
+  return [r.slice(0, i), r.slice(i + 1)];
+};
+
 /**
- * The provider's storage: one in-memory store shared by every provider
- * instance this process builds (keys rotate by rebuilding the provider, state
- * survives). Besides oidc-provider's adapter contract it answers "which grants
- * does this user have" and implements Auth0's refresh-token reuse interval:
- * the immediately previous refresh token of a family may be used once within
- * the interval without tripping reuse detection.
+ * The provider's storage: one in-memory store per mock, shared by every
+ * oidc-provider instance it builds (keys rotate by rebuilding the provider,
+ * state survives). Entries are indexed by what they are looked up and revoked
+ * by (grant, account, uid, user code), so revoking a user or a token family
+ * costs what it touches, not the store's size. It also implements Auth0's
+ * refresh-token reuse interval: the immediately previous refresh token of a
+ * family may be used once within the interval without tripping reuse detection.
  */
 export class Store {
   readonly #models = new Map<string, Map<string, Entry>>();
   readonly #families = new Map<string, RefreshFamily>();
+  readonly #byGrant = new Index<string, Ref>();
+  /** Grant ids per account, and the account's login sessions. */
+  readonly #grantsOf = new Index<string, string>();
+  readonly #sessionsOf = new Index<string, string>();
+  readonly #byUid = new Map<string, string>();
+  readonly #byUserCode = new Map<string, string>();
   #writes = 0;
 
   constructor(private readonly reuseIntervalOf: ReuseIntervalOf) {}
 
-  adapterFor = (name: string): Adapter => new ModelAdapter(this, name);
-
-  model(name: string): Map<string, Entry> {
-    let m = this.#models.get(name);
-    if (!m) this.#models.set(name, (m = new Map()));
-    return m;
+  #model(name: string): Map<string, Entry> {
+    const known = this.#models.get(name);
+    if (known) return known;
+    const created = new Map<string, Entry>();
+    this.#models.set(name, created);
+    return created;
   }
 
-  get(name: string, id: string): AdapterPayload | undefined {
-    const models = this.model(name);
-    const entry = models.get(id);
+  #index(name: string, id: string, payload: StoredPayload, add: boolean): void {
+    const r = ref(name, id);
+    const grantId = name === 'Grant' ? (payload.jti ?? id) : payload.grantId;
+    const op = <K, V>(index: Index<K, V>, key: K | undefined, value: V) => key !== undefined && (add ? index.add(key, value) : index.remove(key, value));
+    op(this.#byGrant, grantId, r);
+    if (payload.accountId !== undefined) {
+      if (grantId !== undefined) op(this.#grantsOf, payload.accountId, grantId);
+      if (name === 'Session') op(this.#sessionsOf, payload.accountId, id);
+    }
+    for (const [map, key] of [[this.#byUid, payload.uid], [this.#byUserCode, payload.userCode]] as const) {
+      if (key === undefined) continue;
+      if (add) map.set(ref(name, key), id);
+      else if (map.get(ref(name, key)) === id) map.delete(ref(name, key));
+    }
+  }
+
+  /** How many entries the store holds (expired ones not yet swept included). */
+  get size(): number {
+    let n = 0;
+    for (const models of this.#models.values()) n += models.size;
+    return n;
+  }
+
+  get(name: string, id: string): StoredPayload | undefined {
+    const entry = this.#models.get(name)?.get(id);
     if (!entry) return undefined;
     if (entry.expiresAt !== undefined && entry.expiresAt <= now()) {
-      models.delete(id);
+      this.destroy(name, id);
       return undefined;
     }
     return entry.payload;
   }
 
-  upsert(name: string, id: string, payload: AdapterPayload, expiresIn: number): void {
-    this.model(name).set(id, { payload, expiresAt: expiresIn ? now() + expiresIn * 1000 : undefined });
+  upsert(name: string, id: string, payload: StoredPayload, expiresIn: number): void {
+    const models = this.#model(name);
+    const previous = models.get(id);
+    if (previous) this.#index(name, id, previous.payload, false);
+    models.set(id, { payload, expiresAt: expiresIn ? now() + expiresIn * 1000 : undefined });
+    this.#index(name, id, payload, true);
     if (++this.#writes % SWEEP_EVERY === 0) this.sweep();
   }
 
   /** Drops expired entries nobody asked for again (codes, interactions, sessions), so memory stays flat under load. */
   sweep(): void {
     const at = now();
-    for (const models of this.#models.values()) {
-      for (const [id, entry] of models) if (entry.expiresAt !== undefined && entry.expiresAt <= at) models.delete(id);
+    for (const [name, models] of this.#models) {
+      for (const [id, entry] of models) if (entry.expiresAt !== undefined && entry.expiresAt <= at) this.destroy(name, id);
     }
     for (const grantId of this.#families.keys()) {
       if (!this.#models.get('Grant')?.has(grantId)) this.#families.delete(grantId);
     }
   }
 
+  findByUid(name: string, uid: string): StoredPayload | undefined {
+    const id = this.#byUid.get(ref(name, uid));
+    return id === undefined ? undefined : this.get(name, id);
+  }
+
+  findByUserCode(name: string, userCode: string): StoredPayload | undefined {
+    const id = this.#byUserCode.get(ref(name, userCode));
+    return id === undefined ? undefined : this.get(name, id);
+  }
+
   /** Applies the reuse interval to a refresh token lookup. */
-  findRefreshToken(id: string): AdapterPayload | undefined {
+  findRefreshToken(id: string): StoredPayload | undefined {
     const payload = this.get('RefreshToken', id);
     if (!payload?.consumed || !payload.grantId || !payload.clientId) return payload;
     const previous = this.#families.get(payload.grantId)?.previous;
@@ -94,80 +175,37 @@ export class Store {
   }
 
   destroy(name: string, id: string): void {
-    this.model(name).delete(id);
+    const models = this.#models.get(name);
+    const entry = models?.get(id);
+    if (!entry) return;
+    models!.delete(id);
+    this.#index(name, id, entry.payload, false);
   }
 
+  /** Removes everything issued under one grant: its codes, tokens and the grant itself. */
   revokeByGrantId(grantId: string): void {
-    for (const models of this.#models.values()) {
-      for (const [id, entry] of models) if (entry.payload.grantId === grantId) models.delete(id);
-    }
+    for (const r of [...this.#byGrant.get(grantId)]) this.destroy(...unref(r));
     this.#families.delete(grantId);
   }
 
   /** Grant ids of every grant a user holds (sessions, codes, refresh tokens). */
-  grantIdsOf(accountId: string): Set<string> {
-    const ids = new Set<string>();
-    for (const name of ['Grant', 'RefreshToken', 'AuthorizationCode', 'AccessToken']) {
-      for (const { payload } of this.model(name).values()) {
-        if (payload.accountId === accountId && payload.grantId) ids.add(payload.grantId);
-        if (name === 'Grant' && payload.accountId === accountId && payload.jti) ids.add(payload.jti);
-      }
-    }
-    return ids;
+  grantIdsOf(accountId: string): ReadonlySet<string> {
+    return this.#grantsOf.get(accountId);
   }
 
   /** Removes a user's login sessions and every grant (and so refresh token) they hold. */
   revokeUser(accountId: string): void {
-    for (const grantId of this.grantIdsOf(accountId)) {
-      this.revokeByGrantId(grantId);
-      this.model('Grant').delete(grantId);
-    }
-    const sessions = this.model('Session');
-    for (const [id, { payload }] of sessions) if (payload.accountId === accountId) sessions.delete(id);
+    for (const grantId of [...this.grantIdsOf(accountId)]) this.revokeByGrantId(grantId);
+    for (const id of [...this.#sessionsOf.get(accountId)]) this.destroy('Session', id);
   }
 
   clear(): void {
     this.#models.clear();
     this.#families.clear();
-  }
-}
-
-class ModelAdapter implements Adapter {
-  constructor(private readonly store: Store, private readonly name: string) {}
-
-  async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-    this.store.upsert(this.name, id, payload, expiresIn);
-  }
-
-  async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.name === 'RefreshToken' ? this.store.findRefreshToken(id) : this.store.get(this.name, id);
-  }
-
-  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    for (const [id] of this.store.model(this.name)) {
-      const payload = this.store.get(this.name, id);
-      if (payload?.userCode === userCode) return payload;
-    }
-    return undefined;
-  }
-
-  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    for (const [id] of this.store.model(this.name)) {
-      const payload = this.store.get(this.name, id);
-      if (payload?.uid === uid) return payload;
-    }
-    return undefined;
-  }
-
-  async consume(id: string): Promise<void> {
-    this.store.consume(this.name, id);
-  }
-
-  async destroy(id: string): Promise<void> {
-    this.store.destroy(this.name, id);
-  }
-
-  async revokeByGrantId(grantId: string): Promise<void> {
-    this.store.revokeByGrantId(grantId);
+    this.#byGrant.clear();
+    this.#grantsOf.clear();
+    this.#sessionsOf.clear();
+    this.#byUid.clear();
+    this.#byUserCode.clear();
   }
 }

@@ -1,16 +1,12 @@
 import Koa from 'koa';
-import { adminRoutes } from './admin/routes.js';
+import type { MockState } from '../core/state.js';
+import type { OidcHost } from '../oidc/host.js';
 import { adminGuard, type AdminAccess } from './admin/guard.js';
-import { offlineAccessAsOnAuth0 } from '../oidc/middleware/offline-access-prompt.js';
-import { corsPreflight } from '../oidc/middleware/cors-preflight.js';
-import { interactionRoutes } from './routes/interaction.js';
-import { jsonTokenBody } from '../oidc/middleware/json-body.js';
-import { userinfoForJwt } from '../oidc/middleware/userinfo-jwt.js';
-import { v2LogoutRoute } from './routes/v2-logout.js';
-import { webMessageOrigin } from '../oidc/middleware/web-message-origin.js';
-import type { IdpRuntime } from '../core/state.js';
-import { messagePage } from './views/message-page.js';
+import { adminRoutes, type AdminTools } from './admin/routes.js';
 import { HttpError } from './errors.js';
+import { interactionRoutes } from './routes/interaction.js';
+import { v2LogoutRoute } from './routes/v2-logout.js';
+import { messagePage } from './views/message-page.js';
 
 interface ErrorLike {
   status?: number;
@@ -22,11 +18,18 @@ interface ErrorLike {
   message?: string;
 }
 
+export interface AppOptions {
+  admin?: AdminAccess;
+  tools: AdminTools;
+}
+
+const isAdminPath = (path: string) => /^\/_mock(\/|$)/i.test(path);
+
 /**
  * The HTTP face of one mock IdP: its own pages and Auth0-only endpoints first,
  * then oidc-provider for every standard endpoint.
  */
-export function createApp(runtime: IdpRuntime, adminAccess: AdminAccess = {}): Koa {
+export function createApp(state: MockState, oidc: OidcHost, options: AppOptions): Koa {
   const app = new Koa();
   app.silent = true;
 
@@ -42,7 +45,7 @@ export function createApp(runtime: IdpRuntime, adminAccess: AdminAccess = {}): K
       const error = expose ? (err.error ?? err.code ?? 'invalid_request') : 'server_error';
       const description = expose ? (err.error_description ?? err.message) : 'unexpected error, see the mock-idp log';
       ctx.status = status;
-      if (ctx.path.startsWith('/_mock/')) {
+      if (isAdminPath(ctx.path)) {
         ctx.body = { error, error_description: description };
       } else {
         ctx.type = 'html';
@@ -51,35 +54,24 @@ export function createApp(runtime: IdpRuntime, adminAccess: AdminAccess = {}): K
     }
   });
 
-  const admin = adminRoutes(runtime, adminAccess);
-  for (const router of [admin, interactionRoutes(runtime), v2LogoutRoute(runtime)]) app.use(router.routes()).use(router.allowedMethods());
-  const guard = adminGuard(adminAccess);
+  // One rule for the guard and the routes: the guard takes every spelling of /_mock, the routes match case-sensitively.
+  const guard = adminGuard(options.admin ?? {});
+  const admin = adminRoutes(state, options.tools);
+  app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
+  for (const router of [admin, interactionRoutes(state, oidc), v2LogoutRoute(state, oidc)]) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
-    if (!ctx.path.startsWith('/_mock/')) return next();
-    // Behind the same guard as the admin API: a remote caller learns nothing about its paths.
-    await guard(ctx, async () => {
-      // A known admin path with another method: 405 and the methods it takes.
-      const methods = [...new Set(admin.match(ctx.path, ctx.method).path.flatMap((layer) => layer.methods))].filter((m) => m !== 'HEAD');
-      if (methods.length) {
-        ctx.set('Allow', methods.join(', '));
-        throw new HttpError(405, `${ctx.method} is not allowed on ${ctx.path} (allowed: ${methods.join(', ')})`, 'method_not_allowed');
-      }
-      throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
-    });
+    if (!isAdminPath(ctx.path)) return next();
+    // A known admin path with another method: 405 and the methods it takes.
+    const methods = [...new Set(admin.match(ctx.path, ctx.method).path.flatMap((layer) => layer.methods))].filter((m) => m !== 'HEAD');
+    if (methods.length) {
+      ctx.set('Allow', methods.join(', '));
+      throw new HttpError(405, `${ctx.method} is not allowed on ${ctx.path} (allowed: ${methods.join(', ')})`, 'method_not_allowed');
+    }
+    throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
   });
-  app.use(async (ctx, next) => {
-    // How often relying parties fetch the keys: the conformance harness watches refetches (RS-32, RS-33).
-    if (ctx.method === 'GET' && ctx.path === '/.well-known/jwks.json') runtime.jwksFetches++;
-    await next();
-  });
-  app.use(corsPreflight(runtime));
-  app.use(jsonTokenBody());
-  app.use(userinfoForJwt(runtime));
-  app.use(webMessageOrigin(runtime));
-  app.use(offlineAccessAsOnAuth0(runtime));
   app.use(async (ctx) => {
     ctx.respond = false;
-    await runtime.handler(ctx.req, ctx.res);
+    await oidc.handle(ctx.req, ctx.res);
   });
   return app;
 }

@@ -1,12 +1,9 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ListenError } from '../core/errors.js';
 
-export class ListenError extends Error {
-  constructor(readonly code: 'ERR_PORT_IN_USE' | 'ERR_LISTEN', message: string) {
-    super(message);
-    this.name = 'ListenError';
-  }
-}
+export { ListenError };
+
 
 export interface Listening {
   port: number;

@@ -1,56 +1,39 @@
 import Provider, { errors, type Configuration } from 'oidc-provider';
-import type { KeyRing } from '../core/keys.js';
-import { PASSWORD_GRANT_PARAMETERS, PASSWORD_GRANTS, passwordGrant } from './grants/password.js';
+import { claimsByScope, customClaimNames } from '../core/claims.js';
 import type { Directory } from '../core/directory.js';
-import { deviceCodeInputPage, deviceConfirmPage, deviceSuccessPage } from '../http/views/device-pages.js';
-import { logoutPage, messagePage } from '../http/views/message-page.js';
+import type { MockState } from '../core/state.js';
 import { accessTokenShape } from './access-token-shape.js';
-import { claimsConfig, customClaimNames, findAccountIn } from './accounts.js';
+import { findAccountIn } from './accounts.js';
+import { adapterOn } from './adapter.js';
 import { toClientMetadata } from './clients.js';
 import { unauthorizedClientAsOnAuth0 } from './errors.js';
-import { grantLoader } from './grants.js';
+import { PASSWORD_GRANT_PARAMETERS, PASSWORD_GRANTS, passwordGrant } from './grant-types/password.js';
+import { grantLoader } from './granted-scopes.js';
 import { lifetimes, rotateRefreshToken } from './lifetimes.js';
-import { expiresWithSession, issueRefreshToken, type OfflineRequests } from './offline-access.js';
-import { resourceIndicators, OIDC_SCOPES } from './resource-servers.js';
-import type { Store } from '../core/store.js';
-import { isAllowedWebOrigin } from '../core/web-origins.js';
-
-/** Auth0's endpoint paths. */
-export const ROUTES = {
-  authorization: '/authorize',
-  token: '/oauth/token',
-  userinfo: '/userinfo',
-  jwks: '/.well-known/jwks.json',
-  revocation: '/oauth/revoke',
-  end_session: '/oidc/logout',
-  device_authorization: '/oauth/device/code',
-  code_verification: '/activate',
-} as const;
-
-/** Cookie names of the IdP; prefixed so they never clash with an app's cookies on the same host. */
-export const COOKIE_NAMES = { session: 'mockidp_session', interaction: 'mockidp_interaction', resume: 'mockidp_resume' } as const;
-
-export interface ProviderParts {
-  issuer: string;
-  directory: Directory;
-  keys: KeyRing;
-  store: Store;
-  offlineRequests: OfflineRequests;
-  cookieKeys: string[];
-}
+import { corsPreflight } from './middleware/cors-preflight.js';
+import { jsonBody } from './middleware/json-body.js';
+import { offlineAccessPrompt } from './middleware/offline-access-prompt.js';
+import { userinfoForJwt } from './middleware/userinfo-jwt.js';
+import { webMessageOrigin } from './middleware/web-message-origin.js';
+import { expiresWithSession, issueRefreshToken } from './offline-access.js';
+import { OIDC_SCOPES, resourceIndicators } from './resource-servers.js';
+import { COOKIE_NAMES, ROUTES } from './routes.js';
+import type { OidcViews } from './views.js';
 
 /**
- * The oidc-provider instance for the tenant as it is now. Keys and tenant
- * changes build a new instance over the same store, so sessions, grants and
- * refresh tokens survive them.
+ * The oidc-provider instance for one tenant (`directory`) and the current
+ * keys. A tenant or key change builds a new instance over the same store, so
+ * sessions, grants and refresh tokens survive it. Every Auth0 adaptation is
+ * either a documented configuration hook or a `provider.use` middleware.
  */
-export function buildProvider({ issuer, directory, keys, store, offlineRequests, cookieKeys }: ProviderParts): Provider {
+export function buildProvider(state: MockState, directory: Directory, views: OidcViews): Provider {
+  const { issuer, keys, store, offlineRequests, cookieKeys, events } = state;
   const configuration: Configuration = {
-    adapter: store.adapterFor,
+    adapter: adapterOn(store),
     clients: directory.tenant.applications.map(toClientMetadata),
     jwks: { keys: keys.signingKeys },
     cookies: { keys: cookieKeys, names: COOKIE_NAMES },
-    claims: claimsConfig(customClaimNames(directory)),
+    claims: claimsByScope(customClaimNames(directory)),
     scopes: [...OIDC_SCOPES],
     extraParams: ['audience', 'connection'],
     conformIdTokenClaims: false,
@@ -64,7 +47,7 @@ export function buildProvider({ issuer, directory, keys, store, offlineRequests,
     routes: ROUTES,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     formats: { customizers: { jwt: accessTokenShape(directory) } },
-    clientBasedCORS: (_ctx, origin, client) => isAllowedWebOrigin(directory, origin, client.clientId),
+    clientBasedCORS: (_ctx, origin, client) => directory.allowsWebOrigin(origin, client.clientId),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -84,15 +67,15 @@ export function buildProvider({ issuer, directory, keys, store, offlineRequests,
         enabled: true,
         userCodeInputSource: (ctx, form, _out, err) => {
           ctx.type = 'html';
-          ctx.body = deviceCodeInputPage(form, err ? (err.name === 'AbortedError' ? 'The sign-in was cancelled.' : 'That code is not valid (wrong, expired or used). Try again.') : undefined);
+          ctx.body = views.deviceCodeInput(form, err ? (err.name === 'AbortedError' ? 'The sign-in was cancelled.' : 'That code is not valid (wrong, expired or used). Try again.') : undefined);
         },
         userCodeConfirmSource: (ctx, form, client, _deviceInfo, userCode) => {
           ctx.type = 'html';
-          ctx.body = deviceConfirmPage(form, client.clientName ?? client.clientId, userCode);
+          ctx.body = views.deviceConfirm(form, client.clientName ?? client.clientId, userCode);
         },
         successSource: (ctx) => {
           ctx.type = 'html';
-          ctx.body = deviceSuccessPage(ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId ?? 'the application');
+          ctx.body = views.deviceSuccess(ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId ?? 'the application');
         },
       },
       // auth0-spa-js's silent authentication without refresh tokens: a hidden iframe posts the answer to its parent.
@@ -102,26 +85,35 @@ export function buildProvider({ issuer, directory, keys, store, offlineRequests,
         enabled: true,
         logoutSource: (ctx, form) => {
           ctx.type = 'html';
-          ctx.body = logoutPage(form);
+          ctx.body = views.logout(form);
         },
         postLogoutSuccessSource: (ctx) => {
           ctx.type = 'html';
-          ctx.body = messagePage('Logged out', 'You are signed out of mock-idp.');
+          ctx.body = views.message('Logged out', 'You are signed out of mock-idp.');
         },
       },
     },
     renderError: (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = messagePage('Something went wrong', 'The request could not be completed.', {
+      ctx.body = views.message('Something went wrong', 'The request could not be completed.', {
         error: String(out.error),
         description: out.error_description,
       });
     },
   };
   const provider = new Provider(issuer, configuration);
+  provider.use(async (ctx, next) => {
+    // How often relying parties fetch the keys: the conformance harness watches refetches (RS-32, RS-33).
+    if (ctx.method === 'GET' && ctx.path === ROUTES.jwks) state.jwksFetches++;
+    await next();
+  });
+  provider.use(corsPreflight(directory, events));
+  provider.use(jsonBody);
+  provider.use(userinfoForJwt(issuer, directory, keys));
+  provider.use(webMessageOrigin(directory, events, views));
+  provider.use(offlineAccessPrompt(offlineRequests));
   provider.use(unauthorizedClientAsOnAuth0);
   const password = passwordGrant(directory);
   for (const grantType of PASSWORD_GRANTS) provider.registerGrantType(grantType, password, PASSWORD_GRANT_PARAMETERS);
   return provider;
 }
-

@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import { invalidRequest } from './errors.js';
 
 export function bearerTokenFromHeader(req: Request): string | undefined {
-  const headers = req.headersDistinct['authorization'] ?? [];
+  const headers = req.headersDistinct.authorization ?? [];
   const inQuery = hasQueryToken(req);
   // Node keeps only the first of duplicated Authorization headers: refuse rather than guess.
   if (headers.length > 1) throw invalidRequest('Send exactly one Authorization header');

@@ -30,7 +30,8 @@ function parsedOnce(secret: GetVerificationKey): GetVerificationKey {
     let keyObject = parsed.get(key);
     if (!keyObject) {
       if (parsed.size >= 16) parsed.clear();
-      parsed.set(key, (keyObject = createPublicKey(key)));
+      keyObject = createPublicKey(key);
+      parsed.set(key, keyObject);
     }
     return keyObject;
   };

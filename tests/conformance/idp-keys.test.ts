@@ -62,11 +62,11 @@ describe('publishing the next signing key', () => {
     idp = await startMockIdp({ port: 0 });
     const published = await admin(idp, 'POST', 'keys/publish');
     expect(published.status).toBe(200);
-    expect((published.body['keys'] as Array<{ status: string }>).map((k) => k.status)).toEqual(['active', 'next']);
-    expect((await admin(idp, 'GET', 'keys')).body['jwksFetches']).toBe(0);
+    expect((published.body.keys as Array<{ status: string }>).map((k) => k.status)).toEqual(['active', 'next']);
+    expect((await admin(idp, 'GET', 'keys')).body.jwksFetches).toBe(0);
     await servedKids(idp);
     await servedKids(idp);
-    expect((await admin(idp, 'GET', 'keys')).body['jwksFetches']).toBe(2);
+    expect((await admin(idp, 'GET', 'keys')).body.jwksFetches).toBe(2);
     expect(idp.jwksFetches()).toBe(2);
     idp.reset();
     expect(idp.jwksFetches()).toBe(0);

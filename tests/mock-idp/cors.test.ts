@@ -11,7 +11,7 @@ const STRANGER = 'http://evil.example';
 let idp: MockIdp;
 beforeAll(async () => {
   idp = await startMockIdp({ port: 0 });
-  idp.updateTenant((draft) => {
+  await idp.updateTenant((draft) => {
     draft.applications!.find((a) => a.clientId === 'sample-app')!.webOrigins = [OTHER_APP_ORIGIN];
   });
 });
@@ -78,7 +78,7 @@ describe('CORS on the token, userinfo and revocation endpoints: Allowed Web Orig
   it('does not count callback URLs as web origins: without webOrigins the SPA origin is refused', async () => {
     const own = await startMockIdp({ port: 0 });
     try {
-      own.updateTenant((draft) => {
+      await own.updateTenant((draft) => {
         draft.applications!.find((a) => a.clientId === SPA.clientId)!.webOrigins = [];
       });
       const response = await fetch(`${own.issuer}oauth/token`, {

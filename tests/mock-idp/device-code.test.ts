@@ -17,7 +17,7 @@ interface DeviceAuthorization {
 let idp: MockIdp;
 beforeAll(async () => {
   idp = await startMockIdp({ port: 0 });
-  idp.updateTenant((draft) => {
+  await idp.updateTenant((draft) => {
     draft.applications!.find((a) => a.clientId === SPA.clientId)!.grantTypes = ['authorization_code', 'refresh_token', DEVICE_CODE];
   });
 });

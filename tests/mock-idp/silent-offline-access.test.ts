@@ -63,7 +63,7 @@ describe('prompt=none with offline_access (the SPA SDK iframe fallback)', () => 
     const own = await startMockIdp({ port: 0 });
     try {
       const { browser } = await codeFlow(own, USERS.alice, { clientId: SPA.clientId, redirectUri: SPA.callback, scope: 'openid read:orders' });
-      own.updateTenant((draft) => void (draft.apis![0]!.allowOfflineAccess = false));
+      await own.updateTenant((draft) => void (draft.apis![0]!.allowOfflineAccess = false));
       const silent = await silentCodeFlow(own, browser, 'openid offline_access read:orders');
       expect(silent.status).toBe(200);
       expect(silent.body.refresh_token).toBeUndefined();

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../mock-idp/core/store.js';
+import { adapterOn } from '../../mock-idp/oidc/adapter.js';
 
 describe('the provider store', () => {
   it('sweeps expired entries that nobody reads again, so memory stays flat under load', async () => {
@@ -9,13 +10,13 @@ describe('the provider store', () => {
     store.upsert('Session', 'kept', {} as never, 60);
     await sleep(80);
     store.sweep();
-    expect(store.model('AuthorizationCode').has('old')).toBe(false);
-    expect(store.model('Session').has('kept')).toBe(true);
+    expect(store.size).toBe(1);
+    expect(store.get('Session', 'kept')).toBeDefined();
   });
 
   it('lets the immediately previous refresh token be found unconsumed once within the reuse interval', async () => {
     const store = new Store(() => 10);
-    const adapter = store.adapterFor('RefreshToken');
+    const adapter = adapterOn(store)('RefreshToken');
     await adapter.upsert('rt1', { grantId: 'g1', clientId: 'app' } as never, 60);
     await adapter.consume('rt1');
     expect((await adapter.find('rt1'))?.consumed).toBeUndefined();
@@ -37,8 +38,10 @@ describe('the provider store', () => {
     store.upsert('Session', 's-alice', { accountId: 'alice' } as never, 60);
     store.upsert('RefreshToken', 'rt-bob', { grantId: 'g-bob', accountId: 'bob' } as never, 60);
     store.revokeUser('alice');
-    expect([...store.model('RefreshToken').keys()]).toEqual(['rt-bob']);
-    expect(store.model('Session').size).toBe(0);
-    expect(store.model('Grant').size).toBe(0);
+    expect(store.get('RefreshToken', 'rt-alice')).toBeUndefined();
+    expect(store.get('RefreshToken', 'rt-bob')).toBeDefined();
+    expect(store.get('Session', 's-alice')).toBeUndefined();
+    expect(store.get('Grant', 'g-alice')).toBeUndefined();
+    expect(store.size).toBe(1);
   });
 });

@@ -71,7 +71,7 @@ describe('response_mode=web_message (auth0-spa-js silent authentication without 
   it('refuses to post to an origin outside the Allowed Web Origins: 400 unauthorized_client page, no code, an event says why', async () => {
     const own = await startMockIdp({ port: 0 });
     try {
-      own.updateTenant((draft) => {
+      await own.updateTenant((draft) => {
         draft.applications!.find((a) => a.clientId === SPA.clientId)!.webOrigins = [];
       });
       const browser = new HeadlessBrowser();

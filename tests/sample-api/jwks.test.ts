@@ -23,7 +23,7 @@ afterEach(() => jwks.close().catch(() => undefined));
 const getOrders = (app: ReturnType<typeof apiFor>, token: string) =>
   request(app).get('/orders').set('Authorization', `Bearer ${token}`);
 const errorParam = (res: { headers: Record<string, string> }) =>
-  parseChallenge(res.headers['www-authenticate']).params['error'];
+  parseChallenge(res.headers['www-authenticate']).params.error;
 
 describe('unknown keys', () => {
   it('rejects an unknown kid with 401 invalid_token after one refetch, not 500', async () => {

@@ -45,7 +45,7 @@ describe('permissions', () => {
   it('answers a token with an empty permissions array with 403 on GET /orders', async () => {
     const res = await request(app).get('/orders').set('Authorization', await bearer({ permissions: [] }));
     expect(res.status).toBe(403);
-    expect(parseChallenge(res.headers['www-authenticate']).params['scope']).toBe('read:orders');
+    expect(parseChallenge(res.headers['www-authenticate']).params.scope).toBe('read:orders');
   });
 
   it('falls back to the scope claim when permissions is absent (200)', async () => {

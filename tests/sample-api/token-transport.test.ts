@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => jwks.close());
 
 const errorParam = (res: { headers: Record<string, string> }) =>
-  parseChallenge(res.headers['www-authenticate']).params['error'];
+  parseChallenge(res.headers['www-authenticate']).params.error;
 
 /** Sends raw header lines (supertest cannot repeat a header). */
 async function rawGet(headers: Array<[string, string]>): Promise<number> {

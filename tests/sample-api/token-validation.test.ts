@@ -42,8 +42,8 @@ async function expectInvalidToken(accessToken: string): Promise<void> {
   expect(res.status).toBe(401);
   const { scheme, params } = parseChallenge(res.headers['www-authenticate']);
   expect(scheme).toBe('Bearer');
-  expect(params['realm']).toBe(AUDIENCE);
-  expect(params['error']).toBe('invalid_token');
+  expect(params.realm).toBe(AUDIENCE);
+  expect(params.error).toBe('invalid_token');
   expect(res.body.error).toBe('invalid_token');
 }
 

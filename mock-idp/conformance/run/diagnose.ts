@@ -1,5 +1,5 @@
 /** Step 2, when the baseline fails: why the API refuses a good token. */
-import type { MintRequest } from '../../tools/mint/mint-request.js';
+import type { MintRequest } from '../../start.js';
 import { bearerChallenge } from '../challenge.js';
 import { MintRefusedError } from '../errors.js';
 import { describeAnswer, is2xx } from '../judge.js';
@@ -17,13 +17,13 @@ export async function diagnose(run: Run, baseline: Answer, fetchesBefore: number
     return { got, causes, tried };
   }
   const { status } = baseline;
-  const description = bearerChallenge(baseline.wwwAuthenticate)?.params['error_description'];
+  const description = bearerChallenge(baseline.wwwAuthenticate)?.params.error_description;
   if (status === 404 || status === 405) {
     causes.push(`the endpoint answers ${status} to a good token: check the URL (${run.settings.url.href}) and the method (${run.settings.method})`);
     return { got, causes, tried };
   }
   if (status === 403) {
-    const scope = bearerChallenge(baseline.wwwAuthenticate)?.params['scope'];
+    const scope = bearerChallenge(baseline.wwwAuthenticate)?.params.scope;
     causes.push(`the API refused the permission the token carries (${run.settings.permissions.join(' ')})${scope ? `: it asks for "${scope}"` : ''}; pass the permission the endpoint requires`);
     return { got, causes, tried };
   }

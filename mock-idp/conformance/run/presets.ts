@@ -1,5 +1,5 @@
 /** Steps 4 and 6: one token per fault preset, judged by what the preset expects. */
-import type { FaultPreset } from '../../tools/faults/types.js';
+import type { FaultPreset } from '../../tools/faults/index.js';
 import { MintRefusedError } from '../errors.js';
 import { judgeAccept, judgeEither, judgeReject, type Judgement } from '../judge.js';
 import type { Answer } from '../types.js';

@@ -1,5 +1,5 @@
 /** Step 3: the request-shape cases (RS-01..07, RS-39) and how each answer is judged. */
-import { FAULTS } from '../../tools/faults/catalogue.js';
+import { FAULTS } from '../../tools/faults/index.js';
 import { bearerChallenge } from '../challenge.js';
 import { broken, describeAnswer, is2xx, is5xx, judgeAccept, unanswered, unansweredJudgement, type Judgement } from '../judge.js';
 import type { Answer, Level } from '../types.js';
@@ -67,7 +67,7 @@ function judgeMissingToken(answer: Answer): Judgement {
   if (answer.status !== 401) return { verdict: 'FAIL', got, reason: is2xx(answer.status) ? 'the endpoint answers without credentials: it is not protected' : 'a request without credentials gets 401' };
   const challenge = bearerChallenge(answer.wwwAuthenticate);
   if (challenge === undefined) return { verdict: 'WARN', got, reason: 'a 401 carries `WWW-Authenticate: Bearer realm="..."` telling the client how to authenticate (RFC 6750 §3, RFC 9110 §11.6.1)' };
-  if (challenge.params['error'] !== undefined) return { verdict: 'WARN', got, reason: 'no error code when the request carried no token: the client did nothing wrong (RFC 6750 §3.1)' };
+  if (challenge.params.error !== undefined) return { verdict: 'WARN', got, reason: 'no error code when the request carried no token: the client did nothing wrong (RFC 6750 §3.1)' };
   return { verdict: 'PASS', got };
 }
 
@@ -113,7 +113,7 @@ function judgeInsufficientScope(answer: Answer): Judgement {
   if (answer.kind !== 'response') return unansweredJudgement(answer);
   const got = describeAnswer(answer);
   if (answer.status === 403) {
-    const error = bearerChallenge(answer.wwwAuthenticate)?.params['error'];
+    const error = bearerChallenge(answer.wwwAuthenticate)?.params.error;
     if (error === 'insufficient_scope') return { verdict: 'PASS', got };
     return { verdict: 'WARN', got, reason: 'add `WWW-Authenticate: Bearer error="insufficient_scope", scope="<permission>"` (RFC 6750 §3.1)' };
   }

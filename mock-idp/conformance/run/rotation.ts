@@ -1,7 +1,6 @@
 /** Steps 5 and 6: key rotation (RS-34, RS-35) and the unknown-kid flood (RS-33). */
 import { randomBytes } from 'node:crypto';
-import { attackerRsaKey } from '../../tools/faults/attacker-keys.js';
-import { signJws } from '../../tools/faults/compact.js';
+import { attackerRsaKey, signJws } from '../../tools/faults/index.js';
 import { CONFORMANCE_DEFAULTS } from '../defaults.js';
 import { describeAnswer, is2xx, judgeAccept, judgeReject, unanswered, type Judgement } from '../judge.js';
 import { bearer, now, type Exchange, type Run } from './run.js';

@@ -1,5 +1,5 @@
 /** One run's state: the requests it sends, the tokens it mints, the results it records, the checks it retries. */
-import type { MintRequest } from '../../tools/mint/mint-request.js';
+import type { MintRequest } from '../../start.js';
 import type { Canary } from '../canary.js';
 import { conformanceCase } from '../cases.js';
 import { CONFORMANCE_DEFAULTS } from '../defaults.js';

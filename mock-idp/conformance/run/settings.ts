@@ -1,5 +1,5 @@
 /** The run's settings, checked from the options, and the IdP driver they open. */
-import { ListenError } from '../../http/listen.js';
+import { ListenError } from '../../core/errors.js';
 import { startMockIdp } from '../../start.js';
 import { CONFORMANCE_DEFAULTS } from '../defaults.js';
 import { httpDriver, inProcessDriver, isIdpDriver, type IdpDriver } from '../driver.js';

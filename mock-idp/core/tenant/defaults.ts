@@ -35,4 +35,26 @@ export const DEFAULTS = {
   databaseConnection: 'Username-Password-Authentication',
   /** Size of the in-memory event log. */
   eventLogSize: 500,
+  /** The tenant's name when the file gives none. */
+  tenantName: 'mock-idp',
+  /** Auth0: RBAC and "Add Permissions in the Access Token" of an API (mock-idp turns both on unless told otherwise). */
+  rbacEnabled: true,
+  addPermissionsInAccessToken: true,
+  /** Auth0: "Allow Offline Access" of an API (refresh tokens for it) is off until enabled. */
+  allowOfflineAccess: false,
+  /** Seeded and created users count as verified unless the tenant says otherwise. */
+  emailVerified: true,
+  userBlocked: false,
+  socialConnectionEnabled: true,
+  /** Auth0: applications are first party (no consent page) unless marked third party. */
+  firstParty: true,
+  /** Auth0's default grant types per application type (the password and device grants are opt-in, as on Auth0). */
+  grantTypes: {
+    regular_web: ['authorization_code', 'refresh_token'],
+    spa: ['authorization_code', 'refresh_token'],
+    native: ['authorization_code', 'refresh_token'],
+    m2m: ['client_credentials'],
+  },
+  /** Auth0: confidential applications send their secret in the body; public ones (SPA, native) none. */
+  tokenEndpointAuthMethod: { confidential: 'client_secret_post', public: 'none' },
 } as const;

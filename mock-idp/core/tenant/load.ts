@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { MockIdpError } from '../errors.js';
 import { tenantSchema, type Tenant, type TenantInput } from './schema.js';
 
 export interface TenantProblem {
@@ -8,11 +9,12 @@ export interface TenantProblem {
 }
 
 /** A tenant file or object that cannot be used; `problems` lists every one found. */
-export class TenantConfigError extends Error {
-  readonly code = 'ERR_TENANT_INVALID';
-  constructor(readonly source: string, readonly problems: TenantProblem[]) {
-    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
-    this.name = 'TenantConfigError';
+export class TenantConfigError extends MockIdpError {
+  constructor(
+    readonly source: string,
+    readonly problems: TenantProblem[],
+  ) {
+    super('ERR_TENANT_INVALID', `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
   }
 }
 

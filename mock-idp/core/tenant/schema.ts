@@ -26,9 +26,9 @@ const api = z.strictObject({
   name: z.string().min(1),
   permissions: z.array(z.strictObject({ value: identifier, description: z.string().default('') })).default([]),
   rbac: z
-    .strictObject({ enabled: z.boolean().default(true), addPermissionsInAccessToken: z.boolean().default(true) })
-    .default({ enabled: true, addPermissionsInAccessToken: true }),
-  allowOfflineAccess: z.boolean().default(false),
+    .strictObject({ enabled: z.boolean().default(DEFAULTS.rbacEnabled), addPermissionsInAccessToken: z.boolean().default(DEFAULTS.addPermissionsInAccessToken) })
+    .default({ enabled: DEFAULTS.rbacEnabled, addPermissionsInAccessToken: DEFAULTS.addPermissionsInAccessToken }),
+  allowOfflineAccess: z.boolean().default(DEFAULTS.allowOfflineAccess),
   tokenLifetime: seconds.default(DEFAULTS.accessTokenLifetime),
   signingAlgorithm: z.literal('RS256').default(DEFAULTS.signingAlgorithm),
 });
@@ -46,7 +46,7 @@ const profile = {
   familyName: z.string().optional(),
   nickname: z.string().optional(),
   picture: httpUrl.optional(),
-  emailVerified: z.boolean().default(true),
+  emailVerified: z.boolean().default(DEFAULTS.emailVerified),
   roles: z.array(identifier).default([]),
   claims: customClaims.default({}),
 };
@@ -55,14 +55,14 @@ const user = z.strictObject({
   sub: z.string().regex(/^[\w-]+\|\S+$/, 'must look like "auth0|<id>"'),
   email: z.email(),
   password: z.string().min(1),
-  blocked: z.boolean().default(false),
+  blocked: z.boolean().default(DEFAULTS.userBlocked),
   ...profile,
 });
 
 const socialConnection = z.strictObject({
   name: z.enum(['google-oauth2', 'github']),
   displayName: z.string().min(1),
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(DEFAULTS.socialConnectionEnabled),
   /** The simulated user that "Continue with ..." signs in. */
   user: z.strictObject({
     sub: z.string().regex(/^(google-oauth2|github)\|\S+$/, 'must look like "<connection>|<id>"'),
@@ -103,7 +103,7 @@ const application = z
     name: z.string().min(1),
     appType: z.enum(APP_TYPES),
     clientSecret: z.string().min(1).optional(),
-    firstParty: z.boolean().default(true),
+    firstParty: z.boolean().default(DEFAULTS.firstParty),
     tokenEndpointAuthMethod: z.enum(['client_secret_post', 'client_secret_basic', 'none']).optional(),
     callbacks: z.array(httpUrl).default([]),
     allowedLogoutUrls: z.array(httpUrl).default([]),
@@ -112,7 +112,7 @@ const application = z
     refreshToken: refreshTokenPolicy.default(refreshTokenPolicy.parse({})),
     /** Machine-to-machine grants: the permissions this client may get for an API. */
     clientGrants: z.array(z.strictObject({ audience: z.string().min(1), permissions: z.array(identifier) })).default([]),
-    /** Auth0's grant types of the application; default by type (see provider/clients.ts). */
+    /** Auth0's grant types of the application; default by type (DEFAULTS.grantTypes). */
     grantTypes: z.array(z.enum(GRANT_TYPE_NAMES)).min(1).optional(),
   })
   .superRefine((app, ctx) => {
@@ -143,7 +143,7 @@ const tenantRefinementReads = z.looseObject({
 export const tenantSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    name: z.string().min(1).default('mock-idp'),
+    name: z.string().min(1).default(DEFAULTS.tenantName),
     apis: z.array(api).default([]),
     roles: z.array(role).default([]),
     users: z.array(user).default([]),
@@ -180,15 +180,15 @@ export const tenantSchema = z
       for (const [audience, perms] of Object.entries(r.permissions)) checkPermissions(audience, perms, ['roles', i, 'permissions', audience]);
     });
     tenant.applications.forEach((a, i) => {
-      a.clientGrants.forEach((g, j) => checkPermissions(g.audience, g.permissions, ['applications', i, 'clientGrants', j, 'audience']));
+      for (const [j, g] of a.clientGrants.entries()) checkPermissions(g.audience, g.permissions, ['applications', i, 'clientGrants', j, 'audience']);
     });
 
     const roleNames = new Set(tenant.roles.map((r) => r.name));
     const checkRoles = (roles: string[], path: (string | number)[]) => roles.forEach((r, k) => {
       if (!roleNames.has(r)) ctx.addIssue({ code: 'custom', path: [...path, k], message: `unknown role "${r}"` });
     });
-    tenant.users.forEach((u, i) => checkRoles(u.roles, ['users', i, 'roles']));
-    tenant.socialConnections.forEach((c, i) => checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']));
+    for (const [i, u] of tenant.users.entries()) checkRoles(u.roles, ['users', i, 'roles']);
+    for (const [i, c] of tenant.socialConnections.entries()) checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']);
   }, whenWellFormed(tenantRefinementReads));
 
 /** A tenant file as written (defaults optional). */

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
-import { COOKIE_NAMES } from '../../oidc/provider.js';
-import type { IdpRuntime } from '../../core/state.js';
+import type { MockState } from '../../core/state.js';
+import type { OidcHost } from '../../oidc/host.js';
+import { COOKIE_NAMES } from '../../oidc/routes.js';
 import { fail } from '../errors.js';
 import { messagePage } from '../views/message-page.js';
 
@@ -19,26 +20,26 @@ function normalise(url: string): string | undefined {
  * tenant's (here: any application's). Without `returnTo` the application's
  * first allowed URL is used. A refused `returnTo` ends nothing.
  */
-export function v2LogoutRoute(runtime: IdpRuntime): Router {
-  const router = new Router();
+export function v2LogoutRoute(state: MockState, oidc: OidcHost): Router {
+  const router = new Router({ sensitive: true });
   router.get('/v2/logout', async (ctx) => {
     const { client_id: clientId, returnTo } = ctx.query;
     if (Array.isArray(clientId) || Array.isArray(returnTo)) fail(400, 'client_id and returnTo may each be given once');
-    const apps = runtime.directory.tenant.applications;
+    const apps = state.directory.tenant.applications;
     const app = clientId === undefined ? undefined : apps.find((a) => a.clientId === clientId);
     if (clientId !== undefined && !app) fail(400, `unknown client_id "${clientId}"`);
     const allowed = (app ? app.allowedLogoutUrls : apps.flatMap((a) => a.allowedLogoutUrls)).map(normalise);
     const target = returnTo ?? app?.allowedLogoutUrls[0];
     if (target !== undefined && !allowed.includes(normalise(target))) {
-      runtime.events.add({ type: 'logout.refused', ...(clientId ? { clientId } : {}), detail: { returnTo: target } });
+      state.events.add({ type: 'logout.refused', ...(clientId ? { clientId } : {}), detail: { returnTo: target } });
       fail(400, `returnTo "${target}" is not in the Allowed Logout URLs of ${app ? `application "${app.clientId}"` : 'the tenant'}`);
     }
 
-    const session = await runtime.provider.Session.get(ctx as never);
+    const session = await oidc.provider.Session.get(ctx as never);
     const sub = session.accountId;
     await session.destroy();
     for (const name of [COOKIE_NAMES.session, `${COOKIE_NAMES.session}.sig`]) ctx.cookies.set(name, null, { path: '/' });
-    runtime.events.add({ type: 'logout.success', ...(clientId ? { clientId } : {}), ...(sub ? { sub } : {}) });
+    state.events.add({ type: 'logout.success', ...(clientId ? { clientId } : {}), ...(sub ? { sub } : {}) });
 
     if (target === undefined) {
       ctx.type = 'html';

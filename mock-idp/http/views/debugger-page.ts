@@ -1,4 +1,3 @@
-import type { TokenExplanation } from '../../tools/explain/explain-token.js';
 import type { KeyInfo } from '../../core/keys.js';
 import type { MockEvent } from '../../core/events.js';
 import type { Tenant } from '../../core/tenant/schema.js';
@@ -10,26 +9,12 @@ export interface DebuggerView {
   keys: KeyInfo[];
   /** Newest first. */
   events: MockEvent[];
-  explained?: { token: string; audience: string | undefined; explanation: TokenExplanation } | undefined;
+  /** The token and audience last explained, and the explainer's verdict as HTML (tools/explain/explanation-view.ts). */
+  explained?: { token: string; audience: string | undefined; html: string } | undefined;
   error?: string | undefined;
 }
 
 const rows = (cells: unknown[][]) => cells.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
-
-function explanationSection({ audience, explanation }: NonNullable<DebuggerView['explained']>): string {
-  const failed = explanation.checks.filter((c) => c.status === 'fail');
-  const verdict = explanation.valid
-    ? `An API ${audience ? `for ${audience} ` : ''}that checks everything accepts this token.`
-    : `An API must refuse this token: ${failed.length} check${failed.length === 1 ? '' : 's'} failed (${failed.map((c) => c.check).join(', ')}).`;
-  const checks = explanation.checks
-    .map((c) => `<tr><td>${esc(c.check)}</td><td class="${c.status}">${esc(c.status)}</td><td>${c.code ? `<code>${esc(c.code)}</code>` : ''}</td><td>${esc(c.detail)}</td></tr>`)
-    .join('');
-  const decoded = explanation.header
-    ? `<h3>Header</h3><pre>${esc(JSON.stringify(explanation.header, null, 2))}</pre><h3>Payload</h3><pre>${esc(JSON.stringify(explanation.payload, null, 2))}</pre>`
-    : '';
-  return `<h2 id="verdict">${explanation.valid ? 'Valid' : 'Refused'}</h2><p class="${explanation.valid ? '' : 'error'}">${esc(verdict)}</p>
-<table id="checks"><tr><th>check</th><th>result</th><th>jose code</th><th>detail</th></tr>${checks}</table>${decoded}`;
-}
 
 /** GET /_mock/: what the mock holds and what happened, and a token explainer. */
 export function debuggerPage(view: DebuggerView): string {
@@ -42,7 +27,7 @@ export function debuggerPage(view: DebuggerView): string {
 <label for="audience">API identifier (audience) the API expects</label><input id="audience" type="text" name="audience" value="${esc(view.explained?.audience ?? firstApi)}">
 <button type="submit">Explain</button>
 </form>
-${view.error ? `<p class="error">${esc(view.error)}</p>` : ''}${view.explained ? explanationSection(view.explained) : ''}
+${view.error ? `<p class="error">${esc(view.error)}</p>` : ''}${view.explained?.html ?? ''}
 <h2>Signing keys</h2><table><tr><th>kid</th><th>status</th></tr>${rows(view.keys.map((k) => [k.kid, k.status]))}</table>
 <h2>Applications</h2><table><tr><th>client id</th><th>type</th><th>callbacks</th><th>web origins</th></tr>${rows(view.tenant.applications.map((a) => [a.clientId, a.appType, a.callbacks.join(' '), a.webOrigins.join(' ')]))}</table>
 <h2>Users</h2><table><tr><th>email</th><th>sub</th><th>roles</th><th>blocked</th></tr>${rows(view.tenant.users.map((u) => [u.email, u.sub, u.roles.join(', '), u.blocked ? 'yes' : '']))}</table>

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
-import { ROUTES } from '../provider.js';
-import { isAllowedWebOrigin } from '../../core/web-origins.js';
-import type { IdpRuntime } from '../../core/state.js';
+import type { Directory } from '../../core/directory.js';
+import type { EventLog } from '../../core/events.js';
+import { ROUTES } from '../routes.js';
 
 const BROWSER_CALLABLE = new Set<string>([ROUTES.token, ROUTES.userinfo, ROUTES.revocation]);
 
@@ -13,11 +13,11 @@ const BROWSER_CALLABLE = new Set<string>([ROUTES.token, ROUTES.userinfo, ROUTES.
  * request itself is checked against its own client's web origins
  * (`clientBasedCORS`, and the JWT /userinfo).
  */
-export function corsPreflight(runtime: IdpRuntime): Middleware {
+export function corsPreflight(directory: Directory, events: EventLog): Middleware {
   return async (ctx, next) => {
     const origin = ctx.get('Origin');
-    if (ctx.method !== 'OPTIONS' || !origin || !BROWSER_CALLABLE.has(ctx.path) || isAllowedWebOrigin(runtime.directory, origin)) return next();
-    runtime.events.add({ type: 'cors.refused', error: 'invalid_request', detail: { origin, path: ctx.path } });
+    if (ctx.method !== 'OPTIONS' || !origin || !BROWSER_CALLABLE.has(ctx.path) || directory.allowsWebOrigin(origin)) return next();
+    events.add({ type: 'cors.refused', error: 'invalid_request', detail: { origin, path: ctx.path } });
     ctx.vary('Origin');
     ctx.status = 403;
     ctx.body = { error: 'invalid_request', error_description: `origin ${origin} is not in the Allowed Web Origins of any application` };

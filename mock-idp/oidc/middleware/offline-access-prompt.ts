@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import { ROUTES } from '../provider.js';
-import type { IdpRuntime } from '../../core/state.js';
+import type { OfflineRequests } from '../../core/offline-requests.js';
+import { ROUTES } from '../routes.js';
 
 /**
  * Auth0 issues a refresh token whenever `offline_access` is requested.
@@ -9,9 +9,9 @@ import type { IdpRuntime } from '../../core/state.js';
  * their prompt here. First-party applications never see a consent page (it is
  * answered at once, see the interaction routes). `prompt=none` cannot take
  * `consent`: those requests are noted instead, and the code they yield gets
- * its refresh token through `issueRefreshToken` (provider/offline-access.ts).
+ * its refresh token through `issueRefreshToken` (oidc/offline-access.ts).
  */
-export function offlineAccessAsOnAuth0(runtime: IdpRuntime): Middleware {
+export function offlineAccessPrompt(offlineRequests: OfflineRequests): Middleware {
   return async (ctx, next) => {
     if (ctx.path === ROUTES.authorization && ctx.method === 'GET') {
       const query = new URLSearchParams(ctx.querystring);
@@ -21,10 +21,10 @@ export function offlineAccessAsOnAuth0(runtime: IdpRuntime): Middleware {
       const clientId = single('client_id');
       if (scopes.includes('offline_access') && query.getAll('prompt').length <= 1) {
         if (prompts.includes('none')) {
-          if (clientId) runtime.offlineRequests.note({ clientId, codeChallenge: single('code_challenge'), nonce: single('nonce') });
+          if (clientId) offlineRequests.note({ clientId, codeChallenge: single('code_challenge'), nonce: single('nonce') });
         } else if (!prompts.includes('consent')) {
           query.set('prompt', [...prompts, 'consent'].join(' '));
-          ctx.req.url = `${ctx.path}?${query}`;
+          ctx.querystring = query.toString();
         }
       }
     }

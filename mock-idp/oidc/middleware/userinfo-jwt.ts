@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { releasedClaims } from '../accounts.js';
-import { ROUTES } from '../provider.js';
-import { isAllowedWebOrigin } from '../../core/web-origins.js';
-import type { IdpRuntime } from '../../core/state.js';
+import { createLocalJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
+import { releasedClaims } from '../../core/claims.js';
+import type { Directory } from '../../core/directory.js';
+import type { KeyRing } from '../../core/keys.js';
+import { ROUTES } from '../routes.js';
 
 function bearer(header: string | undefined): string | undefined {
   const match = /^Bearer +(\S+)$/i.exec(header ?? '');
@@ -27,39 +27,40 @@ function isJwtAccessToken(token: string): boolean {
  * of the application the token was issued to (of any application while the
  * token is not yet known to be good), as oidc-provider does for its own.
  */
-export function userinfoForJwt(runtime: IdpRuntime): Middleware {
+export function userinfoForJwt(issuer: string, directory: Directory, keys: KeyRing): Middleware {
+  // Rebuilt with the provider whenever the keys change.
+  const jwks = createLocalJWKSet({ keys: keys.publicKeys });
   return async (ctx, next) => {
     const token = ctx.path === ROUTES.userinfo ? bearer(ctx.get('authorization')) : undefined;
     if (!token || !isJwtAccessToken(token)) return next();
     const origin = ctx.get('Origin');
     ctx.vary('Origin');
-    if (origin && isAllowedWebOrigin(runtime.directory, origin)) {
+    if (origin && directory.allowsWebOrigin(origin)) {
       ctx.set('Access-Control-Allow-Origin', origin);
       ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
     }
     const challenge = (error: string, description: string, status = 401) => {
       ctx.status = status;
-      ctx.set('WWW-Authenticate', `Bearer realm="${runtime.issuer}", error="${error}", error_description="${description}"`);
+      ctx.set('WWW-Authenticate', `Bearer realm="${issuer}", error="${error}", error_description="${description}"`);
       ctx.body = { error, error_description: description };
     };
-    const jwks = createLocalJWKSet({ keys: runtime.keys.publicKeys });
-    let payload;
+    let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer: runtime.issuer, algorithms: ['RS256'], typ: 'at+jwt', requiredClaims: ['exp', 'sub'] }));
+      ({ payload } = await jwtVerify(token, jwks, { issuer: issuer, algorithms: ['RS256'], typ: 'at+jwt', requiredClaims: ['exp', 'sub'] }));
     } catch {
       return challenge('invalid_token', 'invalid token provided');
     }
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!audiences.includes(`${runtime.issuer}userinfo`)) return challenge('invalid_token', 'token audience prevents accessing the userinfo endpoint');
+    if (!audiences.includes(`${issuer}userinfo`)) return challenge('invalid_token', 'token audience prevents accessing the userinfo endpoint');
     const clientId = String(payload.azp ?? payload.client_id ?? '');
-    if (origin && !isAllowedWebOrigin(runtime.directory, origin, clientId)) {
+    if (origin && !directory.allowsWebOrigin(origin, clientId)) {
       ctx.remove('Access-Control-Allow-Origin');
       ctx.remove('Access-Control-Expose-Headers');
       ctx.status = 400;
       ctx.body = { error: 'invalid_request', error_description: `origin ${origin} not allowed for client: ${clientId}` };
       return;
     }
-    const person = runtime.directory.person(String(payload.sub));
+    const person = directory.person(String(payload.sub));
     if (!person || person.blocked) return challenge('invalid_token', 'user no longer exists');
     ctx.set('Cache-Control', 'no-store');
     // The same claims per scope as the provider's own /userinfo and ID tokens.

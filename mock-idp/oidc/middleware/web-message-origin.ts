@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
-import { ROUTES } from '../provider.js';
-import { isAllowedWebOrigin } from '../../core/web-origins.js';
-import type { IdpRuntime } from '../../core/state.js';
-import { messagePage } from '../../http/views/message-page.js';
+import type { Directory } from '../../core/directory.js';
+import type { EventLog } from '../../core/events.js';
+import { ROUTES } from '../routes.js';
+import type { OidcViews } from '../views.js';
 
 /**
  * `response_mode=web_message` posts the answer to the window of the
@@ -12,17 +12,17 @@ import { messagePage } from '../../http/views/message-page.js';
  * missing the setting. oidc-provider validates everything else (client,
  * registered redirect_uri, prompt) and answers through the response mode.
  */
-export function webMessageOrigin(runtime: IdpRuntime): Middleware {
+export function webMessageOrigin(directory: Directory, events: EventLog, views: OidcViews): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'GET' || ctx.path !== ROUTES.authorization) return next();
     const { response_mode: mode, client_id: clientId, redirect_uri: redirectUri } = ctx.query;
     if (typeof mode !== 'string' || !mode.startsWith('web_message') || typeof clientId !== 'string' || typeof redirectUri !== 'string') return next();
     const origin = URL.canParse(redirectUri) ? new URL(redirectUri).origin : undefined;
-    if (!origin || !runtime.directory.application(clientId) || isAllowedWebOrigin(runtime.directory, origin, clientId)) return next();
+    if (!origin || !directory.application(clientId) || directory.allowsWebOrigin(origin, clientId)) return next();
     const description = `origin ${origin} is not in the Allowed Web Origins of application ${clientId}`;
-    runtime.events.add({ type: 'authorization.refused', clientId, error: 'unauthorized_client', detail: { origin, responseMode: mode } });
+    events.add({ type: 'authorization.refused', clientId, error: 'unauthorized_client', detail: { origin, responseMode: mode } });
     ctx.status = 400;
     ctx.type = 'html';
-    ctx.body = messagePage('Origin not allowed', 'This silent authentication request was refused.', { error: 'unauthorized_client', description });
+    ctx.body = views.message('Origin not allowed', 'This silent authentication request was refused.', { error: 'unauthorized_client', description });
   };
 }

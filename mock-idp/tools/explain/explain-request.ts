@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { IdpRuntime } from '../../core/state.js';
-import { HttpError } from '../../http/errors.js';
-import { issuesMessage } from '../../core/issues.js';
-import { explainToken, type TokenExplanation } from './explain-token.js';
+import { InvalidInput } from '../../core/errors.js';
+import { issueField, issuesMessage } from '../../core/issues.js';
+import { explainToken, type ExplainContext, type TokenExplanation } from './explain-token.js';
 
 /** The body of `POST /_mock/explain` and the argument of `idp.explainToken()`. */
 export const explainRequestSchema = z.strictObject({
@@ -15,10 +14,10 @@ export const explainRequestSchema = z.strictObject({
 
 export type ExplainRequest = z.input<typeof explainRequestSchema>;
 
-/** Validates the request (400 naming every wrong field) and explains the token against this mock's issuer and keys. */
-export async function explainFor(runtime: IdpRuntime, input: unknown): Promise<TokenExplanation> {
+/** Validates the request (InvalidInput naming every wrong field) and explains the token against an issuer and its keys. */
+export async function explainFor(context: ExplainContext, input: unknown): Promise<TokenExplanation> {
   const result = explainRequestSchema.safeParse(input, { jitless: true });
-  if (!result.success) throw new HttpError(400, issuesMessage(result.error));
+  if (!result.success) throw new InvalidInput(issuesMessage(result.error), result.error.issues[0] && issueField(result.error.issues[0]));
   const { token, ...options } = result.data;
-  return explainToken({ issuer: runtime.issuer, publicKeys: runtime.keys.publicKeys }, token, options);
+  return explainToken(context, token, options);
 }

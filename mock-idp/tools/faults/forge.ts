@@ -21,7 +21,7 @@ function clockToleranceOf(ctx: FaultContext): number {
 }
 
 function clientIdOf(ctx: FaultContext, input: GoodTokenInput): string {
-  const azp = input.claims?.['azp'];
+  const azp = input.claims?.azp;
   return ctx.clientId ?? (typeof azp === 'string' ? azp : DEFAULT_CLIENT_ID);
 }
 

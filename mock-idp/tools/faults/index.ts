@@ -14,6 +14,7 @@ export type {
 } from './types.js';
 export { FAULTS, faultsForCase, findFault, type FaultId } from './catalogue.js';
 export { forgeToken } from './forge.js';
+export { signJws } from './compact.js';
 export { FaultInputError, UnknownFaultError } from './errors.js';
 export { DEFAULT_LIFETIME, DEFAULT_SUBJECT, signGoodToken } from './good-token.js';
 export { signingKeyFromJwk } from './signing-key.js';

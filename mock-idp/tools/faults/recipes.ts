@@ -102,7 +102,7 @@ export const RECIPES: Readonly<Record<FaultId, Recipe>> = {
     const { permissions, scope } = good.claims;
     const tampered: Claims = {
       ...good.claims,
-      sub: good.claims['sub'] === TAMPERED_SUBJECT ? `${TAMPERED_SUBJECT}-2` : TAMPERED_SUBJECT,
+      sub: good.claims.sub === TAMPERED_SUBJECT ? `${TAMPERED_SUBJECT}-2` : TAMPERED_SUBJECT,
       ...(Array.isArray(permissions) && { permissions: [...(permissions as unknown[]), ESCALATED_PERMISSION] }),
       ...(typeof scope === 'string' && { scope: `${scope} ${ESCALATED_PERMISSION}`.trim() }),
     };

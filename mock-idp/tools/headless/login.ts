@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { IdpRuntime } from '../../core/state.js';
+import type { Directory } from '../../core/directory.js';
 import { HeadlessBrowser, type Page } from './browser.js';
 
 export interface TokenSet {
@@ -37,12 +37,10 @@ export class HeadlessLoginError extends Error {
  * Logs a user in headless, as a browser would (authorize, the login form,
  * the callback with PKCE), and redeems the code: the tokens an app would get.
  */
-export async function loginForTokens(runtime: IdpRuntime, options: HeadlessLoginOptions): Promise<TokenSet> {
-  const { directory, issuer } = runtime;
-  const app = options.clientId ? directory.application(options.clientId) : directory.tenant.applications.find((a) => a.appType !== 'm2m');
+export async function loginForTokens(issuer: string, directory: Directory, options: HeadlessLoginOptions): Promise<TokenSet> {
+  const app = options.clientId ? directory.application(options.clientId) : directory.defaultApplication();
   if (!app || app.appType === 'm2m') throw new HeadlessLoginError('ERR_UNKNOWN_APPLICATION', `no interactive application "${options.clientId ?? ''}"`);
-  const wanted = options.user.toLowerCase();
-  const user = directory.tenant.users.find((u) => u.sub === options.user || u.email.toLowerCase() === wanted);
+  const user = directory.findUser(options.user);
   if (!user) throw new HeadlessLoginError('ERR_UNKNOWN_USER', `no user "${options.user}"`);
   const redirectUri = options.redirectUri ?? app.callbacks[0]!;
   const api = options.audience ? directory.api(options.audience) : undefined;

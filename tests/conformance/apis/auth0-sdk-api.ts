@@ -23,7 +23,7 @@ export interface Auth0SdkApiOptions {
 
 /** docs/conformance.md's additions for RS-02, RS-04 and RS-06, in front of auth(). */
 const requestShape: RequestHandler = (req, res, next) => {
-  const authorization = req.headersDistinct['authorization'] ?? [];
+  const authorization = req.headersDistinct.authorization ?? [];
   if (authorization.length > 1) {
     res.status(400).set('WWW-Authenticate', 'Bearer realm="api", error="invalid_request"').end();
     return;

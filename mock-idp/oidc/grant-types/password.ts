@@ -1,9 +1,10 @@
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { passwordMatches } from '../../core/password.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
-import { releasedClaims } from '../accounts.js';
+import { releasedClaims } from '../../core/claims.js';
 import { UserBlocked, WrongCredentials } from '../errors.js';
-import { applyRequestedScopes } from '../grants.js';
+import { applyRequestedScopes } from '../granted-scopes.js';
 import { resourceIndicators } from '../resource-servers.js';
 import type { Directory } from '../../core/directory.js';
 
@@ -39,7 +40,7 @@ export function passwordGrant(directory: Directory): GrantHandler {
       if (realm !== DEFAULTS.databaseConnection) throw new errors.InvalidRequest(realm ? `unknown realm '${realm}': the users of this tenant are in '${DEFAULTS.databaseConnection}'` : "missing required parameter 'realm'");
     }
     const user = directory.userByEmail(username);
-    if (!user || user.password !== password) throw new WrongCredentials();
+    if (!user || !passwordMatches(user, password)) throw new WrongCredentials();
     if (user.blocked) throw new UserBlocked();
 
     const audience = param(ctx, 'audience');

@@ -1,0 +1,37 @@
+import type { Directory, Person } from './directory.js';
+
+/** OIDC standard claims of a person, as Auth0 puts them in ID tokens and /userinfo. */
+export function profileClaims(person: Person): { sub: string } & Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    sub: person.sub,
+    name: person.name,
+    nickname: person.nickname ?? person.email.split('@')[0],
+    picture: person.picture,
+    email: person.email,
+    email_verified: person.emailVerified,
+    given_name: person.givenName,
+    family_name: person.familyName,
+    ...person.claims,
+  };
+  return { sub: person.sub, ...Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined)) };
+}
+
+/** Which claims each scope releases; custom claims of the tenant ride on `openid`, as an Auth0 Action adds them. */
+export function claimsByScope(customClaimNames: Iterable<string>): Record<string, string[]> {
+  return {
+    openid: ['sub', 'sid', ...customClaimNames],
+    profile: ['name', 'nickname', 'picture', 'given_name', 'family_name', 'updated_at'],
+    email: ['email', 'email_verified'],
+  };
+}
+
+/** The profile claims a set of scopes releases for a person, as in their ID token and /userinfo. */
+export function releasedClaims(person: Person, scopes: Iterable<string>): Record<string, unknown> {
+  const byScope = claimsByScope(Object.keys(person.claims));
+  const released = new Set(['openid', ...scopes].flatMap((s) => byScope[s] ?? []));
+  return Object.fromEntries(Object.entries(profileClaims(person)).filter(([k]) => released.has(k)));
+}
+
+export function customClaimNames(directory: Directory): Set<string> {
+  return new Set(directory.people().flatMap((p) => Object.keys(p.claims)));
+}

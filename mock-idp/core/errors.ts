@@ -1,0 +1,62 @@
+/**
+ * Typed errors of mock-idp's own operations (the tenant, users, keys, tokens),
+ * each with a stable `code`, as jose's errors have. They say nothing about
+ * HTTP: `http/errors.ts` is the one place that maps a code to a status.
+ */
+export class MockIdpError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The mock cannot listen where it was asked to (the port is taken, or the address cannot be bound). */
+export class ListenError extends MockIdpError {
+  declare readonly code: 'ERR_PORT_IN_USE' | 'ERR_LISTEN';
+  constructor(code: 'ERR_PORT_IN_USE' | 'ERR_LISTEN', message: string) {
+    super(code, message);
+  }
+}
+
+/** A request to an operation is malformed; `field` names the first wrong field. */
+export class InvalidInput extends MockIdpError {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super('ERR_INVALID_INPUT', message);
+  }
+}
+
+/** No user with this sub or email. */
+export class UnknownUser extends MockIdpError {
+  constructor(
+    readonly user: string,
+    readonly field = 'user',
+  ) {
+    super('ERR_UNKNOWN_USER', `no user "${user}" (give a sub or an email)`);
+  }
+}
+
+/** No application with this client id. */
+export class UnknownClient extends MockIdpError {
+  constructor(
+    readonly clientId: string,
+    readonly field = 'client',
+  ) {
+    super('ERR_UNKNOWN_CLIENT', `no application with clientId "${clientId}"`);
+  }
+}
+
+/** Another user has this email (or sub) already. */
+export class DuplicateUser extends MockIdpError {
+  constructor(
+    readonly by: 'email' | 'sub',
+    readonly existing: string,
+  ) {
+    super(by === 'email' ? 'ERR_DUPLICATE_EMAIL' : 'ERR_DUPLICATE_SUB', `a user with this ${by} exists already (${existing})`);
+  }
+}

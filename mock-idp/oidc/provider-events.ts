@@ -1,0 +1,39 @@
+import type Provider from 'oidc-provider';
+import type { EventLog } from '../core/events.js';
+import { disallowedGrantType } from './errors.js';
+
+/** oidc-provider events worth a line in the event log. */
+const LOGGED_EVENTS = [
+  'authorization.success', 'authorization.error', 'grant.success', 'grant.error', 'grant.revoked',
+  'end_session.success', 'revocation.success', 'userinfo.error', 'server_error', 'refresh_token.consumed',
+] as const;
+
+interface OidcOfEvent {
+  route?: string;
+  client?: { clientId: string; grantTypeAllowed(type: string): boolean };
+  session?: { accountId?: string };
+  params?: { grant_type?: unknown };
+}
+
+/** Copies the provider's events into the mock's event log, through its documented `on()`. */
+export function logProviderEvents(provider: Provider, events: EventLog): void {
+  const on = provider.on.bind(provider) as (event: string, listener: (...args: unknown[]) => void) => void;
+  for (const name of LOGGED_EVENTS) {
+    on(name, (ctx, second) => {
+      const oidc = (ctx as { oidc?: OidcOfEvent } | undefined)?.oidc;
+      const grantType = name.startsWith('grant.') && typeof oidc?.params?.grant_type === 'string' ? oidc.params.grant_type : undefined;
+      // The answer to a disallowed grant type is rewritten to Auth0's unauthorized_client (oidc/errors.ts); so is its event.
+      const rewritten = name === 'grant.error' && disallowedGrantType(oidc) ? 'unauthorized_client' : undefined;
+      const error = rewritten ?? (second instanceof Error ? ((second as { error?: string }).error ?? second.message) : undefined);
+      events.add({
+        type: name,
+        ...(oidc?.client ? { clientId: oidc.client.clientId } : {}),
+        ...(oidc?.session?.accountId ? { sub: oidc.session.accountId } : {}),
+        ...(error ? { error } : {}),
+        ...(typeof second === 'string' ? { detail: { id: second } } : {}),
+        ...(grantType ? { detail: { grant_type: grantType } } : {}),
+      });
+      if (name === 'server_error') console.error('mock-idp: server error', second);
+    });
+  }
+}

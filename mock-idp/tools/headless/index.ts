@@ -1,0 +1,2 @@
+export { HeadlessBrowser, type Page } from './browser.js';
+export { loginForTokens, loginThroughApp, HeadlessLoginError, type HeadlessLoginOptions, type TokenSet } from './login.js';

@@ -1,0 +1,2 @@
+export { mintToken, parseMintRequest, type MintContext, type MintedToken } from './mint-token.js';
+export { mintRequestSchema, type MintRequest, type ParsedMintRequest } from './mint-request.js';
