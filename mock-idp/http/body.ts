@@ -25,14 +25,34 @@ export async function readForm(ctx: Context): Promise<URLSearchParams> {
   return new URLSearchParams(await readText(ctx));
 }
 
+/** Deeper JSON than any tenant entry needs; validating it would recurse past the stack. */
+const MAX_DEPTH = 32;
+
+/** How deeply a parsed JSON value nests, counted without recursion; stops at `limit + 1`. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** A JSON body (the admin API). An empty body is `{}`. */
 export async function readJson(ctx: Context): Promise<unknown> {
   const text = await readText(ctx);
   if (text.trim() === '') return {};
   if (!ctx.is('application/json')) throw new BodyError(415, 'expected an application/json body');
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (cause) {
     throw new BodyError(400, `body is not valid JSON: ${(cause as Error).message}`);
   }
+  if (depthOf(parsed, MAX_DEPTH) > MAX_DEPTH) throw new BodyError(400, `body nests deeper than ${MAX_DEPTH} levels`);
+  return parsed;
 }

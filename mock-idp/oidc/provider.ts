@@ -11,6 +11,7 @@ import { PASSWORD_GRANT_PARAMETERS, PASSWORD_GRANTS, passwordGrant } from './gra
 import { grantLoader } from './granted-scopes.js';
 import { lifetimes, rotateRefreshToken } from './lifetimes.js';
 import { corsPreflight } from './middleware/cors-preflight.js';
+import { deviceSession } from './middleware/device-session.js';
 import { jsonBody } from './middleware/json-body.js';
 import { offlineAccessPrompt } from './middleware/offline-access-prompt.js';
 import { userinfoForJwt } from './middleware/userinfo-jwt.js';
@@ -112,6 +113,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   provider.use(userinfoForJwt(issuer, directory, keys));
   provider.use(webMessageOrigin(directory, events, views));
   provider.use(offlineAccessPrompt(offlineRequests));
+  provider.use(deviceSession(views));
   provider.use(unauthorizedClientAsOnAuth0);
   const password = passwordGrant(directory);
   for (const grantType of PASSWORD_GRANTS) provider.registerGrantType(grantType, password, PASSWORD_GRANT_PARAMETERS);

@@ -1,0 +1,24 @@
+import type { Middleware } from 'koa';
+import { COOKIE_NAMES, ROUTES } from '../routes.js';
+import type { OidcViews } from '../views.js';
+
+/**
+ * The device flow's pages after the first (`POST /activate`, `/activate/<uid>`
+ * when a login resumes) belong to the browser session `GET /activate` began.
+ * Without that session oidc-provider fails with a 500 ("persist can only be
+ * called on previously persisted Sessions"); here the browser is told to start
+ * again, with a 400 as for any other expired form.
+ */
+export function deviceSession(views: OidcViews): Middleware {
+  return async (ctx, next) => {
+    const onDevicePage = ctx.path === ROUTES.code_verification || ctx.path.startsWith(`${ROUTES.code_verification}/`);
+    const first = ctx.path === ROUTES.code_verification && (ctx.method === 'GET' || ctx.method === 'HEAD');
+    if (!onDevicePage || first || ctx.cookies.get(COOKIE_NAMES.session)) return next();
+    ctx.status = 400;
+    ctx.type = 'html';
+    ctx.body = views.message('Start again', `This device sign-in page belongs to a browser session that is gone. Open ${ROUTES.code_verification} and enter the code again.`, {
+      error: 'invalid_request',
+      description: 'no device sign-in session (its cookie is missing or expired)',
+    });
+  };
+}

@@ -1,0 +1,57 @@
+/** Requests that once made the mock answer 500 (found by fuzzing): each is now a 4xx that says what is wrong, and the mock keeps serving. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
+import { API, USERS } from '../helpers/oauth.js';
+
+let idp: MockIdp;
+beforeAll(async () => {
+  idp = await startMockIdp({ port: 0 });
+});
+afterAll(() => idp.close());
+
+const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+
+async function send(method: string, path: string, init: { type?: string; body?: string; cookie?: string } = {}) {
+  const response = await fetch(`${idp.issuer}${path.replace(/^\//, '')}`, {
+    method,
+    redirect: 'manual',
+    headers: { ...(init.type ? { 'content-type': init.type } : {}), ...(init.cookie ? { cookie: init.cookie } : {}) },
+    ...(init.body !== undefined ? { body: init.body } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, text };
+}
+
+describe('the device pages without the browser session GET /activate began', () => {
+  it('answers POST /activate without a session with 400 invalid_request, not 500', async () => {
+    const { status, text } = await send('POST', '/activate', { type: 'application/x-www-form-urlencoded', body: 'user_code=ABCD-EFGH' });
+    expect(status).toBe(400);
+    expect(text).toContain('invalid_request');
+  });
+
+  it('answers GET /activate/<unknown> without a session with 400 invalid_request, not 500', async () => {
+    expect((await send('GET', '/activate/not-a-real-uid')).status).toBe(400);
+  });
+
+  it('still serves GET /activate, the page that begins the session', async () => {
+    expect((await send('GET', '/activate')).status).toBe(200);
+  });
+});
+
+describe('JSON nested thousands deep at the admin API', () => {
+  it.each([
+    ['POST', '/_mock/users', deep(5000)],
+    ['POST', '/_mock/tokens', `{"user":"${USERS.alice.username}","audience":"${API}","claims":{"a":${deep(5000)}}}`],
+    ['PATCH', `/_mock/users/${USERS.alice.username}`, `{"claims":{"a":${deep(5000)}}}`],
+  ])('refuses %s %s with 400 invalid_request instead of overflowing the stack', async (method, path, body) => {
+    const { status, text } = await send(method, path, { type: 'application/json', body });
+    expect(status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('still takes JSON as deep as a tenant entry needs', async () => {
+    const claims = { 'https://example.com/org': { team: { roles: ['a'] } } };
+    const { status } = await send('PATCH', `/_mock/users/${USERS.bob.username}`, { type: 'application/json', body: JSON.stringify({ claims }) });
+    expect(status).toBe(200);
+  });
+});
