@@ -25,6 +25,9 @@ export interface AppOptions {
 
 const isAdminPath = (path: string) => /^\/_mock(\/|$)/i.test(path);
 
+/** A Host header a URL can be built from: a name or an IP literal, an optional port, nothing else. */
+const hostSyntax = /^(\[[0-9a-f:.]+\]|[\w.-]+)(:\d{1,5})?$/i;
+
 /**
  * The HTTP face of one mock IdP: its own pages and Auth0-only endpoints first,
  * then oidc-provider for every standard endpoint.
@@ -52,6 +55,13 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
         ctx.body = messagePage(expose ? 'Request refused' : 'Something went wrong', 'mock-idp could not complete this request.', { error, description });
       }
     }
+  });
+
+  // oidc-provider builds URLs from the Host header; one it cannot parse would be a 500 there (RFC 9112 §3.2: 400).
+  app.use(async (ctx, next) => {
+    const host = ctx.get('host');
+    if (host !== '' && !(hostSyntax.test(host) && URL.canParse(`http://${host}/`))) throw new HttpError(400, 'the Host header is not a valid host name', 'invalid_request');
+    await next();
   });
 
   // One rule for the guard and the routes: the guard takes every spelling of /_mock, the routes match case-sensitively.

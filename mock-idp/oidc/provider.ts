@@ -14,6 +14,7 @@ import { corsPreflight } from './middleware/cors-preflight.js';
 import { deviceSession } from './middleware/device-session.js';
 import { jsonBody } from './middleware/json-body.js';
 import { offlineAccessPrompt } from './middleware/offline-access-prompt.js';
+import { resumeWithoutParameters } from './middleware/resume-without-parameters.js';
 import { userinfoForJwt } from './middleware/userinfo-jwt.js';
 import { webMessageOrigin } from './middleware/web-message-origin.js';
 import { expiresWithSession, issueRefreshToken } from './offline-access.js';
@@ -113,7 +114,8 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   provider.use(userinfoForJwt(issuer, directory, keys));
   provider.use(webMessageOrigin(directory, events, views));
   provider.use(offlineAccessPrompt(offlineRequests));
-  provider.use(deviceSession(views));
+  provider.use(deviceSession(views, (id) => store.get('Session', id) !== undefined));
+  provider.use(resumeWithoutParameters(views));
   provider.use(unauthorizedClientAsOnAuth0);
   const password = passwordGrant(directory);
   for (const grantType of PASSWORD_GRANTS) provider.registerGrantType(grantType, password, PASSWORD_GRANT_PARAMETERS);

@@ -1,4 +1,5 @@
 /** Requests that once made the mock answer 500 (found by fuzzing): each is now a 4xx that says what is wrong, and the mock keeps serving. */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, USERS } from '../helpers/oauth.js';
@@ -53,5 +54,34 @@ describe('JSON nested thousands deep at the admin API', () => {
     const claims = { 'https://example.com/org': { team: { roles: ['a'] } } };
     const { status } = await send('PATCH', `/_mock/users/${USERS.bob.username}`, { type: 'application/json', body: JSON.stringify({ claims }) });
     expect(status).toBe(200);
+  });
+});
+
+describe('a Host header no URL can be built from', () => {
+  const raw = (path: string, host: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: idp.port, path, headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it.each([['['], ['xn--'], ["' OR 1=1 --\thttp://evil.example"], ['a b']])('answers discovery and /oidc/logout for Host %j with 400, not 500', async (host) => {
+    expect(await raw('/.well-known/openid-configuration', host)).toBe(400);
+    expect(await raw('/oidc/logout', host)).toBe(400);
+  });
+
+  it('serves a well-formed Host: a name, an IPv4 or an IPv6 literal with a port', async () => {
+    for (const host of ['localhost', `127.0.0.1:${idp.port}`, `[::1]:${idp.port}`]) expect(await raw('/.well-known/openid-configuration', host)).toBe(200);
+  });
+});
+
+describe('GET /authorize/<uid> (a login resuming) with parameters and no login in progress', () => {
+  it('answers 400 invalid_request, not 500', async () => {
+    const { status, text } = await send('GET', '/authorize/some-uid?client_id=sample-spa&response_type=code&scope=openid&response_mode=web_message');
+    expect(status).toBe(400);
+    expect(text).toContain('invalid_request');
   });
 });
