@@ -21,61 +21,81 @@ const customClaims = z
     }
   });
 
+// Every field carries a description (`.describe()`): tenant.schema.json and the README's
+// tenant file reference are generated from them (reference.ts, `npm run docs:tenant`).
+
 const api = z.strictObject({
-  identifier: z.string().min(1),
-  name: z.string().min(1),
-  permissions: z.array(z.strictObject({ value: identifier, description: z.string().default('') })).default([]),
+  identifier: z.string().min(1).describe('The API identifier: the `audience` an app asks tokens for, and the `aud` of its access tokens.'),
+  name: z.string().min(1).describe('Display name of the API.'),
+  permissions: z
+    .array(
+      z.strictObject({
+        value: identifier.describe('The permission (a scope an app may request), e.g. `read:orders`; no spaces.'),
+        description: z.string().default('').describe('What the permission allows.'),
+      }),
+    )
+    .default([])
+    .describe('The permissions (scopes) the API defines.'),
   rbac: z
-    .strictObject({ enabled: z.boolean().default(DEFAULTS.rbacEnabled), addPermissionsInAccessToken: z.boolean().default(DEFAULTS.addPermissionsInAccessToken) })
-    .default({ enabled: DEFAULTS.rbacEnabled, addPermissionsInAccessToken: DEFAULTS.addPermissionsInAccessToken }),
-  allowOfflineAccess: z.boolean().default(DEFAULTS.allowOfflineAccess),
-  tokenLifetime: seconds.default(DEFAULTS.accessTokenLifetime),
-  signingAlgorithm: z.literal('RS256').default(DEFAULTS.signingAlgorithm),
+    .strictObject({
+      enabled: z.boolean().default(DEFAULTS.rbacEnabled).describe("Auth0's RBAC: a user is granted only the requested permissions their roles give them."),
+      addPermissionsInAccessToken: z.boolean().default(DEFAULTS.addPermissionsInAccessToken).describe("Auth0's \"Add Permissions in the Access Token\": access tokens carry a `permissions` claim (with RBAC on)."),
+    })
+    .default({ enabled: DEFAULTS.rbacEnabled, addPermissionsInAccessToken: DEFAULTS.addPermissionsInAccessToken })
+    .describe('Role-based access control settings of the API.'),
+  allowOfflineAccess: z.boolean().default(DEFAULTS.allowOfflineAccess).describe("Auth0's \"Allow Offline Access\": `offline_access` (a refresh token) may be granted for this API."),
+  tokenLifetime: seconds.default(DEFAULTS.accessTokenLifetime).describe('Lifetime of the access tokens for this API, in seconds.'),
+  signingAlgorithm: z.literal('RS256').default(DEFAULTS.signingAlgorithm).describe('Signing algorithm of the access tokens (only RS256).'),
 });
 
 const role = z.strictObject({
-  name: identifier,
-  description: z.string().default(''),
-  /** API identifier → permissions of that API. */
-  permissions: z.record(z.string(), z.array(identifier)).default({}),
+  name: identifier.describe('The role name, e.g. `admin`; no spaces. Users list it in their `roles`.'),
+  description: z.string().default('').describe('What the role is for.'),
+  permissions: z
+    .record(z.string(), z.array(identifier))
+    .default({})
+    .describe('The permissions the role gives, per API: API identifier → permissions of that API, e.g. `{ "https://api.example.com": ["read:orders"] }`.'),
 });
 
 const profile = {
-  name: z.string().min(1),
-  givenName: z.string().optional(),
-  familyName: z.string().optional(),
-  nickname: z.string().optional(),
-  picture: httpUrl.optional(),
-  emailVerified: z.boolean().default(DEFAULTS.emailVerified),
-  roles: z.array(identifier).default([]),
-  claims: customClaims.default({}),
+  name: z.string().min(1).describe('Full name (the `name` claim).'),
+  givenName: z.string().optional().describe('The `given_name` claim.'),
+  familyName: z.string().optional().describe('The `family_name` claim.'),
+  nickname: z.string().optional().describe('The `nickname` claim; without it, the part of the email before `@`.'),
+  picture: httpUrl.optional().describe('The `picture` claim: an http(s) URL of an avatar.'),
+  emailVerified: z.boolean().default(DEFAULTS.emailVerified).describe('The `email_verified` claim.'),
+  roles: z.array(identifier).default([]).describe('Names of roles (from `roles`) assigned to the person: they give the permissions.'),
+  claims: customClaims
+    .default({})
+    .describe('Custom claims (e.g. namespaced, `https://example.com/department`) added to the ID token, /userinfo and access tokens, as an Auth0 Action would add them; reserved claims cannot be set.'),
 };
 
 const user = z.strictObject({
-  sub: z.string().regex(/^[\w-]+\|\S+$/, 'must look like "auth0|<id>"'),
-  email: z.email(),
-  password: z.string().min(1),
-  blocked: z.boolean().default(DEFAULTS.userBlocked),
+  sub: z.string().regex(/^[\w-]+\|\S+$/, 'must look like "auth0|<id>"').describe('The user id, e.g. `auth0|65a1f0c2e4b0a1b2c3d4e5f1` (the `sub` claim).'),
+  email: z.email().describe('Email address: the login name (case-insensitive) and the `email` claim.'),
+  password: z.string().min(1).describe('Password for the login page and the password grant (test data: never a real one).'),
+  blocked: z.boolean().default(DEFAULTS.userBlocked).describe('A blocked user cannot log in (login page or password grant) and is refused at /userinfo.'),
   ...profile,
 });
 
 const socialConnection = z.strictObject({
-  name: z.enum(['google-oauth2', 'github']),
-  displayName: z.string().min(1),
-  enabled: z.boolean().default(DEFAULTS.socialConnectionEnabled),
-  /** The simulated user that "Continue with ..." signs in. */
-  user: z.strictObject({
-    sub: z.string().regex(/^(google-oauth2|github)\|\S+$/, 'must look like "<connection>|<id>"'),
-    email: z.email(),
-    ...profile,
-  }),
+  name: z.enum(['google-oauth2', 'github']).describe('The connection, as named on Auth0.'),
+  displayName: z.string().min(1).describe('Button text on the login page: "Continue with <displayName> (simulated)".'),
+  enabled: z.boolean().default(DEFAULTS.socialConnectionEnabled).describe('A disabled connection has no button and its user cannot sign in.'),
+  user: z
+    .strictObject({
+      sub: z.string().regex(/^(google-oauth2|github)\|\S+$/, 'must look like "<connection>|<id>"').describe('The user id, e.g. `google-oauth2|1234` (the `sub` claim).'),
+      email: z.email().describe('Email address (the `email` claim).'),
+      ...profile,
+    })
+    .describe('The simulated user the connection\'s button signs in (no password; never blocked).'),
 });
 
 const refreshTokenPolicy = z.strictObject({
-  rotation: z.boolean().default(DEFAULTS.refreshTokenRotation),
-  reuseInterval: z.number().int().min(0).default(DEFAULTS.refreshTokenReuseInterval),
-  absoluteLifetime: seconds.default(DEFAULTS.refreshTokenAbsoluteLifetime),
-  idleLifetime: seconds.default(DEFAULTS.refreshTokenIdleLifetime),
+  rotation: z.boolean().default(DEFAULTS.refreshTokenRotation).describe('Rotate the refresh token on every use; reusing a rotated one revokes the whole family.'),
+  reuseInterval: z.number().int().min(0).default(DEFAULTS.refreshTokenReuseInterval).describe("Auth0's reuse interval (leeway), in seconds: after a rotation the previous refresh token may be used once within it without tripping reuse detection; 0 = none."),
+  absoluteLifetime: seconds.default(DEFAULTS.refreshTokenAbsoluteLifetime).describe('Absolute lifetime of a refresh token family, in seconds (not extended by rotation).'),
+  idleLifetime: seconds.default(DEFAULTS.refreshTokenIdleLifetime).describe('Inactivity lifetime of a refresh token, in seconds.'),
 });
 
 /** The grant types an application may be given (Auth0's names; `password` needs a database user). */
@@ -97,23 +117,51 @@ const applicationRefinementReads = z.looseObject({
   callbacks: z.array(z.unknown()),
 });
 
+/** `regular_web, spa, native: a + b; m2m: c` (application types with the same default grouped). */
+const byAppType = (byType: Readonly<Record<(typeof APP_TYPES)[number], readonly string[]>>) => {
+  const groups = new Map<string, string[]>();
+  for (const type of APP_TYPES) {
+    const values = byType[type].join(' + ');
+    groups.set(values, [...(groups.get(values) ?? []), type]);
+  }
+  return [...groups].map(([values, types]) => `${types.join(', ')}: ${values}`).join('; ');
+};
+
 const application = z
   .strictObject({
-    clientId: identifier,
-    name: z.string().min(1),
-    appType: z.enum(APP_TYPES),
-    clientSecret: z.string().min(1).optional(),
-    firstParty: z.boolean().default(DEFAULTS.firstParty),
-    tokenEndpointAuthMethod: z.enum(['client_secret_post', 'client_secret_basic', 'none']).optional(),
-    callbacks: z.array(httpUrl).default([]),
-    allowedLogoutUrls: z.array(httpUrl).default([]),
-    webOrigins: z.array(httpUrl).default([]),
-    idTokenLifetime: seconds.default(DEFAULTS.idTokenLifetime),
-    refreshToken: refreshTokenPolicy.default(refreshTokenPolicy.parse({})),
-    /** Machine-to-machine grants: the permissions this client may get for an API. */
-    clientGrants: z.array(z.strictObject({ audience: z.string().min(1), permissions: z.array(identifier) })).default([]),
-    /** Auth0's grant types of the application; default by type (DEFAULTS.grantTypes). */
-    grantTypes: z.array(z.enum(GRANT_TYPE_NAMES)).min(1).optional(),
+    clientId: identifier.describe('The client id (`client_id`); no spaces.'),
+    name: z.string().min(1).describe('Display name of the application.'),
+    appType: z.enum(APP_TYPES).describe('Regular Web Application, Single Page Application, Native or Machine to Machine. spa and native are public clients (no secret).'),
+    clientSecret: z.string().min(1).optional().describe('The client secret: required for regular_web and m2m, not allowed for spa and native.'),
+    firstParty: z.boolean().default(DEFAULTS.firstParty).describe('`false` makes it a third-party application: users see a consent page.'),
+    tokenEndpointAuthMethod: z
+      .enum(['client_secret_post', 'client_secret_basic', 'none'])
+      .optional()
+      .describe(`How the application authenticates at /oauth/token. Default: ${DEFAULTS.tokenEndpointAuthMethod.confidential} for regular_web and m2m, ${DEFAULTS.tokenEndpointAuthMethod.public} for spa and native.`),
+    callbacks: z.array(httpUrl).default([]).describe('Allowed Callback URLs: `redirect_uri` values, compared exactly. At least one for an interactive application, none for m2m.'),
+    allowedLogoutUrls: z.array(httpUrl).default([]).describe('Allowed Logout URLs: `returnTo` of /v2/logout and `post_logout_redirect_uri`, compared exactly.'),
+    webOrigins: z
+      .array(httpUrl)
+      .default([])
+      .describe('Allowed Web Origins: browser origins that may call the token, userinfo and revoke endpoints (CORS) and receive `web_message` answers.'),
+    idTokenLifetime: seconds.default(DEFAULTS.idTokenLifetime).describe('Lifetime of the ID tokens issued to this application, in seconds.'),
+    refreshToken: refreshTokenPolicy.default(refreshTokenPolicy.parse({})).describe('Refresh-token policy of the application (Auth0\'s rotating refresh tokens).'),
+    clientGrants: z
+      .array(
+        z.strictObject({
+          audience: z.string().min(1).describe('Identifier of an API in `apis`.'),
+          permissions: z.array(identifier).describe('Permissions of that API the application gets with client credentials.'),
+        }),
+      )
+      .default([])
+      .describe('Machine-to-machine grants: the permissions this application may get for an API with the client credentials grant.'),
+    grantTypes: z
+      .array(z.enum(GRANT_TYPE_NAMES))
+      .min(1)
+      .optional()
+      .describe(
+        `Auth0's grant types of the application. password and password-realm (realm ${DEFAULTS.databaseConnection}) sign in database users; the device code grant is the device authorization flow. Default by appType: ${byAppType(DEFAULTS.grantTypes)}.`,
+      ),
   })
   .superRefine((app, ctx) => {
     const isPublic = app.appType === 'spa' || app.appType === 'native';
@@ -140,15 +188,28 @@ const tenantRefinementReads = z.looseObject({
   socialConnections: z.array(z.looseObject({ user: z.looseObject({ roles: strings }) })),
 });
 
+/** What the refinements below check, for the JSON Schema's description (which cannot express them). */
+export const ALSO_CHECKED: readonly string[] = [
+  'identifiers are unique: apis[].identifier, roles[].name, users[].sub, users[].email (case-insensitive), applications[].clientId',
+  'roles[].permissions and applications[].clientGrants name APIs of `apis` and permissions those APIs define',
+  'users[].roles and socialConnections[].user.roles name roles of `roles`',
+  'regular_web and m2m applications have a clientSecret, spa and native ones none',
+  'interactive applications have at least one callback, m2m ones none',
+  'URLs (callbacks, allowedLogoutUrls, webOrigins, picture) are http or https',
+  `custom claims do not set a reserved claim (${RESERVED_CLAIMS.join(', ')})`,
+];
+
+export const TENANT_DESCRIPTION = `A mock-idp tenant file: the APIs, roles, users, applications and social connections of a local, offline stand-in for an Auth0 tenant (test data only). Fields with a default may be left out; lifetimes are in seconds; unknown keys are errors. Beyond this schema, mock-idp also checks that ${ALSO_CHECKED.join('; ')}.`;
+
 export const tenantSchema = z
   .strictObject({
-    $schema: z.string().optional(),
-    name: z.string().min(1).default(DEFAULTS.tenantName),
-    apis: z.array(api).default([]),
-    roles: z.array(role).default([]),
-    users: z.array(user).default([]),
-    applications: z.array(application).default([]),
-    socialConnections: z.array(socialConnection).default([]),
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors, e.g. `./node_modules/mock-idp/tenant.schema.json`; mock-idp ignores it.'),
+    name: z.string().min(1).default(DEFAULTS.tenantName).describe('Name of the tenant.'),
+    apis: z.array(api).default([]).describe('The APIs (Auth0 resource servers) tokens may be issued for.'),
+    roles: z.array(role).default([]).describe('Roles: named sets of API permissions assigned to users.'),
+    users: z.array(user).default([]).describe(`Database users (connection ${DEFAULTS.databaseConnection}) who log in with email and password.`),
+    applications: z.array(application).default([]).describe('The applications (OAuth clients).'),
+    socialConnections: z.array(socialConnection).default([]).describe('Simulated social connections: a "Continue with …" button on the login page that signs in one fixed user.'),
   })
   .superRefine((tenant, ctx) => {
     const duplicates = <T>(items: T[], key: (item: T) => string, path: string, field: string) => {
@@ -189,7 +250,8 @@ export const tenantSchema = z
     });
     for (const [i, u] of tenant.users.entries()) checkRoles(u.roles, ['users', i, 'roles']);
     for (const [i, c] of tenant.socialConnections.entries()) checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']);
-  }, whenWellFormed(tenantRefinementReads));
+  }, whenWellFormed(tenantRefinementReads))
+  .meta({ title: 'mock-idp tenant file', description: TENANT_DESCRIPTION });
 
 /** A tenant file as written (defaults optional). */
 export type TenantInput = z.input<typeof tenantSchema>;
