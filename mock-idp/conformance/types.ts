@@ -3,9 +3,11 @@
  * check found, and the report that the text / JSON / JUnit renderers share.
  */
 import type { MockIdp } from '../start.js';
+import type { CaseLevel } from '../tools/faults/index.js';
 import type { IdpDriver } from './driver.js';
 
-export type Level = 'MUST' | 'SHOULD';
+/** MUST or SHOULD, as the catalogue gives each case (tools/faults/cases.ts). */
+export type Level = CaseLevel;
 
 /**
  * PASS: the answer is what a correct API gives. FAIL: a MUST requirement is broken,

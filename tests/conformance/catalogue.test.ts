@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_PATHS } from '../../mock-idp/core/package-paths.js';
-import { FAULTS } from '../../mock-idp/tools/faults/index.js';
+import { CATALOGUE_CASES, FAULTS } from '../../mock-idp/tools/faults/index.js';
 import { CONFORMANCE_CASES, renderConformanceDoc } from '../../mock-idp/conformance/index.js';
 import { CONFORMANCE_DOC_PATH, REGENERATE_COMMAND } from '../../mock-idp/conformance/doc.js';
 
@@ -22,12 +22,16 @@ describe('the RS case definitions', () => {
     }
   });
 
-  it('agree with the fault presets on the level of every case the presets forge', () => {
+  it('agree with the fault presets on the level and the reference of every case the presets forge', () => {
     for (const preset of FAULTS) {
       const c = CONFORMANCE_CASES.find((k) => k.id === preset.caseId);
       expect(c, preset.id).toBeDefined();
-      expect(c!.level, preset.id).toBe(preset.level);
+      expect({ level: preset.level, reference: preset.reference }, preset.id).toEqual({ level: c!.level, reference: c!.reference });
     }
+  });
+
+  it('take id, title, level and reference from the one catalogue table the fault presets use too (tools/faults/cases.ts)', () => {
+    expect(CONFORMANCE_CASES.map(({ id, title, level, reference }) => ({ id, title, level, reference }))).toEqual(CATALOGUE_CASES);
   });
 });
 

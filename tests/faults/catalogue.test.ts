@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAULTS, faultsForCase, findFault } from '../../mock-idp/tools/faults/index.js';
+import { CATALOGUE_CASES, FAULTS, faultsForCase, findFault } from '../../mock-idp/tools/faults/index.js';
 
 const rsId = (n: number): string => `RS-${String(n).padStart(2, '0')}`;
 /** Cases about the request, not the token: RS-01..06, RS-33..35, RS-39, RS-40. */
@@ -31,6 +31,15 @@ describe('fault catalogue', () => {
         expect(preset.id).toMatch(new RegExp(`^${preset.caseId}-[a-z0-9-]+$`));
         expect(preset.variant).toBeTruthy();
       }
+    }
+  });
+
+  it("gives every preset its case's level and reference, from the one catalogue table (RS-01..RS-40)", () => {
+    expect(CATALOGUE_CASES.map((c) => c.id)).toEqual(Array.from({ length: 40 }, (_, i) => rsId(i + 1)));
+    for (const preset of FAULTS) {
+      const c = CATALOGUE_CASES.find((k) => k.id === preset.caseId);
+      expect(c, preset.id).toBeDefined();
+      expect({ level: preset.level, reference: preset.reference }, preset.id).toEqual({ level: c!.level, reference: c!.reference });
     }
   });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from 'jose';
 import { startMockIdp, type MockIdp, type TenantInput } from '../../mock-idp/index.js';
 import { API, APP, codeFlow, refreshRequest, revokeRequest, SPA, USERS, verify, WORKER } from '../helpers/oauth.js';
@@ -178,14 +178,37 @@ describe.concurrent('refresh tokens with a per-application policy', () => {
       await expectInvalidGrant(idp, refreshToken);
     });
   });
+});
+
+// Not concurrent: it fakes Date for the whole process, which would move the clock under the tests above.
+describe('refresh tokens: the absolute lifetime of a rotating family', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('does not extend the absolute lifetime by rotation: the family dies when its first token would have', async () => {
-    await withIdp(sampleAppPolicy({ rotation: true, absoluteLifetime: 2 }), async (idp) => {
+    // On a fake clock for Date only, moved by hand: the test neither sleeps nor depends on where the
+    // second boundaries fall. oidc-provider reads the time as epochTime() = Math.floor(Date.now() / 1000)
+    // (token iat/exp, and our RefreshToken ttl in oidc/lifetimes.ts), and the store expires entries on
+    // Date.now() (core/store.ts); both follow the fake Date, timers and I/O stay real.
+    // The test it replaces slept 1 s then 1.1 s with absoluteLifetime 2: when the first token was
+    // issued in the last milliseconds of a second, the rotation after the first sleep already ran
+    // two second boundaries later, past the family's end, and failed with invalid_grant.
+    // Every step here is half a second away from a boundary.
+    const start = Math.floor(Date.now() / 1000) * 1000 + 500;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(start);
+    await withIdp(sampleAppPolicy({ rotation: true, absoluteLifetime: 60 }), async (idp) => {
       const first = await firstRefreshToken(idp);
-      await sleep(1_000);
+      vi.setSystemTime(start + 30_000);
       const second = await rotate(idp, first);
-      await sleep(1_100);
-      await expectInvalidGrant(idp, second);
+      // The last second of the family: the token issued 29 s ago still rotates.
+      vi.setSystemTime(start + 59_000);
+      const third = await rotate(idp, second);
+      // 60 s after the first token the family ends, although `third` is 1 s old and its idle
+      // lifetime (15 days) or a lifetime counted from its own issue would keep it alive.
+      vi.setSystemTime(start + 60_000);
+      await expectInvalidGrant(idp, third);
     });
   });
 });

@@ -2,9 +2,14 @@
  * The bad-token catalogue: one preset per forgeable RS case (RS-07 to RS-32,
  * RS-36 to RS-38). Pure data; how each token is built lives in `recipes.ts`.
  * The cases about the request rather than the token (RS-01..06, RS-33..35,
- * RS-39, RS-40) are not here.
+ * RS-39, RS-40) are not here. A preset's level and reference are its case's
+ * (cases.ts), not restated here.
  */
+import { catalogueCase, type CatalogueCaseId } from './cases.js';
 import type { FaultPreset } from './types.js';
+
+/** A preset as written below: its level and reference come from its case. */
+type PresetDefinition = Omit<FaultPreset, 'caseId' | 'level' | 'reference'> & { readonly caseId: CatalogueCaseId };
 
 const SIG = 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED';
 const ALG = 'ERR_JOSE_ALG_NOT_ALLOWED';
@@ -19,8 +24,6 @@ const PRESETS = [
     title: 'Token padded past 16 KiB',
     explanation: 'A validly signed token inflated beyond 16 KiB: the server must refuse the header (431) or the token (401), never crash or buffer without bound.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 6585 §5',
     joseError: null,
   },
   {
@@ -30,8 +33,6 @@ const PRESETS = [
     title: 'Garbage in three segments',
     explanation: 'Three dot-separated segments that decode to no JSON: the parser must fail closed with a 401, not throw a 500.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 6750 §3.1',
     joseError: { code: INVALID },
   },
   {
@@ -41,8 +42,6 @@ const PRESETS = [
     title: 'One segment (an opaque string)',
     explanation: 'A single segment is no JWS at all: an API that expects JWT access tokens must answer 401, not crash while splitting it.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 6750 §3.1',
     joseError: { code: INVALID },
   },
   {
@@ -52,8 +51,6 @@ const PRESETS = [
     title: 'Five segments: a JWE wrapping the good token',
     explanation: 'An encrypted token (JWE) is not the signed token the API verifies: it must answer 401, neither 500 nor 200 on an unverified shape.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 6750 §3.1',
     joseError: { code: INVALID },
   },
   {
@@ -62,8 +59,6 @@ const PRESETS = [
     title: 'Signature cut off (two segments)',
     explanation: 'Without a signature nothing proves who issued the claims; a missing third segment must not be read as "nothing to check".',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.3',
     joseError: { code: INVALID },
   },
   {
@@ -72,8 +67,6 @@ const PRESETS = [
     title: 'Payload changed (sub, permissions), old signature kept',
     explanation: 'The signature covers the payload: editing sub or permissions must break it, or every user can promote themselves.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 7515 §5.2',
     joseError: { code: SIG },
   },
   {
@@ -82,8 +75,6 @@ const PRESETS = [
     title: 'One signature character flipped',
     explanation: 'A signature that differs in one byte must fail; accepting it means the signature is decoded but never verified.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'jwt_tool "broken signature"',
     joseError: { code: SIG },
   },
   {
@@ -92,8 +83,6 @@ const PRESETS = [
     title: 'Signed by an attacker key under the real kid',
     explanation: 'A kid only names a key: the signature must verify with the key the IdP publishes under it, not with whatever key signed the token.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'OpenID suite invalid-sig-rs256',
     joseError: { code: SIG },
   },
   {
@@ -102,8 +91,6 @@ const PRESETS = [
     title: 'Expired an hour past the tolerance',
     explanation: 'exp is the end of the token\'s life: once past it (and the small clock tolerance) the token must be refused, however good the rest is.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 7519 §4.1.4',
     joseError: { code: 'ERR_JWT_EXPIRED', claim: 'exp' },
     uses: ['clockTolerance'],
   },
@@ -114,8 +101,6 @@ const PRESETS = [
     title: 'exp passed by half the clock tolerance',
     explanation: 'Expired by less than the clock tolerance T: the leeway for clock skew between IdP and API accepts it (a T of 0 makes this a 401).',
     expect: 'accept',
-    level: 'SHOULD',
-    reference: 'RFC 9068 §4',
     joseError: null,
     uses: ['clockTolerance'],
   },
@@ -126,8 +111,6 @@ const PRESETS = [
     title: 'exp passed by the clock tolerance plus 2 s',
     explanation: 'Expired 2 s beyond the clock tolerance: the leeway must be bounded, so the token must be refused.',
     expect: 'reject',
-    level: 'SHOULD',
-    reference: 'RFC 9068 §4',
     joseError: { code: 'ERR_JWT_EXPIRED', claim: 'exp' },
     uses: ['clockTolerance'],
   },
@@ -137,8 +120,6 @@ const PRESETS = [
     title: 'No exp claim',
     explanation: 'RFC 9068 requires exp; a token without one never expires, and jsonwebtoken accepts it unless told otherwise.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 9068 §2.2',
     joseError: { code: CLAIM, claim: 'exp' },
   },
   {
@@ -147,8 +128,6 @@ const PRESETS = [
     title: 'nbf a minute beyond the tolerance',
     explanation: 'The token is not valid yet: honouring nbf keeps tokens minted for later from working now.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 7519 §4.1.5',
     joseError: { code: CLAIM, claim: 'nbf' },
     uses: ['clockTolerance'],
   },
@@ -158,8 +137,6 @@ const PRESETS = [
     title: 'iat one hour in the future',
     explanation: 'No honest issuer mints tokens in the future: a future iat betrays a forged token or a broken issuer clock.',
     expect: 'reject',
-    level: 'SHOULD',
-    reference: 'RFC 8725 §3.10',
     joseError: { code: CLAIM, claim: 'iat', option: 'maxTokenAge' },
   },
   {
@@ -168,8 +145,6 @@ const PRESETS = [
     title: 'aud names another API',
     explanation: 'A token minted for another API must not open this one, or any token of the tenant opens every API.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 9068 §4, RFC 8725 §3.9',
     joseError: { code: CLAIM, claim: 'aud' },
   },
   {
@@ -178,8 +153,6 @@ const PRESETS = [
     title: 'aud = [API, issuer + "userinfo"] (Auth0 shape)',
     explanation: 'Auth0 adds its /userinfo to aud when openid is requested: an API must accept an array that contains its identifier.',
     expect: 'accept',
-    level: 'MUST',
-    reference: 'RFC 9068 §4',
     joseError: null,
   },
   {
@@ -189,8 +162,6 @@ const PRESETS = [
     title: 'No aud claim',
     explanation: 'RFC 9068 requires aud: a token that names no API cannot show it was meant for this one.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 9068 §2.2',
     joseError: { code: CLAIM, claim: 'aud' },
   },
   {
@@ -200,8 +171,6 @@ const PRESETS = [
     title: 'aud array that lacks the API',
     explanation: 'An array audience must contain this API\'s identifier; other members (another API, /userinfo) do not make the token ours.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 9068 §2.2',
     joseError: { code: CLAIM, claim: 'aud' },
   },
   {
@@ -210,8 +179,6 @@ const PRESETS = [
     title: 'iss names another issuer',
     explanation: 'Only the configured issuer is trusted: a token from another tenant or IdP must be refused even if its other claims fit.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 9068 §4, RFC 8725 §3.8',
     joseError: { code: CLAIM, claim: 'iss' },
   },
   {
@@ -220,8 +187,6 @@ const PRESETS = [
     title: 'iss without its trailing slash',
     explanation: 'Issuers compare as exact strings: Auth0\'s ends with "/", and a near-miss is a different issuer.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 9068 §4',
     joseError: { code: CLAIM, claim: 'iss' },
   },
   {
@@ -231,8 +196,6 @@ const PRESETS = [
     title: 'alg "none" with an empty signature',
     explanation: 'An unsigned token proves nothing: the algorithm comes from the API\'s allow-list, never from the token.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.1, CVE-2015-9235',
     joseError: { code: ALG },
   },
   {
@@ -242,8 +205,6 @@ const PRESETS = [
     title: 'alg "None" with an empty signature',
     explanation: 'A capitalised "None" slips past deny-lists that compare case-sensitively: only an exact allow-list stops unsigned tokens.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.1, CVE-2022-23540',
     joseError: { code: ALG },
   },
   {
@@ -253,8 +214,6 @@ const PRESETS = [
     title: 'alg "NONE" with an empty signature',
     explanation: 'An upper-case "NONE" slips past deny-lists that compare case-sensitively: only an exact allow-list stops unsigned tokens.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.1, CVE-2022-23540',
     joseError: { code: ALG },
   },
   {
@@ -264,8 +223,6 @@ const PRESETS = [
     title: 'alg "nOnE" with an empty signature',
     explanation: 'A mixed-case "nOnE" slips past deny-lists that compare case-sensitively: only an exact allow-list stops unsigned tokens.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.1, CVE-2022-23540',
     joseError: { code: ALG },
   },
   {
@@ -274,8 +231,6 @@ const PRESETS = [
     title: 'RS256 header with an empty signature',
     explanation: 'An empty signature must fail verification, not be treated as "no signature to check" (CVE-2020-28042).',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'CVE-2020-28042',
     joseError: { code: SIG },
   },
   {
@@ -285,8 +240,6 @@ const PRESETS = [
     title: 'HS256 keyed with the RSA public key as PEM',
     explanation: 'The public key is public: an API that lets the token choose HMAC verifies a MAC anyone can compute from the PEM.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'CVE-2016-10555, CVE-2022-23541',
     joseError: { code: ALG },
   },
   {
@@ -296,8 +249,6 @@ const PRESETS = [
     title: 'HS256 keyed with the RSA public key as JWK JSON',
     explanation: 'The JWKS is public: an API that lets the token choose HMAC verifies a MAC anyone can compute from the published JWK.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'CVE-2016-10555, CVE-2022-23541',
     joseError: { code: ALG },
   },
   {
@@ -306,8 +257,6 @@ const PRESETS = [
     title: 'HS256 with an empty secret',
     explanation: 'An empty HMAC secret is no secret, and HS256 has no place on an RS256 API\'s allow-list.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'CVE-2019-20933',
     joseError: { code: ALG },
   },
   {
@@ -317,8 +266,6 @@ const PRESETS = [
     title: 'RS512 signed with the real key',
     explanation: 'The signature is genuine but the algorithm is not on the allow-list: the API, not the token, decides which algorithms count.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.1',
     joseError: { code: ALG },
   },
   {
@@ -328,8 +275,6 @@ const PRESETS = [
     title: 'PS256 signed with the real key',
     explanation: 'The signature is genuine but the algorithm is not on the allow-list: the API, not the token, decides which algorithms count.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.1',
     joseError: { code: ALG },
   },
   {
@@ -338,8 +283,6 @@ const PRESETS = [
     title: 'ES256 with r = s = 0 (psychic signature)',
     explanation: 'An all-zero ECDSA signature "verifies" against any key in broken code (CVE-2022-21449), and ES256 is not allowed here anyway.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'CVE-2022-21449',
     joseError: { code: ALG },
   },
   {
@@ -349,8 +292,6 @@ const PRESETS = [
     title: 'Embedded jwk header carrying the attacker RSA key',
     explanation: 'A key shipped inside the token belongs to whoever made the token: verification keys must come only from the IdP\'s JWKS.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'CVE-2018-0114',
     joseError: { code: NO_KEY },
   },
   {
@@ -360,8 +301,6 @@ const PRESETS = [
     title: 'Embedded jwk header carrying the attacker EC P-256 key',
     explanation: 'A key shipped inside the token belongs to whoever made the token: verification keys must come only from the IdP\'s JWKS.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'CVE-2018-0114',
     joseError: { code: ALG },
   },
   {
@@ -371,8 +310,6 @@ const PRESETS = [
     title: 'jku header pointing at a canary URL',
     explanation: 'Fetching keys from a URL the token names lets the attacker choose the key (and is SSRF): the API must refuse and never request the canary.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.10',
     joseError: { code: NO_KEY },
     uses: ['canaryUrl'],
   },
@@ -383,8 +320,6 @@ const PRESETS = [
     title: 'x5u header pointing at a canary URL',
     explanation: 'Fetching a certificate from a URL the token names lets the attacker choose the key (and is SSRF): the API must refuse and never request the canary.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.10',
     joseError: { code: NO_KEY },
     uses: ['canaryUrl'],
   },
@@ -395,8 +330,6 @@ const PRESETS = [
     title: 'kid "../../dev/null" (path traversal)',
     explanation: 'kid is attacker-chosen text: used as a file path it loads an empty "key"; it must only be looked up in the JWKS, and an odd kid is a 401, not a 500.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.10',
     joseError: { code: NO_KEY },
   },
   {
@@ -406,8 +339,6 @@ const PRESETS = [
     title: 'kid "\' OR \'1\'=\'1" (SQL injection)',
     explanation: 'kid is attacker-chosen text: pasted into SQL it selects any key; it must only be looked up in the JWKS, and an odd kid is a 401, not a 500.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.10',
     joseError: { code: NO_KEY },
   },
   {
@@ -417,8 +348,6 @@ const PRESETS = [
     title: 'kid "$(touch /tmp/pwned)" (shell injection)',
     explanation: 'kid is attacker-chosen text: passed to a shell it runs commands; it must only be looked up in the JWKS, and an odd kid is a 401, not a 500.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 8725 §3.10',
     joseError: { code: NO_KEY },
   },
   {
@@ -427,8 +356,6 @@ const PRESETS = [
     title: 'Unknown kid, signed by an attacker key',
     explanation: 'No published key has this kid: the API may refetch the JWKS once (keys rotate), then must refuse.',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'OIDC Core §10.1.1',
     joseError: { code: NO_KEY },
   },
   {
@@ -437,8 +364,6 @@ const PRESETS = [
     title: 'No kid, signed by the real key',
     explanation: 'Without a kid the API must choose safely: try each published key or refuse (jose throws ERR_JWKS_MULTIPLE_MATCHING_KEYS with several), never crash.',
     expect: 'either',
-    level: 'SHOULD',
-    reference: 'OpenID suite kid-absent-multiple-jwks',
     joseError: null,
   },
   {
@@ -447,8 +372,6 @@ const PRESETS = [
     title: 'ID token sent as the access token',
     explanation: 'An ID token (typ JWT, aud = a client id, nonce) tells the login app who signed in; it grants no API access (typ and aud both say so).',
     expect: 'reject',
-    level: 'MUST',
-    reference: 'RFC 9068 §2.1, RFC 8725 §3.11',
     joseError: { code: CLAIM, claim: 'typ' },
     uses: ['clientId'],
   },
@@ -458,17 +381,20 @@ const PRESETS = [
     title: 'No sub claim',
     explanation: 'RFC 9068 requires sub: without it the API cannot tell whom (which user or client) the token speaks for.',
     expect: 'reject',
-    level: 'SHOULD',
-    reference: 'RFC 9068 §2.2',
     joseError: { code: CLAIM, claim: 'sub' },
   },
-] as const satisfies readonly FaultPreset[];
+] as const satisfies readonly PresetDefinition[];
 
 /** The id of a preset, e.g. `'RS-23-mixedcase'`. */
 export type FaultId = (typeof PRESETS)[number]['id'];
 
 /** Every preset, in catalogue order. */
-export const FAULTS: readonly FaultPreset<FaultId>[] = deepFreeze(PRESETS);
+export const FAULTS: readonly FaultPreset<FaultId>[] = deepFreeze(
+  PRESETS.map((preset): FaultPreset<FaultId> => {
+    const { level, reference } = catalogueCase(preset.caseId);
+    return { ...preset, level, reference };
+  }),
+);
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {

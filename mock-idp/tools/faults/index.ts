@@ -3,6 +3,8 @@
  * access token, one per forgeable RS case, for conformance harnesses and teaching.
  */
 export type {
+  CaseLevel,
+  CatalogueCase,
   FaultContext,
   FaultExpectation,
   FaultParameter,
@@ -12,6 +14,7 @@ export type {
   JoseErrorDoc,
   SigningKey,
 } from './types.js';
+export { CATALOGUE_CASES, catalogueCase, type CatalogueCaseId } from './cases.js';
 export { FAULTS, faultsForCase, findFault, type FaultId } from './catalogue.js';
 export { forgeToken } from './forge.js';
 export { signJws } from './compact.js';

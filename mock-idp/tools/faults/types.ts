@@ -69,6 +69,20 @@ export interface JoseErrorDoc {
   readonly option?: string;
 }
 
+/** MUST: protocol or security requirement (a failure fails a conformance run); SHOULD: best practice, reported as a warning. */
+export type CaseLevel = 'MUST' | 'SHOULD';
+
+/** One RS case of the failure-mode catalogue, as the fault presets and the conformance harness share it (cases.ts). */
+export interface CatalogueCase {
+  /** `RS-01` to `RS-40`. */
+  readonly id: `RS-${string}`;
+  readonly title: string;
+  /** The level of the case's main requirement. */
+  readonly level: CaseLevel;
+  /** The highest reference for the case, in Markdown (suite test names in backticks). */
+  readonly reference: string;
+}
+
 /** A context parameter that shapes the forged token. */
 export type FaultParameter = 'canaryUrl' | 'clockTolerance' | 'clientId';
 
@@ -84,9 +98,9 @@ export interface FaultPreset<Id extends string = string> {
   /** One line: why an API must reject it (or, for `accept`, why it must not). */
   readonly explanation: string;
   readonly expect: FaultExpectation;
-  /** MUST: protocol or security requirement; SHOULD: best practice, reported as a warning. */
-  readonly level: 'MUST' | 'SHOULD';
-  /** The highest reference for the case. */
+  /** The level of its case (cases.ts). */
+  readonly level: CaseLevel;
+  /** The reference of its case (cases.ts). */
   readonly reference: string;
   /** The jose check that catches it; null when jose's jwtVerify accepts it (the check lives elsewhere). */
   readonly joseError: JoseErrorDoc | null;
