@@ -73,6 +73,16 @@ export class KeyRing {
     return this.#keys.map((k, i) => ({ kid: k.kid, status: i === 0 ? 'active' : k.kid === this.#next ? 'next' : 'published' }));
   }
 
+  /** The ring as it is, to put back with `restore()` when a change must be undone. */
+  snapshot(): { keys: PrivateJwk[]; next: string | undefined } {
+    return { keys: [...this.#keys], next: this.#next };
+  }
+
+  restore(snapshot: { keys: PrivateJwk[]; next: string | undefined }): void {
+    this.#keys = [...snapshot.keys];
+    this.#next = snapshot.next;
+  }
+
   reset(keys: readonly PrivateJwk[]): void {
     this.#keys = [...keys];
     this.#next = undefined;

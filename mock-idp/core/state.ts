@@ -62,6 +62,16 @@ export class MockState {
     for (const commit of commits) commit();
   }
 
+  /** Rebuilds for keys just changed from `before`; a refused rebuild puts the keys back as they were. */
+  #applyKeys(before: ReturnType<KeyRing['snapshot']>, directory = this.#directory): void {
+    try {
+      this.#apply(directory);
+    } catch (err) {
+      this.keys.restore(before);
+      throw err;
+    }
+  }
+
   /**
    * Replaces the tenant after validating it. A refused tenant (TenantConfigError,
    * or a build that throws) changes nothing. Sessions, grants and refresh tokens are kept.
@@ -75,8 +85,9 @@ export class MockState {
 
   /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log. */
   reset(): void {
+    const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
-    this.#apply(new Directory(this.initialTenant));
+    this.#applyKeys(before, new Directory(this.initialTenant));
     this.store.clear();
     this.offlineRequests.clear();
     this.events.clear();
@@ -85,23 +96,26 @@ export class MockState {
   }
 
   async rotateKeys(next?: PrivateJwk): Promise<KeyInfo[]> {
+    const before = this.keys.snapshot();
     const keys = await this.keys.rotate(next);
-    this.#apply(this.#directory);
+    this.#applyKeys(before);
     this.events.add({ type: 'keys.rotated', detail: { active: this.keys.active.kid } });
     return keys;
   }
 
   /** Publishes a next key in the JWKS without signing with it; `rotateKeys()` promotes it. */
   async publishNextKey(next?: PrivateJwk): Promise<KeyInfo[]> {
+    const before = this.keys.snapshot();
     const keys = await this.keys.publishNext(next);
-    this.#apply(this.#directory);
+    this.#applyKeys(before);
     this.events.add({ type: 'keys.published', detail: { next: keys.find((k) => k.status === 'next')?.kid } });
     return keys;
   }
 
   retireKey(kid?: string): KeyInfo[] {
+    const before = this.keys.snapshot();
     const keys = this.keys.retire(kid);
-    this.#apply(this.#directory);
+    this.#applyKeys(before);
     this.events.add({ type: 'keys.retired', detail: { published: keys.map((k) => k.kid) } });
     return keys;
   }

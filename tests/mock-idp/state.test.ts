@@ -3,6 +3,7 @@
  * oidc-provider instance, anything else built from the tenant) succeeded for it:
  * a refused rebuild changes nothing, neither the tenant nor the live builds.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Directory } from '../../mock-idp/core/directory.js';
 import { readKeyFile } from '../../mock-idp/core/keys.js';
@@ -172,5 +173,25 @@ describe('POST /_mock/users when a rebuild refuses the new tenant (a mock assemb
     expect(oidc.provider).not.toBe(provider);
     const tokens = await loginForTokens(issuer, state.directory, { user: NEW_USER.email });
     expect(typeof tokens.access_token).toBe('string');
+  });
+});
+
+describe('a key change whose rebuild is refused', () => {
+  it('puts the keys back as they were: the same kids, the same active key', async () => {
+    const state = new MockState('http://localhost:4000/', parseTenant(JSON.parse(readFileSync(PACKAGE_PATHS.defaultTenant, 'utf8'))), readKeyFile(PACKAGE_PATHS.devKeys));
+    let refuse = false;
+    state.onRebuild(() => {
+      if (refuse) throw new Error('refused');
+      return () => {};
+    });
+    await state.rotateKeys();
+    await state.publishNextKey();
+    const before = state.keys.list();
+    expect(before.map((k) => k.status)).toEqual(['active', 'next', 'published']);
+    refuse = true;
+    await expect(state.rotateKeys()).rejects.toThrow('refused');
+    expect(() => state.retireKey()).toThrow('refused');
+    expect(() => state.reset()).toThrow('refused');
+    expect(state.keys.list()).toEqual(before);
   });
 });
