@@ -9,6 +9,9 @@
  * Reproducible: the seed is fixed (printed at the start), each group derives its own.
  *   FUZZ_SEED=<n>|random   base seed (default 20250611)
  *   FUZZ_RUNS=<n>          requests in all, shared among the groups (default 6000)
+ *   FUZZ_BUDGET_MS=<ms>    time for all groups, shared as the runs are (default 40000; 0: none).
+ *                          On a machine 3x slower than usual a group stops early (and says
+ *                          so) rather than pushing the suite past a minute
  *   FUZZ_COLLECT=<file>    do not stop at the first finding: run every request, write
  *                          each distinct finding (group, route, status, server error)
  *                          to <file> as JSON, then fail listing them
@@ -40,6 +43,7 @@ const RSS_GROWTH_LIMIT = 150 * 1024 * 1024;
 const SEED = process.env.FUZZ_SEED === 'random' ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0 : Number(process.env.FUZZ_SEED ?? 20250611) | 0;
 const TOTAL_RUNS = Math.max(GROUPS.length, Number(process.env.FUZZ_RUNS ?? 6000) | 0);
 const COLLECT = process.env.FUZZ_COLLECT;
+const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 40_000);
 
 /** Each group's seed: the base seed and the group's name, so a group replays alone with `-t`. */
 function groupSeed(name: string): number {
@@ -145,7 +149,7 @@ async function fuzzGroup(group: Group): Promise<void> {
       const alive = await health(world, 'after this request').then(() => 'the mock still answers /_mock/health', (e: Error) => e.message);
       const report = [
         `fuzz group "${group.name}": ${req.method} ${recipe.route} ${outcome}${answer ? ` after ${answer.ms} ms` : ''}; ${alive}`,
-        `reproduce: FUZZ_SEED=${SEED} npx vitest run tests/fuzz -t '${group.name}'   (group seed ${seed}, ${numRuns} runs; the request is saved in ${saveRequest(group.name, req)})`,
+        `reproduce: FUZZ_SEED=${SEED} FUZZ_RUNS=${TOTAL_RUNS} npx vitest run tests/fuzz -t '${group.name}'   (group seed ${seed}, run ${sent} of ${numRuns}; the request is saved in ${saveRequest(group.name, req)})`,
         'request:',
         describeRequest(req),
         answer ? `answer: ${answer.status} ${preview(answer.preview, 300)}` : 'answer: none',
@@ -158,7 +162,10 @@ async function fuzzGroup(group: Group): Promise<void> {
       if (known) known.count++;
       else findings.set(key, { key, group: group.name, route: recipe.route, method: req.method, outcome, error, count: 1, example: report, log: log.join('\n') });
     });
-    await fc.assert(property, { seed, numRuns, endOnFailure: true, includeErrorInReport: true, maxSkipsPerRun: 1_000 });
+    const timeLimit = BUDGET_MS > 0 ? Math.round(BUDGET_MS * group.share) : undefined;
+    const started = performance.now();
+    await fc.assert(property, { seed, numRuns, endOnFailure: true, includeErrorInReport: true, maxSkipsPerRun: 1_000, ...(timeLimit ? { interruptAfterTimeLimit: timeLimit } : {}) });
+    if (timeLimit && performance.now() - started >= timeLimit) console.log(`fuzz: group ${group.name} stopped at its time budget (${timeLimit} ms) after ${sent} of ${numRuns} runs`);
     await health(world, `after the group ${group.name}`);
   } finally {
     await world.close();
