@@ -80,8 +80,15 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
     throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
   });
   app.use(async (ctx) => {
+    // oidc-provider answers from here on; Koa's own answer (and so its error handler) is off.
     ctx.respond = false;
-    await oidc.handle(ctx.req, ctx.res);
+    try {
+      await oidc.handle(ctx.req, ctx.res);
+    } catch (err) {
+      console.error('mock-idp: unexpected error in oidc-provider on', ctx.method, ctx.path, err);
+      if (!ctx.res.headersSent) ctx.res.writeHead(500, { 'content-type': 'application/json' });
+      ctx.res.end(JSON.stringify({ error: 'server_error', error_description: 'unexpected error, see the mock-idp log' }));
+    }
   });
   return app;
 }
