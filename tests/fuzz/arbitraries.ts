@@ -272,8 +272,8 @@ export function bodyOf({ form, json, deepKeys, deepBase, weights = {} }: BodyOpt
 
 function deep(depth: number, shape: 'array' | 'object' | 'mixed'): string {
   if (shape === 'array') return '['.repeat(depth) + ']'.repeat(depth);
-  if (shape === 'object') return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
-  return '[{"a":'.repeat(depth >> 1) + 'null' + '}]'.repeat(depth >> 1);
+  if (shape === 'object') return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return `${'[{"a":'.repeat(depth >> 1)}null${'}]'.repeat(depth >> 1)}`;
 }
 
 function huge(bytes: number, fill: Extract<BodyRecipe, { kind: 'huge' }>['fill']): Buffer {

@@ -37,11 +37,11 @@ function consumerEnv(): NodeJS.ProcessEnv {
     if (/^(VITEST|TINYPOOL|FORCE_COLOR)/i.test(key)) continue;
     env[key] = value;
   }
-  env['PATH'] = (process.env['PATH'] ?? '')
+  env.PATH = (process.env.PATH ?? '')
     .split(delimiter)
     .filter((dir) => !/node_modules[\\/]\.bin|node-gyp-bin/.test(dir))
     .join(delimiter);
-  env['NO_COLOR'] = '1';
+  env.NO_COLOR = '1';
   return env;
 }
 
@@ -162,8 +162,8 @@ describe('the packed package, installed in a fresh consumer project', () => {
       peerDependencies?: Record<string, string>;
       peerDependenciesMeta?: Record<string, { optional?: boolean }>;
     };
-    expect.soft(installed.peerDependencies?.['vitest'], 'vitest as a peer dependency (mock-idp/conformance/vitest imports it)').toEqual(expect.stringMatching(/^\^4/));
-    expect.soft(installed.peerDependenciesMeta?.['vitest']?.optional, 'vitest an optional peer').toBe(true);
+    expect.soft(installed.peerDependencies?.vitest, 'vitest as a peer dependency (mock-idp/conformance/vitest imports it)').toEqual(expect.stringMatching(/^\^4/));
+    expect.soft(installed.peerDependenciesMeta?.vitest?.optional, 'vitest an optional peer').toBe(true);
   });
 
   it('`mock-idp start --port 0` serves discovery for the issuer it prints, and exits 0 on SIGTERM', async () => {
@@ -207,7 +207,7 @@ describe('the packed package, installed in a fresh consumer project', () => {
     server = undefined;
     expect({ code, signal }, stderr).toEqual({ code: 0, signal: null });
     expect(stdout).toContain('mock-idp stopped');
-    timings['start'] = performance.now() - started;
+    timings.start = performance.now() - started;
   }, 30_000);
 
   it('`npx mock-idp token --user ... --audience ...` prints one JWT line and nothing else on stdout', async () => {

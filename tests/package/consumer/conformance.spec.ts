@@ -21,13 +21,13 @@ function challenge(res: ServerResponse, status: number, error?: string, descript
   if (error) params.push(['error', error]);
   if (description) params.push(['error_description', description]);
   if (scope) params.push(['scope', scope]);
-  res.writeHead(status, { 'content-type': 'application/json', 'www-authenticate': 'Bearer ' + params.map(([k, v]) => k + '="' + v + '"').join(', ') });
+  res.writeHead(status, { 'content-type': 'application/json', 'www-authenticate': `Bearer ${params.map(([k, v]) => `${k}="${v}"`).join(', ')}` });
   res.end(JSON.stringify({ error: error ?? 'unauthorized' }));
 }
 
 /** The bearer token, undefined without bearer credentials; throws BadRequest on a malformed request. */
 function readToken(req: IncomingMessage, url: URL): string | undefined {
-  const headers = req.headersDistinct['authorization'] ?? [];
+  const headers = req.headersDistinct.authorization ?? [];
   if (headers.length > 1) throw new BadRequest('Send exactly one Authorization header');
   const header = headers[0];
   if (header !== undefined && url.searchParams.has('access_token')) throw new BadRequest('Send the token in the Authorization header only');
@@ -78,7 +78,7 @@ function startOrdersApi(issuer: string): Promise<{ url: string; server: Server }
     }
     const { permissions, scope } = claims as { permissions?: unknown; scope?: unknown };
     const allowed = Array.isArray(permissions) ? permissions.includes(PERMISSION) : typeof scope === 'string' && scope.split(' ').includes(PERMISSION);
-    if (!allowed) return challenge(res, 403, 'insufficient_scope', 'The token does not grant ' + PERMISSION, PERMISSION);
+    if (!allowed) return challenge(res, 403, 'insufficient_scope', `The token does not grant ${PERMISSION}`, PERMISSION);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ orders: [], sub: claims.sub }));
   }
   const server = createServer((req, res) => {
@@ -87,7 +87,7 @@ function startOrdersApi(issuer: string): Promise<{ url: string; server: Server }
       res.end('{"error":"server_error"}');
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: 'http://127.0.0.1:' + (server.address() as AddressInfo).port, server })));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
 }
 
 let idp: MockIdp;
@@ -105,6 +105,6 @@ afterAll(async () => {
   await idp.close();
 });
 
-describeApiConformance(() => ({ idp, url: api.url + '/orders', audience: AUDIENCE, permission: PERMISSION, rotationWait: 2_500, requestTimeout: 2_000 }), {
+describeApiConformance(() => ({ idp, url: `${api.url}/orders`, audience: AUDIENCE, permission: PERMISSION, rotationWait: 2_500, requestTimeout: 2_000 }), {
   name: 'the consumer orders API',
 });
