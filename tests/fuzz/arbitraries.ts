@@ -101,7 +101,7 @@ const headerJunk = junk.map(headerSafe);
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
 /** Percent-escapes the UTF-8 bytes of `s` (a lone surrogate becomes EF BF BD), or not, as `escaping` says. */
-export function escape(s: string, escaping: Escaping): string {
+export function percentEscape(s: string, escaping: Escaping): string {
   if (escaping === 'none') return s;
   let out = '';
   for (const byte of Buffer.from(s, 'utf8')) {
@@ -115,12 +115,12 @@ export function escape(s: string, escaping: Escaping): string {
 }
 
 export function encodeItems(items: readonly FormItem[], escaping: Escaping): string {
-  return items.map((item) => (typeof item === 'string' ? item : `${escape(item[0], escaping)}=${escape(item[1], escaping)}`)).join('&');
+  return items.map((item) => (typeof item === 'string' ? item : `${percentEscape(item[0], escaping)}=${percentEscape(item[1], escaping)}`)).join('&');
 }
 
 /** The request line allows bytes 0x21-0xff only: anything else is percent-escaped. */
 function pathSafe(s: string): string {
-  return escape(s, 'latin1').replace(/%([2-7][0-9A-F])/g, (m, hex: string) => {
+  return percentEscape(s, 'latin1').replace(/%([2-7][0-9A-F])/g, (m, hex: string) => {
     const ch = String.fromCharCode(parseInt(hex, 16));
     return /[!-~]/.test(ch) && !'% #?&='.includes(ch) ? ch : m;
   });
@@ -579,5 +579,5 @@ export function materialize(r: RequestRecipe, resolve: Resolve): RawRequest {
 
 /** The request line takes bytes 0x21-0xff only (a raw token may hold a space or a control character). */
 function requestLineSafe(s: string): string {
-  return s.replace(/[^\x21-\xff]/gu, (ch) => escape(ch, 'percent'));
+  return s.replace(/[^\x21-\xff]/gu, (ch) => percentEscape(ch, 'percent'));
 }
