@@ -5,6 +5,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { expressjwt, type GetVerificationKey } from 'express-jwt';
+import type { RequestHandler } from 'express';
 import jwksRsa from 'jwks-rsa';
 import type { ApiConfig } from '../config.js';
 import { assertAccessTokenProfile } from './access-token-profile.js';
@@ -37,7 +38,7 @@ function parsedOnce(secret: GetVerificationKey): GetVerificationKey {
   };
 }
 
-export function createCheckJwt(config: CheckJwtConfig) {
+export function createCheckJwt(config: CheckJwtConfig): RequestHandler {
   return expressjwt({
     secret: parsedOnce(jwksRsa.expressJwtSecret({
       cache: true,
