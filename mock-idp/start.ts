@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { MockEvent } from './core/events.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
+import { checkAdminOptions } from './core/admin-options.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
@@ -34,8 +35,14 @@ export interface MockIdpOptions {
   keys?: PrivateJwk[] | string;
   /** When set, the admin API (/_mock/) needs `Authorization: Bearer <adminToken>`. */
   adminToken?: string;
-  /** Let non-loopback callers use the admin API (only with `adminToken`). Default false. */
+  /** Let non-loopback callers use the admin API; needs `adminToken` (else StartOptionsError `ERR_REMOTE_ADMIN_WITHOUT_TOKEN`). Default false. */
   allowRemoteAdmin?: boolean;
+  /**
+   * More host names the admin API and the login pages answer to (against DNS rebinding), e.g. the name
+   * a proxy or a container network gives the mock. Always allowed: the issuer's host, `host`, `localhost`
+   * and IP addresses. Ports are not compared.
+   */
+  allowedHosts?: string[];
 }
 
 export interface MockIdp {
@@ -119,6 +126,7 @@ function adminTools(state: MockState): AdminTools {
 
 /** Starts a mock IdP in this process. The tenant is validated, its applications by oidc-provider too, before it serves a request. */
 export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
+  checkAdminOptions(options);
   const tenant = resolveTenant(options.tenant);
   const keys = Array.isArray(options.keys) ? options.keys : readKeyFile(options.keys ?? PACKAGE_PATHS.devKeys);
   const host = options.host ?? DEFAULTS.host;
@@ -140,6 +148,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const tools = adminTools(state);
   handler = createApp(state, oidc, {
     tools,
+    allowedHosts: [host, ...(options.allowedHosts ?? [])],
     admin: {
       ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
       ...(options.allowRemoteAdmin !== undefined ? { allowRemote: options.allowRemoteAdmin } : {}),

@@ -21,6 +21,8 @@ export const STACK_PORTS = { idp: 4000, api: API_DEFAULTS.port, app: APP_DEFAULT
 export interface LocalStackOptions {
   /** Each defaults to STACK_PORTS; 0 picks a free port. */
   ports?: Partial<Record<keyof typeof STACK_PORTS, number>>;
+  /** The mock's admin token (`MOCK_IDP_ADMIN_TOKEN` for npm start): /_mock/ then needs `Authorization: Bearer <token>`. */
+  adminToken?: string;
   /** Edits the tenant after the samples' URLs are registered in it. */
   tenant?: (draft: TenantInput) => void;
   api?: Partial<ApiConfig>;
@@ -45,7 +47,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const running: Closable[] = [];
   const closeAll = async () => void (await Promise.all(running.splice(0).map((s) => s.close())));
   try {
-    const idp = await startMockIdp({ port: ports.idp });
+    const idp = await startMockIdp({ port: ports.idp, ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}) });
     running.push(idp);
     // The SPA's port first: the API allows its origin, and the SPA's config names the API.
     let spaHandler: RequestListener = (_req, res) => res.writeHead(503).end();

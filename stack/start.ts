@@ -2,7 +2,8 @@
  * `npm start`: the local stack in one process. mock-idp on 4000, sample-api on
  * 3001, sample-app on 3000 and the built sample-spa on 5173, wired to each
  * other; Ctrl-C stops them all. MOCK_IDP_PORT, SAMPLE_API_PORT,
- * SAMPLE_APP_PORT and SAMPLE_SPA_PORT move them (0 picks a free port).
+ * SAMPLE_APP_PORT and SAMPLE_SPA_PORT move them (0 picks a free port);
+ * MOCK_IDP_ADMIN_TOKEN gives the mock's admin API (/_mock/) a token.
  */
 import { describe } from '../mock-idp/cli/start-command.js';
 import type { MockIdp } from '../mock-idp/index.js';
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
       app: portFromEnv('SAMPLE_APP_PORT', STACK_PORTS.app),
       spa: portFromEnv('SAMPLE_SPA_PORT', STACK_PORTS.spa),
     };
-    stack = await startLocalStack({ ports });
+    // Empty counts as unset, as for the port variables.
+    const adminToken = process.env.MOCK_IDP_ADMIN_TOKEN || undefined;
+    stack = await startLocalStack({ ports, ...(adminToken !== undefined ? { adminToken } : {}) });
   } catch (err) {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
     process.exit(1);
@@ -47,7 +50,7 @@ Local stack:
   sample-app  ${app.url}    <- open this in a browser and log in as alice@example.com / alice-pass
   sample-spa  ${spa.url}    (React + @auth0/auth0-react: the same login from a single-page app)
 
-Get a machine-to-machine token and call the API:
+${process.env.MOCK_IDP_ADMIN_TOKEN ? 'Admin API (/_mock/): needs Authorization: Bearer $MOCK_IDP_ADMIN_TOKEN\n\n' : ''}Get a machine-to-machine token and call the API:
 ${curlCommand(idp, api.url)}
 
 Ctrl-C stops them all.

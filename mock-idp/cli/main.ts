@@ -7,7 +7,7 @@ export { UsageError };
 export const USAGE = `mock-idp: a local, offline stand-in for Auth0 (a TEST identity provider)
 
 Usage:
-  mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL]
+  mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL] [--admin-token T [--allow-remote-admin]]
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
   mock-idp faults [--json]
@@ -28,6 +28,8 @@ Options of start:
   --port N        port to listen on (default 4000; 0 picks a free port)
   --host HOST     localhost (default: binds 127.0.0.1 and ::1) or an address to bind
   --issuer URL    issuer to advertise (default http://<host>:<port>/)
+  --admin-token T       the admin API (/_mock/) then needs Authorization: Bearer T
+  --allow-remote-admin  let other machines use the admin API (needs --admin-token)
 
 Options of token:
   --user ID            a tenant user (email or sub) ...
@@ -81,6 +83,7 @@ const OPTIONS = {
   'id-token': { type: 'boolean' },
   'client-id': { type: 'string' },
   'admin-token': { type: 'string' },
+  'allow-remote-admin': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -89,7 +92,7 @@ type Option = keyof typeof OPTIONS;
 
 /** Which options each command takes; any other is a usage error. */
 const ALLOWED: Record<string, readonly Option[]> = {
-  start: ['config', 'port', 'host', 'issuer'],
+  start: ['config', 'port', 'host', 'issuer', 'admin-token', 'allow-remote-admin'],
   token: [
     'user', 'client', 'audience', 'permissions', 'scope', 'expires-in', 'fault', 'clock-tolerance', 'canary-url', 'claims',
     'id-token', 'client-id', 'json', 'issuer', 'admin-token', 'config', 'port',

@@ -1,14 +1,24 @@
+import { checkAdminOptions } from '../core/admin-options.js';
+import { StartOptionsError } from '../core/errors.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { Tenant } from '../core/tenant/schema.js';
 import { ROUTES } from '../oidc/routes.js';
-import { startMockIdp } from '../start.js';
+import type { MockIdp, MockIdpOptions } from '../start.js';
 
 export interface StartFlags {
   config?: string | undefined;
   port?: string | undefined;
   host?: string | undefined;
   issuer?: string | undefined;
+  'admin-token'?: string | undefined;
+  'allow-remote-admin'?: boolean | undefined;
 }
+
+/** What the CLI says for a refused start option (exit code 2), in its flags' words. */
+const START_OPTION_LINES: Record<StartOptionsError['code'], string> = {
+  ERR_REMOTE_ADMIN_WITHOUT_TOKEN: '--allow-remote-admin needs --admin-token TOKEN (without it anyone who can reach the port could change users and keys)',
+  ERR_ADMIN_TOKEN_EMPTY: '--admin-token is empty: give a secret',
+};
 
 function parsePort(value: string | undefined): number {
   if (value === undefined) return DEFAULTS.port;
@@ -40,18 +50,32 @@ export function describe(issuer: string, tenant: Tenant, addresses: string[]): s
 }
 
 export async function runStart(flags: StartFlags): Promise<number> {
-  const idp = await startMockIdp({
+  const options: MockIdpOptions = {
     port: parsePort(flags.port),
     host: flags.host ?? DEFAULTS.host,
     ...(flags.config ? { tenant: flags.config } : {}),
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
-  });
+    ...(flags['admin-token'] !== undefined ? { adminToken: flags['admin-token'] } : {}),
+    ...(flags['allow-remote-admin'] ? { allowRemoteAdmin: true } : {}),
+  };
+  try {
+    // Before loading the mock: a refused option is one line, with nothing else printed.
+    checkAdminOptions(options);
+  } catch (err) {
+    if (!(err instanceof StartOptionsError)) throw err;
+    process.stderr.write(`mock-idp: ${START_OPTION_LINES[err.code]}\n`);
+    return 2;
+  }
+  const { startMockIdp } = await import('../start.js');
+  const idp: MockIdp = await startMockIdp(options);
   process.stdout.write(`${describe(idp.issuer, idp.tenant, idp.addresses)}\nReady. Ctrl-C to stop.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // Stops accepting; requests in flight get their answers (for up to 5 s). A second Ctrl-C ends it at once.
+  process.stdout.write('mock-idp stopping: finishing the requests in flight\n');
   await idp.close();
   process.stdout.write('mock-idp stopped\n');
   return 0;

@@ -3,6 +3,7 @@ import type { MockState } from '../core/state.js';
 import type { OidcHost } from '../oidc/host.js';
 import { adminGuard, type AdminAccess } from './admin/guard.js';
 import { adminRoutes, type AdminTools } from './admin/routes.js';
+import { allowedHostNames, hostGuard } from './allowed-hosts.js';
 import { HttpError } from './errors.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { v2LogoutRoute } from './routes/v2-logout.js';
@@ -21,9 +22,13 @@ interface ErrorLike {
 export interface AppOptions {
   admin?: AdminAccess;
   tools: AdminTools;
+  /** Host names the admin API and the login pages answer to besides the issuer's, `localhost` and IP addresses. */
+  allowedHosts?: readonly string[];
 }
 
 const isAdminPath = (path: string) => /^\/_mock(\/|$)/i.test(path);
+/** The pages a DNS-rebinding page must not reach: the admin API and the login / consent pages. */
+const isHostGuarded = (path: string) => isAdminPath(path) || /^\/interaction(\/|$)/i.test(path);
 
 /** A Host header a URL can be built from: a name or an IP literal, an optional port, nothing else. */
 const hostSyntax = /^(\[[0-9a-f:.]+\]|[\w.-]+)(:\d{1,5})?$/i;
@@ -65,8 +70,10 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   });
 
   // One rule for the guard and the routes: the guard takes every spelling of /_mock, the routes match case-sensitively.
-  const guard = adminGuard(options.admin ?? {});
+  const hosts = hostGuard(allowedHostNames(state.issuer, options.allowedHosts));
+  const guard = adminGuard({ issuer: state.issuer, ...options.admin });
   const admin = adminRoutes(state, options.tools);
+  app.use(async (ctx, next) => (isHostGuarded(ctx.path) ? hosts(ctx, next) : next()));
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
   for (const router of [admin, interactionRoutes(state, oidc), v2LogoutRoute(state, oidc)]) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {

@@ -12,6 +12,8 @@ export interface DebuggerView {
   /** The token and audience last explained, and the explainer's verdict as HTML (tools/explain/explanation-view.ts). */
   explained?: { token: string; audience: string | undefined; html: string } | undefined;
   error?: string | undefined;
+  /** The per-process CSRF token its forms send (hidden field `csrf`), checked on POST /_mock/. */
+  csrfToken: string;
 }
 
 const rows = (cells: unknown[][]) => cells.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
@@ -23,6 +25,7 @@ export function debuggerPage(view: DebuggerView): string {
 <p class="muted">Issuer <code>${esc(view.issuer)}</code> · <a href="${esc(view.issuer)}.well-known/openid-configuration">discovery</a> · <a href="${esc(view.issuer)}.well-known/jwks.json">JWKS</a> · JSON: <code>POST /_mock/explain</code>, <code>GET /_mock/events</code></p>
 <h2>Why would an API accept or refuse this token?</h2>
 <form method="post" action="/_mock/">
+<input type="hidden" name="csrf" value="${esc(view.csrfToken)}">
 <label for="token">Token (JWT)</label><textarea id="token" name="token" rows="5" required>${esc(view.explained?.token ?? '')}</textarea>
 <label for="audience">API identifier (audience) the API expects</label><input id="audience" type="text" name="audience" value="${esc(view.explained?.audience ?? firstApi)}">
 <button type="submit">Explain</button>
