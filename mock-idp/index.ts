@@ -5,6 +5,8 @@ export type { RoleInput, UserInput } from './core/tenant/edits.js';
 export { DEFAULTS } from './core/tenant/defaults.js';
 export { MockIdpError, InvalidInput, UnknownUser, UnknownClient, DuplicateUser } from './core/errors.js';
 export { KeyRingError, type KeyInfo, type PrivateJwk } from './core/keys.js';
+// The errors module only: the rest of core/tls is loaded by startMockIdp({ https: true }).
+export { TlsError, type TlsErrorCode } from './core/tls/errors.js';
 export type { MockEvent } from './core/events.js';
 export type { MintRequest, MintedToken } from './tools/mint/index.js';
 export type { ExplainRequest, CheckName, TokenCheck, TokenExplanation } from './tools/explain/index.js';

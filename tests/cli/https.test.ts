@@ -35,9 +35,9 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
 
 const cli = (args: string[], home: string) => run(process.execPath, [CLI, ...args], envWith({ MOCK_IDP_HOME: home }));
 
-async function startHttps(home: string, args: string[] = []) {
+async function startHttps(home: string, args: string[] = [], https = true) {
   const started = Date.now();
-  const proc = spawn(process.execPath, [CLI, 'start', '--https', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: envWith({ MOCK_IDP_HOME: home }) });
+  const proc = spawn(process.execPath, [CLI, 'start', ...(https ? ['--https'] : []), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: envWith({ MOCK_IDP_HOME: home }) });
   child = proc;
   let out = '';
   await new Promise<void>((resolve, reject) => {
@@ -48,7 +48,8 @@ async function startHttps(home: string, args: string[] = []) {
     proc.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
   });
   const issuer = /issuer\s+(\S+)/.exec(out)?.[1] ?? '';
-  return { proc, issuer, out, port: Number(new URL(issuer).port), ms: Date.now() - started };
+  const port = Number(/listening\s+127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? new URL(issuer).port);
+  return { proc, issuer, out, port, ms: Date.now() - started };
 }
 
 describe('mock-idp ca', () => {
@@ -119,7 +120,7 @@ describe('mock-idp start --https', () => {
 
   it('adds each --tls-name to the certificate', async () => {
     const { port } = await startHttps(tempHome(), ['--tls-name', 'mock-idp', '--tls-name', 'idp.internal.test']);
-    const names = (await peerCertificate(port)).subjectaltname.split(', ');
+    const names = (await peerCertificate(port)).subjectaltname?.split(', ');
     expect(names).toEqual(expect.arrayContaining(['DNS:localhost', 'IP Address:127.0.0.1', 'DNS:mock-idp', 'DNS:idp.internal.test']));
   });
 
@@ -143,5 +144,14 @@ describe('mock-idp start --https', () => {
     await cli(['ca'], home);
     const { ms } = await startHttps(home);
     expect(ms).toBeLessThan(2_000);
+  });
+});
+
+describe('mock-idp start --trust-proxy', () => {
+  it('builds endpoint URLs from X-Forwarded-Proto / X-Forwarded-Host, for a TLS terminator in front', async () => {
+    const { port } = await startHttps(tempHome(), ['--trust-proxy', '--issuer', 'https://idp.example.test/'], false);
+    const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'idp.example.test' };
+    const discovery = (await (await fetch(`http://localhost:${port}/.well-known/openid-configuration`, { headers })).json()) as Record<string, string>;
+    expect(discovery).toMatchObject({ issuer: 'https://idp.example.test/', token_endpoint: 'https://idp.example.test/oauth/token', authorization_endpoint: 'https://idp.example.test/authorize' });
   });
 });
