@@ -2,7 +2,7 @@ import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { Tenant } from '../core/tenant/schema.js';
 import { ROUTES } from '../oidc/routes.js';
 import { startMockIdp, type MockIdpCa } from '../start.js';
-import { UsageError } from './args.js';
+import { parsePort, UsageError } from './args.js';
 
 export interface StartFlags {
   config?: string | undefined;
@@ -27,13 +27,6 @@ export function describeCa(ca: Pick<MockIdpCa, 'certPath'>): string {
     '  (browsers: import that file as a certificate authority; see the README, "HTTPS")',
     '',
   ].join('\n');
-}
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined) return DEFAULTS.port;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw Object.assign(new Error(`--port must be an integer from 0 to 65535, got "${value}"`), { code: 'ERR_PARSE_ARGS_INVALID' });
-  return port;
 }
 
 /** What `mock-idp start` prints: where it is, how to log in, and that it is a test IdP. */
@@ -71,7 +64,7 @@ export async function runStart(flags: StartFlags): Promise<number> {
   const tlsNames = flags['tls-name'] ?? [];
   if (tlsNames.length && !flags.https) throw new UsageError('--tls-name names a certificate: it needs --https');
   const idp = await startMockIdp({
-    port: parsePort(flags.port),
+    port: parsePort(flags.port, DEFAULTS.port),
     host: flags.host ?? DEFAULTS.host,
     ...(flags.config ? { tenant: flags.config } : {}),
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
