@@ -7,27 +7,42 @@ import { pkce, SPA } from '../helpers/oauth.js';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 
 /**
- * Clickjacking: a page of another origin (same site, so that the mock's
- * cookies would work in the frame) puts the mock's pages in an iframe.
+ * The pages' security headers in a real browser. Clickjacking: a page of
+ * another origin (same site, so that the mock's cookies would work in the
+ * frame) puts the mock's pages in an iframe. And the pages that need their
+ * inline script (form_post, logout) still work under the CSP.
  */
-describe.skipIf(!chromiumAvailable)('framing the mock from another origin (Debian Chromium via playwright-core)', () => {
+describe.skipIf(!chromiumAvailable)('page security headers in Debian Chromium (playwright-core)', () => {
   let idp: MockIdp;
   let browser: Browser;
   let other: Server;
   let otherOrigin: string;
+  /** Bodies POSTed to the other origin's /callback (form_post answers). */
+  const posted: string[] = [];
   /** The framing page: `?src=` is the iframe's URL; it records the messages the frame posts. */
   const framingPage = `<!doctype html><title>other origin</title><iframe id="f" width="600" height="600"></iframe>
 <script>window.messages=[];addEventListener('message',function(e){window.messages.push(e.data)});document.getElementById('f').src=new URLSearchParams(location.search).get('src');</script>`;
 
   beforeAll(async () => {
     idp = await startMockIdp({ port: 0 });
-    other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(framingPage));
+    other = createServer((req, res) => {
+      if (req.method === 'POST') {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          posted.push(body);
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>callback</title><h1>callback received</h1>');
+        });
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' }).end(framingPage);
+    });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     otherOrigin = `http://localhost:${(other.address() as AddressInfo).port}`;
     // The other origin is the SPA's web origin too: the web_message page must load in its frame (the control).
     await idp.updateTenant((draft) => {
       const spa = draft.applications!.find((a) => a.clientId === SPA.clientId)!;
-      spa.callbacks = [...(spa.callbacks ?? []), otherOrigin];
+      spa.callbacks = [...(spa.callbacks ?? []), otherOrigin, `${otherOrigin}/callback`];
       spa.webOrigins = [...(spa.webOrigins ?? []), otherOrigin];
     });
     browser = await launchChromium();
@@ -84,5 +99,32 @@ describe.skipIf(!chromiumAvailable)('framing the mock from another origin (Debia
     const messages = (await page.evaluate('window.messages')) as { type?: string; response?: Record<string, string> }[];
     expect(messages).toEqual([{ type: 'authorization_response', response: expect.objectContaining({ error: 'login_required', state: 'framed' }) }]);
     await page.close();
+  }, 30_000);
+
+  it('the login, form_post and logout pages run under the CSP with no violation: form_post posts the code, logout submits itself', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    const params = new URLSearchParams({
+      client_id: SPA.clientId, redirect_uri: `${otherOrigin}/callback`, response_type: 'code', response_mode: 'form_post', scope: 'openid',
+      state: 'posted', nonce: 'n', code_challenge: pkce().challenge, code_challenge_method: 'S256',
+    });
+    await page.goto(`${idp.issuer}authorize?${params}`);
+    await page.fill('#username', 'alice@example.com');
+    await page.fill('#password', 'alice-pass');
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.waitForURL(`${otherOrigin}/callback`);
+    expect(await page.locator('h1').innerText()).toBe('callback received');
+    const answer = new URLSearchParams(posted.at(-1));
+    expect(answer.get('state')).toBe('posted');
+    expect(answer.get('code')).toBeTruthy();
+
+    await page.goto(`${idp.issuer}oidc/logout?client_id=${SPA.clientId}`);
+    await expect.poll(async () => page.locator('h1').innerText()).toBe('Logged out');
+    expect(violations).toEqual([]);
+    await context.close();
   }, 30_000);
 });
