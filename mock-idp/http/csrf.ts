@@ -23,7 +23,9 @@ export class InteractionCsrf {
   /** Throws a 403 unless the POST comes from no other origin and carries this interaction's token. */
   check(ctx: Context, uid: string, form: URLSearchParams): void {
     const origin = ctx.get('origin');
-    if (origin !== '' && origin !== ctx.origin) fail(403, `this form was posted from another origin (${origin}): start again from the application`, 'cross_origin_request');
+    // The mock's own origin, as the browser reached it (Koa 3's ctx.origin is the Origin header itself).
+    const own = `${ctx.protocol}://${ctx.host}`;
+    if (origin !== '' && origin !== own) fail(403, `this form was posted from another origin (${origin}): start again from the application`, 'cross_origin_request');
     const given = Buffer.from(form.get(CSRF_FIELD) ?? '');
     const expected = Buffer.from(this.token(uid));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
