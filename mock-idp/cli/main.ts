@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { UsageError } from './args.js';
+import { didYouMean, parseCommandLine, UsageError } from './args.js';
 
 export { UsageError };
 
@@ -98,25 +97,47 @@ const ALLOWED: Record<string, readonly Option[]> = {
   explain: ['audience', 'clock-tolerance', 'issuer', 'admin-token', 'json'],
 };
 
+const COMMANDS = [...Object.keys(ALLOWED), 'conformance'];
+const flag = (name: string) => `--${name}`;
+
+/** An option `main` does not know, for the command it is given to (the default, start, when none is). */
+function unknownOption(rawName: string, positionals: string[]): string {
+  const command = positionals[0] ?? 'start';
+  if (!COMMANDS.includes(command)) return unknownCommand(command);
+  const allowed = ALLOWED[command] ?? [];
+  return `unknown option ${rawName} for "${command}"${didYouMean(rawName.replace(/^-+/, ''), allowed, flag)}`;
+}
+
+function unknownCommand(command: string): string {
+  return `unknown command "${command}"${didYouMean(command, COMMANDS)}`;
+}
+
+/** An option of another command: where it belongs, or the one of this command it is likely a typo of. */
+function misplacedOption(name: Option, command: string): string {
+  const owners = Object.entries(ALLOWED).filter(([, options]) => options.includes(name)).map(([owner]) => owner);
+  const near = didYouMean(name, ALLOWED[command] ?? [], flag);
+  return `option --${name} does not apply to "${command}"${near || ` (it is an option of ${owners.join(', ')})`}`;
+}
+
 async function main(argv: string[]): Promise<number> {
   // `conformance` has its own options and usage.
   if (argv[0] === 'conformance') {
     const { runConformanceCommand } = await import('./conformance-command.js');
     return runConformanceCommand(argv.slice(1));
   }
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, unknownOption);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   const [command = 'start', ...rest] = positionals;
+  const allowed = ALLOWED[command];
+  if (!allowed) throw new UsageError(unknownCommand(command));
   // Only explain takes an argument: the token.
   const extra = command === 'explain' ? rest.slice(1) : rest;
-  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}"`);
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" for "${command}"`);
   const stray = (Object.keys(values) as Option[]).find((name) => name !== 'help' && !allowed.includes(name));
-  if (stray) throw new UsageError(`option --${stray} does not apply to "${command}"`);
+  if (stray) throw new UsageError(misplacedOption(stray, command));
   switch (command) {
     case 'token': {
       const { runToken } = await import('./token-command.js');
@@ -142,8 +163,9 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`mock-idp: ${(err as Error).message}\n${usage ? `\n${USAGE}` : ''}`);
+    // A usage mistake is one line naming it; the whole usage is for --help.
+    const usage = err instanceof UsageError;
+    process.stderr.write(`mock-idp: ${(err as Error).message}${usage ? ' (mock-idp --help)' : ''}\n`);
     process.exitCode = usage ? 2 : 1;
   },
 );

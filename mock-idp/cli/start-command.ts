@@ -2,19 +2,13 @@ import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { Tenant } from '../core/tenant/schema.js';
 import { ROUTES } from '../oidc/routes.js';
 import { startMockIdp } from '../start.js';
+import { parsePort } from './args.js';
 
 export interface StartFlags {
   config?: string | undefined;
   port?: string | undefined;
   host?: string | undefined;
   issuer?: string | undefined;
-}
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined) return DEFAULTS.port;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw Object.assign(new Error(`--port must be an integer from 0 to 65535, got "${value}"`), { code: 'ERR_PARSE_ARGS_INVALID' });
-  return port;
 }
 
 /** What `mock-idp start` prints: where it is, how to log in, and that it is a test IdP. */
@@ -41,7 +35,7 @@ export function describe(issuer: string, tenant: Tenant, addresses: string[]): s
 
 export async function runStart(flags: StartFlags): Promise<number> {
   const idp = await startMockIdp({
-    port: parsePort(flags.port),
+    port: parsePort(flags.port, DEFAULTS.port),
     host: flags.host ?? DEFAULTS.host,
     ...(flags.config ? { tenant: flags.config } : {}),
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
