@@ -4,7 +4,7 @@ import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
-import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from './core/tenant/edits.js';
+import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from './core/tenant/edits.js';
 import { loadTenantFile, parseTenant } from './core/tenant/load.js';
 import type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
 import { Directory } from './core/directory.js';
@@ -115,6 +115,8 @@ export interface MockIdp {
   deleteUser(id: string): User;
   /** Ends a user's sessions and revokes their refresh tokens. */
   revokeUser(id: string): User;
+  /** Lifts brute-force protection's blocks of a user (by sub or email) from every address. */
+  unblockUser(id: string): User;
   /** Adds or replaces a role. */
   upsertRole(role: RoleInput): Role;
   /** Back to the tenant and keys it started with; sessions, tokens and events cleared. */
@@ -227,6 +229,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     updateUser: (id, patch) => updateUser(state, id, patch),
     deleteUser: (id) => deleteUser(state, id),
     revokeUser: (id) => revokeUser(state, id),
+    unblockUser: (id) => unblockUser(state, id),
     upsertRole: (role) => upsertRole(state, role),
     reset: () => state.reset(),
     events: (since) => state.events.list(since),

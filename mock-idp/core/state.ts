@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BruteForceCounter } from './brute-force.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
@@ -27,6 +28,8 @@ export class MockState {
   /** prompt=none requests that asked for offline_access (see core/offline-requests.ts). */
   readonly offlineRequests = new OfflineRequests();
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
+  /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
+  readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection);
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
@@ -104,6 +107,7 @@ export class MockState {
     this.#applyKeys(before, new Directory(this.initialTenant));
     this.store.clear();
     this.offlineRequests.clear();
+    this.bruteForce.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });

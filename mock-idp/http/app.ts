@@ -3,9 +3,12 @@ import type { MockState } from '../core/state.js';
 import type { OidcHost } from '../oidc/host.js';
 import { adminGuard, isLoopbackAddress, type AdminAccess } from './admin/guard.js';
 import { adminRoutes, type AdminTools } from './admin/routes.js';
+import { InteractionCsrf } from './csrf.js';
 import { HttpError } from './errors.js';
 import { interactionRoutes } from './routes/interaction.js';
+import { unblockRoute } from './routes/unblock.js';
 import { v2LogoutRoute } from './routes/v2-logout.js';
+import { securityHeaders } from './security-headers.js';
 import { messagePage } from './views/message-page.js';
 
 interface ErrorLike {
@@ -41,6 +44,9 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   const app = new Koa();
   app.silent = true;
   app.proxy = options.trustProxy === true;
+
+  // First: every answer, the error pages and oidc-provider's pages included, carries them.
+  app.use(securityHeaders);
 
   app.use(async (ctx, next) => {
     ctx.set('X-Mock-IdP', 'test identity provider - not for production');
@@ -86,7 +92,7 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   }
   const admin = adminRoutes(state, options.tools);
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
-  for (const router of [admin, interactionRoutes(state, oidc), v2LogoutRoute(state, oidc)]) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of [admin, interactionRoutes(state, oidc, new InteractionCsrf()), v2LogoutRoute(state, oidc), unblockRoute(state)]) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     if (!isAdminPath(ctx.path)) return next();
     // A known admin path with another method: 405 and the methods it takes.

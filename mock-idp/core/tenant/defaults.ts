@@ -55,6 +55,8 @@ export const DEFAULTS = {
   emailVerified: true,
   userBlocked: false,
   socialConnectionEnabled: true,
+  /** Auth0: brute-force protection is on for a new tenant; 10 consecutive failed logins of one user from one address block that pair. */
+  bruteForceProtection: { enabled: true, maxAttempts: 10 },
   /** Auth0: applications are first party (no consent page) unless marked third party. */
   firstParty: true,
   /** Auth0's default grant types per application type (the password and device grants are opt-in, as on Auth0). */
