@@ -40,11 +40,14 @@ export function isAllowedHost(host: string, allowed: ReadonlySet<string>): boole
   return name !== undefined && (allowed.has(name) || isIpLiteral(name));
 }
 
-/** Refuses a request whose Host is not one of the mock's names: 421 Misdirected Request (RFC 9110 §15.5.20). */
+/**
+ * Refuses a request whose Host is not one of the mock's names: 421 Misdirected Request (RFC 9110 §15.5.20).
+ * With trustProxy, the name the browser used is X-Forwarded-Host (Koa's ctx.host): judged instead of the proxy's Host.
+ */
 export function hostGuard(allowed: ReadonlySet<string>): Middleware {
   return async (ctx, next) => {
-    if (!isAllowedHost(ctx.get('host'), allowed)) {
-      throw new HttpError(421, `mock-idp does not answer to the host name ${JSON.stringify(ctx.get('host'))} here (it answers to ${[...allowed].join(', ')} and IP addresses; add a name with allowedHosts)`, HOST_NOT_ALLOWED);
+    if (!isAllowedHost(ctx.host, allowed)) {
+      throw new HttpError(421, `mock-idp does not answer to the host name ${JSON.stringify(ctx.host)} here (it answers to ${[...allowed].join(', ')} and IP addresses; add a name with allowedHosts)`, HOST_NOT_ALLOWED);
     }
     await next();
   };

@@ -25,7 +25,7 @@ export const ADMIN_REFUSALS = {
   /** 401: no admin token, or a wrong one. */
   unauthorized: 'unauthorized',
   /** 403: a state-changing call from another site (`Sec-Fetch-Site`) or another origin (`Origin`, `null` included). */
-  crossSite: 'cross_site_request',
+  crossSite: 'cross_origin_request',
   /** 403: a state-changing call without `Content-Type: application/json` (what a cross-site form can send) and without the admin token. */
   jsonRequired: 'json_required',
 } as const;
@@ -54,7 +54,8 @@ function foreignSource(ctx: Context, issuerOrigin: string | undefined): string |
   if (site === 'cross-site' || site === 'same-site') return `Sec-Fetch-Site: ${site}`;
   const origin = ctx.get('origin');
   if (origin === '') return undefined;
-  const own = [issuerOrigin, `${ctx.protocol}://${ctx.get('host')}`].map((o) => o?.toLowerCase());
+  // As the browser reached the mock (with trustProxy, X-Forwarded-Proto / -Host); Koa 3's ctx.origin is the Origin header itself.
+  const own = [issuerOrigin, `${ctx.protocol}://${ctx.host}`].map((o) => o?.toLowerCase());
   return own.includes(origin.toLowerCase()) ? undefined : `Origin: ${origin}`;
 }
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { MockState } from '../../core/state.js';
-import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
+import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
 import { UnknownUser } from '../../core/errors.js';
 import type { User } from '../../core/tenant/schema.js';
 import { readForm, readJson } from '../body.js';
+import { CSRF_FIELD } from '../csrf.js';
 import { asHttpError, HttpError } from '../errors.js';
 import { sameSecret } from './guard.js';
 import { debuggerPage, type DebuggerView } from '../views/debugger-page.js';
@@ -23,7 +24,7 @@ export interface AdminTools {
 }
 
 /** The `error` code of a debugger form posted without the page's CSRF token (403). */
-export const CSRF_REFUSED = 'csrf_token_invalid';
+export const CSRF_REFUSED = 'invalid_csrf_token';
 
 /** A user as the admin API answers it: everything but the password (the login page's one-click list shows test credentials). */
 function publicUser({ password: _password, ...user }: User): Omit<User, 'password'> {
@@ -62,7 +63,7 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   });
   router.post('/', async (ctx) => {
     const form = await readForm(ctx);
-    if (!sameSecret(form.get('csrf') ?? '', csrfToken)) throw new HttpError(403, 'the debugger form needs the CSRF token of the page it came from: reload /_mock/ and submit again', CSRF_REFUSED);
+    if (!sameSecret(form.get(CSRF_FIELD) ?? '', csrfToken)) throw new HttpError(403, 'the debugger form needs the CSRF token of the page it came from: reload /_mock/ and submit again', CSRF_REFUSED);
     const token = form.get('token') ?? '';
     const audience = form.get('audience')?.trim() || undefined;
     ctx.type = 'html';
@@ -133,6 +134,11 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   });
   router.post('/users/:id/revoke', (ctx) => {
     revokeUser(state, ctx.params.id!);
+    ctx.status = 204;
+  });
+  // Lifts brute-force blocks of the user from every address (Auth0's DELETE /api/v2/user-blocks/{id}).
+  router.post('/users/:id/unblock', (ctx) => {
+    unblockUser(state, ctx.params.id!);
     ctx.status = 204;
   });
 

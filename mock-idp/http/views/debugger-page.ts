@@ -1,7 +1,7 @@
 import type { KeyInfo } from '../../core/keys.js';
 import type { MockEvent } from '../../core/events.js';
 import type { Tenant } from '../../core/tenant/schema.js';
-import { esc, page } from './html.js';
+import { csrfField, esc, page } from './html.js';
 
 export interface DebuggerView {
   issuer: string;
@@ -12,7 +12,7 @@ export interface DebuggerView {
   /** The token and audience last explained, and the explainer's verdict as HTML (tools/explain/explanation-view.ts). */
   explained?: { token: string; audience: string | undefined; html: string } | undefined;
   error?: string | undefined;
-  /** The per-process CSRF token its forms send (hidden field `csrf`), checked on POST /_mock/. */
+  /** The per-process CSRF token its forms send (hidden field `_csrf`, as the login forms'), checked on POST /_mock/. */
   csrfToken: string;
 }
 
@@ -25,7 +25,7 @@ export function debuggerPage(view: DebuggerView): string {
 <p class="muted">Issuer <code>${esc(view.issuer)}</code> · <a href="${esc(view.issuer)}.well-known/openid-configuration">discovery</a> · <a href="${esc(view.issuer)}.well-known/jwks.json">JWKS</a> · JSON: <code>POST /_mock/explain</code>, <code>GET /_mock/events</code></p>
 <h2>Why would an API accept or refuse this token?</h2>
 <form method="post" action="/_mock/">
-<input type="hidden" name="csrf" value="${esc(view.csrfToken)}">
+${csrfField(view.csrfToken)}
 <label for="token">Token (JWT)</label><textarea id="token" name="token" rows="5" required>${esc(view.explained?.token ?? '')}</textarea>
 <label for="audience">API identifier (audience) the API expects</label><input id="audience" type="text" name="audience" value="${esc(view.explained?.audience ?? firstApi)}">
 <button type="submit">Explain</button>
