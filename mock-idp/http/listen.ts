@@ -9,6 +9,7 @@ export const CLOSE_GRACE_MS = 5_000;
 
 /** Servers being closed: each answer they finish closes its connection instead of keeping it alive. */
 const closing = new WeakSet<Server>();
+
 /** A server certificate (PEM) and its private key: `listen` then serves HTTPS on the same port. */
 export interface TlsCredentials {
   cert: string;

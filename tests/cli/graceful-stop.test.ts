@@ -123,7 +123,8 @@ describe('idp.close()', () => {
       expect((await Promise.all(held.map((h) => h.answer))).map((a) => a.status)).toEqual(Array(10).fill(200));
       const started = Date.now();
       await closing;
-      expect(Date.now() - started).toBeLessThan(2_000);
+      // At once: each kept-alive connection closes when its answer is sent (left alone it idles on for seconds).
+      expect(Date.now() - started).toBeLessThan(1_500);
     } finally {
       agent.destroy();
     }
