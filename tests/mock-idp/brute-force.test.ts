@@ -195,6 +195,14 @@ describe('brute-force protection (as Auth0: 10 consecutive failures per user and
     expect((await fetch(`${idp.issuer}_mock/users/nobody@example.com/unblock`, { method: 'POST' })).status).toBe(404);
   });
 
+  it('the debugger page lists the blocked users and addresses', async () => {
+    for (let i = 0; i < 10; i++) await passwordGrantFrom(idp, wrong(USERS.bob));
+    const page = await (await fetch(`${idp.issuer}_mock/`)).text();
+    expect(/<table id="blocked">([\s\S]*?)<\/table>/.exec(page)?.[1]).toContain('<td>bob@example.com</td><td>127.0.0.1</td>');
+    idp.unblockUser(USERS.bob.username);
+    expect(await (await fetch(`${idp.issuer}_mock/`)).text()).not.toContain('id="blocked"');
+  });
+
   it('idp.unblockUser(id) unblocks too', async () => {
     for (let i = 0; i < 10; i++) await passwordGrantFrom(idp, wrong(USERS.carol));
     expect((await passwordGrantFrom(idp, USERS.carol)).status).toBe(429);
