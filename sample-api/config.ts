@@ -12,6 +12,8 @@
  * | JWKS_CACHE_MAX_AGE_MS   | 600000 (10 minutes, jwks-rsa's own)  |
  * | CORS_ORIGINS            | http://localhost:5173 (comma-separated browser origins, e.g. sample-spa's) |
  */
+import type { Agent } from 'node:https';
+
 export interface ApiConfig {
   /** Compared character for character with the token's `iss` (Auth0's ends with `/`). */
   issuer: string;
@@ -27,6 +29,12 @@ export interface ApiConfig {
   jwksCacheMaxAge: number;
   /** Browser origins allowed to call the API (CORS); any other origin gets no CORS headers. */
   corsOrigins: string[];
+  /**
+   * jwks-rsa's `requestAgent` for fetching the JWKS, e.g. `new https.Agent({ ca })` for an IdP whose
+   * certificate comes from a private CA (the local stack's HTTPS mock). Default: Node's own, which
+   * trusts NODE_EXTRA_CA_CERTS.
+   */
+  jwksRequestAgent?: Agent;
 }
 
 type Env = Record<string, string | undefined>;

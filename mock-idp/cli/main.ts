@@ -7,6 +7,8 @@ export const USAGE = `mock-idp: a local, offline stand-in for Auth0 (a TEST iden
 
 Usage:
   mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL]
+                   [--https [--tls-name NAME]...] [--trust-proxy]
+  mock-idp ca [--bundle]
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
   mock-idp faults [--json]
@@ -15,6 +17,8 @@ Usage:
 
 Commands:
   start     start the IdP (the default command)
+  ca        print the path of the local TEST CA's certificate (created if absent), for
+              NODE_EXTRA_CA_CERTS=$(mock-idp ca) node app.js
   token     print a signed token to stdout, e.g. for curl:
               curl -H "Authorization: Bearer $(mock-idp token --user alice@example.com --audience https://api.example.com)" ...
   faults    list the bad-token presets (ids for --fault) with what a correct API does with each
@@ -26,7 +30,19 @@ Options of start:
   --config FILE   tenant file (default: the shipped fixtures/tenant.json)
   --port N        port to listen on (default 4000; 0 picks a free port)
   --host HOST     localhost (default: binds 127.0.0.1 and ::1) or an address to bind
-  --issuer URL    issuer to advertise (default http://<host>:<port>/)
+  --issuer URL    issuer to advertise (default http://<host>:<port>/, https:// with --https)
+  --https         serve HTTPS on the same port, with a certificate from the local TEST CA
+                  (kept in $MOCK_IDP_HOME/ca, default ~/.mock-idp/ca); prints the
+                  export NODE_EXTRA_CA_CERTS=... line that makes Node trust it
+  --tls-name NAME another name for the certificate beside localhost, 127.0.0.1, ::1 and the
+                  issuer's host, e.g. a container's name (repeatable; with --https)
+  --trust-proxy   behind your own TLS terminator or port mapping: endpoint URLs and redirects
+                  follow X-Forwarded-Proto / X-Forwarded-Host (set --issuer to the public URL)
+
+Options of ca:
+  --bundle        print instead the path of a bundle: Node's root CAs, the file NODE_EXTRA_CA_CERTS
+                  names now (if any) and the mock's CA (for SSL_CERT_FILE, curl --cacert, or
+                  NODE_EXTRA_CA_CERTS when it already names another file)
 
 Options of token:
   --user ID            a tenant user (email or sub) ...
@@ -67,6 +83,10 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   issuer: { type: 'string' },
+  https: { type: 'boolean' },
+  'tls-name': { type: 'string', multiple: true },
+  'trust-proxy': { type: 'boolean' },
+  bundle: { type: 'boolean' },
   user: { type: 'string' },
   client: { type: 'string' },
   audience: { type: 'string' },
@@ -88,7 +108,8 @@ type Option = keyof typeof OPTIONS;
 
 /** Which options each command takes; any other is a usage error. */
 const ALLOWED: Record<string, readonly Option[]> = {
-  start: ['config', 'port', 'host', 'issuer'],
+  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy'],
+  ca: ['bundle'],
   token: [
     'user', 'client', 'audience', 'permissions', 'scope', 'expires-in', 'fault', 'clock-tolerance', 'canary-url', 'claims',
     'id-token', 'client-id', 'json', 'issuer', 'admin-token', 'config', 'port',
@@ -146,6 +167,10 @@ async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const { runExplain } = await import('./explain-command.js');
       return runExplain(values, rest[0]);
+    }
+    case 'ca': {
+      const { runCa } = await import('./ca-command.js');
+      return runCa(values);
     }
     case 'faults': {
       const { runFaults } = await import('./faults-command.js');

@@ -34,7 +34,12 @@ export interface Ca {
  */
 export async function ensureCa(home: string): Promise<Ca> {
   const dir = join(home, 'ca');
-  if (!(await exists(dir))) await createCa(home, dir);
+  try {
+    if (!(await exists(dir))) await createCa(home, dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new TlsError('ERR_TLS_HOME_UNUSABLE', `the mock-idp CA cannot be created in ${dir} (${code}): set MOCK_IDP_HOME to a directory you can write`, { cause: error });
+  }
   return loadCa(dir);
 }
 

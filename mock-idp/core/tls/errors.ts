@@ -6,7 +6,9 @@ export type TlsErrorCode =
   /** A name given for a server certificate is neither a DNS name nor an IP address. */
   | 'ERR_TLS_INVALID_NAME'
   /** The file that NODE_EXTRA_CA_CERTS names, to be kept in the CA bundle, cannot be read. */
-  | 'ERR_TLS_EXTRA_CA_UNREADABLE';
+  | 'ERR_TLS_EXTRA_CA_UNREADABLE'
+  /** MOCK_IDP_HOME (or ~/.mock-idp) cannot be created or written: the CA cannot be kept there. */
+  | 'ERR_TLS_HOME_UNUSABLE';
 
 /** The local certificate authority's errors, with a stable `code` to branch on (like jose's `ERR_JWT_EXPIRED`). */
 export class TlsError extends Error {
