@@ -54,7 +54,15 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   // The debugger page's forms carry this token (a hidden field), checked on POST: another site cannot read the page to learn it.
   const csrfToken = randomBytes(32).toString('base64url');
   const view = (extra: Partial<DebuggerView> = {}): string =>
-    debuggerPage({ issuer: state.issuer, tenant: state.tenant, keys: state.keys.list(), events: state.events.list().slice(-30).reverse(), csrfToken, ...extra });
+    debuggerPage({
+      issuer: state.issuer,
+      tenant: state.tenant,
+      keys: state.keys.list(),
+      events: state.events.list().slice(-30).reverse(),
+      blocked: state.bruteForce.blocked().map(({ sub, ip }) => ({ user: state.directory.findUser(sub)?.email ?? sub, ip })),
+      csrfToken,
+      ...extra,
+    });
 
   // The debugger page: what the mock holds and did, and a token explainer (a plain form, no script).
   router.get('/', (ctx) => {
