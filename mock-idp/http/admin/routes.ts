@@ -40,7 +40,14 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   });
 
   const view = (extra: Partial<DebuggerView> = {}): string =>
-    debuggerPage({ issuer: state.issuer, tenant: state.tenant, keys: state.keys.list(), events: state.events.list().slice(-30).reverse(), ...extra });
+    debuggerPage({
+      issuer: state.issuer,
+      tenant: state.tenant,
+      keys: state.keys.list(),
+      events: state.events.list().slice(-30).reverse(),
+      blocked: state.bruteForce.blocked().map(({ sub, ip }) => ({ user: state.directory.findUser(sub)?.email ?? sub, ip })),
+      ...extra,
+    });
 
   // The debugger page: what the mock holds and did, and a token explainer (a plain form, no script).
   router.get('/', (ctx) => {
