@@ -1,7 +1,7 @@
 /**
  * A real browser and the HTTPS mock: Chromium refuses its certificate until the CA is imported the
  * way the README says (`certutil -d sql:$HOME/.pki/nssdb -A -t C,, ...`), then logs in through
- * sample-app against it. Chromium runs with HOME in a temporary directory, so the CA is trusted
+ * sample-app and sample-spa against it. Chromium runs with HOME in a temporary directory, so the CA is trusted
  * there only.
  */
 import { execFileSync } from 'node:child_process';
@@ -60,6 +60,19 @@ describe.skipIf(!chromiumAvailable || !certutilAvailable)('real browser against 
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
       await page.waitForURL(`${stack.app.url}/`);
       expect(await page.locator('h1').innerText()).toContain('Alice Admin');
+
+      // sample-spa: auth0-spa-js talks to the https domain from the page (authorize, /oauth/token with CORS).
+      const spa = await browser.newPage();
+      await spa.goto(stack.spa.url);
+      await spa.getByRole('button', { name: 'Log in' }).click();
+      await spa.waitForURL(/^https:\/\/localhost:\d+\/interaction\//);
+      await spa.fill('input[name="username"]', 'bob@example.com');
+      await spa.fill('input[name="password"]', 'bob-pass');
+      await spa.getByRole('button', { name: 'Continue', exact: true }).click();
+      await spa.getByTestId('user-name').waitFor();
+      const answered = spa.waitForResponse((r) => r.url() === `${stack.api.url}/orders` && r.request().method() !== 'OPTIONS');
+      await spa.getByRole('button', { name: 'Call API (GET /orders)' }).click();
+      expect((await answered).status()).toBe(200);
     } finally {
       await browser.close();
     }
