@@ -187,12 +187,12 @@ describe('brute-force protection (as Auth0: 10 consecutive failures per user and
     for (const from of ['127.0.0.1', '127.0.0.2']) for (let i = 0; i < 10; i++) await passwordGrantFrom(idp, wrong(USERS.bob), from);
     expect((await passwordGrantFrom(idp, USERS.bob, '127.0.0.2')).status).toBe(429);
     const since = idp.events().at(-1)?.seq ?? 0;
-    const response = await fetch(`${idp.issuer}_mock/users/${encodeURIComponent(USERS.bob.username)}/unblock`, { method: 'POST' });
+    const response = await fetch(`${idp.issuer}_mock/users/${encodeURIComponent(USERS.bob.username)}/unblock`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(response.status).toBe(204);
     expect(idp.events(since)).toEqual([expect.objectContaining({ type: 'user.unblocked', detail: { by: 'admin', addresses: ['127.0.0.1', '127.0.0.2'] } })]);
     expect((await passwordGrantFrom(idp, USERS.bob)).status).toBe(200);
     expect((await passwordGrantFrom(idp, USERS.bob, '127.0.0.2')).status).toBe(200);
-    expect((await fetch(`${idp.issuer}_mock/users/nobody@example.com/unblock`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${idp.issuer}_mock/users/nobody@example.com/unblock`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(404);
   });
 
   it('the debugger page lists the blocked users and addresses', async () => {

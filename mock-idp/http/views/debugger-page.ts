@@ -1,7 +1,7 @@
 import type { KeyInfo } from '../../core/keys.js';
 import type { MockEvent } from '../../core/events.js';
 import type { Tenant } from '../../core/tenant/schema.js';
-import { esc, page } from './html.js';
+import { csrfField, esc, page } from './html.js';
 
 export interface DebuggerView {
   issuer: string;
@@ -14,6 +14,8 @@ export interface DebuggerView {
   error?: string | undefined;
   /** Users blocked from an address by brute-force protection. */
   blocked?: { user: string; ip: string }[] | undefined;
+  /** The per-process CSRF token its forms send (hidden field `_csrf`, as the login forms'), checked on POST /_mock/. */
+  csrfToken: string;
 }
 
 const rows = (cells: unknown[][]) => cells.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
@@ -25,6 +27,7 @@ export function debuggerPage(view: DebuggerView): string {
 <p class="muted">Issuer <code>${esc(view.issuer)}</code> · <a href="${esc(view.issuer)}.well-known/openid-configuration">discovery</a> · <a href="${esc(view.issuer)}.well-known/jwks.json">JWKS</a> · JSON: <code>POST /_mock/explain</code>, <code>GET /_mock/events</code></p>
 <h2>Why would an API accept or refuse this token?</h2>
 <form method="post" action="/_mock/">
+${csrfField(view.csrfToken)}
 <label for="token">Token (JWT)</label><textarea id="token" name="token" rows="5" required>${esc(view.explained?.token ?? '')}</textarea>
 <label for="audience">API identifier (audience) the API expects</label><input id="audience" type="text" name="audience" value="${esc(view.explained?.audience ?? firstApi)}">
 <button type="submit">Explain</button>
