@@ -9,6 +9,7 @@ import { ConformanceSetupError } from '../conformance/errors.js';
 import { CONFORMANCE_DEFAULTS } from '../conformance/defaults.js';
 import { renderReport, summaryLine, type ReportFormat } from '../conformance/report.js';
 import type { ApiConformanceOptions } from '../conformance/types.js';
+import { TOKEN_DIALECTS, type TokenDialect } from '../core/tenant/schema.js';
 import { parseHttpUrl, parsePort, UsageError } from './args.js';
 
 export const CONFORMANCE_USAGE = `Usage:
@@ -30,6 +31,8 @@ Options:
   --admin-token T        the running mock-idp's admin token (with --issuer)
   --port N               port of the mock-idp started for the run (default ${CONFORMANCE_DEFAULTS.port})
   --user ID              the tenant user tokens are minted for (default: the tenant's first user)
+  --token-dialect D      the dialect of the tokens sent: access_token_authz (Auth0's default profile, typ JWT)
+                         or rfc9068_profile_authz (typ at+jwt); default the mock's tenant setting for the API
   --clock-tolerance S    the API's clock tolerance, for the expiry-edge cases (default ${CONFORMANCE_DEFAULTS.clockTolerance})
   --rotation-wait S      how long key rotation may take to be honoured (RS-34, RS-35; default ${CONFORMANCE_DEFAULTS.rotationWait / 1000})
   --timeout S            per-request timeout; a hang is a failure of that case (default ${CONFORMANCE_DEFAULTS.requestTimeout / 1000})
@@ -51,6 +54,7 @@ const OPTIONS = {
   'admin-token': { type: 'string' },
   port: { type: 'string' },
   user: { type: 'string' },
+  'token-dialect': { type: 'string' },
   'clock-tolerance': { type: 'string' },
   'rotation-wait': { type: 'string' },
   timeout: { type: 'string' },
@@ -58,6 +62,12 @@ const OPTIONS = {
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function tokenDialectOption(value: string): TokenDialect {
+  const dialect = TOKEN_DIALECTS.find((d) => d === value);
+  if (!dialect) throw new UsageError(`--token-dialect must be one of ${TOKEN_DIALECTS.join(', ')}, got "${value}"`);
+  return dialect;
+}
 
 const FORMATS: readonly ReportFormat[] = ['text', 'json', 'junit'];
 
@@ -114,6 +124,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
       ...(values['admin-token'] !== undefined ? { adminToken: values['admin-token'] } : {}),
       ...(values.issuer === undefined ? { port: parsePort(values.port, CONFORMANCE_DEFAULTS.port) } : {}),
       ...(values.user !== undefined ? { user: values.user } : {}),
+      ...(values['token-dialect'] !== undefined ? { tokenDialect: tokenDialectOption(values['token-dialect']) } : {}),
       clockTolerance: clockTolerance / 1000,
       rotationWait: seconds('rotation-wait', values['rotation-wait'], CONFORMANCE_DEFAULTS.rotationWait, 0),
       requestTimeout: seconds('timeout', values.timeout, CONFORMANCE_DEFAULTS.requestTimeout, 0.05),

@@ -18,9 +18,9 @@ describe('client credentials (machine to machine)', () => {
     expect(body.id_token).toBeUndefined();
 
     const token = body.access_token!;
-    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: idp.keys()[0]!.kid });
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', typ: 'JWT', kid: idp.keys()[0]!.kid });
     const jwks = createRemoteJWKSet(new URL(idp.jwksUri));
-    const { payload } = await jwtVerify(token, jwks, { issuer: idp.issuer, audience: API, algorithms: ['RS256'], typ: 'at+jwt' });
+    const { payload } = await jwtVerify(token, jwks, { issuer: idp.issuer, audience: API, algorithms: ['RS256'], typ: 'JWT' });
     expect(payload).toMatchObject({
       iss: idp.issuer,
       sub: `${WORKER.clientId}@clients`,

@@ -18,7 +18,7 @@ describe('JSON bodies at the token and revocation endpoints', () => {
     const response = await postJson('oauth/token', { grant_type: 'client_credentials', client_id: WORKER.clientId, client_secret: WORKER.secret, audience: API });
     expect(response.status).toBe(200);
     const { access_token } = (await response.json()) as { access_token: string };
-    const { payload } = await verify(idp, access_token, API, 'at+jwt');
+    const { payload } = await verify(idp, access_token, API, 'JWT');
     expect(payload).toMatchObject({ sub: `${WORKER.clientId}@clients`, gty: 'client-credentials' });
   });
 

@@ -72,7 +72,7 @@ describe('refresh tokens (fixture tenant: rotation on, no reuse interval)', () =
     const original = decodeJwt(tokens.body.access_token!);
     const refreshed = await refreshRequest(idp, tokens.body.refresh_token!);
     expect(refreshed.status).toBe(200);
-    const { payload } = await verify(idp, refreshed.body.access_token!, API, 'at+jwt');
+    const { payload } = await verify(idp, refreshed.body.access_token!, API, 'JWT');
     const shape = ({ iat: _iat, exp: _exp, jti: _jti, ...rest }: Record<string, unknown>) => rest;
     expect(shape(payload)).toEqual(shape(original));
     expect(payload).toMatchObject({ azp: APP.clientId, aud: [API, `${idp.issuer}userinfo`], permissions: ['read:orders', 'write:orders'] });

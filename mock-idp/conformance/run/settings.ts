@@ -5,6 +5,7 @@ import { CONFORMANCE_DEFAULTS } from '../defaults.js';
 import { httpDriver, inProcessDriver, isIdpDriver, type IdpDriver } from '../driver.js';
 import { ConformanceSetupError } from '../errors.js';
 import type { ApiConformanceOptions, CheckResult } from '../types.js';
+import { TOKEN_DIALECTS, type TokenDialect } from '../../tools/mint/index.js';
 
 export interface Settings {
   url: URL;
@@ -13,6 +14,7 @@ export interface Settings {
   audience: string;
   permissions: string[];
   user: string | undefined;
+  tokenDialect: TokenDialect | undefined;
   clockTolerance: number;
   rotationWait: number;
   requestTimeout: number;
@@ -28,6 +30,7 @@ export function settingsOf(options: ApiConformanceOptions): Settings {
   if (!options.audience?.trim()) throw optionsError('audience (the API identifier) is required');
   const permissions = (typeof options.permission === 'string' ? options.permission.split(',') : [...options.permission]).map((p) => p.trim()).filter(Boolean);
   if (permissions.length === 0) throw optionsError('permission (what the endpoint requires) is required');
+  if (options.tokenDialect !== undefined && !TOKEN_DIALECTS.includes(options.tokenDialect)) throw optionsError(`tokenDialect must be one of ${TOKEN_DIALECTS.join(', ')}, got "${options.tokenDialect}"`);
   const method = (options.method ?? CONFORMANCE_DEFAULTS.method).toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw optionsError(`method must be an HTTP method, got "${options.method}"`);
   const whole = (name: string, value: number | undefined, fallback: number, min: number) => {
@@ -42,6 +45,7 @@ export function settingsOf(options: ApiConformanceOptions): Settings {
     audience: options.audience,
     permissions,
     user: options.user,
+    tokenDialect: options.tokenDialect,
     clockTolerance: whole('clockTolerance', options.clockTolerance, CONFORMANCE_DEFAULTS.clockTolerance, 0),
     rotationWait: whole('rotationWait', options.rotationWait, CONFORMANCE_DEFAULTS.rotationWait, 0),
     requestTimeout: whole('requestTimeout', options.requestTimeout, CONFORMANCE_DEFAULTS.requestTimeout, 1),
