@@ -4,14 +4,14 @@ import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
-import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from './core/tenant/edits.js';
+import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from './core/tenant/edits.js';
 import { loadTenantFile, parseTenant } from './core/tenant/load.js';
 import type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
 import { Directory } from './core/directory.js';
 import { shapeOfApi } from './core/token-dialect.js';
 import { createApp } from './http/app.js';
 import type { AdminTools } from './http/admin/routes.js';
-import { listen } from './http/listen.js';
+import { listen, type TlsCredentials } from './http/listen.js';
 import { oidcViews } from './http/views/index.js';
 import { OidcHost } from './oidc/host.js';
 import type { TokenExplanation } from './tools/explain/explain-token.js';
@@ -37,11 +37,40 @@ export interface MockIdpOptions {
   adminToken?: string;
   /** Let non-loopback callers use the admin API (only with `adminToken`). Default false. */
   allowRemoteAdmin?: boolean;
+  /**
+   * Serve HTTPS (on the same port) with a server certificate from the local mock-idp TEST CA:
+   * the issuer becomes `https://<host>:<port>/` and `idp.ca` says which CA to trust.
+   */
+  https?: boolean;
+  /**
+   * With `https`: more names the server certificate covers (DNS names or IP addresses), beside
+   * localhost, 127.0.0.1, ::1 and the issuer's host, e.g. `['mock-idp']` for a container's name.
+   */
+  tlsNames?: string[];
+  /** With `https`: where the CA is kept (`<home>/ca/ca.pem`); default `MOCK_IDP_HOME`, else `~/.mock-idp`. */
+  home?: string;
+  /**
+   * Behind your own TLS terminator or a port mapping: URLs the mock builds (discovery's endpoints,
+   * redirects) follow X-Forwarded-Proto and X-Forwarded-Host (oidc-provider's own proxy setting).
+   * The issuer stays `issuer`: set it to the public URL, e.g. `https://idp.example.test/`.
+   * Admin calls are judged by the last X-Forwarded-For address. Default false.
+   */
+  trustProxy?: boolean;
+}
+
+/** The local TEST CA an HTTPS mock's certificate comes from: what a client must trust. */
+export interface MockIdpCa {
+  /** The CA certificate file (PEM), e.g. for `NODE_EXTRA_CA_CERTS`, a browser or the OS trust store. */
+  readonly certPath: string;
+  /** The same certificate: node:https's `ca`, `fetchTrustingCa(idp.ca.certPem)`, `loginThroughApp(url, user, { ca })`. */
+  readonly certPem: string;
 }
 
 export interface MockIdp {
-  /** `http://localhost:<port>/`, with the trailing slash, as Auth0's. */
+  /** `http://localhost:<port>/` (`https://` with `https`), with the trailing slash, as Auth0's. */
   readonly issuer: string;
+  /** With `https`: the CA to trust (its file and PEM); undefined over plain HTTP. */
+  readonly ca: MockIdpCa | undefined;
   /** The issuer without its trailing slash, to build URLs from. */
   readonly baseUrl: string;
   readonly jwksUri: string;
@@ -87,6 +116,8 @@ export interface MockIdp {
   deleteUser(id: string): User;
   /** Ends a user's sessions and revokes their refresh tokens. */
   revokeUser(id: string): User;
+  /** Lifts brute-force protection's blocks of a user (by sub or email) from every address. */
+  unblockUser(id: string): User;
   /** Adds or replaces a role. */
   upsertRole(role: RoleInput): Role;
   /** Back to the tenant and keys it started with; sessions, tokens and events cleared. */
@@ -125,20 +156,43 @@ function adminTools(state: MockState): AdminTools {
   };
 }
 
+/** A name worth adding to the certificate unasked: a host name or an IP address, not a wildcard address. */
+const certifiable = (name: string) => /^[a-z0-9.-]+$/i.test(name) || (name.includes(':') && /^[0-9a-f:.]+$/i.test(name) && name !== '::');
+
+/**
+ * The CA (created once under `home`) and a server certificate issued now. core/tls is loaded here
+ * only: it costs 140-240 ms of module loading that a plain HTTP start does without.
+ */
+async function prepareTls(options: MockIdpOptions, host: string): Promise<{ ca: MockIdpCa; credentials: TlsCredentials }> {
+  const { ensureCa, issueServerCertificate, mockIdpHome } = await import('./core/tls/index.js');
+  const home = options.home ?? mockIdpHome();
+  const ca = await ensureCa(home);
+  const issuerHost = options.issuer && URL.canParse(options.issuer) ? new URL(options.issuer).hostname.replace(/^\[(.*)\]$/, '$1') : undefined;
+  const implied = [host, issuerHost].filter((name): name is string => name !== undefined && name !== '0.0.0.0' && certifiable(name));
+  const credentials = await issueServerCertificate(ca, [...(options.tlsNames ?? []), ...implied]);
+  return { ca: { certPath: ca.certPath, certPem: ca.certPem }, credentials };
+}
+
 /** Starts a mock IdP in this process. The tenant is validated, its applications by oidc-provider too, before it serves a request. */
+export async function startMockIdp(options: MockIdpOptions & { https: true }): Promise<MockIdp & { readonly ca: MockIdpCa }>;
+export async function startMockIdp(options?: MockIdpOptions): Promise<MockIdp>;
 export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
   const tenant = resolveTenant(options.tenant);
   const keys = Array.isArray(options.keys) ? options.keys : readKeyFile(options.keys ?? PACKAGE_PATHS.devKeys);
   const host = options.host ?? DEFAULTS.host;
+  const tls = options.https ? await prepareTls(options, host) : undefined;
+  // In this process, an HTTPS mock's own headless logins trust its CA.
+  const send: typeof fetch = tls ? (await import('./tools/headless/trusting-fetch.js')).fetchTrustingCa(tls.ca.certPem) : (...args) => fetch(...args);
 
   let handler: RequestListener = (_req, res) => {
     res.statusCode = 503;
     res.end();
   };
-  const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0);
-  const issuer = options.issuer ?? `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
+  const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0, tls?.credentials);
+  const issuer = options.issuer ?? `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
   const state = new MockState(issuer, tenant, keys);
-  const oidc = new OidcHost(state, oidcViews);
+  const trustProxy = options.trustProxy === true;
+  const oidc = new OidcHost(state, oidcViews, { trustProxy });
   try {
     await oidc.validateApplications(state.directory, sourceOf(options.tenant));
   } catch (err) {
@@ -148,6 +202,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const tools = adminTools(state);
   handler = createApp(state, oidc, {
     tools,
+    trustProxy,
     admin: {
       ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
       ...(options.allowRemoteAdmin !== undefined ? { allowRemote: options.allowRemoteAdmin } : {}),
@@ -156,6 +211,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
 
   return {
     issuer,
+    ca: tls?.ca,
     baseUrl: issuer.replace(/\/$/, ''),
     jwksUri: `${issuer}.well-known/jwks.json`,
     port: listening.port,
@@ -176,11 +232,12 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     keys: () => state.keys.list(),
     explainToken: async (token, explain = {}) => (await tools.explainToken({ ...explain, token })) as TokenExplanation,
     mintToken: async (request) => (await tools.mintToken(request)) as MintedToken,
-    loginForTokens: async (login) => (await import('./tools/headless/login.js')).loginForTokens(state.issuer, state.directory, login),
+    loginForTokens: async (login) => (await import('./tools/headless/login.js')).loginForTokens(state.issuer, state.directory, login, send),
     createUser: (user) => createUser(state, user),
     updateUser: (id, patch) => updateUser(state, id, patch),
     deleteUser: (id) => deleteUser(state, id),
     revokeUser: (id) => revokeUser(state, id),
+    unblockUser: (id) => unblockUser(state, id),
     upsertRole: (role) => upsertRole(state, role),
     reset: () => state.reset(),
     events: (since) => state.events.list(since),

@@ -10,7 +10,7 @@ import { requirePermission } from './auth/require-permission.js';
 import { createErrorHandler } from './error-handler.js';
 import { createOrder, createOrderStore, listOrders, listPublicOrders } from './orders.js';
 
-export type AppConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'> & Partial<Pick<ApiConfig, 'corsOrigins'>>;
+export type AppConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'> & Partial<Pick<ApiConfig, 'corsOrigins' | 'jwksRequestAgent'>>;
 
 export function createApiApp(config: AppConfig): express.Express {
   const app = express();

@@ -13,6 +13,7 @@
  * | CORS_ORIGINS            | http://localhost:5173 (comma-separated browser origins, e.g. sample-spa's) |
  * | TOKEN_PROFILE           | auth0 (typ JWT or at+jwt); rfc9068: typ at+jwt, client_id and jti required |
  */
+import type { Agent } from 'node:https';
 import type { TokenProfile } from './auth/access-token-profile.js';
 
 export interface ApiConfig {
@@ -32,6 +33,12 @@ export interface ApiConfig {
   corsOrigins: string[];
   /** The access-token profile of the API's tokens (its Auth0 token dialect): `auth0` (default) or `rfc9068`. */
   tokenProfile: TokenProfile;
+  /**
+   * jwks-rsa's `requestAgent` for fetching the JWKS, e.g. `new https.Agent({ ca })` for an IdP whose
+   * certificate comes from a private CA (the local stack's HTTPS mock). Default: Node's own, which
+   * trusts NODE_EXTRA_CA_CERTS.
+   */
+  jwksRequestAgent?: Agent;
 }
 
 type Env = Record<string, string | undefined>;

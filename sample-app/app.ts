@@ -28,6 +28,7 @@ export function createSampleApp(config: SampleAppConfig & { baseURL: string }): 
       idpLogout: true,
       authorizationParams: { response_type: 'code', scope: SCOPE, audience: config.audience },
       session: { rollingDuration: config.sessionRollingDuration, absoluteDuration: config.sessionAbsoluteDuration },
+      ...(config.customFetch ? { customFetch: config.customFetch } : {}),
     }),
   );
 

@@ -29,6 +29,12 @@ export interface SampleAppConfig {
   host: string;
   sessionRollingDuration: number;
   sessionAbsoluteDuration: number;
+  /**
+   * express-openid-connect's `customFetch`, for its calls to the IdP (discovery, token, JWKS).
+   * The local stack passes one that trusts an HTTPS mock's CA (NODE_EXTRA_CA_CERTS would need a
+   * new process); run on its own, the app trusts a CA through NODE_EXTRA_CA_CERTS instead.
+   */
+  customFetch?: typeof fetch;
 }
 
 type Env = Record<string, string | undefined>;

@@ -4,9 +4,17 @@
  * on port 0. Whatever ports they get, the samples' URLs are registered in the
  * tenant (callbacks, logout URLs, web origins) and the API allows the SPA's
  * origin (CORS).
+ *
+ * With `https`, the mock serves HTTPS with a certificate from the local TEST CA and the samples,
+ * which run in this same process, trust that CA through their SDKs' own hooks: sample-app's
+ * express-openid-connect gets a `customFetch` that trusts it, sample-api's jwks-rsa a
+ * `requestAgent`. NODE_EXTRA_CA_CERTS could not do it: Node reads it only when a process starts,
+ * and the CA of a first run does not exist yet then.
  */
 import type { RequestListener } from 'node:http';
-import { startMockIdp, type MockIdp, type TenantInput } from '../mock-idp/index.js';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { fetchTrustingCa, startMockIdp, type MockIdp, type TenantInput } from '../mock-idp/index.js';
 import { listen } from '../mock-idp/http/listen.js';
 import { API_DEFAULTS, loadApiConfig, type ApiConfig } from '../sample-api/config.js';
 import { startApi, type RunningApi } from '../sample-api/server.js';
@@ -21,6 +29,10 @@ export const STACK_PORTS = { idp: 4000, api: API_DEFAULTS.port, app: APP_DEFAULT
 export interface LocalStackOptions {
   /** Each defaults to STACK_PORTS; 0 picks a free port. */
   ports?: Partial<Record<keyof typeof STACK_PORTS, number>>;
+  /** Serve the mock over HTTPS (`startMockIdp({ https: true })`); the samples trust its CA. */
+  https?: boolean;
+  /** With `https`: where the CA is kept; default MOCK_IDP_HOME, else ~/.mock-idp. */
+  home?: string;
   /** Edits the tenant after the samples' URLs are registered in it. */
   tenant?: (draft: TenantInput) => void;
   api?: Partial<ApiConfig>;
@@ -45,15 +57,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const running: Closable[] = [];
   const closeAll = async () => void (await Promise.all(running.splice(0).map((s) => s.close())));
   try {
-    const idp = await startMockIdp({ port: ports.idp });
+    const idp = await startMockIdp({ port: ports.idp, ...(options.https ? { https: true } : {}), ...(options.home ? { home: options.home } : {}) });
     running.push(idp);
+    const trust = idp.ca ? { api: { jwksRequestAgent: new Agent({ ca: [...rootCertificates, idp.ca.certPem] }) }, app: { customFetch: fetchTrustingCa(idp.ca.certPem) } } : { api: {}, app: {} };
     // The SPA's port first: the API allows its origin, and the SPA's config names the API.
     let spaHandler: RequestListener = (_req, res) => res.writeHead(503).end();
     const spaSite = await listen((req, res) => spaHandler(req, res), SPA_DEFAULTS.host, ports.spa);
     running.push(spaSite);
-    const api = await startApi({ ...loadApiConfig({}), issuer: idp.issuer, jwksUri: idp.jwksUri, port: ports.api, corsOrigins: [spaSite.url], ...options.api });
+    const api = await startApi({ ...loadApiConfig({}), issuer: idp.issuer, jwksUri: idp.jwksUri, port: ports.api, corsOrigins: [spaSite.url], ...trust.api, ...options.api });
     running.push(api);
-    const app = await startSampleApp({ ...loadAppConfig({}), issuerBaseURL: idp.issuer, apiUrl: api.url, port: ports.app, ...options.app });
+    const app = await startSampleApp({ ...loadAppConfig({}), issuerBaseURL: idp.issuer, apiUrl: api.url, port: ports.app, ...trust.app, ...options.app });
     running.push(app);
     spaHandler = createSpaApp({ ...loadSpaConfig({}), domain: domainOf(idp.issuer), apiUrl: api.url, port: spaSite.port, ...options.spa });
 

@@ -3,14 +3,15 @@
  * 3001, sample-app on 3000 and the built sample-spa on 5173, wired to each
  * other; Ctrl-C stops them all. MOCK_IDP_PORT, SAMPLE_API_PORT,
  * SAMPLE_APP_PORT and SAMPLE_SPA_PORT move them (0 picks a free port).
+ * MOCK_IDP_HTTPS=1 serves the mock over HTTPS (the samples trust its CA in-process).
  */
-import { describe } from '../mock-idp/cli/start-command.js';
+import { describe, shellWord } from '../mock-idp/cli/start-command.js';
 import type { MockIdp } from '../mock-idp/index.js';
 import { startLocalStack, STACK_PORTS } from './local-stack.js';
 
 function curlCommand(idp: MockIdp, apiUrl: string): string {
   return [
-    `TOKEN=$(curl -s ${idp.issuer}oauth/token -d grant_type=client_credentials -d client_id=orders-worker \\`,
+    `TOKEN=$(curl -s ${idp.ca ? `--cacert ${shellWord(idp.ca.certPath)} ` : ''}${idp.issuer}oauth/token -d grant_type=client_credentials -d client_id=orders-worker \\`,
     `  -d client_secret=orders-worker-secret -d audience=https://api.example.com \\`,
     `  | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token') \\`,
     `  && curl -s ${apiUrl}/orders -H "Authorization: Bearer $TOKEN"`,
@@ -25,6 +26,13 @@ function portFromEnv(name: string, fallback: number): number {
   return port;
 }
 
+function flagFromEnv(name: string): boolean {
+  const raw = process.env[name]?.trim().toLowerCase() ?? '';
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new Error(`${name} must be 1 or 0, got "${process.env[name]}"`);
+}
+
 async function main(): Promise<void> {
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {
@@ -34,20 +42,23 @@ async function main(): Promise<void> {
       app: portFromEnv('SAMPLE_APP_PORT', STACK_PORTS.app),
       spa: portFromEnv('SAMPLE_SPA_PORT', STACK_PORTS.spa),
     };
-    stack = await startLocalStack({ ports });
+    stack = await startLocalStack({ ports, https: flagFromEnv('MOCK_IDP_HTTPS') });
   } catch (err) {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
     process.exit(1);
   }
   const { idp, api, app, spa } = stack;
-  process.stdout.write(`${describe(idp.issuer, idp.tenant, idp.addresses)}
+  const browserTrust = idp.ca
+    ? `sample-spa's page calls the mock from the browser: make the browser trust the CA first (README, "HTTPS").\n\n`
+    : '';
+  process.stdout.write(`${describe(idp.issuer, idp.tenant, idp.addresses, idp.ca)}
 Local stack:
   mock-idp    ${idp.issuer}   (test identity provider)
   sample-api  ${api.url}    (GET /orders needs read:orders, POST /orders needs write:orders)
   sample-app  ${app.url}    <- open this in a browser and log in as alice@example.com / alice-pass
   sample-spa  ${spa.url}    (React + @auth0/auth0-react: the same login from a single-page app)
 
-Get a machine-to-machine token and call the API:
+${browserTrust}Get a machine-to-machine token and call the API:
 ${curlCommand(idp, api.url)}
 
 Ctrl-C stops them all.

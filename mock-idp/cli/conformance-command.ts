@@ -4,13 +4,13 @@
  * case failed (or the baseline did), 2 bad arguments or an unreachable API / IdP.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import type { z } from 'zod';
 import { ConformanceSetupError } from '../conformance/errors.js';
 import { CONFORMANCE_DEFAULTS } from '../conformance/defaults.js';
 import { renderReport, summaryLine, type ReportFormat } from '../conformance/report.js';
+import { apiConformanceOptionsSchema, numericBounds } from '../conformance/options.js';
 import type { ApiConformanceOptions } from '../conformance/types.js';
-import { TOKEN_DIALECTS, type TokenDialect } from '../core/tenant/schema.js';
-import { parseHttpUrl, parsePort, UsageError } from './args.js';
+import { didYouMean, flagIssues, numberFlag, parseCommandLine, type ParsedCommandLine, UsageError } from './args.js';
 
 export const CONFORMANCE_USAGE = `Usage:
   mock-idp conformance api --url URL --audience API --permission PERM [options]
@@ -63,21 +63,22 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function tokenDialectOption(value: string): TokenDialect {
-  const dialect = TOKEN_DIALECTS.find((d) => d === value);
-  if (!dialect) throw new UsageError(`--token-dialect must be one of ${TOKEN_DIALECTS.join(', ')}, got "${value}"`);
-  return dialect;
-}
-
 const FORMATS: readonly ReportFormat[] = ['text', 'json', 'junit'];
 
-/** Seconds (fractions allowed) as milliseconds. */
-function seconds(flag: string, value: string | undefined, fallbackMs: number, min: number): number {
-  if (value === undefined) return fallbackMs;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > 3600) throw new UsageError(`--${flag} must be a number of seconds from ${min} to 3600, got "${value}"`);
-  return Math.round(n * 1000);
-}
+/** The flag behind each option of runApiConformance, to name it in a usage error. */
+const FLAG_OF = {
+  url: 'url', method: 'method', body: 'body', audience: 'audience', permission: 'permission', issuer: 'issuer', adminToken: 'admin-token',
+  port: 'port', user: 'user', tokenDialect: 'token-dialect', clockTolerance: 'clock-tolerance', rotationWait: 'rotation-wait', requestTimeout: 'timeout',
+} as const satisfies Partial<Record<keyof ApiConformanceOptions, keyof typeof OPTIONS>>;
+
+/** The options the flags give in seconds but runApiConformance takes in milliseconds. */
+const IN_MILLISECONDS = new Set<string>(['rotationWait', 'requestTimeout']);
+
+/** Seconds from a flag (fractions allowed) as milliseconds, for the schema to check; NaN when not a number. */
+const milliseconds = (value: string | undefined) => {
+  const seconds = numberFlag(value);
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
+};
 
 interface Parsed {
   options: ApiConformanceOptions;
@@ -85,53 +86,60 @@ interface Parsed {
   out: string | undefined;
 }
 
+type Flags = ParsedCommandLine<typeof OPTIONS>['values'];
+
+/** The options of runApiConformance the flags describe: only their syntax here (units, repeats); the rules are the schema's. */
+function optionsFromFlags(values: Flags): ApiConformanceOptions {
+  const options = {
+    url: values.url,
+    method: values.method,
+    body: values.body,
+    audience: values.audience,
+    // --permission may be repeated and comma-separated: one comma-separated string, split by the schema.
+    permission: values.permission?.join(','),
+    issuer: values.issuer,
+    adminToken: values['admin-token'],
+    port: numberFlag(values.port),
+    user: values.user,
+    tokenDialect: values['token-dialect'],
+    clockTolerance: numberFlag(values['clock-tolerance']),
+    rotationWait: milliseconds(values['rotation-wait']),
+    requestTimeout: milliseconds(values.timeout),
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as unknown as ApiConformanceOptions;
+}
+
+/** A schema issue worded by its flag, with the value as typed (and seconds for the options in milliseconds). */
+function describeIssue(values: Flags, issue: z.core.$ZodIssue, flag: string): string {
+  const field = String(issue.path[0]) as keyof typeof FLAG_OF;
+  const typed = values[FLAG_OF[field]];
+  const got = typed === undefined ? '' : `, got "${Array.isArray(typed) ? typed.join(',') : typed}"`;
+  if (IN_MILLISECONDS.has(field)) {
+    const { min, max } = numericBounds(field as 'rotationWait' | 'requestTimeout');
+    return `${flag} must be a number of seconds from ${min / 1000} to ${max / 1000}${got}`;
+  }
+  return `${flag} ${issue.message}${got}`;
+}
+
+const unknownOption = (rawName: string) => `unknown option ${rawName} for "conformance api"${didYouMean(rawName.replace(/^-+/, ''), Object.keys(OPTIONS), (c) => `--${c}`)}`;
+
 function parse(argv: readonly string[]): Parsed | 'help' {
   const args = argv[0] === 'conformance' ? argv.slice(1) : [...argv];
-  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseCommandLine(args, OPTIONS, unknownOption);
   if (values.help) return 'help';
   const [target, ...rest] = positionals;
-  if (target !== 'api') throw new UsageError(target === undefined ? 'say what to test: mock-idp conformance api ...' : `unknown conformance target "${target}" (only "api")`);
+  if (target !== 'api') throw new UsageError(target === undefined ? 'say what to test: mock-idp conformance api ...' : `unknown conformance target "${target}"${didYouMean(target, ['api']) || ' (only "api")'}`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  for (const flag of ['url', 'audience'] as const) {
-    if (!values[flag]?.trim()) throw new UsageError(`--${flag} is required`);
-  }
-  const permissions = (values.permission ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
-  if (permissions.length === 0) throw new UsageError('--permission is required (the permission the endpoint requires)');
-  parseHttpUrl('url', values.url!);
-  if (values.issuer !== undefined) parseHttpUrl('issuer', values.issuer);
+  // What only the command line has: its own flags, and which flags go together.
   if (values.issuer !== undefined && values.port !== undefined) throw new UsageError('--port starts a mock-idp for the run; with --issuer the running one is used');
   if (values.issuer === undefined && values['admin-token'] !== undefined) throw new UsageError('--admin-token goes with --issuer');
   const format = (values.format ?? 'text') as ReportFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
-  if (values.method !== undefined && !/^[A-Za-z]+$/.test(values.method)) throw new UsageError(`--method must be an HTTP method, got "${values.method}"`);
-  if (values.body !== undefined) {
-    try {
-      JSON.parse(values.body);
-    } catch {
-      throw new UsageError('--body must be JSON');
-    }
-  }
-  const clockTolerance = seconds('clock-tolerance', values['clock-tolerance'], CONFORMANCE_DEFAULTS.clockTolerance * 1000, 0);
-  if (clockTolerance % 1000 !== 0) throw new UsageError('--clock-tolerance must be a whole number of seconds');
-  return {
-    options: {
-      url: values.url!,
-      audience: values.audience!,
-      permission: permissions,
-      ...(values.method !== undefined ? { method: values.method } : {}),
-      ...(values.body !== undefined ? { body: values.body } : {}),
-      ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
-      ...(values['admin-token'] !== undefined ? { adminToken: values['admin-token'] } : {}),
-      ...(values.issuer === undefined ? { port: parsePort(values.port, CONFORMANCE_DEFAULTS.port) } : {}),
-      ...(values.user !== undefined ? { user: values.user } : {}),
-      ...(values['token-dialect'] !== undefined ? { tokenDialect: tokenDialectOption(values['token-dialect']) } : {}),
-      clockTolerance: clockTolerance / 1000,
-      rotationWait: seconds('rotation-wait', values['rotation-wait'], CONFORMANCE_DEFAULTS.rotationWait, 0),
-      requestTimeout: seconds('timeout', values.timeout, CONFORMANCE_DEFAULTS.requestTimeout, 0.05),
-    },
-    format,
-    out: values.out,
-  };
+  // The rules of the options themselves are runApiConformance's, stated once in its schema.
+  const options = optionsFromFlags(values);
+  const checked = apiConformanceOptionsSchema.safeParse(options);
+  if (!checked.success) throw new UsageError(flagIssues(checked.error, FLAG_OF, (issue, flag) => describeIssue(values, issue, flag)));
+  return { options, format, out: values.out };
 }
 
 export interface ConformanceCommandIo {
@@ -153,9 +161,9 @@ export async function runConformanceCommand(argv: string[], io: ConformanceComma
   try {
     parsed = parse(argv);
   } catch (err) {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (!usage) throw err;
-    io.stderr(`mock-idp conformance: ${(err as Error).message}\n\n${CONFORMANCE_USAGE}`);
+    if (!(err instanceof UsageError)) throw err;
+    // One line naming the mistake; the whole usage is for --help.
+    io.stderr(`mock-idp conformance: ${err.message} (mock-idp conformance --help)\n`);
     return 2;
   }
   if (parsed === 'help') {

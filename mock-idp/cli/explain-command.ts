@@ -1,6 +1,7 @@
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { TokenExplanation } from '../tools/explain/explain-token.js';
-import { parseHttpUrl, parseSeconds, UsageError } from './args.js';
+import { explainRequestSchema, type ExplainRequest } from '../tools/explain/explain-request.js';
+import { flagIssues, numberFlag, parseHttpUrl, UsageError } from './args.js';
 import { askRunningMock } from './ask-mock.js';
 
 export interface ExplainFlags {
@@ -27,6 +28,31 @@ export function renderExplanation(explanation: TokenExplanation, audience: strin
   return [verdict, ...lines, ''].join('\n');
 }
 
+/** The flag behind each field of an explain request. */
+const FLAG_OF = { audience: 'audience', clockTolerance: 'clock-tolerance' } as const;
+
+/**
+ * The explain request the flags describe, validated with the same schema as `POST /_mock/explain`
+ * (a mistake is a usage error, exit 2, naming the flag, rather than the mock's 400).
+ */
+export function explainRequestFromFlags(flags: ExplainFlags, token: string): ExplainRequest {
+  const request: ExplainRequest = {
+    token: token.trim(),
+    ...(flags.audience !== undefined ? { audience: flags.audience } : {}),
+    ...(flags['clock-tolerance'] !== undefined ? { clockTolerance: numberFlag(flags['clock-tolerance'])! } : {}),
+  };
+  const result = explainRequestSchema.safeParse(request);
+  if (!result.success) {
+    throw new UsageError(
+      flagIssues(result.error, FLAG_OF, (issue, flag) => {
+        const field = issue.path[0] as keyof typeof FLAG_OF | 'token';
+        return field === 'token' ? 'the token is empty' : `${flag}: ${issue.message}, got "${flags[FLAG_OF[field]]}"`;
+      }),
+    );
+  }
+  return request;
+}
+
 /**
  * `mock-idp explain TOKEN`: asks the running mock (POST <issuer>_mock/explain)
  * why an API would accept or refuse the token. Exit 0 valid, 1 refused.
@@ -34,14 +60,8 @@ export function renderExplanation(explanation: TokenExplanation, audience: strin
 export async function runExplain(flags: ExplainFlags, tokenArgument: string | undefined): Promise<number> {
   const fromStdin = tokenArgument === undefined || tokenArgument === '-';
   if (fromStdin && process.stdin.isTTY) throw new UsageError('give the token as an argument, or pipe it in (mock-idp explain - < token.txt)');
-  const token = (fromStdin ? await readStdin() : tokenArgument).trim();
-  if (token === '') throw new UsageError('the token is empty');
+  const request = explainRequestFromFlags(flags, fromStdin ? await readStdin() : tokenArgument);
   const issuer = parseHttpUrl('issuer', flags.issuer ?? `http://localhost:${DEFAULTS.port}/`);
-  const request = {
-    token,
-    ...(flags.audience !== undefined ? { audience: flags.audience } : {}),
-    ...(flags['clock-tolerance'] !== undefined ? { clockTolerance: parseSeconds('clock-tolerance', flags['clock-tolerance'], 0, 3600) } : {}),
-  };
   const explanation = (await askRunningMock(issuer, 'explain', request, flags['admin-token'])) as TokenExplanation;
   if (!Array.isArray(explanation.checks)) throw new Error(`${issuer.href} answered without an explanation: is this a mock-idp?`);
   process.stdout.write(flags.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation, flags.audience));

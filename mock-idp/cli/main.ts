@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { UsageError } from './args.js';
+import { didYouMean, parseCommandLine, UsageError } from './args.js';
 
 export { UsageError };
 
@@ -8,6 +7,8 @@ export const USAGE = `mock-idp: a local, offline stand-in for Auth0 (a TEST iden
 
 Usage:
   mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL]
+                   [--https [--tls-name NAME]...] [--trust-proxy]
+  mock-idp ca [--bundle]
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
   mock-idp faults [--json]
@@ -16,6 +17,8 @@ Usage:
 
 Commands:
   start     start the IdP (the default command)
+  ca        print the path of the local TEST CA's certificate (created if absent), for
+              NODE_EXTRA_CA_CERTS=$(mock-idp ca) node app.js
   token     print a signed token to stdout, e.g. for curl:
               curl -H "Authorization: Bearer $(mock-idp token --user alice@example.com --audience https://api.example.com)" ...
   faults    list the bad-token presets (ids for --fault) with what a correct API does with each
@@ -27,7 +30,19 @@ Options of start:
   --config FILE   tenant file (default: the shipped fixtures/tenant.json)
   --port N        port to listen on (default 4000; 0 picks a free port)
   --host HOST     localhost (default: binds 127.0.0.1 and ::1) or an address to bind
-  --issuer URL    issuer to advertise (default http://<host>:<port>/)
+  --issuer URL    issuer to advertise (default http://<host>:<port>/, https:// with --https)
+  --https         serve HTTPS on the same port, with a certificate from the local TEST CA
+                  (kept in $MOCK_IDP_HOME/ca, default ~/.mock-idp/ca); prints the
+                  export NODE_EXTRA_CA_CERTS=... line that makes Node trust it
+  --tls-name NAME another name for the certificate beside localhost, 127.0.0.1, ::1 and the
+                  issuer's host, e.g. a container's name (repeatable; with --https)
+  --trust-proxy   behind your own TLS terminator or port mapping: endpoint URLs and redirects
+                  follow X-Forwarded-Proto / X-Forwarded-Host (set --issuer to the public URL)
+
+Options of ca:
+  --bundle        print instead the path of a bundle: Node's root CAs, the file NODE_EXTRA_CA_CERTS
+                  names now (if any) and the mock's CA (for SSL_CERT_FILE, curl --cacert, or
+                  NODE_EXTRA_CA_CERTS when it already names another file)
 
 Options of token:
   --user ID            a tenant user (email or sub) ...
@@ -68,6 +83,10 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   issuer: { type: 'string' },
+  https: { type: 'boolean' },
+  'tls-name': { type: 'string', multiple: true },
+  'trust-proxy': { type: 'boolean' },
+  bundle: { type: 'boolean' },
   user: { type: 'string' },
   client: { type: 'string' },
   audience: { type: 'string' },
@@ -89,7 +108,8 @@ type Option = keyof typeof OPTIONS;
 
 /** Which options each command takes; any other is a usage error. */
 const ALLOWED: Record<string, readonly Option[]> = {
-  start: ['config', 'port', 'host', 'issuer'],
+  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy'],
+  ca: ['bundle'],
   token: [
     'user', 'client', 'audience', 'permissions', 'scope', 'expires-in', 'fault', 'clock-tolerance', 'canary-url', 'claims',
     'id-token', 'client-id', 'json', 'issuer', 'admin-token', 'config', 'port',
@@ -98,25 +118,47 @@ const ALLOWED: Record<string, readonly Option[]> = {
   explain: ['audience', 'clock-tolerance', 'issuer', 'admin-token', 'json'],
 };
 
+const COMMANDS = [...Object.keys(ALLOWED), 'conformance'];
+const flag = (name: string) => `--${name}`;
+
+/** An option `main` does not know, for the command it is given to (the default, start, when none is). */
+function unknownOption(rawName: string, positionals: string[]): string {
+  const command = positionals[0] ?? 'start';
+  if (!COMMANDS.includes(command)) return unknownCommand(command);
+  const allowed = ALLOWED[command] ?? [];
+  return `unknown option ${rawName} for "${command}"${didYouMean(rawName.replace(/^-+/, ''), allowed, flag)}`;
+}
+
+function unknownCommand(command: string): string {
+  return `unknown command "${command}"${didYouMean(command, COMMANDS)}`;
+}
+
+/** An option of another command: where it belongs, or the one of this command it is likely a typo of. */
+function misplacedOption(name: Option, command: string): string {
+  const owners = Object.entries(ALLOWED).filter(([, options]) => options.includes(name)).map(([owner]) => owner);
+  const near = didYouMean(name, ALLOWED[command] ?? [], flag);
+  return `option --${name} does not apply to "${command}"${near || ` (it is an option of ${owners.join(', ')})`}`;
+}
+
 async function main(argv: string[]): Promise<number> {
   // `conformance` has its own options and usage.
   if (argv[0] === 'conformance') {
     const { runConformanceCommand } = await import('./conformance-command.js');
     return runConformanceCommand(argv.slice(1));
   }
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, unknownOption);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   const [command = 'start', ...rest] = positionals;
+  const allowed = ALLOWED[command];
+  if (!allowed) throw new UsageError(unknownCommand(command));
   // Only explain takes an argument: the token.
   const extra = command === 'explain' ? rest.slice(1) : rest;
-  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}"`);
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" for "${command}"`);
   const stray = (Object.keys(values) as Option[]).find((name) => name !== 'help' && !allowed.includes(name));
-  if (stray) throw new UsageError(`option --${stray} does not apply to "${command}"`);
+  if (stray) throw new UsageError(misplacedOption(stray, command));
   switch (command) {
     case 'token': {
       const { runToken } = await import('./token-command.js');
@@ -125,6 +167,10 @@ async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const { runExplain } = await import('./explain-command.js');
       return runExplain(values, rest[0]);
+    }
+    case 'ca': {
+      const { runCa } = await import('./ca-command.js');
+      return runCa(values);
     }
     case 'faults': {
       const { runFaults } = await import('./faults-command.js');
@@ -142,8 +188,9 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`mock-idp: ${(err as Error).message}\n${usage ? `\n${USAGE}` : ''}`);
+    // A usage mistake is one line naming it; the whole usage is for --help.
+    const usage = err instanceof UsageError;
+    process.stderr.write(`mock-idp: ${(err as Error).message}${usage ? ' (mock-idp --help)' : ''}\n`);
     process.exitCode = usage ? 2 : 1;
   },
 );

@@ -1,24 +1,36 @@
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { Tenant } from '../core/tenant/schema.js';
 import { ROUTES } from '../oidc/routes.js';
-import { startMockIdp } from '../start.js';
+import { startMockIdp, type MockIdpCa } from '../start.js';
+import { parsePort, UsageError } from './args.js';
 
 export interface StartFlags {
   config?: string | undefined;
   port?: string | undefined;
   host?: string | undefined;
   issuer?: string | undefined;
+  https?: boolean | undefined;
+  'tls-name'?: string[] | undefined;
+  'trust-proxy'?: boolean | undefined;
 }
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined) return DEFAULTS.port;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw Object.assign(new Error(`--port must be an integer from 0 to 65535, got "${value}"`), { code: 'ERR_PARSE_ARGS_INVALID' });
-  return port;
+/** A word for a POSIX shell: as it is when it is safe, else in single quotes. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The lines `start --https` adds: which CA to trust, and the line that makes Node trust it. */
+export function describeCa(ca: Pick<MockIdpCa, 'certPath'>): string {
+  return [
+    'HTTPS: the certificate comes from the local mock-idp TEST CA. Trust it (Node reads this at start):',
+    `  export NODE_EXTRA_CA_CERTS=${shellWord(ca.certPath)}`,
+    '  (browsers: import that file as a certificate authority; see the README, "HTTPS")',
+    '',
+  ].join('\n');
 }
 
 /** What `mock-idp start` prints: where it is, how to log in, and that it is a test IdP. */
-export function describe(issuer: string, tenant: Tenant, addresses: string[]): string {
+export function describe(issuer: string, tenant: Tenant, addresses: string[], ca?: Pick<MockIdpCa, 'certPath'>): string {
   const lines = [
     'mock-idp: a local TEST identity provider (never use it for real users)',
     '',
@@ -35,18 +47,33 @@ export function describe(issuer: string, tenant: Tenant, addresses: string[]): s
     'Applications:',
     ...tenant.applications.map((a) => `  ${a.clientId.padEnd(16)} ${a.appType.padEnd(12)} ${a.clientSecret ? `secret ${a.clientSecret}` : 'public (PKCE)'}`),
     '',
+    ...(ca ? [describeCa(ca)] : []),
   ];
   return lines.join('\n');
 }
 
+/** The CA's typed errors as the CLI words them: a bad --tls-name is a bad argument (exit 2), the rest exit 1. */
+function tlsFailure(err: unknown): unknown {
+  const { name, code, message } = err as { name?: string; code?: string; message?: string };
+  if (name !== 'TlsError') return err;
+  if (code === 'ERR_TLS_INVALID_NAME') return new UsageError(`--tls-name: ${message}`);
+  return Object.assign(new Error(`cannot serve HTTPS: ${message}`), { code, cause: err });
+}
+
 export async function runStart(flags: StartFlags): Promise<number> {
+  const tlsNames = flags['tls-name'] ?? [];
+  if (tlsNames.length && !flags.https) throw new UsageError('--tls-name names a certificate: it needs --https');
   const idp = await startMockIdp({
-    port: parsePort(flags.port),
+    port: parsePort(flags.port, DEFAULTS.port),
     host: flags.host ?? DEFAULTS.host,
     ...(flags.config ? { tenant: flags.config } : {}),
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
+    ...(flags.https ? { https: true, tlsNames } : {}),
+    ...(flags['trust-proxy'] ? { trustProxy: true } : {}),
+  }).catch((err: unknown) => {
+    throw tlsFailure(err);
   });
-  process.stdout.write(`${describe(idp.issuer, idp.tenant, idp.addresses)}\nReady. Ctrl-C to stop.\n`);
+  process.stdout.write(`${describe(idp.issuer, idp.tenant, idp.addresses, idp.ca)}\nReady. Ctrl-C to stop.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

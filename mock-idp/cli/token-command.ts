@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import { mintRequestSchema, type MintRequest } from '../tools/mint/mint-request.js';
 import type { MintedToken } from '../tools/mint/mint-token.js';
-import { parseHttpUrl, parsePort, UsageError } from './args.js';
+import { flagIssues, numberFlag, parseHttpUrl, parsePort, UsageError } from './args.js';
 import { askRunningMock } from './ask-mock.js';
 
 export interface TokenFlags {
@@ -29,9 +29,6 @@ const FLAG_OF: Record<string, string> = {
   user: 'user', client: 'client', kind: 'id-token', audience: 'audience', clientId: 'client-id', permissions: 'permissions', scope: 'scope',
   claims: 'claims', expiresIn: 'expires-in', fault: 'fault', canaryUrl: 'canary-url', clockTolerance: 'clock-tolerance',
 };
-
-/** A whole number from a flag (zod then checks its range, as for the API). */
-const numberFlag = (value: string | undefined) => (value === undefined ? undefined : value.trim() === '' ? Number.NaN : Number(value));
 
 /**
  * The mint request the flags describe, validated with the same schema as
@@ -62,9 +59,7 @@ export function mintRequestFromFlags(flags: TokenFlags): MintRequest {
   };
   const request = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as MintRequest;
   const result = mintRequestSchema.safeParse(request);
-  if (!result.success) {
-    throw new UsageError(result.error.issues.map((issue) => `--${FLAG_OF[String(issue.path[0])] ?? String(issue.path[0] ?? 'user')}: ${issue.message}`).join('; '));
-  }
+  if (!result.success) throw new UsageError(flagIssues(result.error, FLAG_OF, (issue, flag) => `${issue.path.length ? flag : '--user'}: ${issue.message}`));
   return request;
 }
 

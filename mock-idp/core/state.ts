@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { BruteForceCounter } from './brute-force.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { OfflineRequests } from './offline-requests.js';
 import { Store } from './store.js';
+import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
 import type { Tenant, TenantInput } from './tenant/schema.js';
 
@@ -26,6 +28,8 @@ export class MockState {
   /** prompt=none requests that asked for offline_access (see core/offline-requests.ts). */
   readonly offlineRequests = new OfflineRequests();
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
+  /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
+  readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection);
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
@@ -38,7 +42,20 @@ export class MockState {
   ) {
     this.#directory = new Directory(initialTenant);
     this.keys = new KeyRing(initialKeys);
-    this.store = new Store((clientId) => this.#directory.application(clientId)?.refreshToken.reuseInterval ?? 0);
+    this.store = new Store((clientId) => this.#directory.application(clientId)?.refreshToken.reuseInterval ?? 0, {
+      maxPending: DEFAULTS.maxPendingEntries,
+      onEvicted: (count) => this.#noteEvicted(count),
+    });
+  }
+
+  #evicted = 0;
+  /** One event for the first eviction and one per thousand after it: the log says so without being flooded. */
+  #noteEvicted(count: number): void {
+    const before = this.#evicted;
+    this.#evicted += count;
+    if (before === 0 || Math.floor(before / 1000) !== Math.floor(this.#evicted / 1000)) {
+      this.events.add({ type: 'store.evicted', error: 'too_many_pending', detail: { evicted: this.#evicted, limit: DEFAULTS.maxPendingEntries } });
+    }
   }
 
   get directory(): Directory {
@@ -90,14 +107,29 @@ export class MockState {
     this.#applyKeys(before, new Directory(this.initialTenant));
     this.store.clear();
     this.offlineRequests.clear();
+    this.bruteForce.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });
   }
 
+  /** Retires the oldest published keys past the cap, so rotating in a loop cannot grow the JWKS without bound. */
+  #capKeys(): void {
+    const retired: string[] = [];
+    while (this.keys.list().length > DEFAULTS.maxPublishedKeys) {
+      const oldest = this.keys.list().findLast((k) => k.status === 'published');
+      if (!oldest) break;
+      this.keys.retire(oldest.kid);
+      retired.push(oldest.kid);
+    }
+    if (retired.length) this.events.add({ type: 'keys.retired', error: 'too_many_keys', detail: { retired, limit: DEFAULTS.maxPublishedKeys } });
+  }
+
   async rotateKeys(next?: PrivateJwk): Promise<KeyInfo[]> {
     const before = this.keys.snapshot();
-    const keys = await this.keys.rotate(next);
+    await this.keys.rotate(next);
+    this.#capKeys();
+    const keys = this.keys.list();
     this.#applyKeys(before);
     this.events.add({ type: 'keys.rotated', detail: { active: this.keys.active.kid } });
     return keys;
@@ -106,7 +138,9 @@ export class MockState {
   /** Publishes a next key in the JWKS without signing with it; `rotateKeys()` promotes it. */
   async publishNextKey(next?: PrivateJwk): Promise<KeyInfo[]> {
     const before = this.keys.snapshot();
-    const keys = await this.keys.publishNext(next);
+    await this.keys.publishNext(next);
+    this.#capKeys();
+    const keys = this.keys.list();
     this.#applyKeys(before);
     this.events.add({ type: 'keys.published', detail: { next: keys.find((k) => k.status === 'next')?.kid } });
     return keys;

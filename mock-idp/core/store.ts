@@ -74,9 +74,33 @@ export class Store {
   readonly #sessionsOf = new Index<string, string>();
   readonly #byUid = new Map<string, string>();
   readonly #byUserCode = new Map<string, string>();
+  /** Entries anyone can create without credentials, oldest first (a Set keeps insertion order). */
+  readonly #pending = new Set<Ref>();
   #writes = 0;
 
-  constructor(private readonly reuseIntervalOf: ReuseIntervalOf) {}
+  constructor(
+    private readonly reuseIntervalOf: ReuseIntervalOf,
+    private readonly limits: { maxPending: number; onEvicted?: (count: number) => void } = { maxPending: Number.POSITIVE_INFINITY },
+  ) {}
+
+  /** Login attempts in progress and sessions nobody signed in to: what an unauthenticated caller can make. */
+  static #isPending(name: string, payload: StoredPayload): boolean {
+    return name === 'Interaction' || (name === 'Session' && payload.accountId === undefined);
+  }
+
+  #trackPending(name: string, id: string, payload: StoredPayload): void {
+    const r = ref(name, id);
+    this.#pending.delete(r);
+    if (!Store.#isPending(name, payload)) return;
+    this.#pending.add(r);
+    let evicted = 0;
+    for (const oldest of this.#pending) {
+      if (this.#pending.size <= this.limits.maxPending) break;
+      this.destroy(...unref(oldest));
+      evicted++;
+    }
+    if (evicted) this.limits.onEvicted?.(evicted);
+  }
 
   #model(name: string): Map<string, Entry> {
     const known = this.#models.get(name);
@@ -125,6 +149,7 @@ export class Store {
     if (previous) this.#index(name, id, previous.payload, false);
     models.set(id, { payload, expiresAt: expiresIn ? now() + expiresIn * 1000 : undefined });
     this.#index(name, id, payload, true);
+    this.#trackPending(name, id, payload);
     if (++this.#writes % SWEEP_EVERY === 0) this.sweep();
   }
 
@@ -180,6 +205,7 @@ export class Store {
     if (!entry) return;
     models!.delete(id);
     this.#index(name, id, entry.payload, false);
+    this.#pending.delete(ref(name, id));
   }
 
   /** Removes everything issued under one grant: its codes, tokens and the grant itself. */
@@ -207,5 +233,6 @@ export class Store {
     this.#sessionsOf.clear();
     this.#byUid.clear();
     this.#byUserCode.clear();
+    this.#pending.clear();
   }
 }

@@ -1,11 +1,14 @@
 import Koa from 'koa';
 import type { MockState } from '../core/state.js';
 import type { OidcHost } from '../oidc/host.js';
-import { adminGuard, type AdminAccess } from './admin/guard.js';
+import { adminGuard, isLoopbackAddress, type AdminAccess } from './admin/guard.js';
 import { adminRoutes, type AdminTools } from './admin/routes.js';
+import { InteractionCsrf } from './csrf.js';
 import { HttpError } from './errors.js';
 import { interactionRoutes } from './routes/interaction.js';
+import { unblockRoute } from './routes/unblock.js';
 import { v2LogoutRoute } from './routes/v2-logout.js';
+import { securityHeaders } from './security-headers.js';
 import { messagePage } from './views/message-page.js';
 
 interface ErrorLike {
@@ -21,6 +24,11 @@ interface ErrorLike {
 export interface AppOptions {
   admin?: AdminAccess;
   tools: AdminTools;
+  /**
+   * Behind the user's own TLS terminator or port mapping: X-Forwarded-Proto / X-Forwarded-Host
+   * are believed (Koa's `proxy`, here and on oidc-provider through OidcHost).
+   */
+  trustProxy?: boolean;
 }
 
 const isAdminPath = (path: string) => /^\/_mock(\/|$)/i.test(path);
@@ -35,6 +43,10 @@ const hostSyntax = /^(\[[0-9a-f:.]+\]|[\w.-]+)(:\d{1,5})?$/i;
 export function createApp(state: MockState, oidc: OidcHost, options: AppOptions): Koa {
   const app = new Koa();
   app.silent = true;
+  app.proxy = options.trustProxy === true;
+
+  // First: every answer, the error pages and oidc-provider's pages included, carries them.
+  app.use(securityHeaders);
 
   app.use(async (ctx, next) => {
     ctx.set('X-Mock-IdP', 'test identity provider - not for production');
@@ -66,9 +78,21 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
 
   // One rule for the guard and the routes: the guard takes every spelling of /_mock, the routes match case-sensitively.
   const guard = adminGuard(options.admin ?? {});
+  // Behind a proxy on this machine every caller's socket is loopback: judge an admin call by the
+  // address the proxy saw (the last X-Forwarded-For entry, the one it added), not by the socket.
+  if (options.trustProxy && !options.admin?.allowRemote) {
+    app.use(async (ctx, next) => {
+      const forwarded = ctx.get('x-forwarded-for').split(',').map((a) => a.trim()).filter(Boolean);
+      const caller = forwarded.at(-1);
+      if (isAdminPath(ctx.path) && caller !== undefined && !isLoopbackAddress(caller.replace(/^\[(.*)\]$/, '$1'))) {
+        throw new HttpError(403, 'the admin API answers loopback callers only', 'forbidden');
+      }
+      await next();
+    });
+  }
   const admin = adminRoutes(state, options.tools);
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
-  for (const router of [admin, interactionRoutes(state, oidc), v2LogoutRoute(state, oidc)]) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of [admin, interactionRoutes(state, oidc, new InteractionCsrf()), v2LogoutRoute(state, oidc), unblockRoute(state)]) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     if (!isAdminPath(ctx.path)) return next();
     // A known admin path with another method: 405 and the methods it takes.

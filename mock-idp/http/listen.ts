@@ -4,19 +4,25 @@ import { ListenError } from '../core/errors.js';
 
 export { ListenError };
 
+/** A server certificate (PEM) and its private key: `listen` then serves HTTPS on the same port. */
+export interface TlsCredentials {
+  cert: string;
+  key: string;
+}
 
 export interface Listening {
   port: number;
-  /** `http://<host>:<port>` as clients should call it (`localhost` stays `localhost`). */
+  /** `http://<host>:<port>` (`https://` with TLS) as clients should call it (`localhost` stays `localhost`). */
   url: string;
   /** Addresses actually bound, e.g. `127.0.0.1:4000` and `[::1]:4000`. */
   addresses: string[];
   close(): Promise<void>;
 }
 
-function bind(handler: RequestListener, host: string, port: number): Promise<Server> {
+async function bind(handler: RequestListener, host: string, port: number, tls: TlsCredentials | undefined): Promise<Server> {
+  // node:https (and node:tls under it) only when serving TLS.
+  const server = tls ? (await import('node:https')).createServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   return new Promise((resolve, reject) => {
-    const server = createServer(handler);
     server.keepAliveTimeout = 5_000;
     server.once('error', reject);
     server.listen({ host, port, ipv6Only: host.includes(':') }, () => {
@@ -36,15 +42,16 @@ function closeAll(servers: Server[]): Promise<void> {
 /**
  * Listens on loopback only. `localhost` binds both 127.0.0.1 and ::1 on the
  * same port (whichever `localhost` resolves to, the issuer URL works); any
- * other host is bound as given. Port 0 picks a free port.
+ * other host is bound as given. Port 0 picks a free port. With `tls`, every
+ * address serves HTTPS with that certificate instead of HTTP.
  */
-export async function listen(handler: RequestListener, host: string, port: number): Promise<Listening> {
+export async function listen(handler: RequestListener, host: string, port: number, tls?: TlsCredentials): Promise<Listening> {
   const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : [host];
   const servers: Server[] = [];
   let actual = port;
   for (const [i, h] of hosts.entries()) {
     try {
-      const server = await bind(handler, h, actual);
+      const server = await bind(handler, h, actual, tls);
       actual = (server.address() as AddressInfo).port;
       servers.push(server);
     } catch (caught) {
@@ -58,7 +65,7 @@ export async function listen(handler: RequestListener, host: string, port: numbe
   }
   return {
     port: actual,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+    url: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actual}`,
     addresses: servers.map((s) => {
       const a = s.address() as AddressInfo;
       return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { BLOCKED_MESSAGE } from '../core/brute-force.js';
 
 /**
  * Auth0 answers a token request for a missing, unknown or ungranted audience
@@ -58,5 +59,13 @@ export class UserBlocked extends errors.OIDCProviderError {
   constructor() {
     super(401, 'unauthorized');
     Object.assign(this, { error_description: 'user is blocked' });
+  }
+}
+
+/** Auth0's answer once brute-force protection blocked the user from this address: 429 `too_many_attempts`. */
+export class TooManyAttempts extends errors.OIDCProviderError {
+  constructor() {
+    super(429, 'too_many_attempts');
+    Object.assign(this, { error_description: BLOCKED_MESSAGE });
   }
 }

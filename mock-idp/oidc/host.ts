@@ -14,6 +14,14 @@ if (!release.lts || release.lts < 'Jod') {
   console.warn(`mock-idp: the "Unsupported runtime" warning above comes from oidc-provider, which prefers Node 22; mock-idp supports Node >= 20.19 and runs fine on ${process.version}`);
 }
 
+export interface OidcHostOptions {
+  /**
+   * oidc-provider's own proxy setting (Koa's `proxy`): the URLs it builds (discovery's endpoints,
+   * redirects) and its secure cookies follow X-Forwarded-Proto and X-Forwarded-Host.
+   */
+  trustProxy?: boolean;
+}
+
 /**
  * The oidc-provider side of one mock: the provider instance for the live
  * tenant and keys, rebuilt (through MockState.onRebuild) whenever either changes.
@@ -22,9 +30,10 @@ export class OidcHost {
   #provider!: Provider;
   #callback!: ReturnType<Provider['callback']>;
 
-  constructor(state: MockState, views: OidcViews) {
+  constructor(state: MockState, views: OidcViews, options: OidcHostOptions = {}) {
     state.onRebuild((directory) => {
       const provider = buildProvider(state, directory, views);
+      provider.proxy = options.trustProxy === true;
       logProviderEvents(provider, state.events);
       return () => {
         this.#provider = provider;

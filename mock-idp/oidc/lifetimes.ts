@@ -25,7 +25,8 @@ export function lifetimes(directory: Directory): NonNullable<Configuration['ttl'
     },
     // Read from the grant itself: a consent grant is saved by the interaction routes, outside any provider request (no ctx).
     Grant: (_ctx, grant) => Math.max(DEFAULTS.sessionLifetime, policyOf(grant.clientId)?.absoluteLifetime ?? 0),
-    Session: DEFAULTS.sessionLifetime,
+    // A session that holds no login (GET /activate's form) expires within minutes, so anonymous requests cannot pile them up.
+    Session: (_ctx, session) => (session.accountId ? DEFAULTS.sessionLifetime : DEFAULTS.anonymousSessionLifetime),
     Interaction: DEFAULTS.interactionLifetime,
     AuthorizationCode: DEFAULTS.authorizationCodeLifetime,
     DeviceCode: DEFAULTS.deviceCodeLifetime,

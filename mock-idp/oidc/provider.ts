@@ -3,6 +3,7 @@ import { claimsByScope, customClaimNames } from '../core/claims.js';
 import type { Directory } from '../core/directory.js';
 import type { MockState } from '../core/state.js';
 import { accessTokenShape } from './access-token-shape.js';
+import { allowSources } from './csp.js';
 import { findAccountIn } from './accounts.js';
 import { adapterOn } from './adapter.js';
 import { toClientMetadata } from './clients.js';
@@ -15,6 +16,7 @@ import { corsPreflight } from './middleware/cors-preflight.js';
 import { deviceSession } from './middleware/device-session.js';
 import { jsonBody } from './middleware/json-body.js';
 import { offlineAccessPrompt } from './middleware/offline-access-prompt.js';
+import { pageSecurity } from './middleware/page-security.js';
 import { resumeWithoutParameters } from './middleware/resume-without-parameters.js';
 import { userinfoForJwt } from './middleware/userinfo-jwt.js';
 import { webMessageOrigin } from './middleware/web-message-origin.js';
@@ -88,6 +90,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
         enabled: true,
         logoutSource: (ctx, form) => {
           ctx.type = 'html';
+          allowSources(ctx, 'script-src', views.logoutScriptSources);
           ctx.body = views.logout(form);
         },
         postLogoutSuccessSource: (ctx) => {
@@ -105,6 +108,8 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     },
   };
   const provider = new Provider(issuer, configuration);
+  // First, so that it sees every page last: the headers of oidc-provider's own pages (form_post, web_message).
+  provider.use(pageSecurity(directory));
   provider.use(async (ctx, next) => {
     // How often relying parties fetch the keys: the conformance harness watches refetches (RS-32, RS-33).
     if (ctx.method === 'GET' && ctx.path === ROUTES.jwks) state.jwksFetches++;
@@ -119,7 +124,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   provider.use(resumeWithoutParameters(views));
   provider.use(unauthorizedClientAsOnAuth0);
   provider.use(tokenErrorsAsOnAuth0(provider));
-  const password = passwordGrant(directory);
+  const password = passwordGrant(state, directory);
   for (const grantType of PASSWORD_GRANTS) provider.registerGrantType(grantType, password, PASSWORD_GRANT_PARAMETERS);
   return provider;
 }

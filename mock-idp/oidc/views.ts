@@ -4,6 +4,8 @@ export interface OidcViews {
   message(title: string, text: string, detail?: { error: string; description?: string | undefined }): string;
   /** oidc-provider's RP-initiated logout confirmation form, submitted at once. */
   logout(form: string): string;
+  /** CSP sources (hashes) for the logout page's inline script: oidc-provider's response gets them in `script-src`. */
+  logoutScriptSources: readonly string[];
   deviceCodeInput(form: string, error?: string): string;
   deviceConfirm(form: string, clientName: string, userCode: string): string;
   deviceSuccess(clientName: string): string;

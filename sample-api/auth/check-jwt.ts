@@ -16,7 +16,7 @@ import { AuthError, invalidToken } from './errors.js';
 const JWKS_TIMEOUT_MS = 5_000;
 const RETRY_AFTER_SECONDS = 10;
 
-export type CheckJwtConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'> & Partial<Pick<ApiConfig, 'tokenProfile'>>;
+export type CheckJwtConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'> & Partial<Pick<ApiConfig, 'jwksRequestAgent' | 'tokenProfile'>>;
 
 /**
  * jwks-rsa hands express-jwt a PEM string, which jsonwebtoken parses into a
@@ -47,6 +47,7 @@ export function createCheckJwt(config: CheckJwtConfig): RequestHandler {
       jwksRequestsPerMinute: 5,
       jwksUri: config.jwksUri,
       timeout: JWKS_TIMEOUT_MS,
+      ...(config.jwksRequestAgent ? { requestAgent: config.jwksRequestAgent } : {}),
       handleSigningKeyError: (err, cb) => cb(err === null ? null : signingKeyFailure(err)),
     }) as GetVerificationKey),
     audience: config.audience,

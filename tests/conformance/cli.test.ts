@@ -29,17 +29,18 @@ describe('arguments', () => {
     [['api', '--audience', API, '--permission', PERMISSION], /--url is required/],
     [['api', '--url', 'http://127.0.0.1:1/orders', '--permission', PERMISSION], /--audience is required/],
     [['api', '--url', 'http://127.0.0.1:1/orders', '--audience', API], /--permission is required/],
-    [['api', '--url', 'ftp://x/orders', '--audience', API, '--permission', PERMISSION], /--url must be an http\(s\) URL/],
+    [['api', '--url', 'ftp://x/orders', '--audience', API, '--permission', PERMISSION], /--url must be an absolute http\(s\) URL, got "ftp:\/\/x\/orders"/],
     [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--format', 'xml'], /--format must be one of text, json, junit/],
     [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--token-dialect', 'jwt'], /--token-dialect must be one of access_token, access_token_authz, rfc9068_profile, rfc9068_profile_authz/],
     [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--rotation-wait', 'soon'], /--rotation-wait must be a number of seconds/],
     [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--issuer', 'http://localhost:4000/', '--port', '4001'], /--port starts a mock-idp/],
-    [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--verbose'], /Unknown option '--verbose'/],
+    [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--verbose'], /unknown option --verbose for "conformance api" \(mock-idp conformance --help\)$/m],
     [['web', '--url', 'http://x/'], /unknown conformance target "web"/],
-  ])('exits 2 with a message for bad arguments: %j', async (argv, message) => {
+  ])('exits 2 with a one-line message for bad arguments: %j', async (argv, message) => {
     const { code, stderr } = await run(argv);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
+    expect(stderr).toMatch(/^mock-idp conformance: [^\n]+ \(mock-idp conformance --help\)\n$/);
   });
 });
 

@@ -112,6 +112,7 @@ const interactionParams: Record<string, fc.Arbitrary<string>> = {
   remember: pick('on', 'off', 'yes'),
   prompt: pick('login', 'consent'),
   submit: pick('Continue', 'Accept', 'Cancel'),
+  _csrf: pick('$CSRF', '$CONSENT_CSRF', '', 'forged'),
 };
 
 // ---------------------------------------------------------------- admin JSON bodies
@@ -229,7 +230,7 @@ const VALID_DEVICE: FormItem[][] = [
   [['user_code', '$USER_CODE'], ['xsrf', 'x']],
   [['user_code', '$USER_CODE'], ['xsrf', 'x'], ['confirm', 'yes']],
 ];
-const VALID_INTERACTION: FormItem[][] = [[['username', 'alice@example.com'], ['password', 'alice-pass']], [['connection', 'github']]];
+const VALID_INTERACTION: FormItem[][] = [[['username', 'alice@example.com'], ['password', 'alice-pass'], ['_csrf', '$CSRF']], [['connection', 'github'], ['_csrf', '$CSRF']], [['_csrf', '$CONSENT_CSRF']]];
 const VALID_USERINFO: FormItem[][] = [[['access_token', '$OPAQUE_TOKEN']], [['access_token', '$ACCESS_TOKEN']]];
 
 const realUser = pick('alice@example.com', 'auth0|65a1f0c2e4b0a1b2c3d4e5f2', 'CAROL@example.com', 'google-oauth2|x');

@@ -104,8 +104,11 @@ export class World {
 
   /** Starts a login at /authorize (sample-app, or the SPA with PKCE for a consent page) and follows it to its interaction. */
   async interaction(kind: 'login' | 'consent', jar = new Jar()): Promise<Interaction> {
-    // Carol consents: forget her grants first, or the SPA would not ask again.
-    if (kind === 'consent') this.idp.revokeUser('carol@example.com');
+    // Carol consents: forget her grants first, or the SPA would not ask again; and lift a brute-force block the fuzzing may have caused.
+    if (kind === 'consent') {
+      this.idp.revokeUser('carol@example.com');
+      this.idp.unblockUser('carol@example.com');
+    }
     const query =
       kind === 'login'
         ? 'client_id=sample-app&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&scope=openid'
@@ -125,11 +128,12 @@ export class World {
 
   /** Logs in at an interaction and follows the redirects: to a next interaction (consent) or to the callback's code. */
   async login(at: Interaction, username = 'alice@example.com', password = 'alice-pass'): Promise<{ uid?: string; code?: string }> {
+    this.idp.unblockUser(username);
     const posted = await this.request({
       method: 'POST',
       path: `/interaction/${at.uid}/login`,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: at.jar.header() },
-      body: Buffer.from(new URLSearchParams({ username, password }).toString()),
+      body: Buffer.from(new URLSearchParams({ username, password, _csrf: await this.csrfToken(at) }).toString()),
     });
     at.jar.take(posted);
     // The mock's own redirects are absolute (built from Host): follow those, stop at the app's callback.
@@ -153,6 +157,15 @@ export class World {
     return code ? { code: decodeURIComponent(code) } : {};
   }
 
+  /** The CSRF token of an interaction's forms (the hidden `_csrf` field of its page). */
+  async csrfToken(at: Interaction): Promise<string> {
+    // The whole page (a raw answer keeps only the start of its body).
+    const page = await fetch(`http://127.0.0.1:${this.port}/interaction/${at.uid}`, { headers: { Cookie: at.jar.header() }, redirect: 'manual' });
+    const token = /name="_csrf" value="([^"]*)"/.exec(await page.text())?.[1];
+    if (!token) throw new Error(`fuzz setup: no CSRF token on the page of interaction ${at.uid} (${page.status})`);
+    return token;
+  }
+
   /** Fills the placeholders a request names; `$UID` / `$CONSENT_UID` start a new login for it. */
   async resolverFor(text: string): Promise<(s: string) => string> {
     const values = new Map(this.values);
@@ -160,6 +173,9 @@ export class World {
       if (!text.includes(name)) return;
       const found = await this.interaction(kind);
       values.set(name, found.uid);
+      // `$CSRF` / `$CONSENT_CSRF`: the token of that interaction's forms.
+      const csrfName = name === '$UID' ? '$CSRF' : '$CONSENT_CSRF';
+      if (text.includes(csrfName)) values.set(csrfName, await this.csrfToken(found));
       values.set('$INTERACTION', found.jar.cookies.get('mockidp_interaction') ?? '');
       values.set('$INTERACTION_SIG', found.jar.cookies.get('mockidp_interaction.sig') ?? '');
       values.set('$JAR', [this.browser.header(), found.jar.header()].filter(Boolean).join('; '));

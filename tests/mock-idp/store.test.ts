@@ -45,3 +45,30 @@ describe('the provider store', () => {
     expect(store.size).toBe(1);
   });
 });
+
+describe('what an unauthenticated caller can make is bounded', () => {
+  it('keeps at most the pending limit of anonymous sessions and login attempts, dropping the oldest and saying so', () => {
+    const evictions: number[] = [];
+    const store = new Store(() => 0, { maxPending: 3, onEvicted: (n) => evictions.push(n) });
+    store.upsert('Session', 'signed-in', { accountId: 'alice' }, 60);
+    for (const id of ['a1', 'a2', 'a3']) store.upsert('Session', id, {}, 60);
+    store.upsert('Interaction', 'i1', { uid: 'i1' }, 60);
+    store.upsert('Interaction', 'i2', { uid: 'i2' }, 60);
+    expect(['a1', 'a2'].map((id) => store.get('Session', id))).toEqual([undefined, undefined]);
+    expect(store.get('Session', 'a3')).toBeDefined();
+    expect(store.findByUid('Interaction', 'i2')).toBeDefined();
+    // A session someone signed in to is never dropped for room.
+    expect(store.get('Session', 'signed-in')).toBeDefined();
+    expect(evictions).toEqual([1, 1]);
+  });
+
+  it('stops counting a session as pending once someone signs in to it', () => {
+    const store = new Store(() => 0, { maxPending: 1 });
+    store.upsert('Session', 's1', {}, 60);
+    store.upsert('Session', 's1', { accountId: 'bob' }, 60);
+    store.upsert('Session', 's2', {}, 60);
+    store.upsert('Session', 's3', {}, 60);
+    expect(store.get('Session', 's1')).toBeDefined();
+    expect(store.get('Session', 's2')).toBeUndefined();
+  });
+});

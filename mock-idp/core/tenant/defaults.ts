@@ -24,6 +24,15 @@ export const DEFAULTS = {
   refreshTokenRotation: true,
   /** Login session (the IdP's SSO cookie) lifetime. */
   sessionLifetime: 14 * 24 * 3600,
+  /** A browser session nobody has signed in to yet (the device page's form) lives this long. */
+  anonymousSessionLifetime: 600,
+  /**
+   * At most this many entries anyone can create without credentials (login attempts in progress,
+   * anonymous sessions) are kept; past it the oldest are dropped, with a `store.evicted` event.
+   */
+  maxPendingEntries: 10_000,
+  /** At most this many keys in the JWKS: a rotation past it retires the oldest published key, with a `keys.retired` event. */
+  maxPublishedKeys: 10,
   /** Authorization code and login-interaction lifetimes. */
   authorizationCodeLifetime: 60,
   /** Auth0: a device code (and its user code) is valid for 15 minutes. */
@@ -52,6 +61,8 @@ export const DEFAULTS = {
   emailVerified: true,
   userBlocked: false,
   socialConnectionEnabled: true,
+  /** Auth0: brute-force protection is on for a new tenant; 10 consecutive failed logins of one user from one address block that pair. */
+  bruteForceProtection: { enabled: true, maxAttempts: 10 },
   /** Auth0: applications are first party (no consent page) unless marked third party. */
   firstParty: true,
   /** Auth0's default grant types per application type (the password and device grants are opt-in, as on Auth0). */

@@ -66,6 +66,7 @@ export function deleteUser(state: MockState, id: string): User {
     t.users = t.users!.filter((u) => u.sub !== user.sub);
   }, 'users');
   state.store.revokeUser(user.sub);
+  state.bruteForce.unblockUser(user.sub);
   return user;
 }
 
@@ -74,6 +75,17 @@ export function revokeUser(state: MockState, id: string): User {
   const user = requireUser(state, id);
   state.store.revokeUser(user.sub);
   state.events.add({ type: 'user.revoked', sub: user.sub });
+  return user;
+}
+
+/**
+ * Lifts brute-force blocks of a user from every address (Auth0's
+ * `DELETE /api/v2/user-blocks/{id}`); their failure counts start again.
+ */
+export function unblockUser(state: MockState, id: string): User {
+  const user = requireUser(state, id);
+  const addresses = state.bruteForce.unblockUser(user.sub);
+  state.events.add({ type: 'user.unblocked', sub: user.sub, detail: { by: 'admin', addresses } });
   return user;
 }
 

@@ -107,6 +107,16 @@ const socialConnection = z.strictObject({
     .describe('The simulated user the connection\'s button signs in (no password; never blocked).'),
 });
 
+const bruteForceProtection = z.strictObject({
+  enabled: z.boolean().default(DEFAULTS.bruteForceProtection.enabled).describe('Count consecutive failed logins (login page and password grant) per user and client address, and block the pair at `maxAttempts`.'),
+  maxAttempts: z
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULTS.bruteForceProtection.maxAttempts)
+    .describe('Consecutive failed logins of one user from one address that block that user from that address (until the unblock link printed to the console is opened, or the admin API unblocks the user).'),
+});
+
 const refreshTokenPolicy = z.strictObject({
   rotation: z.boolean().default(DEFAULTS.refreshTokenRotation).describe('Rotate the refresh token on every use; reusing a rotated one revokes the whole family.'),
   reuseInterval: z.number().int().min(0).default(DEFAULTS.refreshTokenReuseInterval).describe("Auth0's reuse interval (leeway), in seconds: after a rotation the previous refresh token may be used once within it without tripping reuse detection; 0 = none."),
@@ -227,6 +237,9 @@ export const tenantSchema = z
     users: z.array(user).default([]).describe(`Database users (connection ${DEFAULTS.databaseConnection}) who log in with email and password.`),
     applications: z.array(application).default([]).describe('The applications (OAuth clients).'),
     socialConnections: z.array(socialConnection).default([]).describe('Simulated social connections: a "Continue with …" button on the login page that signs in one fixed user.'),
+    bruteForceProtection: bruteForceProtection
+      .default({ ...DEFAULTS.bruteForceProtection })
+      .describe("Auth0's brute-force protection: blocks a user from a client address after consecutive failed logins."),
   })
   .superRefine((tenant, ctx) => {
     const duplicates = <T>(items: T[], key: (item: T) => string, path: string, field: string) => {

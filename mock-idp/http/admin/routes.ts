@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { MockState } from '../../core/state.js';
-import { createUser, deleteUser, revokeUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
+import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
 import { UnknownUser } from '../../core/errors.js';
 import { readForm, readJson } from '../body.js';
 import { asHttpError, HttpError } from '../errors.js';
@@ -119,6 +119,11 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   });
   router.post('/users/:id/revoke', (ctx) => {
     revokeUser(state, ctx.params.id!);
+    ctx.status = 204;
+  });
+  // Lifts brute-force blocks of the user from every address (Auth0's DELETE /api/v2/user-blocks/{id}).
+  router.post('/users/:id/unblock', (ctx) => {
+    unblockUser(state, ctx.params.id!);
     ctx.status = 204;
   });
 

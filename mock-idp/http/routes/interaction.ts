@@ -1,12 +1,14 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
-import { passwordMatches } from '../../core/password.js';
+import { BLOCKED_MESSAGE, normalizeAddress } from '../../core/brute-force.js';
+import { passwordLogin } from '../../core/password-login.js';
 import type { MockState } from '../../core/state.js';
 import { applyRequestedScopes } from '../../oidc/granted-scopes.js';
 import type { OidcHost } from '../../oidc/host.js';
 import { fail } from '../errors.js';
 import { readForm } from '../body.js';
+import type { InteractionCsrf } from '../csrf.js';
 import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
 
@@ -20,10 +22,19 @@ const WRONG_CREDENTIALS = 'Wrong email or password.';
 
 /**
  * The login and consent pages: oidc-provider's interaction API
- * (`interactionDetails` → our page → `interactionResult`).
+ * (`interactionDetails` → our page → `interactionResult`). Every POST
+ * carries the interaction's CSRF token and no foreign Origin (`csrf`), checked
+ * before anything else.
  */
-export function interactionRoutes(state: MockState, oidc: OidcHost): Router {
+export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: InteractionCsrf): Router {
   const router = new Router({ prefix: '/interaction/:uid', sensitive: true });
+
+  /** The POSTed form, once its Origin and CSRF token are checked (a 403 otherwise). */
+  async function checkedForm(ctx: Context): Promise<URLSearchParams> {
+    const form = await readForm(ctx);
+    csrf.check(ctx, ctx.params.uid!, form);
+    return form;
+  }
 
   async function details(ctx: Context) {
     const found = await oidc.provider.interactionDetails(ctx.req, ctx.res);
@@ -41,6 +52,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost): Router {
     ctx.type = 'html';
     ctx.body = loginPage({
       uid,
+      csrfToken: csrf.token(uid),
       appName: state.directory.application(clientId)?.name ?? clientId,
       error,
       username,
@@ -68,6 +80,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost): Router {
     ctx.type = 'html';
     ctx.body = consentPage({
       uid,
+      csrfToken: csrf.token(uid),
       appName: state.directory.application(clientId)?.name ?? clientId,
       userEmail: state.directory.person(session?.accountId ?? '')?.email ?? '',
       scopes: String(params.scope ?? '').split(' ').filter(Boolean),
@@ -76,24 +89,29 @@ export function interactionRoutes(state: MockState, oidc: OidcHost): Router {
   });
 
   router.post('/login', async (ctx) => {
+    const form = await checkedForm(ctx);
     const { uid, prompt, params } = await details(ctx);
     if (prompt.name !== 'login') fail(400, 'this login attempt is not waiting for credentials');
-    const form = await readForm(ctx);
     const username = form.get('username') ?? '';
-    const user = state.directory.userByEmail(username);
-    if (!user || user.blocked || !passwordMatches(user, form.get('password'))) {
-      state.events.add({ type: 'login.failed', clientId: String(params.client_id), detail: { username } });
-      ctx.status = 401;
-      return renderLogin(ctx, String(params.client_id), uid, user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS, username);
+    const clientId = String(params.client_id);
+    // Brute-force protection counts per user and the socket's address (no X-Forwarded-For: nothing proxies the mock).
+    const login = passwordLogin(state, { username, password: form.get('password'), ip: normalizeAddress(ctx.req.socket.remoteAddress), clientId });
+    if (login.outcome !== 'success') {
+      state.events.add({ type: 'login.failed', clientId, ...(login.outcome === 'too-many-attempts' ? { error: 'too_many_attempts' } : {}), detail: { username } });
+      // Auth0's Universal Login shows the block on the page; 429 as the password grant answers.
+      ctx.status = login.outcome === 'too-many-attempts' ? 429 : 401;
+      const message = login.outcome === 'too-many-attempts' ? BLOCKED_MESSAGE : login.outcome === 'user-blocked' || login.user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS;
+      return renderLogin(ctx, clientId, uid, message, username);
     }
-    state.events.add({ type: 'login.success', clientId: String(params.client_id), sub: user.sub });
-    await finish(ctx, { login: { accountId: user.sub, amr: ['pwd'] } });
+    state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
+    await finish(ctx, { login: { accountId: login.user.sub, amr: ['pwd'] } });
   });
 
   router.post('/social', async (ctx) => {
+    const form = await checkedForm(ctx);
     const { prompt, params } = await details(ctx);
     if (prompt.name !== 'login') fail(400, 'this login attempt is not waiting for credentials');
-    const name = (await readForm(ctx)).get('connection');
+    const name = form.get('connection');
     const connection = state.directory.tenant.socialConnections.find((c) => c.enabled && c.name === name);
     if (!connection) fail(400, `no enabled social connection "${name ?? ''}"`);
     state.events.add({ type: 'login.success', clientId: String(params.client_id), sub: connection.user.sub, detail: { connection: connection.name } });
@@ -101,12 +119,14 @@ export function interactionRoutes(state: MockState, oidc: OidcHost): Router {
   });
 
   router.post('/consent', async (ctx) => {
+    await checkedForm(ctx);
     const found = await details(ctx);
     if (found.prompt.name !== 'consent') fail(400, 'this login attempt is not waiting for consent');
     await grantConsent(ctx, found);
   });
 
   router.post('/abort', async (ctx) => {
+    await checkedForm(ctx);
     await details(ctx);
     await finish(ctx, { error: 'access_denied', error_description: 'End-User aborted interaction' });
   });

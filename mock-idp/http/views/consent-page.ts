@@ -1,7 +1,9 @@
-import { esc, page } from './html.js';
+import { csrfField, esc, page } from './html.js';
 
 export interface ConsentPageInput {
   uid: string;
+  /** The interaction's CSRF token (http/csrf.ts), a hidden field of both forms. */
+  csrfToken: string;
   appName: string;
   userEmail: string;
   scopes: string[];
@@ -9,13 +11,14 @@ export interface ConsentPageInput {
 }
 
 /** Shown to third-party applications only; denying returns `error=access_denied` to the app. */
-export function consentPage({ uid, appName, userEmail, scopes, audiences }: ConsentPageInput): string {
+export function consentPage({ uid, csrfToken, appName, userEmail, scopes, audiences }: ConsentPageInput): string {
   const action = `/interaction/${esc(uid)}`;
+  const csrf = csrfField(csrfToken);
   return page(`Authorize ${appName}`, `
 <h1>Authorize ${esc(appName)}</h1>
 <p>Hi ${esc(userEmail)}, <strong>${esc(appName)}</strong> (a third-party application) is requesting access to your account.</p>
 <ul>${scopes.map((s) => `<li><code>${esc(s)}</code></li>`).join('')}</ul>
 ${audiences.length ? `<p class="muted">For: ${audiences.map(esc).join(', ')}</p>` : ''}
-<form method="post" action="${action}/consent"><button type="submit">Accept</button></form>
-<form method="post" action="${action}/abort"><button class="secondary" type="submit">Deny</button></form>`);
+<form method="post" action="${action}/consent">${csrf}<button type="submit">Accept</button></form>
+<form method="post" action="${action}/abort">${csrf}<button class="secondary" type="submit">Deny</button></form>`);
 }

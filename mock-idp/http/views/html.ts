@@ -1,6 +1,14 @@
+import { sha256Source } from '../../oidc/csp.js';
+import { CSRF_FIELD } from '../csrf.js';
+
 /** Escapes text for HTML element content and attribute values. */
 export function esc(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The hidden CSRF field of a login-attempt form (http/csrf.ts checks it). */
+export function csrfField(token: string): string {
+  return `<input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">`;
 }
 
 const STYLE = `
@@ -18,7 +26,10 @@ code{background:#f1f3f5;padding:0 .2rem;border-radius:3px}
 main.wide{max-width:64rem}main.wide button{width:auto}textarea{width:100%;box-sizing:border-box;font-family:monospace;font-size:.8rem}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0 1rem}th,td{text-align:left;border-top:1px solid #eee;padding:.3rem .4rem;vertical-align:top}
 td.pass{color:#1e7b34;font-weight:600}td.fail{color:#b42318;font-weight:600}td.skip{color:#667}pre{background:#f4f5f7;padding:.6rem;overflow:auto;font-size:.8rem}
-h2{font-size:1.05rem;margin-top:1.5rem}`;
+h2{font-size:1.05rem;margin-top:1.5rem}.user-code{font-size:1.6rem;text-align:center}`;
+
+/** The page shell's one stylesheet, allowed by hash in the Content-Security-Policy (http/security-headers.ts); pages have no style attributes. */
+export const STYLE_SOURCE = sha256Source(STYLE);
 
 /** Every page of the mock carries the same banner: this is a test identity provider. */
 export function page(title: string, body: string, options: { wide?: boolean } = {}): string {

@@ -1,9 +1,11 @@
 import type { Person } from '../../core/directory.js';
 import type { SocialConnection } from '../../core/tenant/schema.js';
-import { esc, page } from './html.js';
+import { csrfField, esc, page } from './html.js';
 
 export interface LoginPageInput {
   uid: string;
+  /** The interaction's CSRF token (http/csrf.ts), a hidden field of every form. */
+  csrfToken: string;
   appName: string;
   error?: string | undefined;
   username?: string | undefined;
@@ -12,24 +14,25 @@ export interface LoginPageInput {
 }
 
 /** The Universal-Login-like page: a username/password form, one-click test users, simulated social buttons. */
-export function loginPage({ uid, appName, error, username, testUsers, social }: LoginPageInput): string {
+export function loginPage({ uid, csrfToken, appName, error, username, testUsers, social }: LoginPageInput): string {
   const action = `/interaction/${esc(uid)}`;
+  const csrf = csrfField(csrfToken);
   const users = testUsers
     .map(({ person, password }) => `<li><span>${esc(person.email)} <span class="muted">${esc(person.roles.join(', ') || 'no roles')}</span></span>
-<form method="post" action="${action}/login"><input type="hidden" name="username" value="${esc(person.email)}"><input type="hidden" name="password" value="${esc(password)}"><button type="submit">Sign in</button></form></li>`)
+<form method="post" action="${action}/login">${csrf}<input type="hidden" name="username" value="${esc(person.email)}"><input type="hidden" name="password" value="${esc(password)}"><button type="submit">Sign in</button></form></li>`)
     .join('\n');
   const socials = social
-    .map((c) => `<form method="post" action="${action}/social"><input type="hidden" name="connection" value="${esc(c.name)}"><button class="secondary" type="submit">Continue with ${esc(c.displayName)} (simulated)</button></form>`)
+    .map((c) => `<form method="post" action="${action}/social">${csrf}<input type="hidden" name="connection" value="${esc(c.name)}"><button class="secondary" type="submit">Continue with ${esc(c.displayName)} (simulated)</button></form>`)
     .join('\n');
   return page(`Log in to ${appName}`, `
 <h1>Log in to ${esc(appName)}</h1>
 ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
-<form method="post" action="${action}/login" autocomplete="off">
+<form method="post" action="${action}/login" autocomplete="off">${csrf}
 <label for="username">Email</label><input id="username" type="email" name="username" value="${esc(username ?? '')}" required autofocus>
 <label for="password">Password</label><input id="password" type="password" name="password" required>
 <button type="submit">Continue</button>
 </form>
 ${socials}
 ${users ? `<h2 class="muted">Test users (one click)</h2><ul class="users">${users}</ul>` : ''}
-<form method="post" action="${action}/abort"><button class="link" type="submit">Cancel and return to ${esc(appName)}</button></form>`);
+<form method="post" action="${action}/abort">${csrf}<button class="link" type="submit">Cancel and return to ${esc(appName)}</button></form>`);
 }

@@ -1,9 +1,11 @@
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import { passwordMatches } from '../../core/password.js';
+import { normalizeAddress } from '../../core/brute-force.js';
+import { passwordLogin } from '../../core/password-login.js';
+import type { MockState } from '../../core/state.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
 import { releasedClaims } from '../../core/claims.js';
-import { UserBlocked, WrongCredentials } from '../errors.js';
+import { TooManyAttempts, UserBlocked, WrongCredentials } from '../errors.js';
 import { applyRequestedScopes } from '../granted-scopes.js';
 import { resourceIndicators } from '../resource-servers.js';
 import type { Directory } from '../../core/directory.js';
@@ -25,9 +27,11 @@ const param = (ctx: KoaContextWithOIDC, name: string): string | undefined => {
  * would give (RBAC scope and permissions for `audience`, an ID token with
  * `openid`, a rotating refresh token with `offline_access`). The application
  * must list the grant in `grantTypes`; oidc-provider has already
- * authenticated it. Registered with oidc-provider's `registerGrantType`.
+ * authenticated it. Failed attempts count towards brute-force protection
+ * (429 `too_many_attempts` once the user is blocked from the caller's
+ * address). Registered with oidc-provider's `registerGrantType`.
  */
-export function passwordGrant(directory: Directory): GrantHandler {
+export function passwordGrant(state: MockState, directory: Directory): GrantHandler {
   const resources = resourceIndicators(directory);
   return async (ctx) => {
     const { client, provider } = ctx.oidc;
@@ -39,9 +43,12 @@ export function passwordGrant(directory: Directory): GrantHandler {
       const realm = param(ctx, 'realm');
       if (realm !== DEFAULTS.databaseConnection) throw new errors.InvalidRequest(realm ? `unknown realm '${realm}': the users of this tenant are in '${DEFAULTS.databaseConnection}'` : "missing required parameter 'realm'");
     }
-    const user = directory.userByEmail(username);
-    if (!user || !passwordMatches(user, password)) throw new WrongCredentials();
-    if (user.blocked) throw new UserBlocked();
+    // The same brute-force counter as the login page, per user and the client's socket address.
+    const login = passwordLogin(state, { username, password, ip: normalizeAddress(ctx.req.socket.remoteAddress), clientId: client.clientId });
+    if (login.outcome === 'wrong-credentials') throw new WrongCredentials();
+    if (login.outcome === 'too-many-attempts') throw new TooManyAttempts();
+    if (login.outcome === 'user-blocked') throw new UserBlocked();
+    const { user } = login;
 
     const audience = param(ctx, 'audience');
     // Unknown APIs answer 403 access_denied "Service not found", as on the other grants; before anything is saved.

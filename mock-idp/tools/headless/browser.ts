@@ -1,4 +1,5 @@
 import { CookieJar } from 'tough-cookie';
+import { fetchTrustingCa } from './trusting-fetch.js';
 
 export interface Page {
   /** The last response (a 2xx/4xx page, or a redirect that left `allowedOrigins`). */
@@ -19,6 +20,13 @@ export interface BrowserRequest {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+export interface HeadlessBrowserOptions {
+  /** Also trust this CA (PEM), e.g. an HTTPS mock's `idp.ca.certPem`. */
+  ca?: string | readonly string[];
+  /** The fetch to send requests with; default the global one (or one trusting `ca`). */
+  fetch?: typeof fetch;
+}
+
 /**
  * A cookie jar and fetch with manual redirects: enough browser to drive
  * login flows headless (no JavaScript). Used by the flow tests and by
@@ -26,6 +34,11 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  */
 export class HeadlessBrowser {
   readonly jar = new CookieJar();
+  readonly #fetch: typeof fetch;
+
+  constructor(options: HeadlessBrowserOptions = {}) {
+    this.#fetch = options.fetch ?? (options.ca !== undefined ? fetchTrustingCa(options.ca) : (...args) => fetch(...args));
+  }
 
   /** One request, cookies sent and stored, redirects not followed. */
   async request(url: string, init: BrowserRequest = {}): Promise<Response> {
@@ -37,7 +50,7 @@ export class HeadlessBrowser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const response = await this.#fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     for (const set of response.headers.getSetCookie()) await this.jar.setCookie(set, url, { ignoreError: true });
     return response;
   }

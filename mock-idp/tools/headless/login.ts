@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Directory } from '../../core/directory.js';
-import { HeadlessBrowser, type Page } from './browser.js';
+import { HeadlessBrowser, type HeadlessBrowserOptions, type Page } from './browser.js';
 
 export interface TokenSet {
   access_token: string;
@@ -37,7 +37,7 @@ export class HeadlessLoginError extends Error {
  * Logs a user in headless, as a browser would (authorize, the login form,
  * the callback with PKCE), and redeems the code: the tokens an app would get.
  */
-export async function loginForTokens(issuer: string, directory: Directory, options: HeadlessLoginOptions): Promise<TokenSet> {
+export async function loginForTokens(issuer: string, directory: Directory, options: HeadlessLoginOptions, send: typeof fetch = (...args) => fetch(...args)): Promise<TokenSet> {
   const app = options.clientId ? directory.application(options.clientId) : directory.defaultApplication();
   if (!app || app.appType === 'm2m') throw new HeadlessLoginError('ERR_UNKNOWN_APPLICATION', `no interactive application "${options.clientId ?? ''}"`);
   const user = directory.findUser(options.user);
@@ -57,7 +57,7 @@ export async function loginForTokens(issuer: string, directory: Directory, optio
     code_challenge_method: 'S256',
     ...(options.audience ? { audience: options.audience } : {}),
   });
-  const browser = new HeadlessBrowser();
+  const browser = new HeadlessBrowser({ fetch: send });
   const loginPage = await browser.navigate(`${issuer}authorize?${params}`, { stopAt: redirectUri });
   const landed = loginPage.url.startsWith(redirectUri) ? loginPage : await browser.submit(loginPage, '/login', { username: user.email, password: options.password ?? user.password }, redirectUri);
   const callback = new URL(landed.url);
@@ -66,7 +66,7 @@ export async function loginForTokens(issuer: string, directory: Directory, optio
     const error = callback.searchParams.get('error');
     throw new HeadlessLoginError('ERR_LOGIN_FAILED', error ? `the IdP answered ${error}` : `login as ${user.email} failed (HTTP ${landed.response.status} at ${landed.url})`);
   }
-  const response = await fetch(`${issuer}oauth/token`, {
+  const response = await send(`${issuer}oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
@@ -79,13 +79,24 @@ export async function loginForTokens(issuer: string, directory: Directory, optio
   return body;
 }
 
+export interface LoginThroughAppOptions extends HeadlessBrowserOptions {
+  /** The app's login path; default `/login`. */
+  path?: string;
+}
+
 /**
  * Drives an app's own login (default path `/login`) through the mock's login
  * page with a cookie jar, and returns the browser, now holding the app's
- * session cookie, with the page the app landed on.
+ * session cookie, with the page the app landed on. Against an HTTPS mock, pass
+ * its CA: `{ ca: idp.ca.certPem }`.
  */
-export async function loginThroughApp(appUrl: string, credentials: { username: string; password: string }, path = '/login'): Promise<{ browser: HeadlessBrowser; page: Page }> {
-  const browser = new HeadlessBrowser();
+export async function loginThroughApp(
+  appUrl: string,
+  credentials: { username: string; password: string },
+  pathOrOptions: string | LoginThroughAppOptions = '/login',
+): Promise<{ browser: HeadlessBrowser; page: Page }> {
+  const { path = '/login', ...browserOptions } = typeof pathOrOptions === 'string' ? { path: pathOrOptions } : pathOrOptions;
+  const browser = new HeadlessBrowser(browserOptions);
   const loginPage = await browser.navigate(new URL(path, appUrl).href);
   if (!loginPage.url.includes('/interaction/')) throw new HeadlessLoginError('ERR_LOGIN_FAILED', `${path} did not lead to the mock's login page (landed on ${loginPage.url})`);
   const page = await browser.submit(loginPage, '/login', credentials);

@@ -1,0 +1,41 @@
+import { BLOCKED_MESSAGE } from './brute-force.js';
+import { passwordMatches } from './password.js';
+import type { MockState } from './state.js';
+import type { User } from './tenant/schema.js';
+
+/** Where the unblock link of a blocked user and address points (GET, with `?ticket=`); served by http/routes/unblock.ts. */
+export const UNBLOCK_PATH = '/unblock';
+
+export type PasswordLogin =
+  | { outcome: 'success'; user: User }
+  /** Unknown user or wrong password (Auth0 says "Wrong email or password." for both). */
+  | { outcome: 'wrong-credentials'; user?: User | undefined }
+  /** The tenant marks the user `blocked`. */
+  | { outcome: 'user-blocked'; user: User }
+  /** Brute-force protection: this user is blocked from this address. */
+  | { outcome: 'too-many-attempts'; user: User };
+
+/**
+ * One username/password check, shared by the login page and the password
+ * grant so that both count against the same brute-force counter: a pair
+ * already blocked is refused before the password is looked at, a wrong
+ * password is counted, the failure that reaches the limit blocks the pair
+ * (and prints the unblock link: no email is sent), a success resets the count.
+ */
+export function passwordLogin(state: MockState, input: { username: string; password: string | null | undefined; ip: string; clientId?: string | undefined }): PasswordLogin {
+  const user = state.directory.userByEmail(input.username);
+  if (!user) return { outcome: 'wrong-credentials' };
+  if (state.bruteForce.isBlocked(user.sub, input.ip)) return { outcome: 'too-many-attempts', user };
+  if (!passwordMatches(user, input.password)) {
+    const counted = state.bruteForce.fail(user.sub, input.ip);
+    if (!counted.blocked) return { outcome: 'wrong-credentials', user };
+    const unblockUrl = new URL(`${UNBLOCK_PATH}?ticket=${counted.ticket}`, state.issuer).href;
+    // Auth0 emails this link; the mock has no outbox: the link goes to the console and the event log.
+    console.log(`mock-idp: ${user.email} is blocked from ${input.ip} after ${counted.failures} consecutive failed logins ("${BLOCKED_MESSAGE}"). Unblock: ${unblockUrl}`);
+    state.events.add({ type: 'user.blocked', sub: user.sub, ...(input.clientId ? { clientId: input.clientId } : {}), error: 'too_many_attempts', detail: { ip: input.ip, failures: counted.failures, unblockUrl } });
+    return { outcome: 'too-many-attempts', user };
+  }
+  if (user.blocked) return { outcome: 'user-blocked', user };
+  state.bruteForce.succeed(user.sub, input.ip);
+  return { outcome: 'success', user };
+}

@@ -1,0 +1,35 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'koa';
+import { fail } from './errors.js';
+
+/** The hidden field of the login, social, consent and abort forms. */
+export const CSRF_FIELD = '_csrf';
+
+/**
+ * The login forms' CSRF defence: each form carries an HMAC of its
+ * interaction's uid under a secret of this app (made at start, never shown),
+ * so a token is good for one login attempt only; and a POST whose `Origin`
+ * is another origin (or `null`) is refused whatever it carries. Browsers send
+ * the mock's own origin on its forms (Referrer-Policy same-origin); clients
+ * without an Origin header (curl, the headless browser) need the token.
+ */
+export class InteractionCsrf {
+  readonly #secret = randomBytes(32);
+
+  token(uid: string): string {
+    return createHmac('sha256', this.#secret).update(`interaction:${uid}`).digest('base64url');
+  }
+
+  /** Throws a 403 unless the POST comes from no other origin and carries this interaction's token. */
+  check(ctx: Context, uid: string, form: URLSearchParams): void {
+    const origin = ctx.get('origin');
+    // The mock's own origin, as the browser reached it (Koa 3's ctx.origin is the Origin header itself).
+    const own = `${ctx.protocol}://${ctx.host}`;
+    if (origin !== '' && origin !== own) fail(403, `this form was posted from another origin (${origin}): start again from the application`, 'cross_origin_request');
+    const given = Buffer.from(form.get(CSRF_FIELD) ?? '');
+    const expected = Buffer.from(this.token(uid));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      fail(403, 'the form has no valid CSRF token for this login attempt: reload the login page', 'invalid_csrf_token');
+    }
+  }
+}
