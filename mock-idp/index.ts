@@ -3,7 +3,7 @@ export { parseTenant, loadTenantFile, TenantConfigError, type TenantProblem } fr
 export { TOKEN_DIALECTS, type Role, type Tenant, type TenantInput, type TokenDialect, type User } from './core/tenant/schema.js';
 export type { RoleInput, UserInput } from './core/tenant/edits.js';
 export { DEFAULTS } from './core/tenant/defaults.js';
-export { MockIdpError, InvalidInput, UnknownUser, UnknownClient, DuplicateUser } from './core/errors.js';
+export { MockIdpError, InvalidInput, UnknownUser, UnknownClient, DuplicateUser, StartOptionsError } from './core/errors.js';
 export { KeyRingError, type KeyInfo, type PrivateJwk } from './core/keys.js';
 // The errors module only: the rest of core/tls is loaded by startMockIdp({ https: true }).
 export { TlsError, type TlsErrorCode } from './core/tls/errors.js';

@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { MockEvent } from './core/events.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
+import { checkAdminOptions } from './core/admin-options.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
@@ -35,8 +36,14 @@ export interface MockIdpOptions {
   keys?: PrivateJwk[] | string;
   /** When set, the admin API (/_mock/) needs `Authorization: Bearer <adminToken>`. */
   adminToken?: string;
-  /** Let non-loopback callers use the admin API (only with `adminToken`). Default false. */
+  /** Let non-loopback callers use the admin API; needs `adminToken` (else StartOptionsError `ERR_REMOTE_ADMIN_WITHOUT_TOKEN`). Default false. */
   allowRemoteAdmin?: boolean;
+  /**
+   * More host names the admin API and the login pages answer to (against DNS rebinding), e.g. the name
+   * a proxy or a container network gives the mock. Always allowed: the issuer's host, `host`, `tlsNames`,
+   * `localhost` and IP addresses. Ports are not compared.
+   */
+  allowedHosts?: string[];
   /**
    * Serve HTTPS (on the same port) with a server certificate from the local mock-idp TEST CA:
    * the issuer becomes `https://<host>:<port>/` and `idp.ca` says which CA to trust.
@@ -177,6 +184,7 @@ async function prepareTls(options: MockIdpOptions, host: string): Promise<{ ca: 
 export async function startMockIdp(options: MockIdpOptions & { https: true }): Promise<MockIdp & { readonly ca: MockIdpCa }>;
 export async function startMockIdp(options?: MockIdpOptions): Promise<MockIdp>;
 export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
+  checkAdminOptions(options);
   const tenant = resolveTenant(options.tenant);
   const keys = Array.isArray(options.keys) ? options.keys : readKeyFile(options.keys ?? PACKAGE_PATHS.devKeys);
   const host = options.host ?? DEFAULTS.host;
@@ -202,6 +210,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const tools = adminTools(state);
   handler = createApp(state, oidc, {
     tools,
+    allowedHosts: [host, ...(options.tlsNames ?? []), ...(options.allowedHosts ?? [])],
     trustProxy,
     admin: {
       ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),

@@ -33,6 +33,8 @@ export interface LocalStackOptions {
   https?: boolean;
   /** With `https`: where the CA is kept; default MOCK_IDP_HOME, else ~/.mock-idp. */
   home?: string;
+  /** The mock's admin token (`MOCK_IDP_ADMIN_TOKEN` for npm start): /_mock/ then needs `Authorization: Bearer <token>`. */
+  adminToken?: string;
   /** Edits the tenant after the samples' URLs are registered in it. */
   tenant?: (draft: TenantInput) => void;
   api?: Partial<ApiConfig>;
@@ -57,7 +59,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const running: Closable[] = [];
   const closeAll = async () => void (await Promise.all(running.splice(0).map((s) => s.close())));
   try {
-    const idp = await startMockIdp({ port: ports.idp, ...(options.https ? { https: true } : {}), ...(options.home ? { home: options.home } : {}) });
+    const idp = await startMockIdp({
+      port: ports.idp,
+      ...(options.https ? { https: true } : {}),
+      ...(options.home ? { home: options.home } : {}),
+      ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    });
     running.push(idp);
     const trust = idp.ca ? { api: { jwksRequestAgent: new Agent({ ca: [...rootCertificates, idp.ca.certPem] }) }, app: { customFetch: fetchTrustingCa(idp.ca.certPem) } } : { api: {}, app: {} };
     // The SPA's port first: the API allows its origin, and the SPA's config names the API.

@@ -3,7 +3,8 @@
  * 3001, sample-app on 3000 and the built sample-spa on 5173, wired to each
  * other; Ctrl-C stops them all. MOCK_IDP_PORT, SAMPLE_API_PORT,
  * SAMPLE_APP_PORT and SAMPLE_SPA_PORT move them (0 picks a free port).
- * MOCK_IDP_HTTPS=1 serves the mock over HTTPS (the samples trust its CA in-process).
+ * MOCK_IDP_HTTPS=1 serves the mock over HTTPS (the samples trust its CA in-process);
+ * MOCK_IDP_ADMIN_TOKEN gives the mock's admin API (/_mock/) a token.
  */
 import { describe, shellWord } from '../mock-idp/cli/start-command.js';
 import type { MockIdp } from '../mock-idp/index.js';
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
       app: portFromEnv('SAMPLE_APP_PORT', STACK_PORTS.app),
       spa: portFromEnv('SAMPLE_SPA_PORT', STACK_PORTS.spa),
     };
-    stack = await startLocalStack({ ports, https: flagFromEnv('MOCK_IDP_HTTPS') });
+    // Empty counts as unset, as for the port variables.
+    const adminToken = process.env.MOCK_IDP_ADMIN_TOKEN || undefined;
+    stack = await startLocalStack({ ports, https: flagFromEnv('MOCK_IDP_HTTPS'), ...(adminToken !== undefined ? { adminToken } : {}) });
   } catch (err) {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
     process.exit(1);
@@ -58,7 +61,7 @@ Local stack:
   sample-app  ${app.url}    <- open this in a browser and log in as alice@example.com / alice-pass
   sample-spa  ${spa.url}    (React + @auth0/auth0-react: the same login from a single-page app)
 
-${browserTrust}Get a machine-to-machine token and call the API:
+${browserTrust}${process.env.MOCK_IDP_ADMIN_TOKEN ? 'Admin API (/_mock/): needs Authorization: Bearer $MOCK_IDP_ADMIN_TOKEN\n\n' : ''}Get a machine-to-machine token and call the API:
 ${curlCommand(idp, api.url)}
 
 Ctrl-C stops them all.

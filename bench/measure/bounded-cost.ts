@@ -40,7 +40,7 @@ async function anonymousActivates(base: string, count: number, concurrency: numb
       while (sent < count) {
         sent++;
         const response = await fetch(`${base}/activate`).catch(() => undefined);
-        if (!response || response.status !== 200) failed++;
+        if (response?.status !== 200) failed++;
         await response?.arrayBuffer();
       }
     }),

@@ -7,7 +7,7 @@ export const USAGE = `mock-idp: a local, offline stand-in for Auth0 (a TEST iden
 
 Usage:
   mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL]
-                   [--https [--tls-name NAME]...] [--trust-proxy]
+                   [--https [--tls-name NAME]...] [--trust-proxy] [--admin-token T [--allow-remote-admin]]
   mock-idp ca [--bundle]
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
@@ -38,6 +38,9 @@ Options of start:
                   issuer's host, e.g. a container's name (repeatable; with --https)
   --trust-proxy   behind your own TLS terminator or port mapping: endpoint URLs and redirects
                   follow X-Forwarded-Proto / X-Forwarded-Host (set --issuer to the public URL)
+  --admin-token T the admin API (/_mock/) then needs Authorization: Bearer T
+  --allow-remote-admin
+                  let other machines use the admin API (needs --admin-token)
 
 Options of ca:
   --bundle        print instead the path of a bundle: Node's root CAs, the file NODE_EXTRA_CA_CERTS
@@ -100,6 +103,7 @@ const OPTIONS = {
   'id-token': { type: 'boolean' },
   'client-id': { type: 'string' },
   'admin-token': { type: 'string' },
+  'allow-remote-admin': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -108,7 +112,7 @@ type Option = keyof typeof OPTIONS;
 
 /** Which options each command takes; any other is a usage error. */
 const ALLOWED: Record<string, readonly Option[]> = {
-  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy'],
+  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy', 'admin-token', 'allow-remote-admin'],
   ca: ['bundle'],
   token: [
     'user', 'client', 'audience', 'permissions', 'scope', 'expires-in', 'fault', 'clock-tolerance', 'canary-url', 'claims',

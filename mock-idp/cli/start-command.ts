@@ -1,7 +1,9 @@
+import { checkAdminOptions } from '../core/admin-options.js';
+import { StartOptionsError } from '../core/errors.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { Tenant } from '../core/tenant/schema.js';
 import { ROUTES } from '../oidc/routes.js';
-import { startMockIdp, type MockIdpCa } from '../start.js';
+import type { MockIdp, MockIdpCa, MockIdpOptions } from '../start.js';
 import { parsePort, UsageError } from './args.js';
 
 export interface StartFlags {
@@ -12,7 +14,15 @@ export interface StartFlags {
   https?: boolean | undefined;
   'tls-name'?: string[] | undefined;
   'trust-proxy'?: boolean | undefined;
+  'admin-token'?: string | undefined;
+  'allow-remote-admin'?: boolean | undefined;
 }
+
+/** What the CLI says for a refused start option (exit code 2), in its flags' words. */
+const START_OPTION_LINES: Record<StartOptionsError['code'], string> = {
+  ERR_REMOTE_ADMIN_WITHOUT_TOKEN: '--allow-remote-admin needs --admin-token TOKEN (without it anyone who can reach the port could change users and keys)',
+  ERR_ADMIN_TOKEN_EMPTY: '--admin-token is empty: give a secret',
+};
 
 /** A word for a POSIX shell: as it is when it is safe, else in single quotes. */
 export function shellWord(word: string): string {
@@ -63,14 +73,26 @@ function tlsFailure(err: unknown): unknown {
 export async function runStart(flags: StartFlags): Promise<number> {
   const tlsNames = flags['tls-name'] ?? [];
   if (tlsNames.length && !flags.https) throw new UsageError('--tls-name names a certificate: it needs --https');
-  const idp = await startMockIdp({
+  const options: MockIdpOptions = {
     port: parsePort(flags.port, DEFAULTS.port),
     host: flags.host ?? DEFAULTS.host,
     ...(flags.config ? { tenant: flags.config } : {}),
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
     ...(flags.https ? { https: true, tlsNames } : {}),
     ...(flags['trust-proxy'] ? { trustProxy: true } : {}),
-  }).catch((err: unknown) => {
+    ...(flags['admin-token'] !== undefined ? { adminToken: flags['admin-token'] } : {}),
+    ...(flags['allow-remote-admin'] ? { allowRemoteAdmin: true } : {}),
+  };
+  try {
+    // Before loading the mock (and oidc-provider's Node-version warning): a refused option is one line.
+    checkAdminOptions(options);
+  } catch (err) {
+    if (!(err instanceof StartOptionsError)) throw err;
+    process.stderr.write(`mock-idp: ${START_OPTION_LINES[err.code]}\n`);
+    return 2;
+  }
+  const { startMockIdp } = await import('../start.js');
+  const idp: MockIdp = await startMockIdp(options).catch((err: unknown) => {
     throw tlsFailure(err);
   });
   process.stdout.write(`${describe(idp.issuer, idp.tenant, idp.addresses, idp.ca)}\nReady. Ctrl-C to stop.\n`);
@@ -79,6 +101,8 @@ export async function runStart(flags: StartFlags): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // Stops accepting; requests in flight get their answers (for up to 5 s). A second Ctrl-C ends it at once.
+  process.stdout.write('mock-idp stopping: finishing the requests in flight\n');
   await idp.close();
   process.stdout.write('mock-idp stopped\n');
   return 0;

@@ -60,3 +60,16 @@ export class DuplicateUser extends MockIdpError {
     super(by === 'email' ? 'ERR_DUPLICATE_EMAIL' : 'ERR_DUPLICATE_SUB', `a user with this ${by} exists already (${existing})`);
   }
 }
+
+/** startMockIdp was given options that would leave it open: refused before it listens. */
+export class StartOptionsError extends MockIdpError {
+  declare readonly code: 'ERR_REMOTE_ADMIN_WITHOUT_TOKEN' | 'ERR_ADMIN_TOKEN_EMPTY';
+  constructor(
+    code: 'ERR_REMOTE_ADMIN_WITHOUT_TOKEN' | 'ERR_ADMIN_TOKEN_EMPTY',
+    message: string,
+    /** The option at fault. */
+    readonly option: 'allowRemoteAdmin' | 'adminToken',
+  ) {
+    super(code, message);
+  }
+}

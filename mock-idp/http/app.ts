@@ -3,6 +3,7 @@ import type { MockState } from '../core/state.js';
 import type { OidcHost } from '../oidc/host.js';
 import { adminGuard, isLoopbackAddress, type AdminAccess } from './admin/guard.js';
 import { adminRoutes, type AdminTools } from './admin/routes.js';
+import { allowedHostNames, hostGuard } from './allowed-hosts.js';
 import { InteractionCsrf } from './csrf.js';
 import { HttpError } from './errors.js';
 import { interactionRoutes } from './routes/interaction.js';
@@ -24,6 +25,8 @@ interface ErrorLike {
 export interface AppOptions {
   admin?: AdminAccess;
   tools: AdminTools;
+  /** Host names the admin API and the login pages answer to besides the issuer's, `localhost` and IP addresses. */
+  allowedHosts?: readonly string[];
   /**
    * Behind the user's own TLS terminator or port mapping: X-Forwarded-Proto / X-Forwarded-Host
    * are believed (Koa's `proxy`, here and on oidc-provider through OidcHost).
@@ -32,6 +35,8 @@ export interface AppOptions {
 }
 
 const isAdminPath = (path: string) => /^\/_mock(\/|$)/i.test(path);
+/** The pages a DNS-rebinding page must not reach: the admin API and the login / consent pages. */
+const isHostGuarded = (path: string) => isAdminPath(path) || /^\/interaction(\/|$)/i.test(path);
 
 /** A Host header a URL can be built from: a name or an IP literal, an optional port, nothing else. */
 const hostSyntax = /^(\[[0-9a-f:.]+\]|[\w.-]+)(:\d{1,5})?$/i;
@@ -77,7 +82,8 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   });
 
   // One rule for the guard and the routes: the guard takes every spelling of /_mock, the routes match case-sensitively.
-  const guard = adminGuard(options.admin ?? {});
+  const hosts = hostGuard(allowedHostNames(state.issuer, options.allowedHosts));
+  const guard = adminGuard({ issuer: state.issuer, ...options.admin });
   // Behind a proxy on this machine every caller's socket is loopback: judge an admin call by the
   // address the proxy saw (the last X-Forwarded-For entry, the one it added), not by the socket.
   if (options.trustProxy && !options.admin?.allowRemote) {
@@ -91,6 +97,7 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
     });
   }
   const admin = adminRoutes(state, options.tools);
+  app.use(async (ctx, next) => (isHostGuarded(ctx.path) ? hosts(ctx, next) : next()));
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
   for (const router of [admin, interactionRoutes(state, oidc, new InteractionCsrf()), v2LogoutRoute(state, oidc), unblockRoute(state)]) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {

@@ -11,10 +11,16 @@ const LIMIT = 64 * 1024;
 async function readText(ctx: Context): Promise<string> {
   let size = 0;
   const chunks: Buffer[] = [];
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > LIMIT) throw new BodyError(413, `request body over ${LIMIT} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > LIMIT) throw new BodyError(413, `request body over ${LIMIT} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    // The client went away mid-body (or close() cut it after its grace): nobody to answer, nothing unexpected.
+    if (ctx.req.destroyed && !(err instanceof BodyError)) throw new BodyError(400, 'the request was aborted before its body was complete');
+    throw err;
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -4,6 +4,11 @@ import { ListenError } from '../core/errors.js';
 
 export { ListenError };
 
+/** How long close() lets requests in flight finish before it cuts their connections. */
+export const CLOSE_GRACE_MS = 5_000;
+
+/** Servers being closed: each answer they finish closes its connection instead of keeping it alive. */
+const closing = new WeakSet<Server>();
 /** A server certificate (PEM) and its private key: `listen` then serves HTTPS on the same port. */
 export interface TlsCredentials {
   cert: string;
@@ -24,6 +29,11 @@ async function bind(handler: RequestListener, host: string, port: number, tls: T
   const server = tls ? (await import('node:https')).createServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   return new Promise((resolve, reject) => {
     server.keepAliveTimeout = 5_000;
+    server.on('request', (_req, res) => {
+      res.once('finish', () => {
+        if (closing.has(server)) server.closeIdleConnections();
+      });
+    });
     server.once('error', reject);
     server.listen({ host, port, ipv6Only: host.includes(':') }, () => {
       server.off('error', reject);
@@ -32,10 +42,19 @@ async function bind(handler: RequestListener, host: string, port: number, tls: T
   });
 }
 
-function closeAll(servers: Server[]): Promise<void> {
+/**
+ * Stops accepting, lets the requests in flight finish (each connection closes once its answer is sent)
+ * and, after `graceMs`, cuts whatever is still open.
+ */
+function closeAll(servers: Server[], graceMs = CLOSE_GRACE_MS): Promise<void> {
   return Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-    s.close(() => resolve());
-    s.closeAllConnections();
+    closing.add(s);
+    const cut = setTimeout(() => s.closeAllConnections(), graceMs);
+    s.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    s.closeIdleConnections();
   }))).then(() => undefined);
 }
 

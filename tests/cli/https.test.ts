@@ -12,9 +12,13 @@ const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
 const CHILD = join(process.cwd(), 'tests', 'https', 'client-credentials-child.mjs');
 
 let child: ChildProcess | undefined;
+/** Every process a test runs until it exits: killed after the test, also when it never exits by itself. */
+const running = new Set<ChildProcess>();
 afterEach(() => {
   child?.kill('SIGKILL');
   child = undefined;
+  for (const proc of running) proc.kill('SIGKILL');
+  running.clear();
 });
 
 /** The environment of a run: MOCK_IDP_HOME set, no NODE_EXTRA_CA_CERTS inherited. */
@@ -25,11 +29,13 @@ function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 async function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
   const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  running.add(proc);
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d: Buffer) => (stdout += d));
   proc.stderr.on('data', (d: Buffer) => (stderr += d));
   const [code] = (await once(proc, 'exit')) as [number];
+  running.delete(proc);
   return { code, stdout, stderr };
 }
 

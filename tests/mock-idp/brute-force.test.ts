@@ -72,11 +72,11 @@ describe('the brute-force counter (core)', () => {
 });
 
 /** POST /oauth/token with the password grant from a given local address (the mock counts per socket address). */
-function passwordGrantFrom(idp: MockIdp, user: { username: string; password: string }, localAddress = '127.0.0.1'): Promise<{ status: number; body: { error?: string; error_description?: string; access_token?: string } }> {
+function passwordGrantFrom(idp: MockIdp, user: { username: string; password: string }, localAddress = '127.0.0.1', extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: { error?: string; error_description?: string; access_token?: string } }> {
   const body = new URLSearchParams({ grant_type: 'password', client_id: APP.clientId, client_secret: APP.secret, username: user.username, password: user.password, scope: 'openid' }).toString();
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: idp.port, path: '/oauth/token', method: 'POST', localAddress, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+      { host: '127.0.0.1', port: idp.port, path: '/oauth/token', method: 'POST', localAddress, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...extraHeaders } },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -187,12 +187,20 @@ describe('brute-force protection (as Auth0: 10 consecutive failures per user and
     for (const from of ['127.0.0.1', '127.0.0.2']) for (let i = 0; i < 10; i++) await passwordGrantFrom(idp, wrong(USERS.bob), from);
     expect((await passwordGrantFrom(idp, USERS.bob, '127.0.0.2')).status).toBe(429);
     const since = idp.events().at(-1)?.seq ?? 0;
-    const response = await fetch(`${idp.issuer}_mock/users/${encodeURIComponent(USERS.bob.username)}/unblock`, { method: 'POST' });
+    const response = await fetch(`${idp.issuer}_mock/users/${encodeURIComponent(USERS.bob.username)}/unblock`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(response.status).toBe(204);
     expect(idp.events(since)).toEqual([expect.objectContaining({ type: 'user.unblocked', detail: { by: 'admin', addresses: ['127.0.0.1', '127.0.0.2'] } })]);
     expect((await passwordGrantFrom(idp, USERS.bob)).status).toBe(200);
     expect((await passwordGrantFrom(idp, USERS.bob, '127.0.0.2')).status).toBe(200);
-    expect((await fetch(`${idp.issuer}_mock/users/nobody@example.com/unblock`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${idp.issuer}_mock/users/nobody@example.com/unblock`, { method: 'POST', headers: { 'content-type': 'application/json' } })).status).toBe(404);
+  });
+
+  it('the debugger page lists the blocked users and addresses', async () => {
+    for (let i = 0; i < 10; i++) await passwordGrantFrom(idp, wrong(USERS.bob));
+    const page = await (await fetch(`${idp.issuer}_mock/`)).text();
+    expect(/<table id="blocked">([\s\S]*?)<\/table>/.exec(page)?.[1]).toContain('<td>bob@example.com</td><td>127.0.0.1</td>');
+    idp.unblockUser(USERS.bob.username);
+    expect(await (await fetch(`${idp.issuer}_mock/`)).text()).not.toContain('id="blocked"');
   });
 
   it('idp.unblockUser(id) unblocks too', async () => {
@@ -209,6 +217,36 @@ describe('brute-force protection turned off (bruteForceProtection.enabled: false
     try {
       for (let i = 0; i < 15; i++) expect((await passwordGrantFrom(idp, wrong(USERS.alice))).status).toBe(403);
       expect((await passwordGrantFrom(idp, USERS.alice)).status).toBe(200);
+    } finally {
+      await idp.close();
+    }
+  });
+});
+
+describe('the address counted', () => {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  afterAll(() => log.mockRestore());
+  const from = (address: string) => ({ 'x-forwarded-for': `203.0.113.9, ${address}` });
+
+  it('is the socket address: X-Forwarded-For is ignored without trustProxy', async () => {
+    const idp = await startMockIdp({ port: 0 });
+    try {
+      for (let i = 0; i < 10; i++) await passwordGrantFrom(idp, wrong(USERS.alice), '127.0.0.1', from('198.51.100.1'));
+      expect((await passwordGrantFrom(idp, USERS.alice, '127.0.0.1', from('198.51.100.2'))).status).toBe(429);
+    } finally {
+      await idp.close();
+    }
+  });
+
+  it('behind a trusted proxy (trustProxy) is the last X-Forwarded-For entry, the one the proxy added', async () => {
+    const idp = await startMockIdp({ port: 0, trustProxy: true });
+    try {
+      for (let i = 0; i < 10; i++) await passwordGrantFrom(idp, wrong(USERS.alice), '127.0.0.1', from('198.51.100.1'));
+      expect((await passwordGrantFrom(idp, USERS.alice, '127.0.0.1', from('198.51.100.1'))).status).toBe(429);
+      // Another client behind the same proxy, and the same client claiming another first entry.
+      expect((await passwordGrantFrom(idp, USERS.alice, '127.0.0.1', from('198.51.100.2'))).status).toBe(200);
+      expect((await passwordGrantFrom(idp, USERS.alice, '127.0.0.1', { 'x-forwarded-for': '10.9.9.9, 198.51.100.1' })).status).toBe(429);
+      expect(idp.events().find((e) => e.type === 'user.blocked')?.detail).toMatchObject({ ip: '198.51.100.1' });
     } finally {
       await idp.close();
     }

@@ -123,6 +123,14 @@ describe('explainToken agrees with the bad-token catalogue', () => {
   }
 });
 
+/** The CSRF token of the debugger page's form (its hidden field), as a browser that loaded GET /_mock/ sends it. */
+async function debuggerCsrf(): Promise<string> {
+  const html = await (await fetch(`${idp.issuer}_mock/`)).text();
+  const csrf = /<input type="hidden" name="_csrf" value="([^"]+)">/.exec(html)?.[1];
+  if (!csrf) throw new Error('no CSRF field in the debugger page');
+  return csrf;
+}
+
 describe('the admin API and the debugger page', () => {
   it('answers POST /_mock/explain with the explanation, and 400 naming a missing token', async () => {
     const { token } = await idp.mintToken({ user: ALICE, audience: API, fault: 'RS-13' });
@@ -150,7 +158,7 @@ describe('the admin API and the debugger page', () => {
 
   it('explains a pasted token in the page: an expired one is Refused with ERR_JWT_EXPIRED', async () => {
     const { token } = await idp.mintToken({ user: ALICE, audience: API, fault: 'RS-13' });
-    const response = await fetch(`${idp.issuer}_mock/`, { method: 'POST', body: new URLSearchParams({ token, audience: API }) });
+    const response = await fetch(`${idp.issuer}_mock/`, { method: 'POST', body: new URLSearchParams({ token, audience: API, _csrf: await debuggerCsrf() }) });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('<h2 id="verdict">Refused</h2>');
@@ -158,7 +166,7 @@ describe('the admin API and the debugger page', () => {
   });
 
   it('answers an empty pasted token with 400 and the page saying why', async () => {
-    const response = await fetch(`${idp.issuer}_mock/`, { method: 'POST', body: new URLSearchParams({ token: '  ' }) });
+    const response = await fetch(`${idp.issuer}_mock/`, { method: 'POST', body: new URLSearchParams({ token: '  ', _csrf: await debuggerCsrf() }) });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('class="error">token:');
   });

@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { MockState } from '../../core/state.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
 import { UnknownUser } from '../../core/errors.js';
+import type { User } from '../../core/tenant/schema.js';
 import { readForm, readJson } from '../body.js';
+import { CSRF_FIELD } from '../csrf.js';
 import { asHttpError, HttpError } from '../errors.js';
+import { sameSecret } from './guard.js';
 import { debuggerPage, type DebuggerView } from '../views/debugger-page.js';
 
 /**
@@ -17,6 +21,14 @@ export interface AdminTools {
   /** The explainer's verdict as an HTML section of the debugger page. */
   explainTokenHtml(input: { token: string; audience?: string }): Promise<string>;
   faults(): Promise<unknown>;
+}
+
+/** The `error` code of a debugger form posted without the page's CSRF token (403). */
+export const CSRF_REFUSED = 'invalid_csrf_token';
+
+/** A user as the admin API answers it: everything but the password (the login page's one-click list shows test credentials). */
+function publicUser({ password: _password, ...user }: User): Omit<User, 'password'> {
+  return user;
 }
 
 function bodyObject(body: unknown): Record<string, unknown> {
@@ -39,8 +51,18 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
     }
   });
 
+  // The debugger page's forms carry this token (a hidden field), checked on POST: another site cannot read the page to learn it.
+  const csrfToken = randomBytes(32).toString('base64url');
   const view = (extra: Partial<DebuggerView> = {}): string =>
-    debuggerPage({ issuer: state.issuer, tenant: state.tenant, keys: state.keys.list(), events: state.events.list().slice(-30).reverse(), ...extra });
+    debuggerPage({
+      issuer: state.issuer,
+      tenant: state.tenant,
+      keys: state.keys.list(),
+      events: state.events.list().slice(-30).reverse(),
+      blocked: state.bruteForce.blocked().map(({ sub, ip }) => ({ user: state.directory.findUser(sub)?.email ?? sub, ip })),
+      csrfToken,
+      ...extra,
+    });
 
   // The debugger page: what the mock holds and did, and a token explainer (a plain form, no script).
   router.get('/', (ctx) => {
@@ -49,6 +71,7 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   });
   router.post('/', async (ctx) => {
     const form = await readForm(ctx);
+    if (!sameSecret(form.get(CSRF_FIELD) ?? '', csrfToken)) throw new HttpError(403, 'the debugger form needs the CSRF token of the page it came from: reload /_mock/ and submit again', CSRF_REFUSED);
     const token = form.get('token') ?? '';
     const audience = form.get('audience')?.trim() || undefined;
     ctx.type = 'html';
@@ -99,19 +122,19 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   });
 
   router.get('/users', (ctx) => {
-    ctx.body = { users: state.tenant.users };
+    ctx.body = { users: state.tenant.users.map(publicUser) };
   });
   router.get('/users/:id', (ctx) => {
     const user = state.directory.findUser(ctx.params.id!);
     if (!user) throw new UnknownUser(ctx.params.id!, 'id');
-    ctx.body = user;
+    ctx.body = publicUser(user);
   });
   router.post('/users', async (ctx) => {
     ctx.status = 201;
-    ctx.body = createUser(state, bodyObject(await readJson(ctx)) as UserInput);
+    ctx.body = publicUser(createUser(state, bodyObject(await readJson(ctx)) as UserInput));
   });
   router.patch('/users/:id', async (ctx) => {
-    ctx.body = updateUser(state, ctx.params.id!, bodyObject(await readJson(ctx)) as Partial<UserInput>);
+    ctx.body = publicUser(updateUser(state, ctx.params.id!, bodyObject(await readJson(ctx)) as Partial<UserInput>));
   });
   router.delete('/users/:id', (ctx) => {
     deleteUser(state, ctx.params.id!);

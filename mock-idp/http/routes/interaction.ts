@@ -1,9 +1,10 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
-import { BLOCKED_MESSAGE, normalizeAddress } from '../../core/brute-force.js';
+import { BLOCKED_MESSAGE } from '../../core/brute-force.js';
 import { passwordLogin } from '../../core/password-login.js';
 import type { MockState } from '../../core/state.js';
+import { clientAddress } from '../../oidc/client-address.js';
 import { applyRequestedScopes } from '../../oidc/granted-scopes.js';
 import type { OidcHost } from '../../oidc/host.js';
 import { fail } from '../errors.js';
@@ -94,8 +95,8 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     if (prompt.name !== 'login') fail(400, 'this login attempt is not waiting for credentials');
     const username = form.get('username') ?? '';
     const clientId = String(params.client_id);
-    // Brute-force protection counts per user and the socket's address (no X-Forwarded-For: nothing proxies the mock).
-    const login = passwordLogin(state, { username, password: form.get('password'), ip: normalizeAddress(ctx.req.socket.remoteAddress), clientId });
+    // Brute-force protection counts per user and the caller's address (the socket's; behind a trusted proxy, the one it adds to X-Forwarded-For).
+    const login = passwordLogin(state, { username, password: form.get('password'), ip: clientAddress(ctx.req, ctx.app.proxy), clientId });
     if (login.outcome !== 'success') {
       state.events.add({ type: 'login.failed', clientId, ...(login.outcome === 'too-many-attempts' ? { error: 'too_many_attempts' } : {}), detail: { username } });
       // Auth0's Universal Login shows the block on the page; 429 as the password grant answers.

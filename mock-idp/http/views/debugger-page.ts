@@ -1,7 +1,7 @@
 import type { KeyInfo } from '../../core/keys.js';
 import type { MockEvent } from '../../core/events.js';
 import type { Tenant } from '../../core/tenant/schema.js';
-import { esc, page } from './html.js';
+import { csrfField, esc, page } from './html.js';
 
 export interface DebuggerView {
   issuer: string;
@@ -12,6 +12,10 @@ export interface DebuggerView {
   /** The token and audience last explained, and the explainer's verdict as HTML (tools/explain/explanation-view.ts). */
   explained?: { token: string; audience: string | undefined; html: string } | undefined;
   error?: string | undefined;
+  /** Users blocked from an address by brute-force protection. */
+  blocked?: { user: string; ip: string }[] | undefined;
+  /** The per-process CSRF token its forms send (hidden field `_csrf`, as the login forms'), checked on POST /_mock/. */
+  csrfToken: string;
 }
 
 const rows = (cells: unknown[][]) => cells.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
@@ -23,6 +27,7 @@ export function debuggerPage(view: DebuggerView): string {
 <p class="muted">Issuer <code>${esc(view.issuer)}</code> · <a href="${esc(view.issuer)}.well-known/openid-configuration">discovery</a> · <a href="${esc(view.issuer)}.well-known/jwks.json">JWKS</a> · JSON: <code>POST /_mock/explain</code>, <code>GET /_mock/events</code></p>
 <h2>Why would an API accept or refuse this token?</h2>
 <form method="post" action="/_mock/">
+${csrfField(view.csrfToken)}
 <label for="token">Token (JWT)</label><textarea id="token" name="token" rows="5" required>${esc(view.explained?.token ?? '')}</textarea>
 <label for="audience">API identifier (audience) the API expects</label><input id="audience" type="text" name="audience" value="${esc(view.explained?.audience ?? firstApi)}">
 <button type="submit">Explain</button>
@@ -31,6 +36,7 @@ ${view.error ? `<p class="error">${esc(view.error)}</p>` : ''}${view.explained?.
 <h2>Signing keys</h2><table><tr><th>kid</th><th>status</th></tr>${rows(view.keys.map((k) => [k.kid, k.status]))}</table>
 <h2>Applications</h2><table><tr><th>client id</th><th>type</th><th>callbacks</th><th>web origins</th></tr>${rows(view.tenant.applications.map((a) => [a.clientId, a.appType, a.callbacks.join(' '), a.webOrigins.join(' ')]))}</table>
 <h2>Users</h2><table><tr><th>email</th><th>sub</th><th>roles</th><th>blocked</th></tr>${rows(view.tenant.users.map((u) => [u.email, u.sub, u.roles.join(', '), u.blocked ? 'yes' : '']))}</table>
+${view.blocked?.length ? `<h2>Blocked by brute-force protection</h2><p class="muted">Unblock: <code>POST /_mock/users/&lt;id&gt;/unblock</code>, or the link in the <code>user.blocked</code> event.</p><table id="blocked"><tr><th>user</th><th>address</th></tr>${rows(view.blocked.map((b) => [b.user, b.ip]))}</table>` : ''}
 <h2>Recent events</h2><table id="events"><tr><th>#</th><th>at</th><th>type</th><th>client</th><th>user</th><th>error</th></tr>${rows(view.events.map((e) => [e.seq, e.at, e.type, e.clientId ?? '', e.sub ?? '', e.error ?? '']))}</table>`;
   return page('Debugger', body, { wide: true });
 }

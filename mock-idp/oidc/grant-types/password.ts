@@ -1,10 +1,10 @@
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import { normalizeAddress } from '../../core/brute-force.js';
 import { passwordLogin } from '../../core/password-login.js';
 import type { MockState } from '../../core/state.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
 import { releasedClaims } from '../../core/claims.js';
+import { clientAddress } from '../client-address.js';
 import { TooManyAttempts, UserBlocked, WrongCredentials } from '../errors.js';
 import { applyRequestedScopes } from '../granted-scopes.js';
 import { resourceIndicators } from '../resource-servers.js';
@@ -43,8 +43,8 @@ export function passwordGrant(state: MockState, directory: Directory): GrantHand
       const realm = param(ctx, 'realm');
       if (realm !== DEFAULTS.databaseConnection) throw new errors.InvalidRequest(realm ? `unknown realm '${realm}': the users of this tenant are in '${DEFAULTS.databaseConnection}'` : "missing required parameter 'realm'");
     }
-    // The same brute-force counter as the login page, per user and the client's socket address.
-    const login = passwordLogin(state, { username, password, ip: normalizeAddress(ctx.req.socket.remoteAddress), clientId: client.clientId });
+    // The same brute-force counter as the login page, per user and the caller's address.
+    const login = passwordLogin(state, { username, password, ip: clientAddress(ctx.req, ctx.app.proxy), clientId: client.clientId });
     if (login.outcome === 'wrong-credentials') throw new WrongCredentials();
     if (login.outcome === 'too-many-attempts') throw new TooManyAttempts();
     if (login.outcome === 'user-blocked') throw new UserBlocked();
