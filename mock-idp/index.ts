@@ -1,6 +1,6 @@
 export { startMockIdp, type MockIdp, type MockIdpCa, type MockIdpOptions } from './start.js';
 export { parseTenant, loadTenantFile, TenantConfigError, type TenantProblem } from './core/tenant/load.js';
-export type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
+export { TOKEN_DIALECTS, type Role, type Tenant, type TenantInput, type TokenDialect, type User } from './core/tenant/schema.js';
 export type { RoleInput, UserInput } from './core/tenant/edits.js';
 export { DEFAULTS } from './core/tenant/defaults.js';
 export { MockIdpError, InvalidInput, UnknownUser, UnknownClient, DuplicateUser, StartOptionsError } from './core/errors.js';

@@ -9,6 +9,7 @@ import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole
 import { loadTenantFile, parseTenant } from './core/tenant/load.js';
 import type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
 import { Directory } from './core/directory.js';
+import { shapeOfApi } from './core/token-dialect.js';
 import { createApp } from './http/app.js';
 import type { AdminTools } from './http/admin/routes.js';
 import { listen, type TlsCredentials } from './http/listen.js';
@@ -143,7 +144,14 @@ function sourceOf(tenant: MockIdpOptions['tenant']): string {
 
 /** The tools the admin API serves, loaded on first use: start-up needs neither the fault catalogue nor the forge. */
 function adminTools(state: MockState): AdminTools {
-  const explainContext = () => ({ issuer: state.issuer, publicKeys: state.keys.publicKeys });
+  const explainContext = () => ({
+    issuer: state.issuer,
+    publicKeys: state.keys.publicKeys,
+    accessTokenTyp: (audience: string) => {
+      const api = state.directory.api(audience);
+      return api ? shapeOfApi(api).typ : undefined;
+    },
+  });
   return {
     mintToken: async (input) => (await import('./tools/mint/mint-token.js')).mintToken({ issuer: state.issuer, keys: state.keys, directory: state.directory, events: state.events }, input),
     explainToken: async (input) => (await import('./tools/explain/explain-request.js')).explainFor(explainContext(), input),

@@ -11,8 +11,10 @@
  * | CLOCK_TOLERANCE         | 5 (seconds)                          |
  * | JWKS_CACHE_MAX_AGE_MS   | 600000 (10 minutes, jwks-rsa's own)  |
  * | CORS_ORIGINS            | http://localhost:5173 (comma-separated browser origins, e.g. sample-spa's) |
+ * | TOKEN_PROFILE           | auth0 (typ JWT or at+jwt); rfc9068: typ at+jwt, client_id and jti required |
  */
 import type { Agent } from 'node:https';
+import type { TokenProfile } from './auth/access-token-profile.js';
 
 export interface ApiConfig {
   /** Compared character for character with the token's `iss` (Auth0's ends with `/`). */
@@ -29,6 +31,8 @@ export interface ApiConfig {
   jwksCacheMaxAge: number;
   /** Browser origins allowed to call the API (CORS); any other origin gets no CORS headers. */
   corsOrigins: string[];
+  /** The access-token profile of the API's tokens (its Auth0 token dialect): `auth0` (default) or `rfc9068`. */
+  tokenProfile: TokenProfile;
   /**
    * jwks-rsa's `requestAgent` for fetching the JWKS, e.g. `new https.Agent({ ca })` for an IdP whose
    * certificate comes from a private CA (the local stack's HTTPS mock). Default: Node's own, which
@@ -47,6 +51,7 @@ export const API_DEFAULTS = {
   clockTolerance: 5,
   jwksCacheMaxAge: 10 * 60 * 1000,
   corsOrigins: ['http://localhost:5173'],
+  tokenProfile: 'auth0',
 } as const;
 
 export function loadApiConfig(env: Env = process.env): ApiConfig {
@@ -63,6 +68,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     clockTolerance: integer(env, 'CLOCK_TOLERANCE', API_DEFAULTS.clockTolerance, 0, 300),
     jwksCacheMaxAge: integer(env, 'JWKS_CACHE_MAX_AGE_MS', API_DEFAULTS.jwksCacheMaxAge, 1, 86_400_000),
     corsOrigins: origins(env, 'CORS_ORIGINS') ?? [...API_DEFAULTS.corsOrigins],
+    tokenProfile: tokenProfile(env),
   };
 }
 
@@ -84,6 +90,12 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function tokenProfile(env: Env): TokenProfile {
+  const raw = nonEmpty(env, 'TOKEN_PROFILE') ?? API_DEFAULTS.tokenProfile;
+  if (raw !== 'auth0' && raw !== 'rfc9068') throw new Error(`TOKEN_PROFILE must be auth0 or rfc9068, got "${raw}"`);
+  return raw;
 }
 
 function origins(env: Env, name: string): string[] | undefined {

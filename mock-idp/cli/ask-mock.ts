@@ -1,10 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mockIdpHome } from '../core/tls/home.js';
+
+/**
+ * The fetch to ask a mock with: for an https issuer, one that also trusts the local TEST CA of
+ * MOCK_IDP_HOME when there is one (a mock started with --https on this machine), so that
+ * `mock-idp token --issuer https://localhost:4000/` needs no NODE_EXTRA_CA_CERTS.
+ */
+async function fetchFor(issuer: URL): Promise<typeof fetch> {
+  if (issuer.protocol !== 'https:') return fetch;
+  const ca = await readFile(join(mockIdpHome(), 'ca', 'ca.pem'), 'utf8').catch(() => undefined);
+  if (ca === undefined) return fetch;
+  return (await import('../tools/headless/trusting-fetch.js')).fetchTrustingCa(ca);
+}
+
 /** POSTs a JSON body to a running mock-idp's admin API (`<issuer>_mock/<path>`) and returns its JSON answer. */
 export async function askRunningMock(issuer: URL, path: string, body: unknown, adminToken: string | undefined): Promise<unknown> {
   const base = issuer.href.endsWith('/') ? issuer.href : `${issuer.href}/`;
   const url = new URL(`_mock/${path}`, base).href;
+  const send = await fetchFor(issuer);
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await send(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(adminToken !== undefined ? { authorization: `Bearer ${adminToken}` } : {}) },
       body: JSON.stringify(body),

@@ -31,6 +31,8 @@ Options:
   --admin-token T        the running mock-idp's admin token (with --issuer)
   --port N               port of the mock-idp started for the run (default ${CONFORMANCE_DEFAULTS.port})
   --user ID              the tenant user tokens are minted for (default: the tenant's first user)
+  --token-dialect D      the dialect of the tokens sent: access_token_authz (Auth0's default profile, typ JWT)
+                         or rfc9068_profile_authz (typ at+jwt); default the mock's tenant setting for the API
   --clock-tolerance S    the API's clock tolerance, for the expiry-edge cases (default ${CONFORMANCE_DEFAULTS.clockTolerance})
   --rotation-wait S      how long key rotation may take to be honoured (RS-34, RS-35; default ${CONFORMANCE_DEFAULTS.rotationWait / 1000})
   --timeout S            per-request timeout; a hang is a failure of that case (default ${CONFORMANCE_DEFAULTS.requestTimeout / 1000})
@@ -52,6 +54,7 @@ const OPTIONS = {
   'admin-token': { type: 'string' },
   port: { type: 'string' },
   user: { type: 'string' },
+  'token-dialect': { type: 'string' },
   'clock-tolerance': { type: 'string' },
   'rotation-wait': { type: 'string' },
   timeout: { type: 'string' },
@@ -65,7 +68,7 @@ const FORMATS: readonly ReportFormat[] = ['text', 'json', 'junit'];
 /** The flag behind each option of runApiConformance, to name it in a usage error. */
 const FLAG_OF = {
   url: 'url', method: 'method', body: 'body', audience: 'audience', permission: 'permission', issuer: 'issuer', adminToken: 'admin-token',
-  port: 'port', user: 'user', clockTolerance: 'clock-tolerance', rotationWait: 'rotation-wait', requestTimeout: 'timeout',
+  port: 'port', user: 'user', tokenDialect: 'token-dialect', clockTolerance: 'clock-tolerance', rotationWait: 'rotation-wait', requestTimeout: 'timeout',
 } as const satisfies Partial<Record<keyof ApiConformanceOptions, keyof typeof OPTIONS>>;
 
 /** The options the flags give in seconds but runApiConformance takes in milliseconds. */
@@ -98,6 +101,7 @@ function optionsFromFlags(values: Flags): ApiConformanceOptions {
     adminToken: values['admin-token'],
     port: numberFlag(values.port),
     user: values.user,
+    tokenDialect: values['token-dialect'],
     clockTolerance: numberFlag(values['clock-tolerance']),
     rotationWait: milliseconds(values['rotation-wait']),
     requestTimeout: milliseconds(values.timeout),

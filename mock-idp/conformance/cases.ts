@@ -494,12 +494,12 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     levelText: 'MUST not be 200',
     expected: `${IT} (the aud check also catches it)`,
     sent: 'An ID token of the same user: `typ: JWT`, `aud` = the client id, a `nonce`.',
-    why: 'An ID token tells the login app who signed in; it grants no API access. `typ` (RFC 9068 §2.1, RFC 8725 §3.11 explicit typing) and `aud` both say so.',
+    why: 'An ID token tells the login app who signed in; it grants no API access. `aud` says so, and `typ` too for an RFC 9068 API (RFC 9068 §2.1, RFC 8725 §3.11 explicit typing); Auth0\'s default token dialect (`access_token`) types access tokens `JWT` as well, so there only `aud` (and the `nonce`) tell them apart.',
     incident: 'RFC 8725 §2.8 describes cross-JWT confusion; Auth0\'s documentation warns never to send ID tokens to APIs, yet SPAs that do are common.',
     fix: {
-      expressJwt: '`audience` catches it; for defence in depth check `token.header.typ` is `at+jwt` in `isRevoked` (sample-api does).',
-      auth0: '`audience` catches it; `validators: { typ: (t) => /^(application\\/)?at\\+jwt$/i.test(t) }` checks the type too.',
-      jose: '`typ: \'at+jwt\'` and `audience` in the `jwtVerify` options.',
+      expressJwt: '`audience` catches it; for defence in depth refuse a `nonce` in `isRevoked`, and require `typ` `at+jwt` when the API\'s token dialect is RFC 9068 (sample-api does both, the second with `TOKEN_PROFILE=rfc9068`).',
+      auth0: '`audience` catches it; with an RFC 9068 API, `strict: true` (or `validators: { typ: (t) => /^(application\\/)?at\\+jwt$/i.test(t) }`) checks the type too.',
+      jose: '`audience` in the `jwtVerify` options, and `typ: \'at+jwt\'` for an RFC 9068 API.',
     },
   },
   {
@@ -532,7 +532,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     ...catalogueCase('RS-40'),
     levelText: 'MUST (the baseline)',
     expected: '200',
-    sent: 'A good token: the IdP\'s issuer, the API as `aud`, RS256 by the published key, typ `at+jwt`, the permission granted.',
+    sent: 'A good token: the IdP\'s issuer, the API as `aud`, RS256 by the published key, typ `JWT` (Auth0\'s default token dialect) or `at+jwt` (RFC 9068: the API\'s `tokenDialect`, or `--token-dialect`), the permission granted.',
     why: 'If the API refuses a good token, every other result would be meaningless: the harness stops and reports a misconfigured target, trying variants (issuer without its trailing slash, other audience shapes, a wide validity window) and checking whether the API fetched the JWKS at all.',
     incident: 'Issuer without its trailing slash, a JWKS URL that is not `<issuer>.well-known/jwks.json`, another audience, or a skewed clock: the usual four.',
     fix: {

@@ -34,6 +34,7 @@ function wholeNumber(min: number, max: number, unit: string) {
 }
 
 const HOUR_MS = 3_600_000;
+const TOKEN_DIALECT_VALUES = mintRequestSchema.shape.tokenDialect.unwrap().options;
 /** The API's clock tolerance goes into the minted tokens (RS-13, RS-14, RS-16): the bounds are the mint request's. */
 const mintClockTolerance = mintRequestSchema.shape.clockTolerance.unwrap();
 
@@ -52,6 +53,8 @@ export const apiConformanceOptionsSchema = z.object({
   adminToken: z.string().optional(),
   port: wholeNumber(0, 65_535, '').optional(),
   user: z.string().optional(),
+  /** The mint request's dialects. */
+  tokenDialect: z.enum(TOKEN_DIALECT_VALUES, rule(`must be one of ${TOKEN_DIALECT_VALUES.join(', ')}`)).optional(),
   clockTolerance: wholeNumber(mintClockTolerance.minValue ?? 0, mintClockTolerance.maxValue ?? 3600, 'seconds').optional(),
   rotationWait: wholeNumber(0, HOUR_MS, 'milliseconds').optional(),
   requestTimeout: wholeNumber(1, HOUR_MS, 'milliseconds').optional(),

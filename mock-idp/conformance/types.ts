@@ -2,6 +2,7 @@
  * Public types of the API conformance harness: what a run is told, what each
  * check found, and the report that the text / JSON / JUnit renderers share.
  */
+import type { TokenDialect } from '../tools/mint/index.js';
 import type { MockIdp } from '../start.js';
 import type { CaseLevel } from '../tools/faults/index.js';
 import type { IdpDriver } from './driver.js';
@@ -41,6 +42,12 @@ export interface ApiConformanceOptions {
   port?: number;
   /** The tenant user the tokens are minted for (email or sub); default the tenant's first user. */
   user?: string;
+  /**
+   * The token dialect of the tokens sent (Auth0's `token_dialect`): `access_token_authz` is Auth0's
+   * default profile (`typ: JWT`, `azp`) with `permissions`, `rfc9068_profile_authz` RFC 9068's
+   * (`typ: at+jwt`, `client_id`, `jti`); default the dialect the IdP's tenant gives the API.
+   */
+  tokenDialect?: TokenDialect;
   /** The API's clock tolerance in seconds, for the expiry-edge cases (RS-13, RS-14, RS-16); default 5. */
   clockTolerance?: number;
   /** How long a key-rotation case may take to be honoured, in milliseconds (RS-34, RS-35); default 5000. */

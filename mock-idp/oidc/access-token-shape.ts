@@ -1,37 +1,40 @@
 import type { Configuration } from 'oidc-provider';
 import type { Directory } from '../core/directory.js';
+import { applyDialect, shapeOfApi } from '../core/token-dialect.js';
 
 type JwtCustomizer = NonNullable<NonNullable<NonNullable<Configuration['formats']>['customizers']>['jwt']>;
 
 /**
- * Gives oidc-provider's JWT access tokens Auth0's shape:
- * `aud` = [API, `<issuer>userinfo`] when `openid` was granted, `azp`,
- * RBAC `permissions`, tenant custom claims, and for client credentials
- * `sub` = `<client_id>@clients`, `gty: "client-credentials"` and the client
- * grant's permissions as `scope`; a password grant's token says `gty: "password"`.
+ * Gives oidc-provider's JWT access tokens Auth0's shape, in the token dialect
+ * of their API (`apis[].tokenDialect`): header `typ` (`JWT` or `at+jwt`),
+ * `azp` or `client_id`, `jti` only in RFC 9068, `permissions` in the `_authz`
+ * dialects (RBAC permissions of the user, the client grant's for client
+ * credentials); `aud` = [API, `<issuer>userinfo`] when `openid` was granted,
+ * tenant custom claims, and for client credentials `sub` =
+ * `<client_id>@clients` and the client grant's permissions as `scope`.
  */
 export function accessTokenShape(directory: Directory): JwtCustomizer {
   return (ctx, token, jwt) => {
     const { payload } = jwt;
     const clientId = String(payload.client_id);
     const audience = String(payload.aud);
-    delete payload.client_id;
-    payload.azp = clientId;
+    const api = directory.api(audience);
+    const shape = shapeOfApi(api);
+    jwt.header = { typ: shape.typ };
     if (token.kind === 'ClientCredentials') {
       const granted = directory.clientGrantOf(clientId, audience) ?? [];
       const scope = typeof payload.scope === 'string' ? payload.scope.split(' ') : granted;
       payload.sub = `${clientId}@clients`;
       payload.scope = scope.join(' ');
-      payload.gty = 'client-credentials';
-      payload.permissions = scope;
+      applyDialect(payload, shape, clientId, 'client-credentials', () => scope);
       return;
     }
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
     if (scopes.includes('openid')) payload.aud = [audience, `${ctx.oidc.provider.issuer}userinfo`];
     const sub = String(payload.sub);
-    const api = directory.api(audience);
-    if (api?.rbac.enabled && api.rbac.addPermissionsInAccessToken) payload.permissions = directory.permissionsOf(sub, audience);
-    if ('gty' in token && token.gty === 'password') payload.gty = 'password';
+    const gty = 'gty' in token && token.gty === 'password' ? 'password' : undefined;
+    // Auth0 computes permissions with RBAC on only.
+    applyDialect(payload, shape, clientId, gty, () => (api?.rbac.enabled ? directory.permissionsOf(sub, audience) : undefined));
     Object.assign(payload, directory.person(sub)?.claims);
   };
 }

@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { EventLog } from '../core/events.js';
 import { disallowedGrantType } from './errors.js';
+import { auth0TokenError } from './token-errors.js';
 
 /** oidc-provider events worth a line in the event log. */
 const LOGGED_EVENTS = [
@@ -23,7 +24,8 @@ export function logProviderEvents(provider: Provider, events: EventLog): void {
       const oidc = (ctx as { oidc?: OidcOfEvent } | undefined)?.oidc;
       const grantType = name.startsWith('grant.') && typeof oidc?.params?.grant_type === 'string' ? oidc.params.grant_type : undefined;
       // The answer to a disallowed grant type is rewritten to Auth0's unauthorized_client (oidc/errors.ts); so is its event.
-      const rewritten = name === 'grant.error' && disallowedGrantType(oidc) ? 'unauthorized_client' : undefined;
+      // So are the token errors oidc/token-errors.ts gives Auth0's bodies (e.g. a wrong secret: access_denied).
+      const rewritten = name === 'grant.error' ? (disallowedGrantType(oidc) ? 'unauthorized_client' : auth0TokenError(oidc, second)?.error) : undefined;
       const error = rewritten ?? (second instanceof Error ? ((second as { error?: string }).error ?? second.message) : undefined);
       events.add({
         type: name,

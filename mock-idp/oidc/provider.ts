@@ -6,8 +6,9 @@ import { accessTokenShape } from './access-token-shape.js';
 import { allowSources } from './csp.js';
 import { findAccountIn } from './accounts.js';
 import { adapterOn } from './adapter.js';
-import { toClientMetadata } from './clients.js';
+import { RESPONSE_TYPES, toClientMetadata } from './clients.js';
 import { unauthorizedClientAsOnAuth0 } from './errors.js';
+import { tokenErrorsAsOnAuth0 } from './token-errors.js';
 import { PASSWORD_GRANT_PARAMETERS, PASSWORD_GRANTS, passwordGrant } from './grant-types/password.js';
 import { grantLoader } from './granted-scopes.js';
 import { lifetimes, rotateRefreshToken } from './lifetimes.js';
@@ -41,7 +42,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     scopes: [...OIDC_SCOPES],
     extraParams: ['audience', 'connection'],
     conformIdTokenClaims: false,
-    responseTypes: ['code'],
+    responseTypes: [...RESPONSE_TYPES],
     findAccount: findAccountIn(directory),
     loadExistingGrant: grantLoader(directory),
     rotateRefreshToken: rotateRefreshToken(directory),
@@ -122,6 +123,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   provider.use(deviceSession(views, (id) => store.get('Session', id) !== undefined));
   provider.use(resumeWithoutParameters(views));
   provider.use(unauthorizedClientAsOnAuth0);
+  provider.use(tokenErrorsAsOnAuth0(provider));
   const password = passwordGrant(state, directory);
   for (const grantType of PASSWORD_GRANTS) provider.registerGrantType(grantType, password, PASSWORD_GRANT_PARAMETERS);
   return provider;

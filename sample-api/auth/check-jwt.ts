@@ -16,7 +16,7 @@ import { AuthError, invalidToken } from './errors.js';
 const JWKS_TIMEOUT_MS = 5_000;
 const RETRY_AFTER_SECONDS = 10;
 
-export type CheckJwtConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'> & Partial<Pick<ApiConfig, 'jwksRequestAgent'>>;
+export type CheckJwtConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'> & Partial<Pick<ApiConfig, 'jwksRequestAgent' | 'tokenProfile'>>;
 
 /**
  * jwks-rsa hands express-jwt a PEM string, which jsonwebtoken parses into a
@@ -57,7 +57,7 @@ export function createCheckJwt(config: CheckJwtConfig): RequestHandler {
     getToken: bearerTokenFromHeader,
     // express-jwt's only hook that sees the verified header as well as the payload.
     isRevoked: (_req, token) => {
-      assertAccessTokenProfile(token, config.clockTolerance);
+      assertAccessTokenProfile(token, config.clockTolerance, undefined, config.tokenProfile);
       return false;
     },
   });

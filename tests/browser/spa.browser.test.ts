@@ -205,9 +205,9 @@ describe.skipIf(!chromiumAvailable)('sample-spa with @auth0/auth0-react against 
     }
     await expectNoTokensInStorage(page, mock.issued());
 
-    // The spent refresh token is dead: replaying it is reuse, answered 400 invalid_grant.
+    // The spent refresh token is dead: replaying it is reuse, answered 403 invalid_grant "Unknown or invalid refresh token." as on Auth0.
     const replay = await tokenRequest(stack.idp, { grant_type: 'refresh_token', client_id: 'sample-spa', refresh_token: exchange?.body.refresh_token ?? '' });
-    expect(replay).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(replay).toMatchObject({ status: 403, body: { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' } });
   }, 60_000);
 
   it("after a reload the SDK's iframe fallback (prompt=none, offline_access) brings a new refresh token, and renewals use it again", async () => {

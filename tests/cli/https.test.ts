@@ -124,6 +124,16 @@ describe('mock-idp start --https', () => {
     expect(untrusted.stderr).toContain('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   });
 
+  it('lets `mock-idp token --issuer https://...` ask the running mock, trusting the CA of MOCK_IDP_HOME', async () => {
+    const home = tempHome();
+    const { issuer } = await startHttps(home);
+    const { code, stdout, stderr } = await cli(['token', '--user', 'bob@example.com', '--audience', 'https://api.example.com', '--issuer', issuer], home);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const payload = JSON.parse(Buffer.from(stdout.trim().split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(payload).toMatchObject({ iss: issuer, sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f2' });
+  });
+
   it('adds each --tls-name to the certificate', async () => {
     const { port } = await startHttps(tempHome(), ['--tls-name', 'mock-idp', '--tls-name', 'idp.internal.test']);
     const names = (await peerCertificate(port)).subjectaltname?.split(', ');

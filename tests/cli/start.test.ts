@@ -65,7 +65,7 @@ describe('mock-idp start (the built CLI)', () => {
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'orders-worker', client_secret: 'orders-worker-secret', audience: 'https://api.example.com' }),
     });
     const { access_token } = (await response.json()) as { access_token: string };
-    const { payload, protectedHeader } = await jwtVerify(access_token, createRemoteJWKSet(new URL(discovery.jwks_uri!)), { issuer, audience: 'https://api.example.com', typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(access_token, createRemoteJWKSet(new URL(discovery.jwks_uri!)), { issuer, audience: 'https://api.example.com', typ: 'JWT' });
     expect(protectedHeader.alg).toBe('RS256');
     expect(payload).toMatchObject({ sub: 'orders-worker@clients', gty: 'client-credentials', azp: 'orders-worker', scope: 'read:orders', permissions: ['read:orders'] });
 

@@ -31,6 +31,7 @@ describe('arguments', () => {
     [['api', '--url', 'http://127.0.0.1:1/orders', '--audience', API], /--permission is required/],
     [['api', '--url', 'ftp://x/orders', '--audience', API, '--permission', PERMISSION], /--url must be an absolute http\(s\) URL, got "ftp:\/\/x\/orders"/],
     [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--format', 'xml'], /--format must be one of text, json, junit/],
+    [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--token-dialect', 'jwt'], /--token-dialect must be one of access_token, access_token_authz, rfc9068_profile, rfc9068_profile_authz/],
     [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--rotation-wait', 'soon'], /--rotation-wait must be a number of seconds/],
     [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--issuer', 'http://localhost:4000/', '--port', '4001'], /--port starts a mock-idp/],
     [['api', '--url', 'http://x/', '--audience', API, '--permission', PERMISSION, '--verbose'], /unknown option --verbose for "conformance api" \(mock-idp conformance --help\)$/m],
@@ -67,7 +68,7 @@ describe('runs', () => {
       const api = await startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION });
       try {
         const out = join(outDir, 'report.json');
-        const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--format', 'json', '--out', out, ...FAST]);
+        const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--token-dialect', 'rfc9068_profile_authz', '--format', 'json', '--out', out, ...FAST]);
         const report = JSON.parse(readFileSync(out, 'utf8')) as ConformanceReport;
         expect(code).toBe(0);
         expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings (report: ${out})\n`);
@@ -86,7 +87,7 @@ describe('runs', () => {
     await withIdp(async (idp) => {
       const api = await startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION }, FLAWS['401 where 403 is due']);
       try {
-        const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--format', 'junit', ...FAST]);
+        const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--token-dialect', 'rfc9068_profile_authz', '--format', 'junit', ...FAST]);
         expect(code).toBe(1);
         expect(stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="mock-idp conformance" tests="55" failures="1" errors="0" skipped="0"/);
         expect(stdout).toMatch(/<testcase classname="mock-idp\.conformance\.RS-39" name="RS-39 Valid token without the permission" time="[\d.]+">\n.*\n\s*<failure type="MUST" message="401 where 403 is due/);
@@ -101,7 +102,7 @@ describe('runs', () => {
     // the API under test is configured for the issuer the command is about to start
     const api = await startProtectedApi({ issuer: `http://localhost:${port}/`, audience: API, permission: PERMISSION });
     try {
-      const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--port', String(port), ...FAST]);
+      const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--port', String(port), '--token-dialect', 'rfc9068_profile_authz', ...FAST]);
       const lines = stdout.trimEnd().split('\n');
       expect(code).toBe(0);
       expect(lines[0]).toBe(`mock-idp conformance: GET ${api.url}/orders`);

@@ -2,10 +2,15 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import { runApiConformance, type ConformanceReport, type Verdict } from '../../mock-idp/conformance/index.js';
+import { runApiConformance, type ApiConformanceOptions, type ConformanceReport, type Verdict } from '../../mock-idp/conformance/index.js';
 
 export const API = 'https://api.example.com';
 export const PERMISSION = 'read:orders';
+/**
+ * The test APIs of tests/fixtures/flawed-apis are strict RFC 9068 resource servers (`typ: at+jwt`):
+ * their runs send RFC 9068 tokens. sample-api's runs use the tenant's dialect, Auth0's default profile.
+ */
+export const RFC9068 = { tokenDialect: 'rfc9068_profile_authz' } as const;
 /** Short windows for the tests: correct APIs here honour rotation within about a second. */
 export const FAST = { rotationWait: 2_500, requestTimeout: 2_000 } as const;
 
@@ -30,12 +35,12 @@ export async function withIdp<T>(use: (idp: MockIdp) => Promise<T>): Promise<T> 
   }
 }
 
-/** Runs the whole catalogue (short windows) against the API `start` serves for a fresh mock-idp; closes both. */
-export function conformanceOf(start: (idp: MockIdp) => Promise<{ url: string; close(): Promise<void> }>): Promise<ConformanceReport> {
+/** Runs the whole catalogue (short windows, RFC 9068 tokens unless `extra` says otherwise) against the API `start` serves for a fresh mock-idp; closes both. */
+export function conformanceOf(start: (idp: MockIdp) => Promise<{ url: string; close(): Promise<void> }>, extra: Partial<ApiConformanceOptions> = RFC9068): Promise<ConformanceReport> {
   return withIdp(async (idp) => {
     const api = await start(idp);
     try {
-      return await runApiConformance({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, ...FAST });
+      return await runApiConformance({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, ...FAST, ...extra });
     } finally {
       await api.close();
     }

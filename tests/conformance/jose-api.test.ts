@@ -7,7 +7,7 @@ import type { MockIdp } from '../../mock-idp/index.js';
 import { startMockIdp } from '../../mock-idp/index.js';
 import { describeApiConformance } from '../../mock-idp/conformance/vitest.js';
 import { startProtectedApi, type RunningApi } from '../fixtures/flawed-apis/index.js';
-import { API, FAST, PERMISSION } from './helpers.js';
+import { API, FAST, PERMISSION, RFC9068 } from './helpers.js';
 
 let idp: MockIdp;
 let api: RunningApi;
@@ -21,7 +21,7 @@ afterAll(async () => {
   await idp.close();
 });
 
-describeApiConformance(() => ({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, ...FAST }), {
+describeApiConformance(() => ({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, ...FAST, ...RFC9068 }), {
   name: 'the careful jose API meets the whole catalogue',
   failOnWarnings: true,
 });

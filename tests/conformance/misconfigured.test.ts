@@ -47,7 +47,8 @@ describe('a target that refuses the good token is reported as misconfigured, wit
 
   it('lists the variant tokens it tried and what each got', () => {
     const tried = reports.get('issuer without its trailing slash')!.misconfigured!.tried;
-    expect(tried.map((t) => t.got)).toEqual(['200', '401 invalid_token', '401 invalid_token', '401 invalid_token']);
+    expect(tried.map((t) => t.got)).toEqual(['200', '401 invalid_token', '401 invalid_token', '401 invalid_token', '401 invalid_token']);
+    expect(tried.map((t) => t.variant)).toContain('typ JWT, azp (Auth0 token profile)');
     expect(tried[0]!.variant).toMatch(/^iss "http:\/\/localhost:\d+" \(no trailing slash\)$/);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runApiConformance } from '../../mock-idp/conformance/index.js';
 import { InvalidRequest, startProtectedApi, type Flaw } from '../fixtures/flawed-apis/base.js';
-import { API, PERMISSION, result, withIdp } from './helpers.js';
+import { API, PERMISSION, result, withIdp, RFC9068 } from './helpers.js';
 
 /** Drops the connection on `garbage.garbage.garbage`, never answers a two-segment token. */
 const hangsAndDrops: Flaw = ({ steps }) => ({
@@ -23,7 +23,7 @@ describe('targets that hang or drop the connection', () => {
       const api = await startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION }, hangsAndDrops);
       try {
         const started = performance.now();
-        const report = await runApiConformance({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, rotationWait: 2_000, requestTimeout: 300 });
+        const report = await runApiConformance({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, rotationWait: 2_000, requestTimeout: 300, ...RFC9068 });
         expect(performance.now() - started).toBeLessThan(10_000);
         expect(result(report, 'RS-08-garbage')).toMatchObject({ verdict: 'FAIL', got: 'connection dropped (ECONNRESET)', reason: 'the API dropped the connection instead of answering' });
         expect(result(report, 'RS-09')).toMatchObject({ verdict: 'FAIL', got: 'no answer within 0.3 s' });
@@ -41,7 +41,7 @@ describe('options the harness cannot honour', () => {
     await withIdp(async (idp) => {
       const api = await startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION, clockTolerance: 0 });
       try {
-        const report = await runApiConformance({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, clockTolerance: 0, rotationWait: 2_500 });
+        const report = await runApiConformance({ idp, url: `${api.url}/orders`, audience: API, permission: PERMISSION, clockTolerance: 0, rotationWait: 2_500, ...RFC9068 });
         expect(result(report, 'RS-14-inside')).toMatchObject({ verdict: 'SKIP', got: 'not sent', reason: expect.stringMatching(/clock tolerance of at least 1 s/) });
         expect(result(report, 'RS-14-outside').verdict).toBe('PASS');
         expect(report.summary).toMatchObject({ failed: 0, warnings: 0, skipped: 1 });

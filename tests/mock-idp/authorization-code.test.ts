@@ -14,8 +14,8 @@ describe('authorization code flow', () => {
     const { tokens } = await codeFlow(idp, USERS.alice);
     expect(tokens.status).toBe(200);
     const at = tokens.body.access_token!;
-    expect(decodeProtectedHeader(at)).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: idp.keys()[0]!.kid });
-    const { payload } = await verify(idp, at, API, 'at+jwt');
+    expect(decodeProtectedHeader(at)).toMatchObject({ alg: 'RS256', typ: 'JWT', kid: idp.keys()[0]!.kid });
+    const { payload } = await verify(idp, at, API, 'JWT');
     expect(payload).toMatchObject({
       iss: idp.issuer,
       sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f1',

@@ -65,7 +65,7 @@ describe('device authorization flow', () => {
 
     const { status, body } = await poll(device);
     expect(status).toBe(200);
-    const access = await verify(idp, body.access_token!, API, 'at+jwt');
+    const access = await verify(idp, body.access_token!, API, 'JWT');
     expect(access.payload).toMatchObject({ sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f2', azp: SPA.clientId, permissions: ['read:orders'] });
     expect(body.id_token).toBeTruthy();
     expect(body.refresh_token).toBeTruthy();

@@ -18,7 +18,7 @@ describe('JSON bodies at the token and revocation endpoints', () => {
     const response = await postJson('oauth/token', { grant_type: 'client_credentials', client_id: WORKER.clientId, client_secret: WORKER.secret, audience: API });
     expect(response.status).toBe(200);
     const { access_token } = (await response.json()) as { access_token: string };
-    const { payload } = await verify(idp, access_token, API, 'at+jwt');
+    const { payload } = await verify(idp, access_token, API, 'JWT');
     expect(payload).toMatchObject({ sub: `${WORKER.clientId}@clients`, gty: 'client-credentials' });
   });
 
@@ -41,7 +41,7 @@ describe('JSON bodies at the token and revocation endpoints', () => {
   it('writes numbers and booleans as text, and still reports OAuth errors from a JSON request as JSON', async () => {
     const response = await postJson('oauth/token', { grant_type: 'client_credentials', client_id: WORKER.clientId, client_secret: 42, audience: API });
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ error: 'invalid_client' });
+    expect(await response.json()).toEqual({ error: 'access_denied', error_description: 'Unauthorized' });
   });
 
   it('keeps the connection usable: several JSON requests in a row on one keep-alive connection', async () => {

@@ -116,14 +116,13 @@ describe('the login page', () => {
     expect(location.searchParams.get('code')).toBeNull();
   });
 
-  it('refuses a code for a public client redeemed without its code_verifier (400 invalid_grant)', async () => {
+  it("refuses a code for a public client redeemed without its code_verifier (Auth0's 403 invalid_grant)", async () => {
     const browser = new HeadlessBrowser();
     const { page, redirectUri } = await startAuthorize(idp, browser, { clientId: SPA.clientId, redirectUri: SPA.callback });
     const callback = await submitLogin(browser, page, USERS.carol, redirectUri);
     const code = new URL(callback.url).searchParams.get('code')!;
     const { status, body } = await tokenRequest(idp, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: SPA.clientId, code_verifier: pkce().verifier });
-    expect(status).toBe(400);
-    expect(body.error).toBe('invalid_grant');
+    expect({ status, body }).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Failed to verify code verifier' } });
   });
 
   it('remembers the login (SSO): a second authorization in the same browser goes straight to the callback', async () => {

@@ -21,7 +21,7 @@ describe('grant_type=password', () => {
     const { status, body } = await passwordGrant({ ...USERS.bob, audience: API, scope: 'openid profile email offline_access read:orders write:orders' });
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: 'Bearer', scope: 'openid profile email offline_access read:orders' });
-    const access = await verify(idp, body.access_token!, API, 'at+jwt');
+    const access = await verify(idp, body.access_token!, API, 'JWT');
     expect(access.payload).toMatchObject({ sub: BOB_SUB, azp: APP.clientId, gty: 'password', permissions: ['read:orders'], aud: [API, `${idp.issuer}userinfo`] });
     const id = await verify(idp, body.id_token!, APP.clientId);
     expect(id.payload).toMatchObject({ sub: BOB_SUB, email: 'bob@example.com', name: 'Bob Viewer' });
@@ -33,7 +33,7 @@ describe('grant_type=password', () => {
     const first = await refreshRequest(idp, body.refresh_token!);
     expect(first.status).toBe(200);
     expect(first.body.refresh_token).not.toBe(body.refresh_token);
-    expect((await verify(idp, first.body.access_token!, API, 'at+jwt')).payload).toMatchObject({ permissions: ['read:orders', 'write:orders'] });
+    expect((await verify(idp, first.body.access_token!, API, 'JWT')).payload).toMatchObject({ permissions: ['read:orders', 'write:orders'] });
     expect((await refreshRequest(idp, body.refresh_token!)).body.error).toBe('invalid_grant');
   });
 
@@ -85,9 +85,9 @@ describe('grant_type=password', () => {
     expect((error as TenantConfigError).problems.map((p) => p.path)).toEqual(['$.applications[0].grantTypes[1]']);
   });
 
-  it('refuses a wrong client secret with 401 invalid_client before looking at the credentials', async () => {
+  it("refuses a wrong client secret with 401 access_denied Unauthorized (as Auth0) before looking at the credentials", async () => {
     const answer = await tokenRequest(idp, { grant_type: 'password', client_id: APP.clientId, client_secret: 'wrong', ...USERS.alice });
-    expect(answer).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(answer).toEqual({ status: 401, body: { error: 'access_denied', error_description: 'Unauthorized' } });
   });
 });
 
@@ -95,7 +95,7 @@ describe('grant_type=http://auth0.com/oauth/grant-type/password-realm', () => {
   it("logs in through the tenant's database connection named as realm", async () => {
     const { status, body } = await passwordGrant({ grant_type: PASSWORD_REALM, realm: 'Username-Password-Authentication', ...USERS.alice, audience: API, scope: 'openid' });
     expect(status).toBe(200);
-    expect((await verify(idp, body.access_token!, API, 'at+jwt')).payload).toMatchObject({ sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f1' });
+    expect((await verify(idp, body.access_token!, API, 'JWT')).payload).toMatchObject({ sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f1' });
   });
 
   it('refuses a missing or unknown realm with 400 invalid_request', async () => {

@@ -123,44 +123,39 @@ describe('POST /oauth/token with garbage', () => {
 });
 
 describe('POST /oauth/token: authorization codes', () => {
-  it('refuses an invalid code with 400 invalid_grant', async () => {
+  // Auth0's bodies (confirmed by a real-tenant recording and SDK fixtures): 403, not oidc-provider's 400 "grant request is invalid".
+  it('refuses an invalid code with 403 invalid_grant "Invalid authorization code"', async () => {
     const { status, body } = await redeem('not-a-code', pkce().verifier);
-    expect(status).toBe(400);
-    expect(body.error).toBe('invalid_grant');
+    expect({ status, body }).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Invalid authorization code' } });
   });
 
-  it('refuses a wrong code_verifier with 400 invalid_grant', async () => {
+  it('refuses a wrong code_verifier with 403 invalid_grant "Failed to verify code verifier"', async () => {
     const { code } = await freshCode();
     const { status, body } = await redeem(code, pkce().verifier);
-    expect(status).toBe(400);
-    expect(body.error).toBe('invalid_grant');
+    expect({ status, body }).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Failed to verify code verifier' } });
   });
 
-  it('refuses a redirect_uri other than the one the code was issued for with 400 invalid_grant', async () => {
+  it('refuses a redirect_uri other than the one the code was issued for with 403 invalid_grant "Invalid authorization code"', async () => {
     const { code, verifier } = await freshCode();
     const { status, body } = await redeem(code, verifier, 'http://localhost:3000/other');
-    expect(status).toBe(400);
-    expect(body.error).toBe('invalid_grant');
+    expect({ status, body }).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Invalid authorization code' } });
   });
 
-  it('refuses a code redeemed twice with 400 invalid_grant and revokes what the first redemption issued', async () => {
+  it('refuses a code redeemed twice with 403 invalid_grant and revokes what the first redemption issued', async () => {
     const { code, verifier } = await freshCode();
     const first = await redeem(code, verifier);
     expect(first.status).toBe(200);
     const second = await redeem(code, verifier);
-    expect(second.status).toBe(400);
-    expect(second.body.error).toBe('invalid_grant');
+    expect({ status: second.status, body: second.body }).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Invalid authorization code' } });
     // RFC 6749 §4.1.2: a replayed code may mean it leaked; the grant behind it is revoked.
     const refreshed = await refreshRequest(idp, first.body.refresh_token!);
-    expect(refreshed.status).toBe(400);
-    expect(refreshed.body.error).toBe('invalid_grant');
+    expect({ status: refreshed.status, body: refreshed.body }).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' } });
   });
 
-  it("refuses a code redeemed by another client with 400 invalid_grant", async () => {
+  it('refuses a code redeemed by another client with 403 invalid_grant "Invalid authorization code"', async () => {
     const { code, verifier, redirectUri } = await freshCode();
     const { status, body } = await tokenRequest(idp, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri, client_id: 'sample-spa' });
-    expect(status).toBe(400);
-    expect(body.error).toBe('invalid_grant');
+    expect({ status, body }).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Invalid authorization code' } });
   });
 });
 
@@ -182,5 +177,20 @@ describe('GET /userinfo with a bad bearer token', () => {
     const response = await fetch(`${idp.issuer}userinfo`);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+  });
+});
+
+describe("Auth0's error bodies in the event log", () => {
+  it('logs the error code the application got: access_denied for a wrong secret, invalid_grant for a bad refresh token', async () => {
+    const since = idp.events().length;
+    const wrongSecret = await tokenRequest(idp, { grant_type: 'client_credentials', client_id: WORKER.clientId, client_secret: 'wrong', audience: API });
+    expect(wrongSecret).toEqual({ status: 401, body: { error: 'access_denied', error_description: 'Unauthorized' } });
+    const unknownRefresh = await refreshRequest(idp, 'not-a-refresh-token');
+    expect(unknownRefresh).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' } });
+    const errors = idp.events().slice(since).filter((e) => e.type === 'grant.error');
+    expect(errors.map((e) => [e.error, e.detail])).toEqual([
+      ['access_denied', { grant_type: 'client_credentials' }],
+      ['invalid_grant', { grant_type: 'refresh_token' }],
+    ]);
   });
 });

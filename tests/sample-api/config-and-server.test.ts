@@ -16,6 +16,7 @@ describe('loadApiConfig', () => {
       clockTolerance: 5,
       jwksCacheMaxAge: 600_000,
       corsOrigins: ['http://localhost:5173'],
+      tokenProfile: 'auth0',
     });
   });
 
@@ -35,6 +36,7 @@ describe('loadApiConfig', () => {
       CLOCK_TOLERANCE: '0',
       JWKS_CACHE_MAX_AGE_MS: '1000',
       CORS_ORIGINS: 'http://localhost:8080, https://spa.example.com/',
+      TOKEN_PROFILE: 'rfc9068',
     });
     expect(config).toEqual({
       issuer: 'http://127.0.0.1:9/',
@@ -45,6 +47,7 @@ describe('loadApiConfig', () => {
       clockTolerance: 0,
       jwksCacheMaxAge: 1000,
       corsOrigins: ['http://localhost:8080', 'https://spa.example.com'],
+      tokenProfile: 'rfc9068',
     });
   });
 
@@ -54,6 +57,7 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ISSUER_BASE_URL: 'tenant.auth0.com' })).toThrow(/ISSUER_BASE_URL/);
     expect(() => loadApiConfig({ CLOCK_TOLERANCE: '-1' })).toThrow(/CLOCK_TOLERANCE/);
     expect(() => loadApiConfig({ CORS_ORIGINS: 'localhost:5173' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadApiConfig({ TOKEN_PROFILE: 'at+jwt' })).toThrow(/TOKEN_PROFILE must be auth0 or rfc9068/);
     expect(() => loadApiConfig({ CORS_ORIGINS: 'http://localhost:5173/app' })).toThrow(/CORS_ORIGINS/);
   });
 });

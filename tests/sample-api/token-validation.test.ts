@@ -113,8 +113,26 @@ describe('audience, issuer and subject', () => {
 });
 
 describe('token type', () => {
-  it('rejects an ID-token-shaped token (typ JWT) sent as the access token with 401 invalid_token', async () => {
-    await expectInvalidToken(await token({}, { typ: 'JWT' }));
+  it("accepts Auth0's default token dialect (typ JWT, azp, no jti) and the RFC 9068 one (typ at+jwt, client_id, jti)", async () => {
+    expect((await getOrders(await token({ azp: 'sample-spa' }, { typ: 'JWT' }))).status).toBe(200);
+    expect((await getOrders(await token({ client_id: 'sample-spa', jti: 'j1' }, { typ: 'at+jwt' }))).status).toBe(200);
+  });
+
+  it('rejects an ID token of the API (typ JWT, a nonce) and other JWT types with 401 invalid_token', async () => {
+    await expectInvalidToken(await token({ nonce: 'n-1' }, { typ: 'JWT' }));
+    await expectInvalidToken(await token({}, { typ: 'logout+jwt' }));
+    await expectInvalidToken(await token({}, { typ: 'id_token+jwt' }));
+  });
+
+  it('with TOKEN_PROFILE=rfc9068 requires typ at+jwt, client_id and jti, as express-oauth2-jwt-bearer strict mode', async () => {
+    const strict = apiFor(jwks, { TOKEN_PROFILE: 'rfc9068' });
+    const get = (accessToken: string) => request(strict).get('/orders').set('Authorization', `Bearer ${accessToken}`);
+    expect((await get(await token({ client_id: 'sample-spa', jti: 'j1' }, { typ: 'at+jwt' }))).status).toBe(200);
+    for (const [claims, header] of [[{ azp: 'sample-spa' }, { typ: 'JWT' }], [{ client_id: 'sample-spa', jti: 'j1' }, { typ: undefined }], [{ jti: 'j1' }, {}], [{ client_id: 'sample-spa' }, {}]] as const) {
+      const res = await get(await token(claims, header));
+      expect(res.status).toBe(401);
+      expect(parseChallenge(res.headers['www-authenticate']).params.error).toBe('invalid_token');
+    }
   });
 
   it('rejects a token with a crit header it does not understand with 401 invalid_token', async () => {

@@ -38,6 +38,11 @@ export async function diagnose(run: Run, baseline: Answer, fetchesBefore: number
   const otherAudience = audience.endsWith('/') ? audience.slice(0, -1) : `${audience}/`;
   variants.push({ variant: `aud "${otherAudience}"`, cause: `audience: the API expects "${otherAudience}", not "${audience}" — pass the API identifier it is configured with (or fix its audience)`, extra: { audience: otherAudience } });
   variants.push({ variant: `aud [${audience}, ${issuer}userinfo]`, cause: `audience: the API accepts only an aud array (as Auth0 issues with openid), not the string "${audience}" — compare aud by membership`, extra: { claims: { aud: [audience, `${issuer}userinfo`] } } });
+  if (run.settings.tokenDialect?.startsWith('rfc9068') === true) {
+    variants.push({ variant: 'typ JWT, azp (Auth0 token profile)', cause: "token dialect: the API accepts Auth0's default access-token profile (typ JWT, azp), not RFC 9068's (typ at+jwt, client_id) — run with the tenant's dialect (drop --token-dialect)", extra: { tokenDialect: 'access_token_authz' } });
+  } else {
+    variants.push({ variant: 'typ at+jwt, client_id, jti (RFC 9068 token profile)', cause: "token dialect: the API accepts only RFC 9068 access tokens (typ at+jwt, client_id, jti), not Auth0's default profile (typ JWT, azp) that Auth0 issues unless the API's token dialect is rfc9068_profile — set the API's tokenDialect to rfc9068_profile_authz (in the tenant, as on Auth0) or pass --token-dialect rfc9068_profile_authz; or let the API accept typ JWT", extra: { tokenDialect: 'rfc9068_profile_authz' } });
+  }
   variants.push({ variant: 'iat 2 h ago, exp in 24 h', cause: 'clock: the API accepts a token valid from 2 h ago to 24 h ahead but not one valid for the next 10 minutes — its clock is off (or it rejects recent iat values); check its time', extra: { claims: { iat: t - 7200, exp: t + 86_400 } } });
   for (const v of variants) {
     let token: string;

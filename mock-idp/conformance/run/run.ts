@@ -82,6 +82,7 @@ export class Run {
       audience: this.settings.audience,
       permissions: this.settings.permissions,
       expiresIn: CONFORMANCE_DEFAULTS.tokenLifetime,
+      ...(this.settings.tokenDialect !== undefined ? { tokenDialect: this.settings.tokenDialect } : {}),
       ...extra,
     });
   }

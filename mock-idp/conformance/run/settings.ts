@@ -6,6 +6,7 @@ import { httpDriver, inProcessDriver, isIdpDriver, type IdpDriver } from '../dri
 import { ConformanceSetupError } from '../errors.js';
 import { apiConformanceOptionsSchema, optionsMessage } from '../options.js';
 import type { ApiConformanceOptions, CheckResult } from '../types.js';
+import type { TokenDialect } from '../../tools/mint/index.js';
 
 export interface Settings {
   url: URL;
@@ -14,6 +15,7 @@ export interface Settings {
   audience: string;
   permissions: string[];
   user: string | undefined;
+  tokenDialect: TokenDialect | undefined;
   clockTolerance: number;
   rotationWait: number;
   requestTimeout: number;
@@ -32,6 +34,7 @@ export function settingsOf(options: ApiConformanceOptions): Settings {
     audience: checked.audience,
     permissions: checked.permission,
     user: checked.user,
+    tokenDialect: checked.tokenDialect,
     clockTolerance: checked.clockTolerance ?? CONFORMANCE_DEFAULTS.clockTolerance,
     rotationWait: checked.rotationWait ?? CONFORMANCE_DEFAULTS.rotationWait,
     requestTimeout: checked.requestTimeout ?? CONFORMANCE_DEFAULTS.requestTimeout,

@@ -46,9 +46,15 @@ export const DEFAULTS = {
   eventLogSize: 500,
   /** The tenant's name when the file gives none. */
   tenantName: 'mock-idp',
-  /** Auth0: RBAC and "Add Permissions in the Access Token" of an API (mock-idp turns both on unless told otherwise). */
+  /** Auth0: RBAC and "Add Permissions in the Access Token" of an API (mock-idp turns both on unless told otherwise; Auth0 has both off). */
   rbacEnabled: true,
   addPermissionsInAccessToken: true,
+  /**
+   * Auth0: the token dialect (JWT profile) of an API's access tokens. Auth0's default is the Auth0 profile
+   * (`access_token`: `typ: JWT`, `azp`); with "Add Permissions in the Access Token" on it is `access_token_authz`,
+   * so mock-idp's default, with that toggle on, is `access_token_authz`.
+   */
+  tokenDialect: { withPermissions: 'access_token_authz', withoutPermissions: 'access_token' },
   /** Auth0: "Allow Offline Access" of an API (refresh tokens for it) is off until enabled. */
   allowOfflineAccess: false,
   /** Seeded and created users count as verified unless the tenant says otherwise. */

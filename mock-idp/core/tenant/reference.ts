@@ -80,6 +80,8 @@ function groupByValue(byKey: Readonly<Record<string, readonly string[]>>): strin
 const RULE_DEFAULTS: Readonly<Record<string, string>> = {
   'applications[].tokenEndpointAuthMethod': `${code(DEFAULTS.tokenEndpointAuthMethod.confidential)}; ${code(DEFAULTS.tokenEndpointAuthMethod.public)} for spa and native`,
   'applications[].grantTypes': `by appType: ${groupByValue(DEFAULTS.grantTypes)}`,
+  'apis[].rbac.addPermissionsInAccessToken': `${code(String(DEFAULTS.addPermissionsInAccessToken))} (or as \`tokenDialect\` says)`,
+  'apis[].tokenDialect': `${code(DEFAULTS.tokenDialect.withPermissions)}; ${code(DEFAULTS.tokenDialect.withoutPermissions)} when \`rbac.addPermissionsInAccessToken\` is false`,
   'users[].nickname': 'the email before `@`',
   'socialConnections[].user.nickname': 'the email before `@`',
 };

@@ -7,6 +7,10 @@ export const RESERVED_CLAIMS = [
   'acr', 'amr', 'sid', 'scope', 'permissions', 'gty', 'org_id', 'org_name', 'client_id', 'cnf',
 ] as const;
 
+/** Auth0's `token_dialect` values of an API (resource server). */
+export const TOKEN_DIALECTS = ['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'] as const;
+export type TokenDialect = (typeof TOKEN_DIALECTS)[number];
+
 const seconds = z.number().int().positive();
 const httpUrl = z.url({ protocol: /^https?$/ });
 const identifier = z.string().min(1).regex(/^\S+$/, 'must not contain spaces');
@@ -39,13 +43,25 @@ const api = z.strictObject({
   rbac: z
     .strictObject({
       enabled: z.boolean().default(DEFAULTS.rbacEnabled).describe("Auth0's RBAC: a user is granted only the requested permissions their roles give them."),
-      addPermissionsInAccessToken: z.boolean().default(DEFAULTS.addPermissionsInAccessToken).describe("Auth0's \"Add Permissions in the Access Token\": access tokens carry a `permissions` claim (with RBAC on)."),
+      addPermissionsInAccessToken: z
+        .boolean()
+        .optional()
+        .describe("Auth0's \"Add Permissions in the Access Token\" toggle: as on Auth0, it picks the `_authz` variant of the token dialect (`true`: `access_token_authz`, `false`: `access_token`). Give it or `tokenDialect`; both must agree."),
     })
-    .default({ enabled: DEFAULTS.rbacEnabled, addPermissionsInAccessToken: DEFAULTS.addPermissionsInAccessToken })
+    .default({ enabled: DEFAULTS.rbacEnabled })
     .describe('Role-based access control settings of the API.'),
+  tokenDialect: z
+    .enum(TOKEN_DIALECTS)
+    .optional()
+    .describe("Auth0's token dialect (JWT profile) of the access tokens: `access_token` (Auth0 profile: header `typ: JWT`, `azp`, `gty`, no `jti`), `rfc9068_profile` (RFC 9068: `typ: at+jwt`, `client_id`, `jti`, no `gty`); the `_authz` variants add the `permissions` claim (user permissions need RBAC on)."),
   allowOfflineAccess: z.boolean().default(DEFAULTS.allowOfflineAccess).describe("Auth0's \"Allow Offline Access\": `offline_access` (a refresh token) may be granted for this API."),
   tokenLifetime: seconds.default(DEFAULTS.accessTokenLifetime).describe('Lifetime of the access tokens for this API, in seconds.'),
   signingAlgorithm: z.literal('RS256').default(DEFAULTS.signingAlgorithm).describe('Signing algorithm of the access tokens (only RS256).'),
+}).superRefine((a, ctx) => {
+  const toggle = a.rbac.addPermissionsInAccessToken;
+  if (a.tokenDialect !== undefined && toggle !== undefined && a.tokenDialect.endsWith('_authz') !== toggle) {
+    ctx.addIssue({ code: 'custom', path: ['rbac', 'addPermissionsInAccessToken'], message: `${toggle} contradicts tokenDialect "${a.tokenDialect}" (the _authz dialects are the ones with permissions): give one of the two` });
+  }
 });
 
 const role = z.strictObject({
@@ -206,6 +222,7 @@ export const ALSO_CHECKED: readonly string[] = [
   'regular_web and m2m applications have a clientSecret, spa and native ones none',
   'interactive applications have at least one callback, m2m ones none',
   'URLs (callbacks, allowedLogoutUrls, webOrigins, picture) are http or https',
+  'apis[].rbac.addPermissionsInAccessToken, when given with apis[].tokenDialect, agrees with it (true for the `_authz` dialects)',
   `custom claims do not set a reserved claim (${RESERVED_CLAIMS.join(', ')})`,
 ];
 

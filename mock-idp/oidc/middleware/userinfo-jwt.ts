@@ -10,10 +10,15 @@ function bearer(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function isJwtAccessToken(token: string): boolean {
+/** The header types of the mock's JWT access tokens: `JWT` (Auth0's token dialect) and `at+jwt` (RFC 9068). */
+const ACCESS_TOKEN_TYP = /^((application\/)?at\+jwt|JWT)$/i;
+
+/** A JWS, not one of oidc-provider's opaque tokens (those it serves itself). */
+function isJwt(token: string): boolean {
   if (token.split('.').length !== 3) return false;
   try {
-    return /^(application\/)?at\+jwt$/i.test(String(decodeProtectedHeader(token).typ));
+    decodeProtectedHeader(token);
+    return true;
   } catch {
     return false;
   }
@@ -32,7 +37,7 @@ export function userinfoForJwt(issuer: string, directory: Directory, keys: KeyRi
   const jwks = createLocalJWKSet({ keys: keys.publicKeys });
   return async (ctx, next) => {
     const token = ctx.path === ROUTES.userinfo ? bearer(ctx.get('authorization')) : undefined;
-    if (!token || !isJwtAccessToken(token)) return next();
+    if (!token || !isJwt(token)) return next();
     const origin = ctx.get('Origin');
     ctx.vary('Origin');
     if (origin && directory.allowsWebOrigin(origin)) {
@@ -46,7 +51,10 @@ export function userinfoForJwt(issuer: string, directory: Directory, keys: KeyRi
     };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer: issuer, algorithms: ['RS256'], typ: 'at+jwt', requiredClaims: ['exp', 'sub'] }));
+      let typ: unknown;
+      ({ payload, protectedHeader: { typ } } = await jwtVerify(token, jwks, { issuer: issuer, algorithms: ['RS256'], requiredClaims: ['exp', 'sub'] }));
+      // Either dialect's access token; an ID token (typ JWT too) fails the audience check below.
+      if (!ACCESS_TOKEN_TYP.test(String(typ))) throw new TypeError('not an access token');
     } catch {
       return challenge('invalid_token', 'invalid token provided');
     }

@@ -26,6 +26,23 @@ export interface ExplainContext {
   issuer: string;
   /** The keys the issuer publishes (its JWKS). */
   publicKeys: readonly JWK[];
+  /** The header `typ` of the access tokens the issuer gives for an API (its token dialect): `JWT` (Auth0 profile) or `at+jwt` (RFC 9068). */
+  accessTokenTyp?: ((audience: string) => 'JWT' | 'at+jwt' | undefined) | undefined;
+}
+
+/**
+ * The type check: `at+jwt` is a JWT access token (RFC 9068); `JWT` (or none) is
+ * Auth0's default access-token profile, unless it carries a `nonce` (an ID
+ * token) or the API's dialect is RFC 9068. Anything else is another kind of JWT.
+ */
+function typeCheck(header: Record<string, unknown>, payload: Record<string, unknown>, expected: 'JWT' | 'at+jwt' | undefined): TokenCheck {
+  const typ = String(header.typ ?? '');
+  if (/^(application\/)?at\+jwt$/i.test(typ)) return { check: 'type', status: 'pass', detail: `typ ${typ}: a JWT access token (RFC 9068)` };
+  const fail = (why: string): TokenCheck => ({ check: 'type', status: 'fail', code: CLAIM_FAILED, detail: `typ ${typ || '(none)'}: ${why}` });
+  if (payload.nonce !== undefined) return fail('not an access token (it has a nonce: an ID token, meant for the app, never for an API)');
+  if (!/^(JWT)?$/i.test(typ)) return fail('not an access token');
+  if (expected === 'at+jwt') return fail("this API's token dialect is RFC 9068 (rfc9068_profile): its access tokens say at+jwt");
+  return { check: 'type', status: 'pass', detail: `typ ${typ || '(none)'}: Auth0's default access token profile (token dialect access_token); an API that requires RFC 9068 wants at+jwt` };
 }
 
 export interface ExplainOptions {
@@ -123,13 +140,10 @@ export async function explainToken(context: ExplainContext, token: string, optio
   const { header, payload } = decoded;
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const tolerance = options.clockTolerance ?? 0;
-  const typ = String(header.typ ?? '');
   const checks: TokenCheck[] = [
     { check: 'format', status: 'pass', detail: 'a JWS in compact form with a JSON header and payload' },
     ...(await signatureChecks(token.trim(), header, context.publicKeys)),
-    /^(application\/)?at\+jwt$/i.test(typ)
-      ? { check: 'type', status: 'pass', detail: `typ ${typ}: a JWT access token (RFC 9068)` }
-      : { check: 'type', status: 'fail', code: CLAIM_FAILED, detail: `typ ${typ || '(none)'}: not an access token${payload.nonce !== undefined ? ' (it has a nonce: an ID token, meant for the app, never for an API)' : ''}` },
+    typeCheck(header, payload, options.audience === undefined ? undefined : context.accessTokenTyp?.(options.audience)),
     payload.iss === context.issuer
       ? { check: 'issuer', status: 'pass', detail: `iss is ${context.issuer}` }
       : {

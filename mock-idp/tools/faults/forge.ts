@@ -21,8 +21,9 @@ function clockToleranceOf(ctx: FaultContext): number {
 }
 
 function clientIdOf(ctx: FaultContext, input: GoodTokenInput): string {
-  const azp = input.claims?.azp;
-  return ctx.clientId ?? (typeof azp === 'string' ? azp : DEFAULT_CLIENT_ID);
+  // `azp` in Auth0's token dialect, `client_id` in RFC 9068's.
+  const named = input.claims?.azp ?? input.claims?.client_id;
+  return ctx.clientId ?? (typeof named === 'string' ? named : DEFAULT_CLIENT_ID);
 }
 
 /**

@@ -1,4 +1,4 @@
-/** The good access token every fault deviates from: RS256, typ at+jwt, Auth0's claim layout. */
+/** The good access token every fault deviates from: RS256, typ at+jwt (or JWT, Auth0's default dialect), Auth0's claim layout. */
 import { FaultInputError } from './errors.js';
 import { signJws, type Claims, type Header } from './compact.js';
 import type { GoodTokenInput, SigningKey } from './types.js';
@@ -19,9 +19,9 @@ export interface GoodToken {
   readonly lifetime: number;
 }
 
-/** `{ alg: 'RS256', typ: 'at+jwt', kid }` (RFC 9068 §2.1). */
-export function goodHeader(key: SigningKey): Header {
-  return { alg: key.alg, typ: 'at+jwt', kid: key.kid };
+/** `{ alg: 'RS256', typ: 'at+jwt', kid }` (RFC 9068 §2.1), or `typ: JWT` for Auth0's default token dialect. */
+export function goodHeader(key: SigningKey, typ: 'at+jwt' | 'JWT' = 'at+jwt'): Header {
+  return { alg: key.alg, typ, kid: key.kid };
 }
 
 /** The first audience: the API the token is for. */
@@ -44,7 +44,7 @@ export async function buildGoodToken(input: GoodTokenInput, key: SigningKey): Pr
   if (input.issuer === '') throw new FaultInputError('issuer must not be empty');
   primaryAudience(input);
   const { now, lifetime } = clock(input);
-  const header = goodHeader(key);
+  const header = goodHeader(key, input.typ);
   const claims: Claims = {
     iss: input.issuer,
     sub: input.subject ?? DEFAULT_SUBJECT,

@@ -29,6 +29,8 @@ export interface GoodTokenInput {
   expiresIn?: number;
   /** Injectable clock, epoch seconds; default the current time. */
   now?: number;
+  /** The header `typ`: `at+jwt` (RFC 9068, the default) or `JWT` (Auth0's default token dialect). */
+  typ?: 'at+jwt' | 'JWT';
 }
 
 /** Parameters of the forge beyond the token's claims. */

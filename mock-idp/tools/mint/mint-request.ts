@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOKEN_DIALECTS } from '../../core/tenant/schema.js';
 
 /** The body of `POST /_mock/tokens` and the argument of `idp.mintToken()`. */
 export const mintRequestSchema = z
@@ -21,6 +22,8 @@ export const mintRequestSchema = z
     claims: z.record(z.string(), z.unknown()).optional(),
     /** Lifetime in seconds (default: the API's / application's lifetime). */
     expiresIn: z.number().int().positive().max(10 * 365 * 24 * 3600).optional(),
+    /** The token dialect of the access token (header `typ`, `azp` / `client_id`, `jti`, `gty`, `permissions`); default the API's `tokenDialect`. */
+    tokenDialect: z.enum(TOKEN_DIALECTS).optional(),
     /** A fault preset id (see `mock-idp faults`), e.g. `RS-13` or `RS-23-mixedcase`. */
     fault: z.string().min(1).optional(),
     /** For RS-30 (`jku` / `x5u`): the canary URL the header points at. */

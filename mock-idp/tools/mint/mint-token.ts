@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { profileClaims } from '../../core/claims.js';
 import type { Directory } from '../../core/directory.js';
@@ -6,6 +7,7 @@ import type { EventLog } from '../../core/events.js';
 import { issueField, issuesMessage } from '../../core/issues.js';
 import type { KeyRing } from '../../core/keys.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
+import { applyDialect, dialectShape, shapeOfApi } from '../../core/token-dialect.js';
 import { findFault, forgeToken, signingKeyFromJwk, type FaultPreset, type SigningKey } from '../faults/index.js';
 import { mintRequestSchema, type MintRequest, type ParsedMintRequest } from './mint-request.js';
 
@@ -85,10 +87,15 @@ export async function mintToken(context: MintContext, input: MintRequest | unkno
   const preset = req.fault === undefined ? undefined : findFault(req.fault);
   if (req.fault !== undefined && !preset) throw new InvalidInput(`unknown fault "${req.fault}" (list them with \`mock-idp faults\` or GET /_mock/faults)`, 'fault');
 
-  const permissions = req.permissions ?? (person ? directory.permissionsOf(person.sub, audience) : (directory.clientGrantOf(req.client!, audience) ?? []));
-  const claims: Record<string, unknown> = person
-    ? { azp: req.clientId ?? defaultClientId(directory), scope: req.scope ?? permissions.join(' '), permissions, ...person.claims }
-    : { azp: req.client, scope: req.scope ?? permissions.join(' '), gty: 'client-credentials', permissions };
+  // Shaped as the provider shapes its own: the API's token dialect decides typ, azp / client_id, jti, gty and permissions.
+  const shape = req.tokenDialect ? dialectShape(req.tokenDialect) : shapeOfApi(api);
+  const tenantPermissions = () => (person ? (api?.rbac.enabled === false ? undefined : directory.permissionsOf(person.sub, audience)) : (directory.clientGrantOf(req.client!, audience) ?? []));
+  const permissions = req.permissions ?? tenantPermissions() ?? [];
+  const clientId = person ? (req.clientId ?? defaultClientId(directory)) : req.client!;
+  const claims: Record<string, unknown> = { scope: req.scope ?? permissions.join(' '), ...(shape.jti ? { jti: randomUUID() } : {}) };
+  // Explicitly requested permissions are always written; the tenant's only in the _authz dialects.
+  applyDialect(claims, req.permissions ? { ...shape, permissions: true } : shape, clientId, person ? undefined : 'client-credentials', () => permissions);
+  if (person) Object.assign(claims, person.claims);
   const key = await activeKey(keys);
   const token = await forgeToken(
     preset?.id,
@@ -97,6 +104,7 @@ export async function mintToken(context: MintContext, input: MintRequest | unkno
       audience,
       subject: person ? person.sub : `${req.client}@clients`,
       claims: { ...claims, ...req.claims },
+      typ: shape.typ,
       expiresIn: req.expiresIn ?? api?.tokenLifetime ?? DEFAULTS.accessTokenLifetime,
     },
     { key, ...(req.canaryUrl ? { canaryUrl: req.canaryUrl } : {}), ...(req.clockTolerance !== undefined ? { clockTolerance: req.clockTolerance } : {}) },

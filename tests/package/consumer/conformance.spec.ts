@@ -105,6 +105,6 @@ afterAll(async () => {
   await idp.close();
 });
 
-describeApiConformance(() => ({ idp, url: `${api.url}/orders`, audience: AUDIENCE, permission: PERMISSION, rotationWait: 2_500, requestTimeout: 2_000 }), {
+describeApiConformance(() => ({ idp, url: `${api.url}/orders`, audience: AUDIENCE, permission: PERMISSION, rotationWait: 2_500, requestTimeout: 2_000, tokenDialect: 'rfc9068_profile_authz' }), {
   name: 'the consumer orders API',
 });
