@@ -3,25 +3,9 @@
  * stderr naming the mistake and, for a typo, the flag or command meant; exit code 2;
  * the whole usage only with --help.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
 
-const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 15_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** Runs each case (four at a time) and checks exit 2, nothing on stdout and exactly `line` on stderr. */
 async function expectUsageErrors(cases: ReadonlyArray<readonly [string[], string]>) {

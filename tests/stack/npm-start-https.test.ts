@@ -3,44 +3,17 @@
  * trusting its CA in their own process (sample-app's express-openid-connect through `customFetch`,
  * sample-api's jwks-rsa through `requestAgent`); a login through sample-app works end to end.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loginThroughApp } from '../../mock-idp/tools/headless/login.js';
 import { startLocalStack } from '../../stack/local-stack.js';
 import { USERS } from '../helpers/oauth.js';
 import { tempHome } from '../https/helpers.js';
-
-const START = join(process.cwd(), 'dist', 'stack', 'start.js');
-const FREE_PORTS = { MOCK_IDP_PORT: '0', SAMPLE_API_PORT: '0', SAMPLE_APP_PORT: '0', SAMPLE_SPA_PORT: '0' };
-
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
-});
-
-async function startStackProcess(env: Record<string, string>) {
-  const { NODE_EXTRA_CA_CERTS: _ignored, ...inherited } = process.env;
-  const proc = spawn(process.execPath, [START], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
-  child = proc;
-  let out = '';
-  let err = '';
-  proc.stderr.on('data', (d: Buffer) => (err += d));
-  const ready = await new Promise<boolean>((resolve) => {
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d;
-      if (out.includes('Ctrl-C stops them all.')) resolve(true);
-    });
-    proc.once('exit', () => resolve(false));
-  });
-  const stackSection = out.slice(out.indexOf('Local stack:'));
-  const url = (name: string) => new RegExp(`^  ${name}\\s+(http\\S+)`, 'm').exec(stackSection)?.[1] ?? '';
-  return { proc, ready, out, err: () => err, urls: { idp: url('mock-idp'), api: url('sample-api'), app: url('sample-app'), spa: url('sample-spa') } };
-}
+import { FREE_PORTS, startStackProcess } from '../helpers/stack-process.js';
 
 describe('MOCK_IDP_HTTPS=1 npm start', () => {
   it('serves the mock over HTTPS and logs alice in through sample-app, whose API call validates her token against the https JWKS', async () => {

@@ -1,35 +1,7 @@
 /** `npm start` (dist/stack/start.js): all four servers, wired, printed, stopped together. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-
-const START = join(process.cwd(), 'dist', 'stack', 'start.js');
-const FREE_PORTS = { MOCK_IDP_PORT: '0', SAMPLE_API_PORT: '0', SAMPLE_APP_PORT: '0', SAMPLE_SPA_PORT: '0' };
-
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
-});
-
-async function startStackProcess(env: Record<string, string>) {
-  const proc = spawn(process.execPath, [START], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  child = proc;
-  let out = '';
-  let err = '';
-  proc.stderr.on('data', (d: Buffer) => (err += d));
-  const ready = await new Promise<boolean>((resolve) => {
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d;
-      if (out.includes('Ctrl-C stops them all.')) resolve(true);
-    });
-    proc.once('exit', () => resolve(false));
-  });
-  const stackSection = out.slice(out.indexOf('Local stack:'));
-  const url = (name: string) => new RegExp(`^  ${name}\\s+(http\\S+)`, 'm').exec(stackSection)?.[1];
-  return { proc, ready, out, err: () => err, urls: { idp: url('mock-idp'), api: url('sample-api'), app: url('sample-app'), spa: url('sample-spa') } };
-}
+import { describe, expect, it } from 'vitest';
+import { FREE_PORTS, startStackProcess } from '../helpers/stack-process.js';
 
 describe('npm start', () => {
   it('serves sample-spa beside mock-idp, sample-api and sample-app, wired to each other, and stops them all on SIGTERM', async () => {

@@ -27,6 +27,6 @@ export async function caBundle(home: string, ca: Ca, env: NodeJS.ProcessEnv = pr
     }
   }
   parts.push(ca.certPem.trim());
-  await writeFileAtomic(path, parts.join('\n') + '\n');
+  await writeFileAtomic(path, `${parts.join('\n')}\n`);
   return path;
 }

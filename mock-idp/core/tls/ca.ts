@@ -84,7 +84,7 @@ async function createCa(home: string, dir: string): Promise<void> {
       webCrypto,
     );
     await writeFile(join(temp, 'ca-key.pem'), privateKeyPem(keys.privateKey), { mode: 0o600 });
-    await writeFile(join(temp, 'ca.pem'), cert.toString('pem') + '\n', { mode: 0o644 });
+    await writeFile(join(temp, 'ca.pem'), `${cert.toString('pem')}\n`, { mode: 0o644 });
     try {
       await rename(temp, dir);
     } catch (error) {

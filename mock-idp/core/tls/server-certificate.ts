@@ -55,5 +55,5 @@ export async function issueServerCertificate(ca: Ca, names: readonly string[] = 
     },
     webCrypto,
   );
-  return { cert: cert.toString('pem') + '\n', key: privateKeyPem(keys.privateKey) };
+  return { cert: `${cert.toString('pem')}\n`, key: privateKeyPem(keys.privateKey) };
 }
