@@ -27,6 +27,7 @@ const byKey = <T>(items: readonly T[], key: (item: T) => string) => new Map(item
 export class Directory {
   readonly #everyone: readonly Person[];
   readonly #people: Map<string, Person>;
+  readonly #peopleByEmail: Map<string, Person>;
   readonly #usersBySub: Map<string, User>;
   readonly #usersByEmail: Map<string, User>;
   readonly #apis: Map<string, Api>;
@@ -40,6 +41,8 @@ export class Directory {
     ];
     this.#everyone = people;
     this.#people = byKey(people, (p) => p.sub);
+    // Database users first: an email shared with a social user names the database user (as a lookup by email did).
+    this.#peopleByEmail = byKey([...people].reverse(), (p) => p.email.toLowerCase());
     this.#usersBySub = byKey(tenant.users, (u) => u.sub);
     this.#usersByEmail = byKey(tenant.users, (u) => u.email.toLowerCase());
     this.#apis = byKey(tenant.apis, (a) => a.identifier);
@@ -66,8 +69,7 @@ export class Directory {
 
   /** A person (database or social) by `sub` or email. */
   findPerson(id: string): Person | undefined {
-    const byEmail = this.#people.has(id) ? undefined : this.#everyone.find((p) => p.email.toLowerCase() === id.trim().toLowerCase());
-    return this.#people.get(id) ?? byEmail;
+    return this.#people.get(id) ?? this.#peopleByEmail.get(id.trim().toLowerCase());
   }
 
   api(audience: string): Api | undefined {

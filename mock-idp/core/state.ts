@@ -125,23 +125,24 @@ export class MockState {
     if (retired.length) this.events.add({ type: 'keys.retired', error: 'too_many_keys', detail: { retired, limit: DEFAULTS.maxPublishedKeys } });
   }
 
-  async rotateKeys(next?: PrivateJwk): Promise<KeyInfo[]> {
+  /** A key ring change that adds a key: capped, then rebuilt (or put back). */
+  async #addKey(change: () => Promise<unknown>): Promise<KeyInfo[]> {
     const before = this.keys.snapshot();
-    await this.keys.rotate(next);
+    await change();
     this.#capKeys();
-    const keys = this.keys.list();
     this.#applyKeys(before);
+    return this.keys.list();
+  }
+
+  async rotateKeys(next?: PrivateJwk): Promise<KeyInfo[]> {
+    const keys = await this.#addKey(() => this.keys.rotate(next));
     this.events.add({ type: 'keys.rotated', detail: { active: this.keys.active.kid } });
     return keys;
   }
 
   /** Publishes a next key in the JWKS without signing with it; `rotateKeys()` promotes it. */
   async publishNextKey(next?: PrivateJwk): Promise<KeyInfo[]> {
-    const before = this.keys.snapshot();
-    await this.keys.publishNext(next);
-    this.#capKeys();
-    const keys = this.keys.list();
-    this.#applyKeys(before);
+    const keys = await this.#addKey(() => this.keys.publishNext(next));
     this.events.add({ type: 'keys.published', detail: { next: keys.find((k) => k.status === 'next')?.kid } });
     return keys;
   }

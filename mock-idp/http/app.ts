@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import type { MockState } from '../core/state.js';
 import type { OidcHost } from '../oidc/host.js';
-import { adminGuard, isLoopbackAddress, type AdminAccess } from './admin/guard.js';
+import { adminGuard, type AdminAccess } from './admin/guard.js';
 import { adminRoutes, type AdminTools } from './admin/routes.js';
 import { allowedHostNames, hostGuard } from './allowed-hosts.js';
 import { InteractionCsrf } from './csrf.js';
@@ -84,18 +84,6 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   // One rule for the guard and the routes: the guard takes every spelling of /_mock, the routes match case-sensitively.
   const hosts = hostGuard(allowedHostNames(state.issuer, options.allowedHosts));
   const guard = adminGuard({ issuer: state.issuer, ...options.admin });
-  // Behind a proxy on this machine every caller's socket is loopback: judge an admin call by the
-  // address the proxy saw (the last X-Forwarded-For entry, the one it added), not by the socket.
-  if (options.trustProxy && !options.admin?.allowRemote) {
-    app.use(async (ctx, next) => {
-      const forwarded = ctx.get('x-forwarded-for').split(',').map((a) => a.trim()).filter(Boolean);
-      const caller = forwarded.at(-1);
-      if (isAdminPath(ctx.path) && caller !== undefined && !isLoopbackAddress(caller.replace(/^\[(.*)\]$/, '$1'))) {
-        throw new HttpError(403, 'the admin API answers loopback callers only', 'forbidden');
-      }
-      await next();
-    });
-  }
   const admin = adminRoutes(state, options.tools);
   app.use(async (ctx, next) => (isHostGuarded(ctx.path) ? hosts(ctx, next) : next()));
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));

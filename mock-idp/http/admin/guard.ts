@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
+import { clientAddress } from '../../oidc/client-address.js';
 import { HttpError } from '../errors.js';
 
 /** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
@@ -72,7 +73,8 @@ const isDebuggerForm = (ctx: Context) => ctx.method === 'POST' && (ctx.path === 
 export function adminGuard({ allowRemote = false, adminToken, issuer }: AdminAccess): Middleware {
   const issuerOrigin = issuer !== undefined && URL.canParse(issuer) ? new URL(issuer).origin : undefined;
   return async (ctx, next) => {
-    if (!allowRemote && !isLoopbackAddress(ctx.req.socket.remoteAddress)) {
+    // Behind a trusted proxy on this machine every socket is loopback: the caller is the address the proxy saw (oidc/client-address.ts).
+    if (!allowRemote && !isLoopbackAddress(clientAddress(ctx.req, ctx.app.proxy))) {
       throw new HttpError(403, 'the admin API answers loopback callers only', ADMIN_REFUSALS.notLoopback);
     }
     const given = /^Bearer (.+)$/i.exec(ctx.get('authorization'))?.[1];
