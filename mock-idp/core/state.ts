@@ -4,7 +4,7 @@ import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { OfflineRequests } from './offline-requests.js';
-import { Store } from './store.js';
+import { Store, type StoredPayload } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
 import type { Tenant, TenantInput } from './tenant/schema.js';
@@ -15,6 +15,9 @@ import type { Tenant, TenantInput } from './tenant/schema.js';
  * the step that makes the new build live, run only once every builder agreed.
  */
 export type Rebuild = (directory: Directory) => () => void;
+
+/** What follows a login session the mock ended itself (the oidc layer's back-channel logout); it never throws. */
+export type SessionEndHook = (session: StoredPayload) => Promise<void>;
 
 /**
  * The live state of one mock IdP: the tenant (a Directory), the signing keys,
@@ -34,6 +37,9 @@ export class MockState {
   jwksFetches = 0;
   #directory: Directory;
   readonly #rebuilds: Rebuild[] = [];
+  readonly #sessionEndHooks: SessionEndHook[] = [];
+  /** Session-end hooks still running (back-channel logout requests in flight). */
+  readonly #ending = new Set<Promise<void>>();
 
   constructor(
     readonly issuer: string,
@@ -70,6 +76,32 @@ export class MockState {
   onRebuild(rebuild: Rebuild): void {
     rebuild(this.#directory)();
     this.#rebuilds.push(rebuild);
+  }
+
+  /** Registers what must follow a login session the mock ends itself (`endSessionsOf`). */
+  onSessionEnd(hook: SessionEndHook): void {
+    this.#sessionEndHooks.push(hook);
+  }
+
+  /**
+   * Ends a user's login sessions and revokes every grant and refresh token they hold, then runs the
+   * session-end hooks for each ended session (back-channel logout) in the background: `sessionEndsSettled()`
+   * waits for them.
+   */
+  endSessionsOf(accountId: string): void {
+    const sessions = this.store.sessionsOf(accountId).map((s) => structuredClone(s));
+    this.store.revokeUser(accountId);
+    for (const session of sessions) {
+      for (const hook of this.#sessionEndHooks) {
+        const running = hook(session).finally(() => this.#ending.delete(running));
+        this.#ending.add(running);
+      }
+    }
+  }
+
+  /** Resolves once every session-end hook started so far has finished. */
+  async sessionEndsSettled(): Promise<void> {
+    await Promise.all([...this.#ending]);
   }
 
   /** Every builder builds for `directory` first; only when all succeed does it become the live tenant. */
