@@ -1,4 +1,5 @@
 import type Provider from 'oidc-provider';
+import type { Directory } from '../core/directory.js';
 import type { EventLog } from '../core/events.js';
 
 /** What a login session holds, as far as back-channel logout reads it (oidc-provider's Session, or its stored payload). */
@@ -52,4 +53,19 @@ export async function sendBackchannelLogout(provider: Provider, events: EventLog
       }
     }),
   );
+}
+
+/**
+ * oidc-provider's `fetch` setting. Its outgoing requests refuse loopback and private addresses (its SSRF guard,
+ * passed in as the `dispatcher`), but a local mock's applications listen on localhost: requests to a
+ * back-channel logout URI the tenant file registers go out without that guard, every other request keeps it.
+ */
+export function backchannelFetch(directory: Directory): (url: URL | string | Request, options?: RequestInit) => Promise<Response> {
+  return (url, options = {}) => {
+    const href = url instanceof Request ? url.url : new URL(url).href;
+    const registered = directory.tenant.applications.some((app) => app.backchannelLogoutUri !== undefined && new URL(app.backchannelLogoutUri).href === href);
+    if (!registered) return globalThis.fetch(url, options);
+    const { dispatcher: _ssrfGuard, ...unguarded } = options as RequestInit & { dispatcher?: unknown };
+    return globalThis.fetch(url, unguarded);
+  };
 }

@@ -6,6 +6,7 @@ import { accessTokenShape } from './access-token-shape.js';
 import { allowSources } from './csp.js';
 import { findAccountIn } from './accounts.js';
 import { adapterOn } from './adapter.js';
+import { backchannelFetch } from './backchannel-logout.js';
 import { RESPONSE_TYPES, toClientMetadata } from './clients.js';
 import { connectionParameter } from './connection-parameter.js';
 import { interactionPolicyWithAccountSelection } from './interaction-policy.js';
@@ -54,6 +55,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     routes: ROUTES,
     interactions: { policy: interactionPolicyWithAccountSelection(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     formats: { customizers: { jwt: accessTokenShape(directory) } },
+    fetch: backchannelFetch(directory),
     clientBasedCORS: (_ctx, origin, client) => directory.allowsWebOrigin(origin, client.clientId),
     features: {
       devInteractions: { enabled: false },
