@@ -5,8 +5,8 @@
  * its CA in NODE_EXTRA_CA_CERTS. The web app keeps express-openid-connect's defaults
  * (response_type=id_token, response_mode=form_post); the login is driven like a browser.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchTrustingCa, startMockIdp, type MockIdp, type MockIdpCa } from '../../mock-idp/index.js';
@@ -26,6 +26,8 @@ let web: AppProcess;
 let api: AppProcess;
 /** The same API started without the mock's CA: what the quickstart does on a machine that does not trust it. */
 let untrustingApi: AppProcess;
+/** Access tokens for the API: machine-to-machine (orders-worker), alice (admin) and bob (viewer). */
+let tokens: { m2m: string; alice: string; bob: string };
 
 function quickstartTenant() {
   const tenant = fixtureTenant();
@@ -39,6 +41,12 @@ beforeAll(async () => {
   idp = await startMockIdp({ port: 0, https: true, home: tempHome(), tenant: quickstartTenant() });
   const domain = `localhost:${idp.port}`;
   const apiEnv = { AUTH0_DOMAIN: domain, AUTH0_AUDIENCE: API, PORT: '0' };
+  const trusting = fetchTrustingCa(idp.ca.certPem);
+  const clientCredentials = async () => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: WORKER.clientId, client_secret: WORKER.secret, audience: API });
+    return ((await (await trusting(`${idp.issuer}oauth/token`, { method: 'POST', body })).json()) as { access_token: string }).access_token;
+  };
+  const userToken = async (user: string) => (await idp.loginForTokens({ user, audience: API })).access_token;
   [web, api, untrustingApi] = await Promise.all([
     // The app's URL is registered in the tenant before it starts, as in Auth0's dashboard.
     startAppOnFreePort(WEB_APP, async (port) => {
@@ -51,6 +59,9 @@ beforeAll(async () => {
     startAppProcess(API_APP, { ...apiEnv, NODE_EXTRA_CA_CERTS: idp.ca.certPath }, 'server.js'),
     startAppProcess(API_APP, apiEnv, 'server.js'),
   ]);
+  // After the tenant change above (a login in flight would see the application's callbacks change).
+  const [m2m, alice, bob] = await Promise.all([clientCredentials(), userToken(USERS.alice.username), userToken(USERS.bob.username)]);
+  tokens = { m2m, alice, bob };
 }, 30_000);
 afterAll(async () => {
   await Promise.all([web?.stop(), api?.stop(), untrustingApi?.stop()]);
@@ -99,32 +110,22 @@ describe("Auth0's Express API quickstart (express-jwt + jwks-rsa) against the mo
   const call = (path: string, token?: string) => fetch(`${api.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
   it("accepts a machine-to-machine token and the user's token, refuses a missing token with 401 and a missing permission with 403", async () => {
-    const trusting = fetchTrustingCa(idp.ca.certPem);
-    const [m2m, alice, bob] = await Promise.all([
-      trusting(`${idp.issuer}oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: WORKER.clientId, client_secret: WORKER.secret, audience: API }) }).then(
-        async (r) => (await r.json()) as { access_token: string },
-      ),
-      idp.loginForTokens({ user: USERS.alice.username, audience: API }),
-      idp.loginForTokens({ user: USERS.bob.username, audience: API }),
-    ]);
-
     expect((await call('/api/public')).status).toBe(200);
     expect((await call('/api/private')).status).toBe(401);
-    for (const token of [m2m.access_token, alice.access_token]) {
+    for (const token of [tokens.m2m, tokens.alice]) {
       expect((await call('/api/private', token)).status).toBe(200);
       const scoped = await call('/api/private-scoped', token);
       expect(scoped.status).toBe(200);
     }
     // bob is a viewer: a valid token without read:messages.
-    expect((await call('/api/private', bob.access_token)).status).toBe(200);
-    const forbidden = await call('/api/private-scoped', bob.access_token);
+    expect((await call('/api/private', tokens.bob)).status).toBe(200);
+    const forbidden = await call('/api/private-scoped', tokens.bob);
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toEqual({ message: 'Insufficient scope' });
   });
 
   it("cannot check a token at all without the mock's CA in NODE_EXTRA_CA_CERTS (its JWKS fetch fails TLS)", async () => {
-    const { access_token } = await idp.loginForTokens({ user: USERS.alice.username, audience: API });
-    const answer = await fetch(`${untrustingApi.url}/api/private`, { headers: { authorization: `Bearer ${access_token}` } });
+    const answer = await fetch(`${untrustingApi.url}/api/private`, { headers: { authorization: `Bearer ${tokens.alice}` } });
     expect(answer.status).toBe(500);
     expect(untrustingApi.output()).toMatch(/self[- ]signed|unable to verify|UNABLE_TO_VERIFY_LEAF_SIGNATURE/i);
   });
@@ -133,13 +134,22 @@ describe("Auth0's Express API quickstart (express-jwt + jwks-rsa) against the mo
 describe('the quickstart apps as a user has them', () => {
   const rootDevDependencies = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
 
-  it.each([WEB_APP, API_APP, 'passport-auth0-app', 'auth0-sdk-client'])('%s lists its dependencies in its own package.json, each a root devDependency of the same range (so `npm ci` installs it)', (app) => {
+  it.each([WEB_APP, API_APP, 'passport-auth0-app', 'auth0-sdk-client'])('%s lists what its code requires in its own package.json, each a root devDependency of the same range (so `npm ci` installs it)', (app) => {
     const { dependencies } = appManifest(app);
     expect(Object.keys(dependencies).length).toBeGreaterThan(0);
     const requireFromApp = createRequire(join(APPS_DIR, app, 'package.json'));
     for (const [name, range] of Object.entries(dependencies)) {
       expect(rootDevDependencies[name], `${app}: ${name}`).toBe(range);
       expect(() => requireFromApp.resolve(name), `${app}: ${name} resolves from its folder`).not.toThrow();
+    }
+    // Everything its code requires (comments aside) is a Node built-in or listed there: a user's `npm install` would miss the rest.
+    const required = readdirSync(join(APPS_DIR, app))
+      .filter((file) => file.endsWith('.js'))
+      .flatMap((file) => [...readFileSync(join(APPS_DIR, app, file), 'utf8').replace(/\/\/.*$/gm, '').matchAll(/require\('([^']+)'\)/g)].map((m) => m[1]!));
+    expect(required.length).toBeGreaterThan(0);
+    for (const name of required) {
+      const pkg = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!;
+      expect(builtinModules.includes(pkg) || pkg in dependencies, `${app} requires ${name}`).toBe(true);
     }
   });
 });
