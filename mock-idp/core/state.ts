@@ -98,7 +98,9 @@ export class MockState {
     this.store.revokeUser(accountId);
     for (const session of sessions) {
       for (const hook of this.#sessionEndHooks) {
-        const running = hook(session).finally(() => this.#ending.delete(running));
+        const running = hook(session)
+          .catch((err: unknown) => console.error('mock-idp: after ending a session:', err))
+          .finally(() => this.#ending.delete(running));
         this.#ending.add(running);
       }
     }
