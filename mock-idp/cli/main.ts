@@ -140,6 +140,7 @@ const flag = (name: string) => `--${name}`;
 function unknownOption(rawName: string, positionals: string[]): string {
   const command = positionals[0] ?? 'start';
   if (!COMMANDS.includes(command)) return unknownCommand(command);
+  if (command === 'clock' && /^-\d/.test(rawName)) return 'the clock only moves forward: a negative duration is refused (POST /_mock/reset goes back to the real time, with the rest of the state)';
   const allowed = ALLOWED[command] ?? [];
   return `unknown option ${rawName} for "${command}"${didYouMean(rawName.replace(/^-+/, ''), allowed, flag)}`;
 }
