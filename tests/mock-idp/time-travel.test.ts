@@ -103,6 +103,18 @@ describe('tokens issued after time travel', () => {
   });
 });
 
+describe('what stays on the real time', () => {
+  it('explains tokens as an API on the real clock judges them: one issued after a jump is issued in the future', async () => {
+    idp.clock.advance('1d');
+    const { token } = await idp.mintToken({ user: 'alice@example.com', audience: API });
+    const viaHttp = (await (await fetch(`${idp.issuer}_mock/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, audience: API }) })).json()) as { checks: { check: string; status: string }[] };
+    const inProcess = await idp.explainToken(token, { audience: API });
+    for (const { checks } of [viaHttp, inProcess]) expect(checks.find((c) => c.check === 'issued_at')?.status).toBe('fail');
+    // The debugger page says the clock is moved.
+    expect(await (await fetch(`${idp.issuer}_mock/`)).text()).toContain('86400 s ahead of the real time');
+  });
+});
+
 describe("refresh tokens on Auth0's default lifetimes (idle 15 days, absolute 30 days)", () => {
   it('expires a refresh token unused for its idle lifetime (403 invalid_grant, as Auth0), and not a day before', async () => {
     const { tokens } = await codeFlow(idp, USERS.alice);

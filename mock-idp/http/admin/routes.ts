@@ -61,6 +61,7 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       keys: state.keys.list(),
       events: state.events.list().slice(-30).reverse(),
       blocked: state.bruteForce.blocked().map(({ sub, ip }) => ({ user: state.directory.findUser(sub)?.email ?? sub, ip })),
+      clock: state.clock.read(),
       csrfToken,
       ...extra,
     });
