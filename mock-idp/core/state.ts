@@ -5,6 +5,7 @@ import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { OfflineRequests } from './offline-requests.js';
+import { EmailLinks, Outbox } from './outbox.js';
 import { Store } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
@@ -33,6 +34,10 @@ export class MockState {
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock);
+  /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
+  readonly outbox = new Outbox(DEFAULTS.outboxSize, undefined, this.clock);
+  /** The tickets of the links in those emails (they expire on the mock's clock). */
+  readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock);
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
@@ -110,7 +115,7 @@ export class MockState {
     this.events.add({ type: 'clock.advanced', detail: { by: this.clock.offset - before, offset: this.clock.offset } });
   }
 
-  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log, the real time. */
+  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log and outbox, the real time. */
   reset(): void {
     const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
@@ -119,6 +124,8 @@ export class MockState {
     this.clock.reset();
     this.offlineRequests.clear();
     this.bruteForce.clear();
+    this.outbox.clear();
+    this.emailLinks.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });

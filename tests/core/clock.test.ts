@@ -1,8 +1,14 @@
 /** The mock's clock (core/clock.ts) and the request-scoped Date.now that carries it into oidc-provider (oidc/request-clock.ts). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Clock, MAX_CLOCK_OFFSET, parseDuration, processNow } from '../../mock-idp/core/clock.js';
-import { InvalidInput } from '../../mock-idp/core/errors.js';
+import { resetPassword, sendPasswordResetEmail } from '../../mock-idp/core/database-connection.js';
+import { InvalidEmailLink, InvalidInput } from '../../mock-idp/core/errors.js';
+import { readKeyFile } from '../../mock-idp/core/keys.js';
+import { PACKAGE_PATHS } from '../../mock-idp/core/package-paths.js';
+import { MockState } from '../../mock-idp/core/state.js';
+import { parseTenant } from '../../mock-idp/core/tenant/load.js';
 import { onClock } from '../../mock-idp/oidc/request-clock.js';
+import { fixtureTenant } from '../mock-idp/tenants.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -81,5 +87,24 @@ describe('the request-scoped Date.now', () => {
     expect(Math.abs(Date.now() - processNow())).toBeLessThan(5);
     // The clock itself never adds its offset twice, inside its own request.
     expect(onClock(ahead, () => ahead.now() - processNow())).toBeLessThan(86_400_000 + 50);
+  });
+});
+
+describe("the outbox's links on the mock's clock", () => {
+  it('expires a password reset link once the clock passes its lifetime (5 days by default), not before', () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const state = new MockState('http://localhost:4000/', parseTenant(fixtureTenant(), 'test'), readKeyFile(PACKAGE_PATHS.devKeys));
+    const lifetime = state.tenant.emailTemplates.resetPassword.urlLifetime;
+    const ticketOf = () => new URL(sendPasswordResetEmail(state, 'bob@example.com')!.links[0]!).searchParams.get('ticket')!;
+    const late = ticketOf();
+    const inTime = ticketOf();
+    const email = state.outbox.list().at(-1)!;
+    expect(Math.abs(Date.parse(email.expires!) - Date.parse(email.created_at) - lifetime * 1000)).toBeLessThan(50);
+
+    state.advanceClock(lifetime - 1);
+    expect(resetPassword(state, inTime, 'new-password-1').sub).toBe('auth0|65a1f0c2e4b0a1b2c3d4e5f2');
+    state.advanceClock(1);
+    expect(() => resetPassword(state, late, 'new-password-2')).toThrow(expect.objectContaining({ reason: 'expired' }));
+    expect(() => resetPassword(state, late, 'new-password-2')).toThrow(InvalidEmailLink);
   });
 });
