@@ -156,6 +156,7 @@ describe('login sessions and interactions', () => {
     idp.clock.advance(DEFAULTS.interactionLifetime + 1);
     const late = await submitLogin(browser, page, USERS.alice, redirectUri);
     expect(late.response.status).toBe(400);
+    expect(late.body).toContain('<code>invalid_request</code>');
     expect(late.url.startsWith(redirectUri)).toBe(false);
     expect(idp.events().some((e) => e.type === 'login.success')).toBe(false);
   });
