@@ -11,7 +11,12 @@ import { UNWRAPPED_NOW, type Clock } from '../core/clock.js';
  * an app under test in the same process, other libraries, another mock's
  * requests) it answers the process's own time, unchanged.
  */
-const requestClock = new AsyncLocalStorage<Pick<Clock, 'now'>>();
+// One scope per process, kept on globalThis: two copies of mock-idp in one process (two versions installed)
+// then share it as they share the one wrapper, and each one's mocks still get their own time.
+const SCOPE = Symbol.for('mock-idp.clock.request-scope');
+const holder = globalThis as { [SCOPE]?: AsyncLocalStorage<Pick<Clock, 'now'>> };
+holder[SCOPE] ??= new AsyncLocalStorage<Pick<Clock, 'now'>>();
+const requestClock = holder[SCOPE];
 
 type WrappedNow = (() => number) & { [UNWRAPPED_NOW]?: () => number };
 
