@@ -9,17 +9,12 @@ import { API, APP, clientCredentialsRequest, codeFlow, refreshRequest, startAuth
 const DAY = 86_400;
 
 let idp: MockIdp;
-// The brute-force test's block prints its unblock link.
-const log = vi.spyOn(console, 'log').mockImplementation(() => {});
 beforeAll(async () => {
   idp = await startMockIdp({ port: 0 });
 });
 // Back to the real time (and a fresh state) after every test.
 afterEach(() => idp.reset());
-afterAll(async () => {
-  log.mockRestore();
-  await idp.close();
-});
+afterAll(() => idp.close());
 
 /** The admin API's clock: GET, or POST a JSON body. */
 async function clockApi(body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -164,6 +159,8 @@ describe('login sessions and interactions', () => {
 
 describe('brute-force protection', () => {
   it('lets a blocked user in again 30 days after the last failed login, as Auth0 lifts the block', async () => {
+    // The block prints its unblock link.
+    vi.spyOn(console, 'log').mockImplementation(() => {});
     const password = (pass: string) =>
       tokenRequest(idp, { grant_type: 'password', username: USERS.bob.username, password: pass, client_id: APP.clientId, client_secret: APP.secret, audience: API, scope: 'openid' });
     for (let i = 0; i < 10; i++) await password('wrong');
@@ -172,6 +169,7 @@ describe('brute-force protection', () => {
     expect((await password(USERS.bob.password)).status).toBe(429);
     idp.clock.advance('1d');
     expect((await password(USERS.bob.password)).status).toBe(200);
+    vi.restoreAllMocks();
   });
 });
 
