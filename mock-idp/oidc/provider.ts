@@ -51,7 +51,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     rotateRefreshToken: rotateRefreshToken(directory),
     issueRefreshToken: issueRefreshToken(directory, offlineRequests),
     expiresWithSession: expiresWithSession(directory, offlineRequests),
-    ttl: lifetimes(directory),
+    ttl: lifetimes(directory, state.clock),
     routes: ROUTES,
     interactions: { policy: interactionPolicyWithAccountSelection(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     formats: { customizers: { jwt: accessTokenShape(directory) } },
@@ -126,7 +126,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   });
   provider.use(corsPreflight(directory, events));
   provider.use(jsonBody);
-  provider.use(userinfoForJwt(issuer, directory, keys));
+  provider.use(userinfoForJwt(issuer, directory, keys, state.clock));
   provider.use(webMessageOrigin(directory, events, views));
   provider.use(offlineAccessPrompt(offlineRequests));
   provider.use(deviceSession(views, (id) => store.get('Session', id) !== undefined));
