@@ -40,7 +40,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     cookies: { keys: cookieKeys, names: COOKIE_NAMES },
     claims: claimsByScope(customClaimNames(directory)),
     scopes: [...OIDC_SCOPES],
-    extraParams: ['audience', 'connection'],
+    extraParams: ['audience', 'connection', 'screen_hint'],
     conformIdTokenClaims: false,
     responseTypes: [...RESPONSE_TYPES],
     findAccount: findAccountIn(directory),

@@ -59,6 +59,7 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       tenant: state.tenant,
       keys: state.keys.list(),
       events: state.events.list().slice(-30).reverse(),
+      emails: state.outbox.list().slice(-20).reverse(),
       blocked: state.bruteForce.blocked().map(({ sub, ip }) => ({ user: state.directory.findUser(sub)?.email ?? sub, ip })),
       csrfToken,
       ...extra,
@@ -160,6 +161,14 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   router.post('/reset', (ctx) => {
     state.reset();
     ctx.status = 204;
+  });
+
+  // The outbox: the emails mock-idp kept instead of sending them, oldest first; `?to=` keeps one address's.
+  router.get('/emails', (ctx) => {
+    const { to } = ctx.query;
+    if (to !== undefined && typeof to !== 'string') throw new HttpError(400, 'to: give one email address');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { emails: state.outbox.list({ to }) };
   });
 
   router.get('/events', (ctx) => {

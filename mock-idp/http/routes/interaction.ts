@@ -59,6 +59,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       username,
       testUsers: state.directory.tenant.users.filter((u) => !u.blocked).map((u) => ({ person: state.directory.person(u.sub)!, password: u.password })),
       social: state.directory.tenant.socialConnections.filter((c) => c.enabled),
+      signupEnabled: !state.tenant.databaseConnection.disableSignup,
     });
   }
 
