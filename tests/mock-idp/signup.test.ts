@@ -6,7 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { HeadlessBrowser, type Page } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp, type OutboxEmail, type TenantInput } from '../../mock-idp/index.js';
 import { APP, startAuthorize, submitLogin, tokenRequest, USERS } from '../helpers/oauth.js';
-import { fixtureTenant } from './tenants.js';
 
 let idp: MockIdp;
 beforeAll(async () => {
