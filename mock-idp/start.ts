@@ -1,12 +1,13 @@
 import type { RequestListener } from 'node:http';
 import type { MockEvent } from './core/events.js';
+import type { OutboxEmail } from './core/outbox.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
 import { checkAdminOptions } from './core/admin-options.js';
 import { parseDuration, type ClockReading } from './core/clock.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
-import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from './core/tenant/edits.js';
+import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type NewUserInput, type RoleInput, type UserInput } from './core/tenant/edits.js';
 import { loadTenantFile, parseTenant } from './core/tenant/load.js';
 import type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
 import { Directory } from './core/directory.js';
@@ -22,7 +23,7 @@ import type { HeadlessLoginOptions, TokenSet } from './tools/headless/login.js';
 import type { MintRequest } from './tools/mint/mint-request.js';
 import type { MintedToken } from './tools/mint/mint-token.js';
 
-export type { KeyInfo, PrivateJwk, MintRequest, MintedToken, TokenExplanation, ExplainRequest, HeadlessLoginOptions, TokenSet, MockEvent, ClockReading };
+export type { KeyInfo, PrivateJwk, MintRequest, MintedToken, TokenExplanation, ExplainRequest, HeadlessLoginOptions, TokenSet, MockEvent, ClockReading, OutboxEmail };
 
 export interface MockIdpOptions {
   /** A tenant file path or a tenant object; default: the shipped `fixtures/tenant.json`. */
@@ -136,8 +137,8 @@ export interface MockIdp {
   mintToken(request: MintRequest): Promise<MintedToken>;
   /** Logs a tenant user in headless (authorize, login form, PKCE code exchange) and returns the tokens. */
   loginForTokens(options: HeadlessLoginOptions): Promise<TokenSet>;
-  /** Adds a user (validated; DuplicateUser if the sub or email exists). */
-  createUser(user: UserInput): User;
+  /** Adds a user (validated; DuplicateUser if the sub or email exists; without a `sub`, an `auth0|…` one is made). */
+  createUser(user: NewUserInput): User;
   /** Changes a user (by sub or email); blocking a user also ends their sessions. */
   updateUser(id: string, patch: Partial<UserInput>): User;
   /** Removes a user with their sessions and refresh tokens. */
@@ -153,6 +154,11 @@ export interface MockIdp {
   /** Back to the tenant and keys it started with; sessions, tokens and events cleared; the clock back to the real time. */
   reset(): void;
   events(since?: number): MockEvent[];
+  /**
+   * The outbox: the emails mock-idp kept instead of sending them (verification and password-reset links,
+   * brute-force unblock links), oldest first; `{ to }` keeps those to one address. Also `GET /_mock/emails`.
+   */
+  emails(filter?: { to?: string }): OutboxEmail[];
   close(): Promise<void>;
 }
 
@@ -284,6 +290,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     },
     reset: () => state.reset(),
     events: (since) => state.events.list(since),
+    emails: (filter) => state.outbox.list(filter),
     close: () => listening.close(),
   };
 }

@@ -43,7 +43,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     cookies: { keys: cookieKeys, names: COOKIE_NAMES },
     claims: claimsByScope(customClaimNames(directory)),
     scopes: [...OIDC_SCOPES],
-    extraParams: { audience: null, connection: connectionParameter(directory) },
+    extraParams: { audience: null, connection: connectionParameter(directory), screen_hint: null },
     conformIdTokenClaims: false,
     responseTypes: [...RESPONSE_TYPES],
     findAccount: findAccountIn(directory),

@@ -161,13 +161,14 @@ describe('brute-force protection (as Auth0: 10 consecutive failures per user and
     expect((await passwordGrantFrom(idp, USERS.bob)).status).toBe(200);
   });
 
-  it('prints the unblock link to the console and keeps it in the event log; opening it lets the user in again, once', async () => {
+  it('mails the unblock link to the outbox (and the console) and keeps it in the event log; opening it lets the user in again, once', async () => {
     const since = idp.events().at(-1)?.seq ?? 0;
     log.mockClear();
     await failOnPage(USERS.carol, 10);
     const link = blockedEvents(since)[0]?.detail?.unblockUrl as string;
     expect(link).toMatch(new RegExp(`^${idp.issuer}unblock\\?ticket=[\\w-]+$`));
     expect(log.mock.calls.flat().join('\n')).toContain(link);
+    expect(idp.emails({ to: USERS.carol.username }).at(-1)).toMatchObject({ kind: 'blocked_account', links: [link] });
     expect((await passwordGrantFrom(idp, USERS.carol)).status).toBe(429);
 
     const opened = await fetch(link);

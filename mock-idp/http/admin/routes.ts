@@ -62,6 +62,7 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       tenant: state.tenant,
       keys: state.keys.list(),
       events: state.events.list().slice(-30).reverse(),
+      emails: state.outbox.list().slice(-20).reverse(),
       blocked: state.bruteForce.blocked().map(({ sub, ip }) => ({ user: state.directory.findUser(sub)?.email ?? sub, ip })),
       clock: state.clock.read(),
       csrfToken,
@@ -177,6 +178,14 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
     if (advance === undefined) throw new HttpError(400, 'advance: required (seconds, or a duration such as "30d")');
     state.advanceClock(parseDuration(advance));
     ctx.body = state.clock.read();
+  });
+
+  // The outbox: the emails mock-idp kept instead of sending them, oldest first; `?to=` keeps one address's.
+  router.get('/emails', (ctx) => {
+    const { to } = ctx.query;
+    if (to !== undefined && typeof to !== 'string') throw new HttpError(400, 'to: give one email address');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { emails: state.outbox.list({ to }) };
   });
 
   router.get('/events', (ctx) => {
