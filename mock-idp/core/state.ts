@@ -30,6 +30,8 @@ export class MockState {
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection);
+  /** When this mock started: the creation time of tenant users whose entry gives none. */
+  readonly startedAt = new Date().toISOString();
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
@@ -40,7 +42,7 @@ export class MockState {
     private readonly initialTenant: Tenant,
     private readonly initialKeys: readonly PrivateJwk[],
   ) {
-    this.#directory = new Directory(initialTenant);
+    this.#directory = new Directory(initialTenant, { issuer });
     this.keys = new KeyRing(initialKeys);
     this.store = new Store((clientId) => this.#directory.application(clientId)?.refreshToken.reuseInterval ?? 0, {
       maxPending: DEFAULTS.maxPendingEntries,
@@ -94,7 +96,7 @@ export class MockState {
    * or a build that throws) changes nothing. Sessions, grants and refresh tokens are kept.
    */
   replaceTenant(input: TenantInput): Tenant {
-    const directory = new Directory(parseTenant(structuredClone(input), 'tenant update'));
+    const directory = new Directory(parseTenant(structuredClone(input), 'tenant update'), { issuer: this.issuer });
     this.#apply(directory);
     this.events.add({ type: 'tenant.updated' });
     return directory.tenant;
@@ -104,7 +106,7 @@ export class MockState {
   reset(): void {
     const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
-    this.#applyKeys(before, new Directory(this.initialTenant));
+    this.#applyKeys(before, new Directory(this.initialTenant, { issuer: this.issuer }));
     this.store.clear();
     this.offlineRequests.clear();
     this.bruteForce.clear();

@@ -6,6 +6,7 @@ import { adminRoutes, type AdminTools } from './admin/routes.js';
 import { allowedHostNames, hostGuard } from './allowed-hosts.js';
 import { InteractionCsrf } from './csrf.js';
 import { HttpError } from './errors.js';
+import { managementApi } from './management/index.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { unblockRoute } from './routes/unblock.js';
 import { v2LogoutRoute } from './routes/v2-logout.js';
@@ -98,6 +99,7 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
     }
     throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
   });
+  app.use(managementApi(state));
   app.use(async (ctx) => {
     // oidc-provider answers from here on; Koa's own answer (and so its error handler) is off.
     ctx.respond = false;
