@@ -4,6 +4,7 @@ import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { OfflineRequests } from './offline-requests.js';
+import { EmailLinks, Outbox } from './outbox.js';
 import { Store } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
@@ -32,6 +33,10 @@ export class MockState {
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection);
   /** When this mock started: the creation time of tenant users whose entry gives none. */
   readonly startedAt = new Date().toISOString();
+  /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
+  readonly outbox = new Outbox();
+  /** The tickets of the links in those emails. */
+  readonly emailLinks = new EmailLinks();
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
@@ -102,7 +107,7 @@ export class MockState {
     return directory.tenant;
   }
 
-  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log. */
+  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log and outbox. */
   reset(): void {
     const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
@@ -110,6 +115,8 @@ export class MockState {
     this.store.clear();
     this.offlineRequests.clear();
     this.bruteForce.clear();
+    this.outbox.clear();
+    this.emailLinks.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });

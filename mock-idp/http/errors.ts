@@ -28,6 +28,9 @@ const STATUS_OF: Record<string, [status: number, error: string]> = {
   ERR_KEY_ACTIVE: [409, 'conflict'],
   ERR_DUPLICATE_EMAIL: [409, 'conflict'],
   ERR_DUPLICATE_SUB: [409, 'conflict'],
+  ERR_PASSWORD_STRENGTH: [400, 'invalid_password'],
+  ERR_SIGNUP_DISABLED: [400, 'invalid_request'],
+  ERR_EMAIL_LINK: [400, 'invalid_ticket'],
 };
 
 /** A domain error as the HTTP error it answers; anything else unchanged (a 500 unless it says otherwise). */
@@ -58,7 +61,8 @@ export class ManagementApiError extends Error {
 }
 
 /** Domain error code → the Management API's status, errorCode and (where Auth0's wording is known) message. */
-const MANAGEMENT_OF: Record<string, [status: number, errorCode: string, message?: string]> = {
+const MANAGEMENT_OF: Record<string, [status: number, errorCode: string | undefined, message?: string]> = {
+  ERR_PASSWORD_STRENGTH: [400, undefined, 'PasswordStrengthError: Password is too weak'],
   ERR_INVALID_INPUT: [400, 'invalid_body'],
   ERR_TENANT_INVALID: [400, 'invalid_body'],
   ERR_UNKNOWN_USER: [404, 'inexistent_user', 'The user does not exist.'],

@@ -7,13 +7,15 @@ import { tenantWith } from '../mock-idp/tenants.js';
 export const MGMT = { clientId: 'mgmt-worker', secret: 'mgmt-worker-secret' } as const;
 export const SCOPELESS = { clientId: 'scopeless-worker', secret: 'scopeless-worker-secret' } as const;
 
+/** The fixture tenant with those two applications, and Auth0's "good" password policy on the database connection. */
 export function managementTenant(): TenantInput {
-  return tenantWith((apps) => {
+  const tenant = tenantWith((apps) => {
     apps.push(
       { clientId: MGMT.clientId, name: 'Management worker', appType: 'm2m', clientSecret: MGMT.secret, clientGrants: [{ audience: '/api/v2/', permissions: [...MANAGEMENT_SCOPES] }] },
       { clientId: SCOPELESS.clientId, name: 'Scope-less worker', appType: 'm2m', clientSecret: SCOPELESS.secret, clientGrants: [{ audience: '/api/v2/', permissions: [] }] },
     );
   });
+  return { ...tenant, databaseConnection: { passwordPolicy: 'good' } };
 }
 
 /** A client-credentials token for the Management API. */

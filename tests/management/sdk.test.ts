@@ -75,8 +75,8 @@ describe("auth0's ManagementClient against the mock", () => {
   it('adds a permission directly: it reaches the token beside the role permissions, and the list names both sources', async () => {
     await management.users.roles.assign(userId, { roles: [roleId] });
     await management.users.permissions.create(userId, { permissions: [{ resource_server_identifier: API, permission_name: 'write:orders' }] });
-    expect(new Set(await permissionsOf())).toEqual(new Set(['read:orders', 'write:orders']));
-    const listed = (await management.users.permissions.list(userId)).data;
+    expect(new Set(await permissionsOf() as string[])).toEqual(new Set(['read:orders', 'write:orders']));
+    const listed = (await management.users.permissions.list(userId)).data as { permission_name?: string; sources?: { source_type: string }[] }[];
     expect(listed.map((p) => [p.permission_name, p.sources?.map((s) => s.source_type)])).toEqual(expect.arrayContaining([['write:orders', ['DIRECT']], ['read:orders', ['ROLE']]]));
     await management.users.permissions.delete(userId, { permissions: [{ resource_server_identifier: API, permission_name: 'write:orders' }] });
     expect(await permissionsOf()).toEqual(['read:orders']);
@@ -117,6 +117,12 @@ describe("auth0's ManagementClient against the mock", () => {
       expect(statusCode).toBe(400);
       expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request', errorCode: 'invalid_body' });
       expect(body.message).toContain('connection');
+    });
+
+    it('refuses a password the connection policy refuses with 400 PasswordStrengthError', async () => {
+      const { statusCode, body } = await failure(management.users.create({ connection: DB, email: 'weak@example.com', password: 'abc' }));
+      expect([statusCode, body.error]).toEqual([400, 'Bad Request']);
+      expect(body.message).toMatch(/^PasswordStrengthError/);
     });
 
     it('answers an unknown user id with 404 inexistent_user', async () => {

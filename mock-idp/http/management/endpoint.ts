@@ -68,6 +68,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') return `Additional properties not allowed: ${issue.keys.join(',')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return `Missing required property: ${path}`;
+  if (issue.code === 'invalid_format' && issue.format === 'email') return `Object didn't pass validation for format email: ${String(issue.input)}`;
   return `${issue.message} on property ${path || 'body'}`;
 }
 

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { sendVerificationEmail } from '../../core/database-connection.js';
 import { UnknownUser } from '../../core/errors.js';
 import { userSearch } from '../../core/management/user-search.js';
 import type { MockState } from '../../core/state.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
-import { changeUserPermissions, changeUserRoles, createUser, deleteUser, updateUser, type PermissionRef, type UserInput } from '../../core/tenant/edits.js';
+import { changeUserPermissions, changeUserRoles, createUser, deleteUser, type NewUserInput, type PermissionRef, updateUser, type UserEditOptions, type UserInput } from '../../core/tenant/edits.js';
 import type { User } from '../../core/tenant/schema.js';
 import { ManagementApiError } from '../errors.js';
 import { badQuery, body, type Endpoint, noContent, paginate, param, selectFields, stringParam } from './endpoint.js';
@@ -32,6 +32,9 @@ export const permissionsBody = z.strictObject({
 });
 
 export const permissionRefs = (b: z.output<typeof permissionsBody>): PermissionRef[] => b.permissions.map((p) => ({ audience: p.resource_server_identifier, permission: p.permission_name }));
+
+/** As on Auth0, a password set through the Management API must meet the connection's password policy. */
+const POLICY: UserEditOptions = { enforcePasswordPolicy: true };
 
 /** Only the database connection exists (Auth0: 400 "The connection does not exist."). */
 function checkConnection(connection: string | undefined): void {
@@ -117,9 +120,12 @@ export const USER_ENDPOINTS: Endpoint[] = [
     async handle(ctx, state) {
       const b = await body(ctx, createBody);
       checkConnection(b.connection);
-      const input = { emailVerified: false, name: b.email, ...userFields(b), sub: `auth0|${b.user_id ?? randomBytes(12).toString('hex')}` } as UserInput;
+      const input = { emailVerified: false, name: b.email, ...userFields(b), ...(b.user_id !== undefined ? { sub: `auth0|${b.user_id}` } : {}) } as NewUserInput;
+      const user = createUser(state, input, POLICY);
+      // Auth0 emails a verification link unless the email is verified already or `verify_email` is false.
+      if (b.verify_email ?? !user.emailVerified) sendVerificationEmail(state, user);
       ctx.status = 201;
-      ctx.body = userJson(state, createUser(state, input));
+      ctx.body = userJson(state, user);
     },
   },
   {
@@ -149,7 +155,8 @@ export const USER_ENDPOINTS: Endpoint[] = [
       const user = userById(state, param(ctx, 'id'));
       const b = await body(ctx, updateBody);
       checkConnection(b.connection);
-      ctx.body = userJson(state, updateUser(state, user.sub, userFields(b)));
+      ctx.body = userJson(state, updateUser(state, user.sub, userFields(b), POLICY));
+      if (b.verify_email === true && b.email !== undefined) sendVerificationEmail(state, userById(state, user.sub));
     },
   },
   {
