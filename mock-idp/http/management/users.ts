@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { sendVerificationEmail } from '../../core/database-connection.js';
-import { UnknownUser } from '../../core/errors.js';
+import { InvalidInput, UnknownUser } from '../../core/errors.js';
 import { userSearch } from '../../core/management/user-search.js';
 import type { MockState } from '../../core/state.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
@@ -74,6 +74,16 @@ const SORTABLE: Record<string, (u: User) => string> = {
   updated_at: (u) => u.updatedAt ?? u.createdAt ?? '',
 };
 
+/** The `q` predicate; a query outside the subset is Auth0's 400 `invalid_query_string`. */
+function searchOf(q: string): (user: User) => boolean {
+  try {
+    return userSearch(q, DEFAULTS.databaseConnection);
+  } catch (err) {
+    if (err instanceof InvalidInput) throw badQuery(err.message);
+    throw err;
+  }
+}
+
 function listUsers(ctx: Context, state: MockState): void {
   const engine = stringParam(ctx, 'search_engine');
   if (engine !== undefined && engine !== 'v2' && engine !== 'v3') throw badQuery(`Invalid value "${engine}" for search_engine: expected v3 (v1 is no longer served)`);
@@ -81,7 +91,7 @@ function listUsers(ctx: Context, state: MockState): void {
   const connection = stringParam(ctx, 'connection');
   let users = [...state.tenant.users];
   if (connection !== undefined && connection !== DEFAULTS.databaseConnection) users = [];
-  if (q !== undefined) users = users.filter(userSearch(q, DEFAULTS.databaseConnection));
+  if (q !== undefined) users = users.filter(searchOf(q));
   const sort = stringParam(ctx, 'sort');
   if (sort !== undefined) {
     const [field = '', order] = sort.split(':');
