@@ -68,7 +68,7 @@ describe('users search (q, Lucene subset)', () => {
   });
 
   it('rejects a query outside the subset, a bad page size and search engine v1 with 400 invalid_query_string', async () => {
-    for (const bad of ['/users?q=' + encodeURIComponent('email:"open'), '/users?q=' + encodeURIComponent('logins_count:3'), '/users?per_page=101', '/users?search_engine=v1', '/users-by-email']) {
+    for (const bad of [`/users?q=${encodeURIComponent('email:"open')}`, `/users?q=${encodeURIComponent('logins_count:3')}`, '/users?per_page=101', '/users?search_engine=v1', '/users-by-email']) {
       expect(await api('GET', bad)).toMatchObject({ status: 400, body: { errorCode: 'invalid_query_string' } });
     }
   });

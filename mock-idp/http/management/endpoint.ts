@@ -87,3 +87,26 @@ export const param = (ctx: Context, name: string): string => String((ctx.params 
 export function noContent(ctx: Context): void {
   ctx.status = 204;
 }
+
+/**
+ * A pair of endpoints on one path: POST adds what the body lists, DELETE removes it (a user's roles,
+ * a user's or a role's permissions). `apply` gets the path's `id` and `{ add }` or `{ remove }`.
+ */
+export function addAndRemove<S extends z.ZodType, T>(
+  path: string,
+  scopes: { add: readonly string[]; remove: readonly string[] },
+  schema: S,
+  read: (parsed: z.output<S>) => T,
+  apply: (state: MockState, id: string, change: { add?: T; remove?: T }) => unknown,
+): Endpoint[] {
+  const endpoint = (method: 'POST' | 'DELETE', key: 'add' | 'remove'): Endpoint => ({
+    method,
+    path,
+    scopes: scopes[key],
+    async handle(ctx, state) {
+      apply(state, param(ctx, 'id'), { [key]: read(await body(ctx, schema)) });
+      noContent(ctx);
+    },
+  });
+  return [endpoint('POST', 'add'), endpoint('DELETE', 'remove')];
+}

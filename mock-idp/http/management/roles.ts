@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assignRoleToUsers, changeRolePermissions, createRole, deleteRole, requireRole, updateRole } from '../../core/tenant/edits.js';
-import { body, type Endpoint, noContent, paginate, param, stringParam } from './endpoint.js';
+import { addAndRemove, body, type Endpoint, noContent, paginate, param, stringParam } from './endpoint.js';
 import { permissionJson, roleJson } from './format.js';
 import { permissionRefs, permissionsBody, userById } from './users.js';
 
@@ -64,26 +64,9 @@ export const ROLE_ENDPOINTS: Endpoint[] = [
       ctx.body = paginate(ctx, 'permissions', perms);
     },
   },
-  {
-    method: 'POST',
-    path: '/roles/:id/permissions',
-    scopes: ['update:roles'],
-    async handle(ctx, state) {
-      const role = requireRole(state, param(ctx, 'id'));
-      changeRolePermissions(state, roleJson(role).id, { add: permissionRefs(await body(ctx, permissionsBody)) });
-      noContent(ctx);
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/roles/:id/permissions',
-    scopes: ['update:roles'],
-    async handle(ctx, state) {
-      const role = requireRole(state, param(ctx, 'id'));
-      changeRolePermissions(state, roleJson(role).id, { remove: permissionRefs(await body(ctx, permissionsBody)) });
-      noContent(ctx);
-    },
-  },
+  ...addAndRemove('/roles/:id/permissions', { add: ['update:roles'], remove: ['update:roles'] }, permissionsBody, permissionRefs, (state, id, change) =>
+    changeRolePermissions(state, id, change),
+  ),
   {
     method: 'GET',
     path: '/roles/:id/users',

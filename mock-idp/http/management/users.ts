@@ -8,7 +8,7 @@ import { DEFAULTS } from '../../core/tenant/defaults.js';
 import { changeUserPermissions, changeUserRoles, createUser, deleteUser, type NewUserInput, type PermissionRef, updateUser, type UserEditOptions, type UserInput } from '../../core/tenant/edits.js';
 import type { User } from '../../core/tenant/schema.js';
 import { ManagementApiError } from '../errors.js';
-import { badQuery, body, type Endpoint, noContent, paginate, param, selectFields, stringParam } from './endpoint.js';
+import { addAndRemove, badQuery, body, type Endpoint, noContent, paginate, param, selectFields, stringParam } from './endpoint.js';
 import { permissionJson, roleJson, userJson } from './format.js';
 
 const metadata = z.record(z.string(), z.unknown());
@@ -192,26 +192,9 @@ export const USER_ENDPOINTS: Endpoint[] = [
       }));
     },
   },
-  {
-    method: 'POST',
-    path: '/users/:id/roles',
-    scopes: ['create:role_members'],
-    async handle(ctx, state) {
-      const user = userById(state, param(ctx, 'id'));
-      changeUserRoles(state, user.sub, { add: (await body(ctx, rolesBody)).roles });
-      noContent(ctx);
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/users/:id/roles',
-    scopes: ['delete:role_members'],
-    async handle(ctx, state) {
-      const user = userById(state, param(ctx, 'id'));
-      changeUserRoles(state, user.sub, { remove: (await body(ctx, rolesBody)).roles });
-      noContent(ctx);
-    },
-  },
+  ...addAndRemove('/users/:id/roles', { add: ['create:role_members'], remove: ['delete:role_members'] }, rolesBody, (b) => b.roles, (state, id, change) =>
+    changeUserRoles(state, userById(state, id).sub, change),
+  ),
   {
     method: 'GET',
     path: '/users/:id/permissions',
@@ -220,24 +203,7 @@ export const USER_ENDPOINTS: Endpoint[] = [
       ctx.body = paginate(ctx, 'permissions', userPermissions(state, userById(state, param(ctx, 'id'))));
     },
   },
-  {
-    method: 'POST',
-    path: '/users/:id/permissions',
-    scopes: ['update:users'],
-    async handle(ctx, state) {
-      const user = userById(state, param(ctx, 'id'));
-      changeUserPermissions(state, user.sub, { add: permissionRefs(await body(ctx, permissionsBody)) });
-      noContent(ctx);
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/users/:id/permissions',
-    scopes: ['update:users'],
-    async handle(ctx, state) {
-      const user = userById(state, param(ctx, 'id'));
-      changeUserPermissions(state, user.sub, { remove: permissionRefs(await body(ctx, permissionsBody)) });
-      noContent(ctx);
-    },
-  },
+  ...addAndRemove('/users/:id/permissions', { add: ['update:users'], remove: ['update:users'] }, permissionsBody, permissionRefs, (state, id, change) =>
+    changeUserPermissions(state, userById(state, id).sub, change),
+  ),
 ];
