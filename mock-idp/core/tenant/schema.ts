@@ -96,6 +96,8 @@ const profile = {
 };
 
 const metadata = z.record(z.string(), z.unknown());
+/** An ISO 8601 date and time, e.g. `2026-01-31T12:00:00.000Z` (checked without a long pattern in the docs). */
+const timestamp = z.string().refine((v) => /^\d{4}-\d\d-\d\dT/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date and time');
 
 const user = z.strictObject({
   sub: z.string().regex(/^[\w-]+\|\S+$/, 'must look like "auth0|<id>"').describe('The user id, e.g. `auth0|65a1f0c2e4b0a1b2c3d4e5f1` (the `sub` claim).'),
@@ -108,8 +110,8 @@ const user = z.strictObject({
     .describe("Permissions assigned to the user directly (not through a role), per API, as the Management API's `POST /api/v2/users/{id}/permissions` assigns them: they join the roles' permissions in access tokens."),
   appMetadata: metadata.default({}).describe("Auth0's `app_metadata`: data about the user that the user cannot change (set by the Management API); not a claim."),
   userMetadata: metadata.default({}).describe("Auth0's `user_metadata`: what the user may edit about themselves (set by a sign-up's `user_metadata` and the Management API); not a claim."),
-  createdAt: z.iso.datetime().optional().describe('When the user was created (ISO 8601); set by the Management API and the admin API. Without it, the time the mock started.'),
-  updatedAt: z.iso.datetime().optional().describe('When the user was last changed (ISO 8601); set on every change. Without it, `createdAt`.'),
+  createdAt: timestamp.optional().describe('When the user was created (ISO 8601); set by the Management API and the admin API. Without it, the time the mock started.'),
+  updatedAt: timestamp.optional().describe('When the user was last changed (ISO 8601); set on every change. Without it, `createdAt`.'),
 });
 
 const DB = DEFAULTS.databaseConnectionSettings;
