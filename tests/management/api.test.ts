@@ -116,6 +116,15 @@ describe('one set of core operations with the /_mock/ admin API', () => {
     expect((await api('GET', `/roles/${viewer.id}`)).body.errorCode).toBe('inexistent_role');
   });
 
+  it('gives tenant-file roles and created roles ids of rol_ and 16 letters or digits, as Auth0 ids look', async () => {
+    for (let i = 0; i < 12; i++) expect((await api('POST', '/roles', { body: { name: `temp-${i}` } })).status).toBe(200);
+    const roles = (await api('GET', '/roles?per_page=100')).body as { id: string; name: string }[];
+    expect(roles.length).toBeGreaterThan(12);
+    for (const role of roles) expect(role.id).toMatch(/^rol_[A-Za-z0-9]{16}$/);
+    expect((await api('POST', '/roles', { body: { name: 'temp-0' } })).status).toBe(409);
+    for (const role of roles.filter((r) => r.name.startsWith('temp-'))) await api('DELETE', `/roles/${role.id}`);
+  });
+
   it('assigns a role to users from the role side (POST /roles/{id}/users)', async () => {
     const admin = (await api('GET', '/roles?name_filter=admin')).body[0] as { id: string };
     expect((await api('POST', `/roles/${admin.id}/users`, { body: { users: [BOB.sub] } })).status).toBe(204);
@@ -170,7 +179,8 @@ describe('resource servers, clients, user blocks, tickets', () => {
 });
 
 it('the debugger page lists the Management API calls in its event log', async () => {
+  await api('GET', '/users');
   const page = await (await fetch(`${idp.issuer}_mock/`)).text();
   expect(page).toContain('management.api');
-  expect(page).toContain('GET /api/v2/users');
+  expect(page).toContain('GET /api/v2/users → 200');
 });

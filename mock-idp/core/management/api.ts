@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Where Auth0's Management API v2 lives under the issuer; its audience is `<issuer>api/v2/`. */
 export const MANAGEMENT_API_PATH = '/api/v2/';
@@ -28,7 +28,14 @@ export function namesManagementApi(audience: string): boolean {
   return audience === MANAGEMENT_API_PATH || (URL.canParse(audience) && /^https?:$/.test(new URL(audience).protocol) && new URL(audience).pathname === MANAGEMENT_API_PATH);
 }
 
-/** A role's id (Auth0: `rol_` + 16 characters): the tenant's `id`, else one derived from its name, stable across restarts. */
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** `rol_` and 16 letters or digits (Auth0's role ids look so) from 16 bytes. */
+const roleIdFrom = (bytes: Buffer) => `rol_${Array.from(bytes.subarray(0, 16), (b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('')}`;
+
+/** A role's id: the tenant's `id`, else one derived from its name, stable across restarts. */
 export function roleIdOf(role: { id?: string | undefined; name: string }): string {
-  return role.id ?? `rol_${createHash('sha256').update(role.name).digest('base64url').replace(/[-_]/g, '').slice(0, 16)}`;
+  return role.id ?? roleIdFrom(createHash('sha256').update(role.name).digest());
 }
+
+/** A new random role id (a role created through the Management API). */
+export const newRoleId = (): string => roleIdFrom(randomBytes(16));

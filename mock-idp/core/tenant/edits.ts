@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DuplicateRole, DuplicateUser, InvalidInput, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
-import { roleIdOf } from '../management/api.js';
+import { newRoleId, roleIdOf } from '../management/api.js';
 import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
 import { TenantConfigError } from './load.js';
@@ -175,7 +175,7 @@ function changePermissions(current: Record<string, string[]>, add: readonly Perm
 /** Creates a role (Management API: `POST /api/v2/roles`), with a new `rol_` id. */
 export function createRole(state: MockState, input: { name: string; description?: string | undefined }): Role {
   if (state.directory.role(input.name)) throw new DuplicateRole(input.name);
-  const id = `rol_${randomBytes(12).toString('base64url').replace(/[-_]/g, '').slice(0, 16)}`;
+  const id = newRoleId();
   applying(state, (t) => {
     t.roles = [...(t.roles ?? []), { id, name: input.name, description: input.description ?? '', permissions: {} }];
   }, 'roles');
