@@ -1,4 +1,4 @@
-export { startMockIdp, type MockIdp, type MockIdpCa, type MockIdpOptions } from './start.js';
+export { startMockIdp, type MockIdp, type MockIdpCa, type MockIdpClock, type MockIdpOptions } from './start.js';
 export { parseTenant, loadTenantFile, TenantConfigError, type TenantProblem } from './core/tenant/load.js';
 export { TOKEN_DIALECTS, type Role, type Tenant, type TenantInput, type TokenDialect, type User } from './core/tenant/schema.js';
 export type { RoleInput, UserInput } from './core/tenant/edits.js';
@@ -8,6 +8,7 @@ export { KeyRingError, type KeyInfo, type PrivateJwk } from './core/keys.js';
 // The errors module only: the rest of core/tls is loaded by startMockIdp({ https: true }).
 export { TlsError, type TlsErrorCode } from './core/tls/errors.js';
 export type { MockEvent } from './core/events.js';
+export type { ClockReading } from './core/clock.js';
 export type { MintRequest, MintedToken } from './tools/mint/index.js';
 export type { ExplainRequest, CheckName, TokenCheck, TokenExplanation } from './tools/explain/index.js';
 export { HeadlessBrowser, loginThroughApp, HeadlessLoginError, fetchTrustingCa, type Page, type HeadlessBrowserOptions, type HeadlessLoginOptions, type LoginThroughAppOptions, type TokenSet } from './tools/headless/index.js';

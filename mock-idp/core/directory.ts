@@ -62,7 +62,7 @@ export class Directory {
   ) {
     const people: Person[] = [
       ...tenant.users.map((u) => ({ ...u, connection: DEFAULTS.databaseConnection })),
-      ...tenant.socialConnections.filter((c) => c.enabled).map((c) => ({ ...c.user, blocked: false, connection: c.name, appMetadata: {}, userMetadata: {} })),
+      ...tenant.socialConnections.filter((c) => c.enabled).flatMap((c) => [c.user, ...c.users].map((u) => ({ ...u, blocked: false, connection: c.name, appMetadata: {}, userMetadata: {} }))),
     ];
     this.#everyone = people;
     this.#people = byKey(people, (p) => p.sub);

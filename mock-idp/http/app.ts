@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { MockState } from '../core/state.js';
 import type { OidcHost } from '../oidc/host.js';
+import { onClock } from '../oidc/request-clock.js';
 import { adminGuard, type AdminAccess } from './admin/guard.js';
 import { adminRoutes, type AdminTools } from './admin/routes.js';
 import { allowedHostNames, hostGuard } from './allowed-hosts.js';
@@ -50,6 +51,9 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   const app = new Koa();
   app.silent = true;
   app.proxy = options.trustProxy === true;
+
+  // Outermost: the whole request, oidc-provider included, runs on this mock's clock (time travel; oidc/request-clock.ts).
+  app.use((_ctx, next) => onClock(state.clock, next));
 
   // First: every answer, the error pages and oidc-provider's pages included, carries them.
   app.use(securityHeaders);

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BLOCKED_MESSAGE, BruteForceCounter, normalizeAddress, type BruteForceSettings } from '../../mock-idp/core/brute-force.js';
+import { Clock } from '../../mock-idp/core/clock.js';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp, type MockEvent } from '../../mock-idp/index.js';
 import { APP, startAuthorize, submitLogin, USERS } from '../helpers/oauth.js';
@@ -68,6 +69,19 @@ describe('the brute-force counter (core)', () => {
     expect(c.isBlocked('auth0|a', '10.0.0.1')).toBe(true);
     live.maxAttempts = 10;
     expect(c.isBlocked('auth0|a', '10.0.0.1')).toBe(false);
+  });
+
+  it("lifts a block by itself 30 days after the pair's last failure (Auth0), on the mock's clock", () => {
+    const clock = new Clock();
+    const c = new BruteForceCounter(() => settings, clock);
+    for (let i = 0; i < 3; i++) c.fail('auth0|a', '10.0.0.1');
+    clock.advance(30 * 86_400 - 1);
+    expect(c.isBlocked('auth0|a', '10.0.0.1')).toBe(true);
+    clock.advance(1);
+    expect(c.isBlocked('auth0|a', '10.0.0.1')).toBe(false);
+    expect(c.blocked()).toEqual([]);
+    // The count starts again: one failure is one, not the fourth.
+    expect(c.fail('auth0|a', '10.0.0.1')).toEqual({ blocked: false, failures: 1 });
   });
 });
 

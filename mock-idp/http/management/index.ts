@@ -31,6 +31,7 @@ async function authenticate(ctx: Context, state: MockState): Promise<{ scopes: S
       issuer: state.issuer,
       audience: managementAudience(state.issuer),
       algorithms: ['RS256'],
+      currentDate: state.clock.date(),
     });
     const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
     const clientId = typeof payload.azp === 'string' ? payload.azp : typeof payload.client_id === 'string' ? payload.client_id : undefined;

@@ -16,7 +16,7 @@ export const JOB_ENDPOINTS: Endpoint[] = [
       const user = userById(state, (await body(ctx, verificationEmailBody)).user_id);
       sendVerificationEmail(state, user);
       ctx.status = 201;
-      ctx.body = { id: `job_${randomBytes(12).toString('hex').slice(0, 16)}`, type: 'verification_email', status: 'completed', created_at: new Date().toISOString() };
+      ctx.body = { id: `job_${randomBytes(12).toString('hex').slice(0, 16)}`, type: 'verification_email', status: 'completed', created_at: state.clock.date().toISOString() };
     },
   },
 ];

@@ -14,6 +14,8 @@ export interface DebuggerView {
   error?: string | undefined;
   /** Users blocked from an address by brute-force protection. */
   blocked?: { user: string; ip: string }[] | undefined;
+  /** Time travel: the mock's clock (offset 0: the real time). */
+  clock?: { offset: number; now: string } | undefined;
   /** The per-process CSRF token its forms send (hidden field `_csrf`, as the login forms'), checked on POST /_mock/. */
   csrfToken: string;
 }
@@ -28,6 +30,7 @@ export function debuggerPage(view: DebuggerView): string {
   const firstApi = view.tenant.apis[0]?.identifier ?? '';
   const body = `<h1>mock-idp debugger</h1>
 <p class="muted">Issuer <code>${esc(view.issuer)}</code> · <a href="${esc(view.issuer)}.well-known/openid-configuration">discovery</a> · <a href="${esc(view.issuer)}.well-known/jwks.json">JWKS</a> · JSON: <code>POST /_mock/explain</code>, <code>GET /_mock/events</code></p>
+${view.clock && view.clock.offset > 0 ? `<p><strong>Time travel:</strong> the mock's clock is ${esc(view.clock.offset)} s ahead of the real time (now <code>${esc(view.clock.now)}</code>; <code>POST /_mock/reset</code> goes back). The explainer below judges on the real time, as an API does.</p>` : ''}
 <h2>Why would an API accept or refuse this token?</h2>
 <form method="post" action="/_mock/">
 ${csrfField(view.csrfToken)}
