@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type MockIdp, startMockIdp } from '../../mock-idp/index.js';
@@ -175,6 +176,20 @@ describe('resource servers, clients, user blocks, tickets', () => {
     } finally {
       printed.mockRestore();
     }
+  });
+});
+
+describe('bad input', () => {
+  it('never answers a 500: any q, any query string, any JSON body on the endpoints that change users and roles', async () => {
+    const paths = [['POST', '/users'], ['PATCH', `/users/${encodeURIComponent(BOB.sub)}`], ['POST', `/users/${encodeURIComponent(BOB.sub)}/roles`], ['DELETE', `/users/${encodeURIComponent(BOB.sub)}/permissions`], ['POST', '/roles'], ['POST', '/tickets/password-change']] as const;
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.constantFrom(...paths), fc.jsonValue(), async (q, [method, path], json) => {
+        const search = await api('GET', `/users?q=${encodeURIComponent(q)}&per_page=${encodeURIComponent(q)}`);
+        const changed = await api(method, path, { body: json });
+        return search.status < 500 && changed.status < 500 && typeof changed.body?.statusCode === 'number' === changed.status >= 400;
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
