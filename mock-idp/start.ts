@@ -4,8 +4,10 @@ import type { OutboxEmail } from './core/outbox.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
 import { checkAdminOptions } from './core/admin-options.js';
 import { parseDuration, type ClockReading } from './core/clock.js';
+import { checkSnapshot, type StateSnapshot } from './core/persistence/snapshot.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
+import { prepareDataDir, readStateFile, StateWriter } from './core/persistence/data-dir.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type NewUserInput, type RoleInput, type UserInput } from './core/tenant/edits.js';
 import { loadTenantFile, parseTenant } from './core/tenant/load.js';
@@ -23,6 +25,7 @@ import type { HeadlessLoginOptions, TokenSet } from './tools/headless/login.js';
 import type { MintRequest } from './tools/mint/mint-request.js';
 import type { MintedToken } from './tools/mint/mint-token.js';
 
+export type { StateSnapshot };
 export type { KeyInfo, PrivateJwk, MintRequest, MintedToken, TokenExplanation, ExplainRequest, HeadlessLoginOptions, TokenSet, MockEvent, ClockReading, OutboxEmail };
 
 export interface MockIdpOptions {
@@ -65,6 +68,14 @@ export interface MockIdpOptions {
    * Admin calls are judged by the last X-Forwarded-For address. Default false.
    */
   trustProxy?: boolean;
+  /**
+   * Keep the run-time state across restarts in this directory (created if absent): its `state.json` holds
+   * what changed since the tenant (the seed): users and their edits, sessions, grants, refresh tokens and
+   * their families, devices, signing keys after a rotation, the outbox, the clock's offset. Written within
+   * 20 ms of each change, atomically. A corrupt file, or one of a newer format, is refused
+   * (StateFileError `ERR_STATE_CORRUPT` / `ERR_STATE_NEWER`), never reset. One mock per directory.
+   */
+  dataDir?: string;
 }
 
 /**
@@ -159,6 +170,10 @@ export interface MockIdp {
    * brute-force unblock links), oldest first; `{ to }` keeps those to one address. Also `GET /_mock/emails`.
    */
   emails(filter?: { to?: string }): OutboxEmail[];
+  /** The whole run-time state as JSON (as `GET /_mock/state` and `mock-idp state export` give it). */
+  exportState(): StateSnapshot;
+  /** Replaces the whole run-time state with an exported one (StateFileError if it is not one this mock reads). */
+  importState(snapshot: unknown): void;
   close(): Promise<void>;
 }
 
@@ -209,6 +224,23 @@ async function prepareTls(options: MockIdpOptions, host: string): Promise<{ ca: 
   return { ca: { certPath: ca.certPath, certPem: ca.certPem }, credentials };
 }
 
+/**
+ * Loads the data directory's state into a new mock's state (before oidc-provider is built on it:
+ * the cookie keys and signing keys come from there) and keeps writing it after every change.
+ */
+function restoreFromDataDir(state: MockState, dataDir: string): StateWriter {
+  const file = prepareDataDir(dataDir);
+  const saved = readStateFile(file);
+  if (saved) {
+    if (saved.tenant && saved.seed !== state.seedDigest) console.warn(`mock-idp: the tenant file changed since ${file} was written; its run-time tenant (seed and edits) is used. Delete the file, or POST /_mock/reset, to start from the new tenant file.`);
+    if (saved.issuer !== state.issuer) console.warn(`mock-idp: ${file} was written by the mock at ${saved.issuer}; tokens and sessions it holds name that issuer, this mock is ${state.issuer}.`);
+    state.importSnapshot(saved);
+  }
+  const writer = new StateWriter(file, () => state.exportSnapshot());
+  state.onChange(() => writer.changed());
+  return writer;
+}
+
 /** Starts a mock IdP in this process. The tenant is validated, its applications by oidc-provider too, before it serves a request. */
 export async function startMockIdp(options: MockIdpOptions & { https: true }): Promise<MockIdp & { readonly ca: MockIdpCa }>;
 export async function startMockIdp(options?: MockIdpOptions): Promise<MockIdp>;
@@ -228,6 +260,13 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0, tls?.credentials);
   const issuer = options.issuer ?? `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
   const state = new MockState(issuer, tenant, keys);
+  let writer: StateWriter | undefined;
+  try {
+    writer = options.dataDir === undefined ? undefined : restoreFromDataDir(state, options.dataDir);
+  } catch (err) {
+    await listening.close();
+    throw err;
+  }
   const trustProxy = options.trustProxy === true;
   const oidc = new OidcHost(state, oidcViews, { trustProxy });
   try {
@@ -291,6 +330,11 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     reset: () => state.reset(),
     events: (since) => state.events.list(since),
     emails: (filter) => state.outbox.list(filter),
-    close: () => listening.close(),
+    exportState: () => state.exportSnapshot(),
+    importState: (snapshot) => state.importSnapshot(checkSnapshot(snapshot, 'importState()')),
+    close: async () => {
+      await listening.close();
+      await writer?.flush();
+    },
   };
 }
