@@ -72,7 +72,7 @@ export interface MockIdpOptions {
    * Keep the run-time state across restarts in this directory (created if absent): its `state.json` holds
    * what changed since the tenant (the seed): users and their edits, sessions, grants, refresh tokens and
    * their families, devices, signing keys after a rotation, the outbox, the clock's offset. Written within
-   * 20 ms of each change, atomically. A corrupt file, or one of a newer format, is refused
+   * 100 ms of each change, atomically. A corrupt file, or one of a newer format, is refused
    * (StateFileError `ERR_STATE_CORRUPT` / `ERR_STATE_NEWER`), never reset. One mock per directory.
    */
   dataDir?: string;

@@ -9,7 +9,7 @@ import { parseSnapshot, type StateSnapshot } from './snapshot.js';
 export const STATE_FILE = 'state.json';
 
 /** How long changes are gathered into one write: a login's dozen store writes cost one file write. */
-export const WRITE_DELAY_MS = 20;
+export const WRITE_DELAY_MS = 250;
 
 /** The data directory cannot be created or written. */
 export class DataDirError extends MockIdpError {
