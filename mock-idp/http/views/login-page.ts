@@ -10,11 +10,13 @@ export interface LoginPageInput {
   error?: string | undefined;
   username?: string | undefined;
   testUsers: { person: Person; password: string }[];
+  /** Users not in the one-click list (they sign in with the form). */
+  moreTestUsers?: number;
   social: SocialConnection[];
 }
 
 /** The Universal-Login-like page: a username/password form, one-click test users, simulated social buttons. */
-export function loginPage({ uid, csrfToken, appName, error, username, testUsers, social }: LoginPageInput): string {
+export function loginPage({ uid, csrfToken, appName, error, username, testUsers, moreTestUsers = 0, social }: LoginPageInput): string {
   const action = `/interaction/${esc(uid)}`;
   const csrf = csrfField(csrfToken);
   const users = testUsers
@@ -34,5 +36,6 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 </form>
 ${socials}
 ${users ? `<h2 class="muted">Test users (one click)</h2><ul class="users">${users}</ul>` : ''}
+${moreTestUsers ? `<p class="muted">and ${moreTestUsers} more test users: sign in with their email above.</p>` : ''}
 <form method="post" action="${action}/abort">${csrf}<button class="link" type="submit">Cancel and return to ${esc(appName)}</button></form>`);
 }
