@@ -103,7 +103,7 @@ export async function measureConcurrency(config: BenchConfig): Promise<SectionRe
   const users = loadUsers(full ? 500 : 50);
   const soakRounds = full ? 8 : 3;
   const chainCount = 10;
-  const perChain = full ? 50 : 3;
+  const perChain = full ? 30 : 3;
   const dir = mkdtempSync(join(tmpdir(), 'mock-idp-bench-load-'));
   const tenant = loadTenant(users);
   const tenantFile = join(dir, 'tenant.json');

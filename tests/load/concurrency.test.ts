@@ -5,8 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP, LEEWAY_APP, loadTenant, loadUsers, mixUps, RACERS, refresh, refreshRace } from '../../bench/measure/concurrency.js';
+import { ONE_CLICK_USERS } from '../../mock-idp/http/routes/interaction.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import { API } from '../helpers/oauth.js';
+import { findForms, HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
+import { API, startAuthorize } from '../helpers/oauth.js';
 
 const users = loadUsers(500);
 
@@ -29,6 +31,15 @@ describe(`${users.length} concurrent logins of different users`, () => {
     const results = await Promise.all(users.map((user) => idp.loginForTokens({ user: user.email, audience: API })));
     expect(mixUps(users, results)).toEqual([]);
     expect(new Set(results.map((t) => t.refresh_token)).size).toBe(users.length);
+  });
+});
+
+describe('the login page of a tenant with hundreds of users', () => {
+  it(`lists the first ${ONE_CLICK_USERS} for one click and how many more there are, not a button per user`, async () => {
+    const { page } = await startAuthorize(idp, new HeadlessBrowser());
+    const oneClick = findForms(page.body).filter((f) => f.action.endsWith('/login') && f.fields.password !== undefined);
+    expect(oneClick).toHaveLength(ONE_CLICK_USERS);
+    expect(page.body).toContain(`and ${idp.tenant.users.length - ONE_CLICK_USERS} more test users`);
   });
 });
 
