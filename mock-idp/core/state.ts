@@ -4,6 +4,7 @@ import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { OfflineRequests } from './offline-requests.js';
+import { EmailLinks, Outbox } from './outbox.js';
 import { Store } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
@@ -30,6 +31,10 @@ export class MockState {
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection);
+  /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
+  readonly outbox = new Outbox();
+  /** The tickets of the links in those emails. */
+  readonly emailLinks = new EmailLinks();
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
@@ -100,7 +105,7 @@ export class MockState {
     return directory.tenant;
   }
 
-  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log. */
+  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log and outbox. */
   reset(): void {
     const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
@@ -108,6 +113,8 @@ export class MockState {
     this.store.clear();
     this.offlineRequests.clear();
     this.bruteForce.clear();
+    this.outbox.clear();
+    this.emailLinks.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });

@@ -53,6 +53,9 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     formats: { customizers: { jwt: accessTokenShape(directory) } },
     clientBasedCORS: (_ctx, origin, client) => directory.allowsWebOrigin(origin, client.clientId),
+    // Auth0's /userinfo takes the access token as `?access_token=` too: passport-auth0 sends it
+    // there (node-oauth's GET). Only /userinfo reads access tokens here (no registration API).
+    acceptQueryParamAccessTokens: true,
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },

@@ -1,11 +1,34 @@
-import { DuplicateUser, InvalidInput, UnknownUser } from '../errors.js';
+import { randomBytes } from 'node:crypto';
+import { DuplicateUser, InvalidInput, UnknownUser, WeakPassword } from '../errors.js';
+import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
 import { TenantConfigError } from './load.js';
-import type { Role, TenantInput, User } from './schema.js';
+import type { Role, Tenant, TenantInput, User } from './schema.js';
 
 /** A user as the admin API takes it (defaults filled in by the tenant schema). */
 export type UserInput = NonNullable<TenantInput['users']>[number];
+/** A user to create: without a `sub`, one is made (`auth0|` and 24 hex digits, as Auth0's ids look). */
+export type NewUserInput = Omit<UserInput, 'sub'> & { sub?: string | undefined };
 export type RoleInput = NonNullable<TenantInput['roles']>[number];
+
+export interface UserEditOptions {
+  /**
+   * Check a new password against the database connection's password policy (WeakPassword if it fails),
+   * as sign-ups, password resets and Auth0's Management API do. The admin API seeds test users with any password.
+   */
+  enforcePasswordPolicy?: boolean;
+}
+
+/** The password policy of the tenant's database connection. */
+export function passwordPolicyOf(tenant: Tenant): PasswordPolicy {
+  return { level: tenant.databaseConnection.passwordPolicy, minLength: tenant.databaseConnection.passwordMinLength };
+}
+
+function checkNewPassword(state: MockState, password: unknown, options: UserEditOptions): void {
+  if (!options.enforcePasswordPolicy || typeof password !== 'string') return;
+  const failure = checkPassword(passwordPolicyOf(state.tenant), password);
+  if (failure) throw new WeakPassword(failure);
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -29,27 +52,35 @@ function requireUser(state: MockState, id: string): User {
   return user;
 }
 
-export function createUser(state: MockState, input: UserInput): User {
+/**
+ * Adds a database user: the one user-creation step of the admin API, sign-up and `idp.createUser()`.
+ * DuplicateUser when the sub or email is taken, WeakPassword (with `enforcePasswordPolicy`), InvalidInput
+ * for anything the tenant schema refuses; nothing is created then.
+ */
+export function createUser(state: MockState, input: NewUserInput, options: UserEditOptions = {}): User {
   if (!isObject(input)) throw new InvalidInput('body: expected a user object');
+  const user: UserInput = { ...input, sub: input.sub ?? `auth0|${randomBytes(12).toString('hex')}` };
   // Only well-typed ids can clash; wrong types are reported by the tenant validation below.
   for (const by of ['sub', 'email'] as const) {
-    const value = input[by];
+    const value = user[by];
     const clash = typeof value === 'string' && value !== '' ? state.directory.findUser(value) : undefined;
     if (clash) throw new DuplicateUser(by, clash.sub);
   }
+  checkNewPassword(state, user.password, options);
   applying(state, (t) => {
-    t.users = [...(t.users ?? []), input];
+    t.users = [...(t.users ?? []), user];
   }, 'users');
-  return requireUser(state, input.sub);
+  return requireUser(state, user.sub);
 }
 
 /** Merges `patch` into a user; `sub` cannot change. Sessions are kept unless the user is blocked. */
-export function updateUser(state: MockState, id: string, patch: Partial<UserInput>): User {
+export function updateUser(state: MockState, id: string, patch: Partial<UserInput>, options: UserEditOptions = {}): User {
   const user = requireUser(state, id);
   if (!isObject(patch)) throw new InvalidInput('body: expected an object of user fields');
   if (patch.sub !== undefined && patch.sub !== user.sub) throw new InvalidInput("sub: a user's sub cannot change", 'sub');
   const clash = typeof patch.email === 'string' ? state.directory.findUser(patch.email) : undefined;
   if (clash && clash.sub !== user.sub) throw new DuplicateUser('email', clash.sub);
+  checkNewPassword(state, patch.password, options);
   applying(state, (t) => {
     const i = t.users!.findIndex((u) => u.sub === user.sub);
     t.users![i] = { ...t.users![i]!, ...patch };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PASSWORD_POLICY_LEVELS } from '../password-policy.js';
 import { DEFAULTS } from './defaults.js';
 
 /** Claims an Auth0 Action may not set; a tenant file may not set them either. */
@@ -91,7 +92,32 @@ const user = z.strictObject({
   email: z.email().describe('Email address: the login name (case-insensitive) and the `email` claim.'),
   password: z.string().min(1).describe('Password for the login page and the password grant (test data: never a real one).'),
   blocked: z.boolean().default(DEFAULTS.userBlocked).describe('A blocked user cannot log in (login page or password grant) and is refused at /userinfo.'),
+  userMetadata: z.record(z.string(), z.unknown()).optional().describe("Auth0's `user_metadata`: what the user may edit about themselves (set by a sign-up's `user_metadata`); not a claim."),
   ...profile,
+});
+
+const DB = DEFAULTS.databaseConnectionSettings;
+const databaseConnection = z.strictObject({
+  disableSignup: z.boolean().default(DB.disableSignup).describe('Auth0\'s "Disable Sign Ups": no "Sign up" on the login page, and `POST /dbconnections/signup` is refused; users can still be created with the admin API.'),
+  passwordPolicy: z
+    .enum(PASSWORD_POLICY_LEVELS)
+    .default(DB.passwordPolicy)
+    .describe("Auth0's password strength for new passwords (sign-up, password reset): `none` non-empty; `low` 6 characters; `fair` 8 with lower case, upper case and a digit; `good` 8 with 3 of lower, upper, digit, special; `excellent` 10 with 3 of the 4 and no more than 2 identical characters in a row. Seeded users' passwords are not checked."),
+  passwordMinLength: z.number().int().min(1).max(72).optional().describe("Auth0's minimum password length (`password_complexity_options.min_length`, 1-72): replaces the policy level's own length."),
+  requireEmailVerification: z
+    .boolean()
+    .default(DB.requireEmailVerification)
+    .describe('A sign-up starts with `email_verified: false` and gets a verification email in the outbox (`GET /_mock/emails`), whose link sets it true; `false`: sign-ups start verified and no email is sent.'),
+  userExistsError: z
+    .boolean()
+    .default(DB.userExistsError)
+    .describe("Auth0's tenant flag `enable_public_signup_user_exists_error`: a sign-up with a taken email answers `user_exists` \"The user already exists.\" instead of `invalid_signup` \"Invalid sign up\"."),
+});
+
+const linkLifetime = (what: string) => z.strictObject({ urlLifetime: seconds.default(DEFAULTS.emailUrlLifetime).describe(`How long the link of ${what} email works, in seconds.`) });
+const emailTemplates = z.strictObject({
+  verifyEmail: linkLifetime('the verification').default({ urlLifetime: DEFAULTS.emailUrlLifetime }).describe('The verification email (Auth0 template `verify_email`).'),
+  resetPassword: linkLifetime('the password reset').default({ urlLifetime: DEFAULTS.emailUrlLifetime }).describe('The password reset email (Auth0 template `reset_email`).'),
 });
 
 const socialConnection = z.strictObject({
@@ -240,6 +266,12 @@ export const tenantSchema = z
     bruteForceProtection: bruteForceProtection
       .default({ ...DEFAULTS.bruteForceProtection })
       .describe("Auth0's brute-force protection: blocks a user from a client address after consecutive failed logins."),
+    databaseConnection: databaseConnection
+      .default({ ...DB })
+      .describe(`Settings of the database connection ${DEFAULTS.databaseConnection} (the users in \`users\`): sign-ups, password policy, email verification.`),
+    emailTemplates: emailTemplates
+      .default({ verifyEmail: { urlLifetime: DEFAULTS.emailUrlLifetime }, resetPassword: { urlLifetime: DEFAULTS.emailUrlLifetime } })
+      .describe('The emails mock-idp keeps in its outbox instead of sending them.'),
   })
   .superRefine((tenant, ctx) => {
     const duplicates = <T>(items: T[], key: (item: T) => string, path: string, field: string) => {
@@ -292,3 +324,4 @@ export type Role = Tenant['roles'][number];
 export type User = Tenant['users'][number];
 export type Application = Tenant['applications'][number];
 export type SocialConnection = Tenant['socialConnections'][number];
+export type DatabaseConnectionSettings = Tenant['databaseConnection'];
