@@ -26,7 +26,8 @@ async function freshRefreshToken(clientId: string): Promise<string> {
 }
 
 describe(`${users.length} concurrent logins of different users`, () => {
-  it('give every user tokens for themselves: no ID or access token names another user', { timeout: 120_000 }, async () => {
+  // A generous timeout: on two idle cores the 500 logins take seconds, on a shared, loaded machine minutes.
+  it('give every user tokens for themselves: no ID or access token names another user', { timeout: 300_000 }, async () => {
     // The whole login each time, each with its own cookie jar: /authorize, the login page, the form POST, the callback, the PKCE code exchange.
     const results = await Promise.all(users.map((user) => idp.loginForTokens({ user: user.email, audience: API })));
     expect(mixUps(users, results)).toEqual([]);

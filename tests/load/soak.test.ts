@@ -10,7 +10,7 @@ import { API } from '../helpers/oauth.js';
 
 const ROUNDS = 5;
 const CHAINS = 10;
-const PER_CHAIN = 6;
+const PER_CHAIN = 5;
 /** RSS may move this much after the warm-up round (GC timing, the allocator); a leak of ~100 KiB a request crosses it. */
 const BOUND_MIB = 48;
 
