@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { BruteForceCounter } from './brute-force.js';
+import { Clock } from './clock.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { OfflineRequests } from './offline-requests.js';
 import { EmailLinks, Outbox } from './outbox.js';
-import { Store } from './store.js';
+import { Store, type StoredPayload } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
 import type { Tenant, TenantInput } from './tenant/schema.js';
@@ -17,28 +18,36 @@ import type { Tenant, TenantInput } from './tenant/schema.js';
  */
 export type Rebuild = (directory: Directory) => () => void;
 
+/** What follows a login session the mock ended itself (the oidc layer's back-channel logout); it never throws. */
+export type SessionEndHook = (session: StoredPayload) => Promise<void>;
+
 /**
  * The live state of one mock IdP: the tenant (a Directory), the signing keys,
  * the store, the event log. No HTTP and no oidc-provider here: the oidc layer
  * registers a Rebuild and is rebuilt whenever the tenant or the keys change.
  */
 export class MockState {
+  /** The mock's notion of now (time travel): everything below reads the time from it. */
+  readonly clock = new Clock();
   readonly keys: KeyRing;
   readonly store: Store;
-  readonly events = new EventLog();
+  readonly events = new EventLog(DEFAULTS.eventLogSize, this.clock);
   /** prompt=none requests that asked for offline_access (see core/offline-requests.ts). */
-  readonly offlineRequests = new OfflineRequests();
+  readonly offlineRequests = new OfflineRequests(this.clock);
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
-  readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection);
+  readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock);
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
-  readonly outbox = new Outbox();
-  /** The tickets of the links in those emails. */
-  readonly emailLinks = new EmailLinks();
+  readonly outbox = new Outbox(DEFAULTS.outboxSize, undefined, this.clock);
+  /** The tickets of the links in those emails (they expire on the mock's clock). */
+  readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock);
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
   readonly #rebuilds: Rebuild[] = [];
+  readonly #sessionEndHooks: SessionEndHook[] = [];
+  /** Session-end hooks still running (back-channel logout requests in flight). */
+  readonly #ending = new Set<Promise<void>>();
 
   constructor(
     readonly issuer: string,
@@ -50,7 +59,7 @@ export class MockState {
     this.store = new Store((clientId) => this.#directory.application(clientId)?.refreshToken.reuseInterval ?? 0, {
       maxPending: DEFAULTS.maxPendingEntries,
       onEvicted: (count) => this.#noteEvicted(count),
-    });
+    }, this.clock);
   }
 
   #evicted = 0;
@@ -75,6 +84,34 @@ export class MockState {
   onRebuild(rebuild: Rebuild): void {
     rebuild(this.#directory)();
     this.#rebuilds.push(rebuild);
+  }
+
+  /** Registers what must follow a login session the mock ends itself (`endSessionsOf`). */
+  onSessionEnd(hook: SessionEndHook): void {
+    this.#sessionEndHooks.push(hook);
+  }
+
+  /**
+   * Ends a user's login sessions and revokes every grant and refresh token they hold, then runs the
+   * session-end hooks for each ended session (back-channel logout) in the background: `sessionEndsSettled()`
+   * waits for them.
+   */
+  endSessionsOf(accountId: string): void {
+    const sessions = this.store.sessionsOf(accountId).map((s) => structuredClone(s));
+    this.store.revokeUser(accountId);
+    for (const session of sessions) {
+      for (const hook of this.#sessionEndHooks) {
+        const running = hook(session)
+          .catch((err: unknown) => console.error('mock-idp: after ending a session:', err))
+          .finally(() => this.#ending.delete(running));
+        this.#ending.add(running);
+      }
+    }
+  }
+
+  /** Resolves once every session-end hook started so far has finished. */
+  async sessionEndsSettled(): Promise<void> {
+    await Promise.all([...this.#ending]);
   }
 
   /** Every builder builds for `directory` first; only when all succeed does it become the live tenant. */
@@ -105,12 +142,20 @@ export class MockState {
     return directory.tenant;
   }
 
-  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log and outbox. */
+  /** Moves the mock's now forward by `seconds` (time travel); what would expire by then, expires. */
+  advanceClock(seconds: number): void {
+    const before = this.clock.offset;
+    this.clock.advance(seconds);
+    this.events.add({ type: 'clock.advanced', detail: { by: this.clock.offset - before, offset: this.clock.offset } });
+  }
+
+  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log and outbox, the real time. */
   reset(): void {
     const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
     this.#applyKeys(before, new Directory(this.initialTenant));
     this.store.clear();
+    this.clock.reset();
     this.offlineRequests.clear();
     this.bruteForce.clear();
     this.outbox.clear();

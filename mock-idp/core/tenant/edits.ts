@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DuplicateUser, InvalidInput, UnknownUser, WeakPassword } from '../errors.js';
 import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
@@ -33,7 +33,7 @@ function checkNewPassword(state: MockState, password: unknown, options: UserEdit
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Applies an edit to a copy of the tenant; a refusal names the fields inside the edited entry. */
-function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles'): void {
+function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles' | 'socialConnections'): void {
   const draft = structuredClone(state.tenant) as TenantInput;
   edit(draft);
   try {
@@ -86,7 +86,7 @@ export function updateUser(state: MockState, id: string, patch: Partial<UserInpu
     t.users![i] = { ...t.users![i]!, ...patch };
   }, 'users');
   const updated = requireUser(state, user.sub);
-  if (updated.blocked) state.store.revokeUser(updated.sub);
+  if (updated.blocked) state.endSessionsOf(updated.sub);
   return updated;
 }
 
@@ -96,7 +96,7 @@ export function deleteUser(state: MockState, id: string): User {
   applying(state, (t) => {
     t.users = t.users!.filter((u) => u.sub !== user.sub);
   }, 'users');
-  state.store.revokeUser(user.sub);
+  state.endSessionsOf(user.sub);
   state.bruteForce.unblockUser(user.sub);
   return user;
 }
@@ -104,7 +104,7 @@ export function deleteUser(state: MockState, id: string): User {
 /** Ends a user's login sessions and revokes their refresh tokens (access tokens already issued live on until they expire). */
 export function revokeUser(state: MockState, id: string): User {
   const user = requireUser(state, id);
-  state.store.revokeUser(user.sub);
+  state.endSessionsOf(user.sub);
   state.events.add({ type: 'user.revoked', sub: user.sub });
   return user;
 }
@@ -127,4 +127,41 @@ export function upsertRole(state: MockState, role: RoleInput): Role {
     t.roles = [...(t.roles ?? []).filter((r) => r.name !== role.name), role];
   }, 'roles');
   return state.tenant.roles.find((r) => r.name === role.name)!;
+}
+
+/** An identity typed on the simulated social provider page. */
+export interface SocialIdentity {
+  email: string;
+  /** Default: the part of the email before `@`. */
+  name?: string | undefined;
+  emailVerified: boolean;
+}
+
+/** A stable user id for a social identity: `<connection>|<digits>`, the same for the same email (as the provider's account id is). */
+function socialSub(connection: string, email: string): string {
+  const digest = createHash('sha256').update(`${connection}\n${email.toLowerCase()}`).digest('hex');
+  return `${connection}|${BigInt(`0x${digest.slice(0, 15)}`).toString()}`;
+}
+
+/**
+ * Signs a social identity in through an enabled social connection: the connection's known person with
+ * that email (their profile updated from the identity, as Auth0 syncs it from the provider at every login),
+ * or, on its first login, a new user `<connection>|<id>` with no roles. Returns the person's sub.
+ */
+export function signInSocialIdentity(state: MockState, connectionName: string, identity: SocialIdentity): { sub: string; created: boolean } {
+  const index = state.tenant.socialConnections.findIndex((c) => c.enabled && c.name === connectionName);
+  const connection = state.tenant.socialConnections[index];
+  if (!connection) throw new InvalidInput(`connection: no enabled social connection "${connectionName}"`, 'connection');
+  const email = identity.email.trim();
+  const profile = { email, name: identity.name?.trim() || email.split('@')[0] || email, emailVerified: identity.emailVerified };
+  const known = [connection.user, ...connection.users].find((u) => u.email.toLowerCase() === email.toLowerCase());
+  if (known && known.name === profile.name && known.emailVerified === profile.emailVerified) return { sub: known.sub, created: false };
+  const sub = known?.sub ?? socialSub(connection.name, email);
+  applying(state, (t) => {
+    const c = t.socialConnections![index]!;
+    if (c.user.sub === sub) c.user = { ...c.user, ...profile, email: c.user.email };
+    else c.users = [...(c.users ?? []).filter((u) => u.sub !== sub), { ...known, sub, ...profile, ...(known ? { email: known.email } : {}) }];
+  }, 'socialConnections');
+  if (!known) state.events.add({ type: 'user.created', sub, detail: { connection: connection.name, firstLogin: true } });
+  return { sub, created: !known };
 }

@@ -96,6 +96,12 @@ const user = z.strictObject({
   ...profile,
 });
 
+const socialUser = z.strictObject({
+  sub: z.string().regex(/^(google-oauth2|github)\|\S+$/, 'must look like "<connection>|<id>"').describe('The user id, e.g. `google-oauth2|1234` (the `sub` claim).'),
+  email: z.email().describe('Email address (the `email` claim).'),
+  ...profile,
+});
+
 const DB = DEFAULTS.databaseConnectionSettings;
 const databaseConnection = z.strictObject({
   disableSignup: z.boolean().default(DB.disableSignup).describe('Auth0\'s "Disable Sign Ups": no "Sign up" on the login page, and `POST /dbconnections/signup` is refused; users can still be created with the admin API.'),
@@ -123,14 +129,15 @@ const emailTemplates = z.strictObject({
 const socialConnection = z.strictObject({
   name: z.enum(['google-oauth2', 'github']).describe('The connection, as named on Auth0.'),
   displayName: z.string().min(1).describe('Button text on the login page: "Continue with <displayName> (simulated)".'),
-  enabled: z.boolean().default(DEFAULTS.socialConnectionEnabled).describe('A disabled connection has no button and its user cannot sign in.'),
-  user: z
-    .strictObject({
-      sub: z.string().regex(/^(google-oauth2|github)\|\S+$/, 'must look like "<connection>|<id>"').describe('The user id, e.g. `google-oauth2|1234` (the `sub` claim).'),
-      email: z.email().describe('Email address (the `email` claim).'),
-      ...profile,
-    })
-    .describe('The simulated user the connection\'s button signs in (no password; never blocked).'),
+  enabled: z
+    .boolean()
+    .default(DEFAULTS.socialConnectionEnabled)
+    .describe('A disabled connection has no button, its users cannot sign in, and `/authorize?connection=<name>` answers `invalid_request` "the connection was not found".'),
+  user: socialUser.describe('The simulated user the connection\'s button signs in with one click (no password; never blocked).'),
+  users: z
+    .array(socialUser)
+    .default([])
+    .describe('More people who signed in with this connection: a tester adds one by typing a new identity on the simulated provider page (its first login creates the user, as on Auth0), or seeds them here.'),
 });
 
 const bruteForceProtection = z.strictObject({
@@ -140,7 +147,7 @@ const bruteForceProtection = z.strictObject({
     .int()
     .positive()
     .default(DEFAULTS.bruteForceProtection.maxAttempts)
-    .describe('Consecutive failed logins of one user from one address that block that user from that address (until the unblock link printed to the console is opened, or the admin API unblocks the user).'),
+    .describe('Consecutive failed logins of one user from one address that block that user from that address (until the unblock link of the email in the outbox is opened, or the admin API unblocks the user).'),
 });
 
 const refreshTokenPolicy = z.strictObject({
@@ -192,6 +199,9 @@ const application = z
       .describe(`How the application authenticates at /oauth/token. Default: ${DEFAULTS.tokenEndpointAuthMethod.confidential} for regular_web and m2m, ${DEFAULTS.tokenEndpointAuthMethod.public} for spa and native.`),
     callbacks: z.array(httpUrl).default([]).describe('Allowed Callback URLs: `redirect_uri` values, compared exactly. At least one for an interactive application, none for m2m.'),
     allowedLogoutUrls: z.array(httpUrl).default([]).describe('Allowed Logout URLs: `returnTo` of /v2/logout and `post_logout_redirect_uri`, compared exactly.'),
+    backchannelLogoutUri: httpUrl
+      .optional()
+      .describe("Auth0's Back-Channel Logout URI (OpenID Connect Back-Channel Logout 1.0): when a login session this application signed in to ends (/v2/logout, /oidc/logout, the admin API revoking, blocking or deleting the user), mock-idp POSTs a signed `logout_token` (with `sub` and `sid`) to it."),
     webOrigins: z
       .array(httpUrl)
       .default([])
@@ -237,14 +247,15 @@ const tenantRefinementReads = z.looseObject({
   roles: z.array(z.looseObject({ name: z.string(), permissions: z.record(z.string(), strings) })),
   users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })),
   applications: z.array(z.looseObject({ clientId: z.string(), clientGrants: z.array(z.looseObject({ audience: z.string(), permissions: strings })) })),
-  socialConnections: z.array(z.looseObject({ user: z.looseObject({ roles: strings }) })),
+  socialConnections: z.array(z.looseObject({ user: z.looseObject({ sub: z.string(), email: z.string(), roles: strings }), users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })) })),
 });
 
 /** What the refinements below check, for the JSON Schema's description (which cannot express them). */
 export const ALSO_CHECKED: readonly string[] = [
   'identifiers are unique: apis[].identifier, roles[].name, users[].sub, users[].email (case-insensitive), applications[].clientId',
   'roles[].permissions and applications[].clientGrants name APIs of `apis` and permissions those APIs define',
-  'users[].roles and socialConnections[].user.roles name roles of `roles`',
+  'users[].roles, socialConnections[].user.roles and socialConnections[].users[].roles name roles of `roles`',
+  'within one social connection, user and users have distinct subs and emails',
   'regular_web and m2m applications have a clientSecret, spa and native ones none',
   'interactive applications have at least one callback, m2m ones none',
   'URLs (callbacks, allowedLogoutUrls, webOrigins, picture) are http or https',
@@ -262,7 +273,7 @@ export const tenantSchema = z
     roles: z.array(role).default([]).describe('Roles: named sets of API permissions assigned to users.'),
     users: z.array(user).default([]).describe(`Database users (connection ${DEFAULTS.databaseConnection}) who log in with email and password.`),
     applications: z.array(application).default([]).describe('The applications (OAuth clients).'),
-    socialConnections: z.array(socialConnection).default([]).describe('Simulated social connections: a "Continue with …" button on the login page that signs in one fixed user.'),
+    socialConnections: z.array(socialConnection).default([]).describe('Simulated social connections: a "Continue with …" button on the login page that signs in one fixed user, and a simulated provider page to pick or type another identity.'),
     bruteForceProtection: bruteForceProtection
       .default({ ...DEFAULTS.bruteForceProtection })
       .describe("Auth0's brute-force protection: blocks a user from a client address after consecutive failed logins."),
@@ -311,7 +322,18 @@ export const tenantSchema = z
       if (!roleNames.has(r)) ctx.addIssue({ code: 'custom', path: [...path, k], message: `unknown role "${r}"` });
     });
     for (const [i, u] of tenant.users.entries()) checkRoles(u.roles, ['users', i, 'roles']);
-    for (const [i, c] of tenant.socialConnections.entries()) checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']);
+    for (const [i, c] of tenant.socialConnections.entries()) {
+      checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']);
+      for (const [j, u] of c.users.entries()) checkRoles(u.roles, ['socialConnections', i, 'users', j, 'roles']);
+      for (const field of ['sub', 'email'] as const) {
+        const key = (u: { sub: string; email: string }) => (field === 'email' ? u.email.toLowerCase() : u.sub);
+        const seen = new Set([key(c.user)]);
+        c.users.forEach((u, j) => {
+          if (seen.has(key(u))) ctx.addIssue({ code: 'custom', path: ['socialConnections', i, 'users', j, field], message: `duplicate ${field} "${u[field]}" in connection ${c.name}` });
+          seen.add(key(u));
+        });
+      }
+    }
   }, whenWellFormed(tenantRefinementReads))
   .meta({ title: 'mock-idp tenant file', description: TENANT_DESCRIPTION });
 
