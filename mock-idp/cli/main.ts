@@ -7,8 +7,8 @@ export const USAGE = `mock-idp: a local, offline stand-in for Auth0 (a TEST iden
 
 Usage:
   mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL]
-                   [--https [--tls-name NAME]...] [--trust-proxy] [--admin-token T [--allow-remote-admin]]
-                   [--data-dir DIR]
+                   [--https [--tls-name NAME]...] [--trust-proxy] [--allowed-host NAME]...
+                   [--admin-token T [--allow-remote-admin]] [--data-dir DIR]
   mock-idp ca [--bundle]
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
@@ -45,6 +45,10 @@ Options of start:
                   issuer's host, e.g. a container's name (repeatable; with --https)
   --trust-proxy   behind your own TLS terminator or port mapping: endpoint URLs and redirects
                   follow X-Forwarded-Proto / X-Forwarded-Host (set --issuer to the public URL)
+  --allowed-host NAME
+                  another host name the admin API, the login and the device pages answer to
+                  (against DNS rebinding they answer only to the issuer's host, localhost, IP
+                  addresses and --tls-name names), e.g. a container's name (repeatable)
   --admin-token T the admin API (/_mock/) then needs Authorization: Bearer T
   --allow-remote-admin
                   let other machines use the admin API (needs --admin-token)
@@ -113,6 +117,7 @@ const OPTIONS = {
   https: { type: 'boolean' },
   'tls-name': { type: 'string', multiple: true },
   'trust-proxy': { type: 'boolean' },
+  'allowed-host': { type: 'string', multiple: true },
   bundle: { type: 'boolean' },
   user: { type: 'string' },
   client: { type: 'string' },
@@ -137,7 +142,7 @@ type Option = keyof typeof OPTIONS;
 
 /** Which options each command takes; any other is a usage error. */
 const ALLOWED: Record<string, readonly Option[]> = {
-  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy', 'admin-token', 'allow-remote-admin', 'data-dir'],
+  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy', 'allowed-host', 'admin-token', 'allow-remote-admin', 'data-dir'],
   ca: ['bundle'],
   token: [
     'user', 'client', 'audience', 'permissions', 'scope', 'expires-in', 'fault', 'clock-tolerance', 'canary-url', 'claims',
