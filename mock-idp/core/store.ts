@@ -21,7 +21,7 @@ interface Entry {
 /** The store as plain JSON (core/persistence): each live entry with its expiry (ms on the mock's clock), and the refresh-token families. */
 export interface StoreSnapshot {
   entries: Array<[model: string, id: string, payload: StoredPayload, expiresAt: number | null]>;
-  families: Array<[grantId: string, previous: { id: string; at: number; reused: boolean }]>;
+  families: Array<[grantId: string, previous: { id: string; at: number }]>;
 }
 
 /** What the store needs to know to apply Auth0's refresh-token reuse interval. */

@@ -60,7 +60,7 @@ const SHAPE = z.object({
   cookieKeys: z.array(z.string().min(1)).min(1),
   store: z.object({
     entries: z.array(z.tuple([z.string(), z.string(), record, z.number().nullable()])),
-    families: z.array(z.tuple([z.string(), z.object({ id: z.string(), at: z.number(), reused: z.boolean() })])),
+    families: z.array(z.tuple([z.string(), z.object({ id: z.string(), at: z.number() })])),
   }),
   outbox: z.array(record),
   emailLinks: z.array(z.tuple([z.string(), z.object({ kind: z.enum(['verify_email', 'reset_password']), sub: z.string(), expiresAt: z.number() })])),
