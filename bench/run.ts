@@ -24,6 +24,7 @@ import { measureLogins } from './measure/logins.js';
 import { measureBoundedCost } from './measure/bounded-cost.js';
 import { measureConcurrency } from './measure/concurrency.js';
 import { measureMemory } from './measure/memory.js';
+import { measurePersistence } from './measure/persistence.js';
 import { measureValidation } from './measure/validation.js';
 
 const MEASURES: Record<SectionName, (config: BenchConfig) => Promise<SectionResult>> = {
@@ -34,6 +35,7 @@ const MEASURES: Record<SectionName, (config: BenchConfig) => Promise<SectionResu
   logins: measureLogins,
   memory: measureMemory,
   boundedCost: measureBoundedCost,
+  persistence: measurePersistence,
   concurrency: measureConcurrency,
 };
 
