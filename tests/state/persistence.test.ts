@@ -63,6 +63,9 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
+/** Large users make each write of the state long (megabytes), so the kill lands inside one. */
+const BIO = 'x'.repeat(10_000);
+
 const HANK = { username: 'hank@example.com', password: 'hank-Pass-1' };
 
 async function signUp(idp: MockIdp, user: { username: string; password: string }) {
@@ -146,13 +149,14 @@ describe('mock-idp start --data-dir', () => {
   it('leaves a loadable state when killed with SIGKILL in the middle of a burst of writes', async () => {
     const dataDir = tempDir();
     const issuer = await startChild(['--data-dir', dataDir]);
-    const create = (i: number) => fetch(`${issuer}_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `burst${i}@example.com`, name: `burst ${i}`, password: 'p' }) }).then(async (r) => (r.status === 201 ? 201 : `${r.status} ${await r.text()}`), () => 0);
+    const create = (i: number) => fetch(`${issuer}_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `burst${i}@example.com`, name: `burst ${i}`, password: 'p', userMetadata: { bio: BIO } }) }).then(async (r) => (r.status === 201 ? 201 : `${r.status} ${await r.text()}`), () => 0);
     const first = await Promise.all(Array.from({ length: 20 }, (_, i) => create(i)));
     expect(first).toEqual(Array(20).fill(201));
     await until(() => burstUsersIn(join(dataDir, 'state.json')) >= 20);
-    // Writes keep coming while the process is killed: kill it once the file has changed again mid-burst.
-    const burst = Array.from({ length: 200 }, (_, i) => create(100 + i));
-    await until(() => burstUsersIn(join(dataDir, 'state.json')) > 20);
+    // Writes keep coming while the process is killed: at the 50th answer of the burst, whatever the file is doing.
+    let answered = 0;
+    const burst = Array.from({ length: 200 }, (_, i) => create(100 + i).finally(() => answered++));
+    await until(() => answered >= 50);
     child!.kill('SIGKILL');
     await Promise.all(burst);
     child = undefined;
