@@ -3,6 +3,7 @@ import { BruteForceCounter } from './brute-force.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
+import { LoginFaults } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
 import { Store } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
@@ -30,6 +31,8 @@ export class MockState {
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection);
+  /** Faults planted into single logins by the relying-party conformance harness. */
+  readonly loginFaults = new LoginFaults();
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
@@ -108,6 +111,7 @@ export class MockState {
     this.store.clear();
     this.offlineRequests.clear();
     this.bruteForce.clear();
+    this.loginFaults.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });
