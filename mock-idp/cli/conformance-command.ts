@@ -14,6 +14,7 @@ import { didYouMean, flagIssues, numberFlag, parseCommandLine, type ParsedComman
 
 export const CONFORMANCE_USAGE = `Usage:
   mock-idp conformance api --url URL --audience API --permission PERM [options]
+  mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]   (see mock-idp conformance app --help)
 
 Runs every resource-server case of the failure-mode catalogue (RS-01..RS-40: forged,
 expired, mis-addressed tokens, odd requests, key rotation) against a JWT-protected
@@ -128,7 +129,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
   const { values, positionals } = parseCommandLine(args, OPTIONS, unknownOption);
   if (values.help) return 'help';
   const [target, ...rest] = positionals;
-  if (target !== 'api') throw new UsageError(target === undefined ? 'say what to test: mock-idp conformance api ...' : `unknown conformance target "${target}"${didYouMean(target, ['api']) || ' (only "api")'}`);
+  if (target !== 'api') throw new UsageError(target === undefined ? 'say what to test: mock-idp conformance api ... or mock-idp conformance app ...' : `unknown conformance target "${target}"${didYouMean(target, ['api', 'app']) || ' ("api" or "app")'}`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   // What only the command line has: its own flags, and which flags go together.
   if (values.issuer !== undefined && values.port !== undefined) throw new UsageError('--port starts a mock-idp for the run; with --issuer the running one is used');
@@ -157,6 +158,11 @@ const PROCESS_IO: ConformanceCommandIo = {
  * `conformance` is tolerated), e.g. `['api', '--url', ...]`. Returns the exit code.
  */
 export async function runConformanceCommand(argv: string[], io: ConformanceCommandIo = PROCESS_IO): Promise<number> {
+  const args = argv[0] === 'conformance' ? argv.slice(1) : argv;
+  if (args[0] === 'app') {
+    const { runConformanceAppCommand } = await import('./conformance-app-command.js');
+    return runConformanceAppCommand(args.slice(1), io);
+  }
   let parsed: Parsed | 'help';
   try {
     parsed = parse(argv);

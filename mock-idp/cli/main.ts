@@ -14,6 +14,7 @@ Usage:
   mock-idp faults [--json]
   mock-idp explain TOKEN [--audience API] [--issuer URL]   (or the token on stdin)
   mock-idp conformance api --url URL --audience API --permission P [options]   (see mock-idp conformance --help)
+  mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]   (see mock-idp conformance app --help)
 
 Commands:
   start     start the IdP (the default command)
@@ -24,7 +25,7 @@ Commands:
   faults    list the bad-token presets (ids for --fault) with what a correct API does with each
   explain   why an API accepts or refuses a token: every check (signature, kid, typ, iss, aud, exp, ...)
             with jose's error code, asked from the running mock (also at <issuer>_mock/ in a browser)
-  conformance  run the failure-mode catalogue (RS-01..RS-40) against a JWT-protected API
+  conformance  run the failure-mode catalogue against a JWT-protected API (RS-01..RS-40) or a login app (RP cases)
 
 Options of start:
   --config FILE   tenant file (default: the shipped fixtures/tenant.json)

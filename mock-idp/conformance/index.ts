@@ -7,3 +7,7 @@ export { ConformanceSetupError, MintRefusedError, type ConformanceSetupCode } fr
 export { httpDriver, inProcessDriver, type IdpDriver } from './driver.js';
 export { renderJson, renderJunit, renderReport, renderText, summaryLine, type ReportFormat } from './report.js';
 export { renderConformanceDoc } from './doc.js';
+export { runAppConformance, APP_CONFORMANCE_DEFAULTS } from './app/runner.js';
+export { APP_CONFORMANCE_CASES, appConformanceCase, type AppCaseFixes, type AppConformanceCase } from './app/cases.js';
+export type { AppConformanceOptions, AppConformanceReport, AppDiagnosis } from './app/types.js';
+export type { AnyConformanceReport } from './report.js';

@@ -71,7 +71,7 @@ describe('runs', () => {
         const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--token-dialect', 'rfc9068_profile_authz', '--format', 'json', '--out', out, ...FAST]);
         const report = JSON.parse(readFileSync(out, 'utf8')) as ConformanceReport;
         expect(code).toBe(0);
-        expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings (report: ${out})\n`);
+        expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings, 0 skipped (report: ${out})\n`);
         expect(report.target).toMatchObject({ issuer: idp.issuer, audience: API, permissions: [PERMISSION] });
         expect(report.results.every((r) => r.verdict === 'PASS')).toBe(true);
         // the run rotated the mock's keys through its admin API
@@ -108,7 +108,7 @@ describe('runs', () => {
       expect(lines[0]).toBe(`mock-idp conformance: GET ${api.url}/orders`);
       expect(lines[3]).toMatch(/^id\s+sent\s+expected\s+got\s+verdict\s+reference$/);
       expect(lines[5]).toMatch(/^RS-40\s+good token with the permission\s+200\s+200\s+PASS/);
-      expect(lines.at(-1)).toBe('55 passed, 0 failed, 0 warnings');
+      expect(lines.at(-1)).toBe('55 passed, 0 failed, 0 warnings, 0 skipped');
     } finally {
       await api.close();
     }

@@ -24,7 +24,7 @@ describe('report formats', () => {
     expect(lines[6]).toMatch(/^RS-23-mixedcase\s+alg "nOnE"\s+401 invalid_token\s+200\s+FAIL\s+RFC 8725 §3\.1$/);
     expect(lines).toContain('  FAIL RS-23-mixedcase (MUST, RFC 8725 §3.1)');
     expect(lines.at(-1)).toBe('1 passed, 1 failed, 1 warnings, 1 skipped');
-    expect(summaryLine({ ...REPORT, summary: { passed: 54, failed: 0, warnings: 1, skipped: 0 } })).toBe('54 passed, 0 failed, 1 warnings');
+    expect(summaryLine({ ...REPORT, summary: { passed: 54, failed: 0, warnings: 1, skipped: 0 } })).toBe('54 passed, 0 failed, 1 warnings, 0 skipped');
   });
 
   it('json: the whole report', () => {
