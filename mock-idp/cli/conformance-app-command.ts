@@ -5,9 +5,8 @@
  * an unreachable app / IdP.
  */
 import { writeFileSync } from 'node:fs';
-import { APP_CONFORMANCE_DEFAULTS } from '../conformance/app/runner.js';
 import type { AppConformanceOptions } from '../conformance/app/types.js';
-import { CONFORMANCE_DEFAULTS } from '../conformance/defaults.js';
+import { APP_CONFORMANCE_DEFAULTS, CONFORMANCE_DEFAULTS } from '../conformance/defaults.js';
 import { ConformanceSetupError } from '../conformance/errors.js';
 import { renderReport, summaryLine, type ReportFormat } from '../conformance/report.js';
 import { didYouMean, numberFlag, parseCommandLine, UsageError } from './args.js';

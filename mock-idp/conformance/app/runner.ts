@@ -7,6 +7,7 @@
  * or called userinfo.
  */
 import type { LoginFaultId, RpCaseId } from '../../tools/faults/index.js';
+import { APP_CONFORMANCE_DEFAULTS } from '../defaults.js';
 import { ConformanceSetupError } from '../errors.js';
 import type { IdpDriver } from '../driver.js';
 import { broken } from '../judge.js';
@@ -16,7 +17,6 @@ import { appConformanceCase } from './cases.js';
 import { AppLogin, LoginError, type Authorization, type Callback } from './login.js';
 import type { AppConformanceOptions, AppConformanceReport, AppDiagnosis } from './types.js';
 
-export const APP_CONFORMANCE_DEFAULTS = { rotationWait: 65_000, requestTimeout: 5_000, retryEveryMs: 2_000 } as const;
 
 interface Outcome {
   accepted: boolean;
@@ -132,7 +132,12 @@ class AppRun {
     this.record(spec, 'PASS', outcome.got, undefined, outcome.ms);
   }
 
+  skipped(caseId: RpCaseId): boolean {
+    return this.options.skip?.includes(caseId) === true;
+  }
+
   async check(spec: Spec, fault: LoginFaultId | undefined, alter?: Parameters<AppRun['attempt']>[1]): Promise<void> {
+    if (this.skipped(spec.caseId)) return this.skip(spec.caseId, 'skipped by the options', spec.checkId);
     try {
       this.judge(spec, await this.attempt(fault, alter));
     } catch (err) {
@@ -242,7 +247,8 @@ export async function runAppConformance(options: AppConformanceOptions): Promise
     });
 
     // RP-02: a callback that logged one browser in, replayed by another.
-    try {
+    if (run.skipped('RP-02')) run.skip('RP-02', 'skipped by the options');
+    else try {
       const first = baseline.callback;
       const replay = run.login();
       const landed = await replay.deliver(first, replay.browser);
@@ -284,7 +290,9 @@ export async function runAppConformance(options: AppConformanceOptions): Promise
     await run.check({ caseId: 'RP-17', checkId: 'RP-17', sent: 'callback with error=access_denied and the right state', expect: 'reject', noCodeRequest: true }, 'RP-17');
 
     // RP-13: a key published now, after every JWKS fetch of the app; removed afterwards.
-    if (published.some((k) => k.status === 'next')) {
+    if (run.skipped('RP-13')) {
+      run.skip('RP-13', 'skipped by the options');
+    } else if (published.some((k) => k.status === 'next')) {
       run.skip('RP-13', 'the mock already publishes a next key, which the app may have fetched: retire it and run again');
     } else {
       const keys = await driver.publishNextKey();

@@ -21,6 +21,8 @@ export interface AppConformanceOptions {
   rotationWait?: number;
   /** Per-request timeout, ms; default 5000. */
   requestTimeout?: number;
+  /** Cases not to run (reported SKIP), e.g. `['RP-13']` where a run cannot wait for the app's JWKS refetch limits. */
+  skip?: readonly string[];
   /** A CA (PEM) to trust, for an app or mock served over HTTPS. */
   ca?: string;
   onResult?: (result: CheckResult) => void;
