@@ -10,7 +10,7 @@ import { APP_CONFORMANCE_DEFAULTS, CONFORMANCE_DEFAULTS } from '../conformance/d
 import { ConformanceSetupError } from '../conformance/errors.js';
 import { renderReport, summaryLine, type ReportFormat } from '../conformance/report.js';
 import { didYouMean, numberFlag, parseCommandLine, UsageError } from './args.js';
-import type { ConformanceCommandIo } from './conformance-command.js';
+import type { CommandIo } from './command-io.js';
 
 export const CONFORMANCE_APP_USAGE = `Usage:
   mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]
@@ -97,7 +97,7 @@ function parse(args: string[]): { options: AppConformanceOptions; format: Report
 }
 
 /** `mock-idp conformance app <argv>` (argv after `app`). Returns the exit code. */
-export async function runConformanceAppCommand(argv: string[], io: ConformanceCommandIo): Promise<number> {
+export async function runConformanceAppCommand(argv: string[], io: CommandIo): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

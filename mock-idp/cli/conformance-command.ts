@@ -10,6 +10,7 @@ import { CONFORMANCE_DEFAULTS } from '../conformance/defaults.js';
 import { renderReport, summaryLine, type ReportFormat } from '../conformance/report.js';
 import { apiConformanceOptionsSchema, numericBounds } from '../conformance/options.js';
 import type { ApiConformanceOptions } from '../conformance/types.js';
+import { type CommandIo, PROCESS_IO } from './command-io.js';
 import { didYouMean, flagIssues, numberFlag, parseCommandLine, type ParsedCommandLine, UsageError } from './args.js';
 
 export const CONFORMANCE_USAGE = `Usage:
@@ -143,15 +144,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
   return { options, format, out: values.out };
 }
 
-export interface ConformanceCommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const PROCESS_IO: ConformanceCommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
+export type ConformanceCommandIo = CommandIo;
 
 /**
  * `mock-idp conformance <argv>`: argv is what follows `conformance` (a leading

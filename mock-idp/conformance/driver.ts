@@ -4,8 +4,7 @@
  * the runner is the same in-process and against a running mock over HTTP.
  */
 import { MockIdpError } from '../core/errors.js';
-import type { MockEvent } from '../core/events.js';
-import type { KeyInfo, MintRequest, MockIdp } from '../start.js';
+import type { KeyInfo, MintRequest, MockEvent, MockIdp } from '../start.js';
 import type { LoginFaultId } from '../tools/faults/index.js';
 import { ConformanceSetupError, MintRefusedError } from './errors.js';
 

@@ -27,6 +27,13 @@ describe('report formats', () => {
     expect(summaryLine({ ...REPORT, summary: { passed: 54, failed: 0, warnings: 1, skipped: 0 } })).toBe('54 passed, 0 failed, 1 warnings, 0 skipped');
   });
 
+  it('text: shows a long expected column whole, e.g. RS-01\'s "401 with a bare WWW-Authenticate: Bearer challenge (no error code)"', () => {
+    const expected = '401 with a bare WWW-Authenticate: Bearer challenge (no error code)';
+    const row = { caseId: 'RS-01', checkId: 'RS-01', title: 'No header', level: 'MUST' as const, sent: 'no Authorization header', expected, got: '401 (bare Bearer challenge)', verdict: 'PASS' as const, reference: 'RFC 6750 §3.1' };
+    const lines = renderText({ ...REPORT, results: [row, ...REPORT.results] }).split('\n');
+    expect(lines.find((l) => l.startsWith('RS-01 '))).toContain(`${expected}  401 (bare Bearer challenge)`);
+  });
+
   it('json: the whole report', () => {
     expect(JSON.parse(renderJson(REPORT))).toEqual(REPORT);
   });

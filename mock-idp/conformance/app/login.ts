@@ -5,7 +5,7 @@
  * or an auto-submitting form_post page) held back as the callback, then the
  * callback delivered to the app and its protected page asked for.
  */
-import { findForms, HeadlessBrowser, type Page } from '../../tools/headless/browser.js';
+import { findForms, HeadlessBrowser, type Page } from '../../tools/headless/index.js';
 
 export interface Callback {
   url: string;

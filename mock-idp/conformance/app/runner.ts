@@ -119,17 +119,14 @@ class AppRun {
 
   judge(spec: Spec, outcome: Outcome): void {
     const level = spec.level ?? appConformanceCase(spec.caseId).level;
-    if (spec.expect === 'accept') {
-      if (outcome.accepted) return this.record(spec, 'PASS', outcome.got, undefined, outcome.ms);
-      return this.record(spec, broken(level), outcome.got, 'a correct app accepts this login', outcome.ms);
-    }
-    if (outcome.accepted) return this.record(spec, broken(level), outcome.got, `the app created a session from a login it ${level === 'MUST' ? 'must' : 'should'} refuse`, outcome.ms);
-    if (spec.noCodeRequest && outcome.redeemed) {
+    const [verdict, reason] = ((): [Verdict, string?] => {
+      if (spec.expect === 'accept') return outcome.accepted ? ['PASS'] : [broken(level), 'a correct app accepts this login'];
+      if (outcome.accepted) return [broken(level), `the app created a session from a login it ${level === 'MUST' ? 'must' : 'should'} refuse`];
       // RFC 9700 §4.7.1: a client using PKCE may rely on it against CSRF; the mock refused the code.
-      if (spec.pkceSuffices === true && outcome.grantError === 'invalid_grant') return this.record(spec, 'PASS', outcome.got, undefined, outcome.ms);
-      return this.record(spec, 'WARN', outcome.got, 'no session, but the app redeemed the code before noticing: check the callback first', outcome.ms);
-    }
-    this.record(spec, 'PASS', outcome.got, undefined, outcome.ms);
+      if (spec.noCodeRequest && outcome.redeemed && !(spec.pkceSuffices === true && outcome.grantError === 'invalid_grant')) return ['WARN', 'no session, but the app redeemed the code before noticing: check the callback first'];
+      return ['PASS'];
+    })();
+    this.record(spec, verdict, outcome.got, reason, outcome.ms);
   }
 
   skipped(caseId: RpCaseId): boolean {
@@ -137,7 +134,10 @@ class AppRun {
   }
 
   async check(spec: Spec, fault: LoginFaultId | undefined, alter?: Parameters<AppRun['attempt']>[1]): Promise<void> {
-    if (this.skipped(spec.caseId)) return this.skip(spec.caseId, 'skipped by the options', spec.checkId);
+    if (this.skipped(spec.caseId)) {
+      this.skip(spec.caseId, 'skipped by the options', spec.checkId);
+      return;
+    }
     try {
       this.judge(spec, await this.attempt(fault, alter));
     } catch (err) {

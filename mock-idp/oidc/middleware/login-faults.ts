@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { EventLog } from '../../core/events.js';
+import { esc, unesc } from '../../core/html.js';
 import type { LoginFaultPlan, LoginFaults } from '../../core/login-faults.js';
 import { ROUTES } from '../routes.js';
 
@@ -14,8 +15,6 @@ const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /** The hidden inputs of oidc-provider's form_post page (lib/response_modes/form_post.js): `name="…" value="…"`. */
 const FORM_INPUT = /<input type="hidden" name="([^"]*)" value="([^"]*)"\/>/g;
-const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** What the authorization response carries, wherever the response mode put it. */
 interface Carrier {
@@ -41,12 +40,12 @@ function carrierOf(ctx: Context): Carrier | undefined {
   }
   if (typeof ctx.body === 'string' && ctx.body.includes('<form method="post"')) {
     const body = ctx.body;
-    const params = new Map([...body.matchAll(FORM_INPUT)].map((m) => [m[1] ?? '', unescape(m[2] ?? '')] as [string, string]));
+    const params = new Map([...body.matchAll(FORM_INPUT)].map((m) => [m[1] ?? '', unesc(m[2] ?? '')] as [string, string]));
     if (params.size === 0) return undefined;
     return {
       params,
       write: (next) => {
-        const inputs = [...next].map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}"/>`).join('\n');
+        const inputs = [...next].map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}"/>`).join('\n');
         let first = true;
         ctx.body = body.replace(/<input type="hidden" name="[^"]*" value="[^"]*"\/>\n?\s*/g, () => {
           const out = first ? `${inputs}\n    ` : '';

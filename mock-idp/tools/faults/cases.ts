@@ -10,7 +10,7 @@ import type { CatalogueCase } from './types.js';
 
 const CASES = [
   { id: 'RS-01', title: 'No Authorization header', level: 'MUST', reference: 'RFC 6750 §3.1' },
-  { id: 'RS-02', title: 'Another authentication scheme (Basic)', level: 'MUST', reference: 'RFC 6750 §3.1' },
+  { id: 'RS-02', title: 'Another authentication scheme (Basic)', level: 'SHOULD', reference: 'RFC 6750 §3.1' },
   { id: 'RS-03', title: 'Lower- or upper-case `bearer` scheme', level: 'SHOULD', reference: 'RFC 9110 §11.1' },
   { id: 'RS-04', title: 'Token only in the query string', level: 'SHOULD', reference: 'RFC 6750 §2.3, RFC 9700' },
   { id: 'RS-05', title: 'Token in the header and in the query', level: 'SHOULD', reference: 'RFC 6750 §3.1' },
