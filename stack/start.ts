@@ -66,12 +66,21 @@ ${curlCommand(idp, api.url)}
 
 Ctrl-C stops them all.
 `);
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     process.stdout.write('\nstopping mock-idp, sample-api, sample-app and sample-spa...\n');
     void stack.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // `npm start` runs this through `sh -c`; a SIGTERM sent to npm itself (a process manager, `kill <npm pid>`)
+  // ends that shell and never reaches us. Our parent going away is the same request to stop.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 500).unref();
 }
 
 void main();

@@ -37,7 +37,7 @@ export class Directory {
   constructor(readonly tenant: Tenant) {
     const people: Person[] = [
       ...tenant.users.map((u) => ({ ...u, connection: DEFAULTS.databaseConnection })),
-      ...tenant.socialConnections.filter((c) => c.enabled).map((c) => ({ ...c.user, blocked: false, connection: c.name })),
+      ...tenant.socialConnections.filter((c) => c.enabled).flatMap((c) => [c.user, ...c.users].map((u) => ({ ...u, blocked: false, connection: c.name }))),
     ];
     this.#everyone = people;
     this.#people = byKey(people, (p) => p.sub);

@@ -1,3 +1,5 @@
+import type { PasswordStrengthFailure } from './password-policy.js';
+
 /**
  * Typed errors of mock-idp's own operations (the tenant, users, keys, tokens),
  * each with a stable `code`, as jose's errors have. They say nothing about
@@ -71,5 +73,29 @@ export class StartOptionsError extends MockIdpError {
     readonly option: 'allowRemoteAdmin' | 'adminToken',
   ) {
     super(code, message);
+  }
+}
+
+/** A new password fails the database connection's password policy (Auth0's `PasswordStrengthError`); `failure` is Auth0's structured answer. */
+export class WeakPassword extends MockIdpError {
+  declare readonly code: 'ERR_PASSWORD_STRENGTH';
+  constructor(readonly failure: PasswordStrengthFailure) {
+    super('ERR_PASSWORD_STRENGTH', `Password is too weak: it must meet the database connection's password policy:\n${failure.policy}`);
+  }
+}
+
+/** The database connection does not allow sign-ups (Auth0's "Disable Sign Ups"). */
+export class SignupDisabled extends MockIdpError {
+  declare readonly code: 'ERR_SIGNUP_DISABLED';
+  constructor() {
+    super('ERR_SIGNUP_DISABLED', 'public signup is disabled');
+  }
+}
+
+/** An email link (verification, password reset) that is unknown, used already or expired. */
+export class InvalidEmailLink extends MockIdpError {
+  declare readonly code: 'ERR_EMAIL_LINK';
+  constructor(readonly reason: 'unknown' | 'expired') {
+    super('ERR_EMAIL_LINK', reason === 'expired' ? 'this link has expired: ask for a new email' : 'this link is not valid (unknown, or used already): ask for a new email');
   }
 }

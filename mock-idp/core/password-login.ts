@@ -20,7 +20,7 @@ export type PasswordLogin =
  * grant so that both count against the same brute-force counter: a pair
  * already blocked is refused before the password is looked at, a wrong
  * password is counted, the failure that reaches the limit blocks the pair
- * (and prints the unblock link: no email is sent), a success resets the count.
+ * (its unblock link goes to the outbox: no email is sent), a success resets the count.
  */
 export function passwordLogin(state: MockState, input: { username: string; password: string | null | undefined; ip: string; clientId?: string | undefined }): PasswordLogin {
   const user = state.directory.userByEmail(input.username);
@@ -30,8 +30,14 @@ export function passwordLogin(state: MockState, input: { username: string; passw
     const counted = state.bruteForce.fail(user.sub, input.ip);
     if (!counted.blocked) return { outcome: 'wrong-credentials', user };
     const unblockUrl = new URL(`${UNBLOCK_PATH}?ticket=${counted.ticket}`, state.issuer).href;
-    // Auth0 emails this link; the mock has no outbox: the link goes to the console and the event log.
-    console.log(`mock-idp: ${user.email} is blocked from ${input.ip} after ${counted.failures} consecutive failed logins ("${BLOCKED_MESSAGE}"). Unblock: ${unblockUrl}`);
+    // Auth0 emails this link (template blocked_account): it goes to the outbox (which prints it) and the event log.
+    state.outbox.add({
+      to: user.email,
+      kind: 'blocked_account',
+      subject: 'Your account has been blocked',
+      text: `${BLOCKED_MESSAGE} ${counted.failures} consecutive failed logins came from ${input.ip}. To unblock your account from that address, open: ${unblockUrl}`,
+      links: [unblockUrl],
+    });
     state.events.add({ type: 'user.blocked', sub: user.sub, ...(input.clientId ? { clientId: input.clientId } : {}), error: 'too_many_attempts', detail: { ip: input.ip, failures: counted.failures, unblockUrl } });
     return { outcome: 'too-many-attempts', user };
   }

@@ -5,7 +5,8 @@ import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { LoginFaults } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
-import { Store } from './store.js';
+import { EmailLinks, Outbox } from './outbox.js';
+import { Store, type StoredPayload } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
 import type { Tenant, TenantInput } from './tenant/schema.js';
@@ -16,6 +17,9 @@ import type { Tenant, TenantInput } from './tenant/schema.js';
  * the step that makes the new build live, run only once every builder agreed.
  */
 export type Rebuild = (directory: Directory) => () => void;
+
+/** What follows a login session the mock ended itself (the oidc layer's back-channel logout); it never throws. */
+export type SessionEndHook = (session: StoredPayload) => Promise<void>;
 
 /**
  * The live state of one mock IdP: the tenant (a Directory), the signing keys,
@@ -33,10 +37,17 @@ export class MockState {
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection);
   /** Faults planted into single logins by the relying-party conformance harness. */
   readonly loginFaults = new LoginFaults();
+  /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
+  readonly outbox = new Outbox();
+  /** The tickets of the links in those emails. */
+  readonly emailLinks = new EmailLinks();
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
   readonly #rebuilds: Rebuild[] = [];
+  readonly #sessionEndHooks: SessionEndHook[] = [];
+  /** Session-end hooks still running (back-channel logout requests in flight). */
+  readonly #ending = new Set<Promise<void>>();
 
   constructor(
     readonly issuer: string,
@@ -75,6 +86,34 @@ export class MockState {
     this.#rebuilds.push(rebuild);
   }
 
+  /** Registers what must follow a login session the mock ends itself (`endSessionsOf`). */
+  onSessionEnd(hook: SessionEndHook): void {
+    this.#sessionEndHooks.push(hook);
+  }
+
+  /**
+   * Ends a user's login sessions and revokes every grant and refresh token they hold, then runs the
+   * session-end hooks for each ended session (back-channel logout) in the background: `sessionEndsSettled()`
+   * waits for them.
+   */
+  endSessionsOf(accountId: string): void {
+    const sessions = this.store.sessionsOf(accountId).map((s) => structuredClone(s));
+    this.store.revokeUser(accountId);
+    for (const session of sessions) {
+      for (const hook of this.#sessionEndHooks) {
+        const running = hook(session)
+          .catch((err: unknown) => console.error('mock-idp: after ending a session:', err))
+          .finally(() => this.#ending.delete(running));
+        this.#ending.add(running);
+      }
+    }
+  }
+
+  /** Resolves once every session-end hook started so far has finished. */
+  async sessionEndsSettled(): Promise<void> {
+    await Promise.all([...this.#ending]);
+  }
+
   /** Every builder builds for `directory` first; only when all succeed does it become the live tenant. */
   #apply(directory: Directory): void {
     const commits = this.#rebuilds.map((rebuild) => rebuild(directory));
@@ -103,7 +142,7 @@ export class MockState {
     return directory.tenant;
   }
 
-  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log. */
+  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log and outbox. */
   reset(): void {
     const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
@@ -112,6 +151,8 @@ export class MockState {
     this.offlineRequests.clear();
     this.bruteForce.clear();
     this.loginFaults.clear();
+    this.outbox.clear();
+    this.emailLinks.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });

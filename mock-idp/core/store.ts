@@ -219,6 +219,14 @@ export class Store {
     return this.#grantsOf.get(accountId);
   }
 
+  /** The user's login sessions, as stored. */
+  sessionsOf(accountId: string): StoredPayload[] {
+    return [...this.#sessionsOf.get(accountId)].flatMap((id): StoredPayload[] => {
+      const session = this.get('Session', id);
+      return session ? [session] : [];
+    });
+  }
+
   /** Removes a user's login sessions and every grant (and so refresh token) they hold. */
   revokeUser(accountId: string): void {
     for (const grantId of [...this.grantIdsOf(accountId)]) this.revokeByGrantId(grantId);

@@ -28,6 +28,9 @@ const STATUS_OF: Record<string, [status: number, error: string]> = {
   ERR_KEY_ACTIVE: [409, 'conflict'],
   ERR_DUPLICATE_EMAIL: [409, 'conflict'],
   ERR_DUPLICATE_SUB: [409, 'conflict'],
+  ERR_PASSWORD_STRENGTH: [400, 'invalid_password'],
+  ERR_SIGNUP_DISABLED: [400, 'invalid_request'],
+  ERR_EMAIL_LINK: [400, 'invalid_ticket'],
 };
 
 /** A domain error as the HTTP error it answers; anything else unchanged (a 500 unless it says otherwise). */

@@ -24,6 +24,8 @@ export function toClientMetadata(app: Application): ClientMetadata {
     response_types: interactive ? [...RESPONSE_TYPES] : [],
     redirect_uris: app.callbacks,
     post_logout_redirect_uris: app.allowedLogoutUrls,
+    // Auth0's logout tokens name the session as well as the user.
+    ...(app.backchannelLogoutUri !== undefined ? { backchannel_logout_uri: app.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
     id_token_signed_response_alg: 'RS256',
   };
 }

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Directory } from '../core/directory.js';
 import type { MockState } from '../core/state.js';
 import { TenantConfigError, type TenantProblem } from '../core/tenant/load.js';
+import { sendBackchannelLogout, type EndedSession } from './backchannel-logout.js';
 import { toClientMetadata } from './clients.js';
 import { buildProvider } from './provider.js';
 import { logProviderEvents } from './provider-events.js';
@@ -40,6 +41,8 @@ export class OidcHost {
         this.#callback = provider.callback();
       };
     });
+    // Sessions the mock ends itself (admin API: revoke, block, delete) log their applications out too.
+    state.onSessionEnd((session) => sendBackchannelLogout(this.#provider, state.events, session as EndedSession));
   }
 
   get provider(): Provider {

@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { EventLog } from '../core/events.js';
+import { logBackchannelLogout } from './backchannel-logout.js';
 import { disallowedGrantType } from './errors.js';
 import { auth0TokenError } from './token-errors.js';
 
@@ -38,4 +39,8 @@ export function logProviderEvents(provider: Provider, events: EventLog): void {
       if (name === 'server_error') console.error('mock-idp: server error', second);
     });
   }
+  // oidc-provider's own RP-initiated logout (/oidc/logout) sends the logout tokens; its outcome per application:
+  type Client = { clientId: string; backchannelLogoutUri?: string };
+  on('backchannel.success', (_ctx, client, sub, sid) => logBackchannelLogout(events, client as Client, sub as string, sid as string | undefined));
+  on('backchannel.error', (_ctx, err, client, sub, sid) => logBackchannelLogout(events, client as Client, sub as string, sid as string | undefined, err ?? 'failed'));
 }

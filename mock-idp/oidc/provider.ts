@@ -6,7 +6,10 @@ import { accessTokenShape } from './access-token-shape.js';
 import { allowSources } from './csp.js';
 import { findAccountIn } from './accounts.js';
 import { adapterOn } from './adapter.js';
+import { backchannelFetch } from './backchannel-logout.js';
 import { RESPONSE_TYPES, toClientMetadata } from './clients.js';
+import { connectionParameter } from './connection-parameter.js';
+import { interactionPolicyWithAccountSelection } from './interaction-policy.js';
 import { unauthorizedClientAsOnAuth0 } from './errors.js';
 import { tokenErrorsAsOnAuth0 } from './token-errors.js';
 import { PASSWORD_GRANT_PARAMETERS, PASSWORD_GRANTS, passwordGrant } from './grant-types/password.js';
@@ -41,7 +44,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     cookies: { keys: cookieKeys, names: COOKIE_NAMES },
     claims: claimsByScope(customClaimNames(directory)),
     scopes: [...OIDC_SCOPES],
-    extraParams: ['audience', 'connection'],
+    extraParams: { audience: null, connection: connectionParameter(directory) },
     conformIdTokenClaims: false,
     responseTypes: [...RESPONSE_TYPES],
     findAccount: findAccountIn(directory),
@@ -51,9 +54,13 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     expiresWithSession: expiresWithSession(directory, offlineRequests),
     ttl: lifetimes(directory),
     routes: ROUTES,
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { policy: interactionPolicyWithAccountSelection(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     formats: { customizers: { jwt: accessTokenShape(directory) } },
+    fetch: backchannelFetch(directory),
     clientBasedCORS: (_ctx, origin, client) => directory.allowsWebOrigin(origin, client.clientId),
+    // Auth0's /userinfo takes the access token as `?access_token=` too: passport-auth0 sends it
+    // there (node-oauth's GET). Only /userinfo reads access tokens here (no registration API).
+    acceptQueryParamAccessTokens: true,
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -87,6 +94,8 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
       // auth0-spa-js's silent authentication without refresh tokens: a hidden iframe posts the answer to its parent.
       webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
       resourceIndicators: resourceIndicators(directory),
+      // Auth0's per-application Back-Channel Logout URI; /v2/logout and the admin API send through it too (backchannel-logout.ts).
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => {

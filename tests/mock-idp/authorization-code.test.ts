@@ -54,6 +54,23 @@ describe('authorization code flow', () => {
     expect(await response.json()).toMatchObject({ sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f1', email: 'alice@example.com', name: 'Alice Admin' });
   });
 
+  it('takes the access token at /userinfo as ?access_token= too, as Auth0 does (passport-auth0 sends it so), for JWT and opaque tokens', async () => {
+    const [jwt, opaque] = await Promise.all([codeFlow(idp, USERS.alice), codeFlow(idp, USERS.bob, { audience: '', scope: 'openid profile email' })]);
+    expect(jwt.tokens.body.access_token!.split('.')).toHaveLength(3);
+    expect(opaque.tokens.body.access_token!.split('.')).toHaveLength(1);
+    for (const [{ tokens }, sub] of [[jwt, 'auth0|65a1f0c2e4b0a1b2c3d4e5f1'], [opaque, 'auth0|65a1f0c2e4b0a1b2c3d4e5f2']] as const) {
+      const response = await fetch(`${idp.issuer}userinfo?${new URLSearchParams({ access_token: tokens.body.access_token! })}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ sub });
+    }
+    // One mechanism only (RFC 6750 section 2): header and query together are refused.
+    const both = await fetch(`${idp.issuer}userinfo?${new URLSearchParams({ access_token: jwt.tokens.body.access_token! })}`, { headers: { authorization: `Bearer ${jwt.tokens.body.access_token}` } });
+    expect(both.status).toBe(400);
+    expect(await both.json()).toMatchObject({ error: 'invalid_request' });
+    // A bad token there is refused as in the header.
+    expect((await fetch(`${idp.issuer}userinfo?access_token=${jwt.tokens.body.access_token!.slice(0, -4)}AAAA`)).status).toBe(401);
+  });
+
   it('runs the public SPA client with PKCE and no secret', async () => {
     const { tokens } = await codeFlow(idp, USERS.carol, { clientId: SPA.clientId, redirectUri: SPA.callback });
     expect(tokens.status).toBe(200);

@@ -44,6 +44,19 @@ export const DEFAULTS = {
   databaseConnection: 'Username-Password-Authentication',
   /** Size of the in-memory event log. */
   eventLogSize: 500,
+  /** At most this many emails are kept in the outbox (core/outbox.ts); past it the oldest are dropped. */
+  outboxSize: 500,
+  /** At most this many unused email links (verification, password reset) are kept; past it the oldest stop working. */
+  maxEmailLinks: 1000,
+  /**
+   * The database connection (Username-Password-Authentication). Auth0: sign-ups allowed (`disable_signup` false);
+   * password policy `none` ("None (default)" in Auth0's docs); a sign-up gets a verification email and starts with
+   * `email_verified: false`; a duplicate email answers `invalid_signup` (Auth0's tenant flag
+   * `enable_public_signup_user_exists_error` off), not `user_exists`.
+   */
+  databaseConnectionSettings: { disableSignup: false, passwordPolicy: 'none', requireEmailVerification: true, userExistsError: false },
+  /** Auth0: the URL lifetime of the verification and change-password emails' links (432,000 s = 5 days). */
+  emailUrlLifetime: 432_000,
   /** The tenant's name when the file gives none. */
   tenantName: 'mock-idp',
   /** Auth0: RBAC and "Add Permissions in the Access Token" of an API (mock-idp turns both on unless told otherwise; Auth0 has both off). */

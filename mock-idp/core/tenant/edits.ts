@@ -1,16 +1,39 @@
-import { DuplicateUser, InvalidInput, UnknownUser } from '../errors.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { DuplicateUser, InvalidInput, UnknownUser, WeakPassword } from '../errors.js';
+import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
 import { TenantConfigError } from './load.js';
-import type { Role, TenantInput, User } from './schema.js';
+import type { Role, Tenant, TenantInput, User } from './schema.js';
 
 /** A user as the admin API takes it (defaults filled in by the tenant schema). */
 export type UserInput = NonNullable<TenantInput['users']>[number];
+/** A user to create: without a `sub`, one is made (`auth0|` and 24 hex digits, as Auth0's ids look). */
+export type NewUserInput = Omit<UserInput, 'sub'> & { sub?: string | undefined };
 export type RoleInput = NonNullable<TenantInput['roles']>[number];
+
+export interface UserEditOptions {
+  /**
+   * Check a new password against the database connection's password policy (WeakPassword if it fails),
+   * as sign-ups, password resets and Auth0's Management API do. The admin API seeds test users with any password.
+   */
+  enforcePasswordPolicy?: boolean;
+}
+
+/** The password policy of the tenant's database connection. */
+export function passwordPolicyOf(tenant: Tenant): PasswordPolicy {
+  return { level: tenant.databaseConnection.passwordPolicy, minLength: tenant.databaseConnection.passwordMinLength };
+}
+
+function checkNewPassword(state: MockState, password: unknown, options: UserEditOptions): void {
+  if (!options.enforcePasswordPolicy || typeof password !== 'string') return;
+  const failure = checkPassword(passwordPolicyOf(state.tenant), password);
+  if (failure) throw new WeakPassword(failure);
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Applies an edit to a copy of the tenant; a refusal names the fields inside the edited entry. */
-function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles'): void {
+function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles' | 'socialConnections'): void {
   const draft = structuredClone(state.tenant) as TenantInput;
   edit(draft);
   try {
@@ -29,33 +52,41 @@ function requireUser(state: MockState, id: string): User {
   return user;
 }
 
-export function createUser(state: MockState, input: UserInput): User {
+/**
+ * Adds a database user: the one user-creation step of the admin API, sign-up and `idp.createUser()`.
+ * DuplicateUser when the sub or email is taken, WeakPassword (with `enforcePasswordPolicy`), InvalidInput
+ * for anything the tenant schema refuses; nothing is created then.
+ */
+export function createUser(state: MockState, input: NewUserInput, options: UserEditOptions = {}): User {
   if (!isObject(input)) throw new InvalidInput('body: expected a user object');
+  const user: UserInput = { ...input, sub: input.sub ?? `auth0|${randomBytes(12).toString('hex')}` };
   // Only well-typed ids can clash; wrong types are reported by the tenant validation below.
   for (const by of ['sub', 'email'] as const) {
-    const value = input[by];
+    const value = user[by];
     const clash = typeof value === 'string' && value !== '' ? state.directory.findUser(value) : undefined;
     if (clash) throw new DuplicateUser(by, clash.sub);
   }
+  checkNewPassword(state, user.password, options);
   applying(state, (t) => {
-    t.users = [...(t.users ?? []), input];
+    t.users = [...(t.users ?? []), user];
   }, 'users');
-  return requireUser(state, input.sub);
+  return requireUser(state, user.sub);
 }
 
 /** Merges `patch` into a user; `sub` cannot change. Sessions are kept unless the user is blocked. */
-export function updateUser(state: MockState, id: string, patch: Partial<UserInput>): User {
+export function updateUser(state: MockState, id: string, patch: Partial<UserInput>, options: UserEditOptions = {}): User {
   const user = requireUser(state, id);
   if (!isObject(patch)) throw new InvalidInput('body: expected an object of user fields');
   if (patch.sub !== undefined && patch.sub !== user.sub) throw new InvalidInput("sub: a user's sub cannot change", 'sub');
   const clash = typeof patch.email === 'string' ? state.directory.findUser(patch.email) : undefined;
   if (clash && clash.sub !== user.sub) throw new DuplicateUser('email', clash.sub);
+  checkNewPassword(state, patch.password, options);
   applying(state, (t) => {
     const i = t.users!.findIndex((u) => u.sub === user.sub);
     t.users![i] = { ...t.users![i]!, ...patch };
   }, 'users');
   const updated = requireUser(state, user.sub);
-  if (updated.blocked) state.store.revokeUser(updated.sub);
+  if (updated.blocked) state.endSessionsOf(updated.sub);
   return updated;
 }
 
@@ -65,7 +96,7 @@ export function deleteUser(state: MockState, id: string): User {
   applying(state, (t) => {
     t.users = t.users!.filter((u) => u.sub !== user.sub);
   }, 'users');
-  state.store.revokeUser(user.sub);
+  state.endSessionsOf(user.sub);
   state.bruteForce.unblockUser(user.sub);
   return user;
 }
@@ -73,7 +104,7 @@ export function deleteUser(state: MockState, id: string): User {
 /** Ends a user's login sessions and revokes their refresh tokens (access tokens already issued live on until they expire). */
 export function revokeUser(state: MockState, id: string): User {
   const user = requireUser(state, id);
-  state.store.revokeUser(user.sub);
+  state.endSessionsOf(user.sub);
   state.events.add({ type: 'user.revoked', sub: user.sub });
   return user;
 }
@@ -96,4 +127,41 @@ export function upsertRole(state: MockState, role: RoleInput): Role {
     t.roles = [...(t.roles ?? []).filter((r) => r.name !== role.name), role];
   }, 'roles');
   return state.tenant.roles.find((r) => r.name === role.name)!;
+}
+
+/** An identity typed on the simulated social provider page. */
+export interface SocialIdentity {
+  email: string;
+  /** Default: the part of the email before `@`. */
+  name?: string | undefined;
+  emailVerified: boolean;
+}
+
+/** A stable user id for a social identity: `<connection>|<digits>`, the same for the same email (as the provider's account id is). */
+function socialSub(connection: string, email: string): string {
+  const digest = createHash('sha256').update(`${connection}\n${email.toLowerCase()}`).digest('hex');
+  return `${connection}|${BigInt(`0x${digest.slice(0, 15)}`).toString()}`;
+}
+
+/**
+ * Signs a social identity in through an enabled social connection: the connection's known person with
+ * that email (their profile updated from the identity, as Auth0 syncs it from the provider at every login),
+ * or, on its first login, a new user `<connection>|<id>` with no roles. Returns the person's sub.
+ */
+export function signInSocialIdentity(state: MockState, connectionName: string, identity: SocialIdentity): { sub: string; created: boolean } {
+  const index = state.tenant.socialConnections.findIndex((c) => c.enabled && c.name === connectionName);
+  const connection = state.tenant.socialConnections[index];
+  if (!connection) throw new InvalidInput(`connection: no enabled social connection "${connectionName}"`, 'connection');
+  const email = identity.email.trim();
+  const profile = { email, name: identity.name?.trim() || email.split('@')[0] || email, emailVerified: identity.emailVerified };
+  const known = [connection.user, ...connection.users].find((u) => u.email.toLowerCase() === email.toLowerCase());
+  if (known && known.name === profile.name && known.emailVerified === profile.emailVerified) return { sub: known.sub, created: false };
+  const sub = known?.sub ?? socialSub(connection.name, email);
+  applying(state, (t) => {
+    const c = t.socialConnections![index]!;
+    if (c.user.sub === sub) c.user = { ...c.user, ...profile, email: c.user.email };
+    else c.users = [...(c.users ?? []).filter((u) => u.sub !== sub), { ...known, sub, ...profile, ...(known ? { email: known.email } : {}) }];
+  }, 'socialConnections');
+  if (!known) state.events.add({ type: 'user.created', sub, detail: { connection: connection.name, firstLogin: true } });
+  return { sub, created: !known };
 }

@@ -84,6 +84,7 @@ const RULE_DEFAULTS: Readonly<Record<string, string>> = {
   'apis[].tokenDialect': `${code(DEFAULTS.tokenDialect.withPermissions)}; ${code(DEFAULTS.tokenDialect.withoutPermissions)} when \`rbac.addPermissionsInAccessToken\` is false`,
   'users[].nickname': 'the email before `@`',
   'socialConnections[].user.nickname': 'the email before `@`',
+  'socialConnections[].users[].nickname': 'the email before `@`',
 };
 
 export const RULE_DEFAULT_PATHS: readonly string[] = Object.keys(RULE_DEFAULTS);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PASSWORD_POLICY_LEVELS } from '../password-policy.js';
 import { DEFAULTS } from './defaults.js';
 
 /** Claims an Auth0 Action may not set; a tenant file may not set them either. */
@@ -91,20 +92,52 @@ const user = z.strictObject({
   email: z.email().describe('Email address: the login name (case-insensitive) and the `email` claim.'),
   password: z.string().min(1).describe('Password for the login page and the password grant (test data: never a real one).'),
   blocked: z.boolean().default(DEFAULTS.userBlocked).describe('A blocked user cannot log in (login page or password grant) and is refused at /userinfo.'),
+  userMetadata: z.record(z.string(), z.unknown()).optional().describe("Auth0's `user_metadata`: what the user may edit about themselves (set by a sign-up's `user_metadata`); not a claim."),
   ...profile,
+});
+
+const socialUser = z.strictObject({
+  sub: z.string().regex(/^(google-oauth2|github)\|\S+$/, 'must look like "<connection>|<id>"').describe('The user id, e.g. `google-oauth2|1234` (the `sub` claim).'),
+  email: z.email().describe('Email address (the `email` claim).'),
+  ...profile,
+});
+
+const DB = DEFAULTS.databaseConnectionSettings;
+const databaseConnection = z.strictObject({
+  disableSignup: z.boolean().default(DB.disableSignup).describe('Auth0\'s "Disable Sign Ups": no "Sign up" on the login page, and `POST /dbconnections/signup` is refused; users can still be created with the admin API.'),
+  passwordPolicy: z
+    .enum(PASSWORD_POLICY_LEVELS)
+    .default(DB.passwordPolicy)
+    .describe("Auth0's password strength for new passwords (sign-up, password reset): `none` non-empty; `low` 6 characters; `fair` 8 with lower case, upper case and a digit; `good` 8 with 3 of lower, upper, digit, special; `excellent` 10 with 3 of the 4 and no more than 2 identical characters in a row. Seeded users' passwords are not checked."),
+  passwordMinLength: z.number().int().min(1).max(72).optional().describe("Auth0's minimum password length (`password_complexity_options.min_length`, 1-72): replaces the policy level's own length."),
+  requireEmailVerification: z
+    .boolean()
+    .default(DB.requireEmailVerification)
+    .describe('A sign-up starts with `email_verified: false` and gets a verification email in the outbox (`GET /_mock/emails`), whose link sets it true; `false`: sign-ups start verified and no email is sent.'),
+  userExistsError: z
+    .boolean()
+    .default(DB.userExistsError)
+    .describe("Auth0's tenant flag `enable_public_signup_user_exists_error`: a sign-up with a taken email answers `user_exists` \"The user already exists.\" instead of `invalid_signup` \"Invalid sign up\"."),
+});
+
+const linkLifetime = (what: string) => z.strictObject({ urlLifetime: seconds.default(DEFAULTS.emailUrlLifetime).describe(`How long the link of ${what} email works, in seconds.`) });
+const emailTemplates = z.strictObject({
+  verifyEmail: linkLifetime('the verification').default({ urlLifetime: DEFAULTS.emailUrlLifetime }).describe('The verification email (Auth0 template `verify_email`).'),
+  resetPassword: linkLifetime('the password reset').default({ urlLifetime: DEFAULTS.emailUrlLifetime }).describe('The password reset email (Auth0 template `reset_email`).'),
 });
 
 const socialConnection = z.strictObject({
   name: z.enum(['google-oauth2', 'github']).describe('The connection, as named on Auth0.'),
   displayName: z.string().min(1).describe('Button text on the login page: "Continue with <displayName> (simulated)".'),
-  enabled: z.boolean().default(DEFAULTS.socialConnectionEnabled).describe('A disabled connection has no button and its user cannot sign in.'),
-  user: z
-    .strictObject({
-      sub: z.string().regex(/^(google-oauth2|github)\|\S+$/, 'must look like "<connection>|<id>"').describe('The user id, e.g. `google-oauth2|1234` (the `sub` claim).'),
-      email: z.email().describe('Email address (the `email` claim).'),
-      ...profile,
-    })
-    .describe('The simulated user the connection\'s button signs in (no password; never blocked).'),
+  enabled: z
+    .boolean()
+    .default(DEFAULTS.socialConnectionEnabled)
+    .describe('A disabled connection has no button, its users cannot sign in, and `/authorize?connection=<name>` answers `invalid_request` "the connection was not found".'),
+  user: socialUser.describe('The simulated user the connection\'s button signs in with one click (no password; never blocked).'),
+  users: z
+    .array(socialUser)
+    .default([])
+    .describe('More people who signed in with this connection: a tester adds one by typing a new identity on the simulated provider page (its first login creates the user, as on Auth0), or seeds them here.'),
 });
 
 const bruteForceProtection = z.strictObject({
@@ -166,6 +199,9 @@ const application = z
       .describe(`How the application authenticates at /oauth/token. Default: ${DEFAULTS.tokenEndpointAuthMethod.confidential} for regular_web and m2m, ${DEFAULTS.tokenEndpointAuthMethod.public} for spa and native.`),
     callbacks: z.array(httpUrl).default([]).describe('Allowed Callback URLs: `redirect_uri` values, compared exactly. At least one for an interactive application, none for m2m.'),
     allowedLogoutUrls: z.array(httpUrl).default([]).describe('Allowed Logout URLs: `returnTo` of /v2/logout and `post_logout_redirect_uri`, compared exactly.'),
+    backchannelLogoutUri: httpUrl
+      .optional()
+      .describe("Auth0's Back-Channel Logout URI (OpenID Connect Back-Channel Logout 1.0): when a login session this application signed in to ends (/v2/logout, /oidc/logout, the admin API revoking, blocking or deleting the user), mock-idp POSTs a signed `logout_token` (with `sub` and `sid`) to it."),
     webOrigins: z
       .array(httpUrl)
       .default([])
@@ -211,14 +247,15 @@ const tenantRefinementReads = z.looseObject({
   roles: z.array(z.looseObject({ name: z.string(), permissions: z.record(z.string(), strings) })),
   users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })),
   applications: z.array(z.looseObject({ clientId: z.string(), clientGrants: z.array(z.looseObject({ audience: z.string(), permissions: strings })) })),
-  socialConnections: z.array(z.looseObject({ user: z.looseObject({ roles: strings }) })),
+  socialConnections: z.array(z.looseObject({ user: z.looseObject({ sub: z.string(), email: z.string(), roles: strings }), users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })) })),
 });
 
 /** What the refinements below check, for the JSON Schema's description (which cannot express them). */
 export const ALSO_CHECKED: readonly string[] = [
   'identifiers are unique: apis[].identifier, roles[].name, users[].sub, users[].email (case-insensitive), applications[].clientId',
   'roles[].permissions and applications[].clientGrants name APIs of `apis` and permissions those APIs define',
-  'users[].roles and socialConnections[].user.roles name roles of `roles`',
+  'users[].roles, socialConnections[].user.roles and socialConnections[].users[].roles name roles of `roles`',
+  'within one social connection, user and users have distinct subs and emails',
   'regular_web and m2m applications have a clientSecret, spa and native ones none',
   'interactive applications have at least one callback, m2m ones none',
   'URLs (callbacks, allowedLogoutUrls, webOrigins, picture) are http or https',
@@ -236,10 +273,16 @@ export const tenantSchema = z
     roles: z.array(role).default([]).describe('Roles: named sets of API permissions assigned to users.'),
     users: z.array(user).default([]).describe(`Database users (connection ${DEFAULTS.databaseConnection}) who log in with email and password.`),
     applications: z.array(application).default([]).describe('The applications (OAuth clients).'),
-    socialConnections: z.array(socialConnection).default([]).describe('Simulated social connections: a "Continue with …" button on the login page that signs in one fixed user.'),
+    socialConnections: z.array(socialConnection).default([]).describe('Simulated social connections: a "Continue with …" button on the login page that signs in one fixed user, and a simulated provider page to pick or type another identity.'),
     bruteForceProtection: bruteForceProtection
       .default({ ...DEFAULTS.bruteForceProtection })
       .describe("Auth0's brute-force protection: blocks a user from a client address after consecutive failed logins."),
+    databaseConnection: databaseConnection
+      .default({ ...DB })
+      .describe(`Settings of the database connection ${DEFAULTS.databaseConnection} (the users in \`users\`): sign-ups, password policy, email verification.`),
+    emailTemplates: emailTemplates
+      .default({ verifyEmail: { urlLifetime: DEFAULTS.emailUrlLifetime }, resetPassword: { urlLifetime: DEFAULTS.emailUrlLifetime } })
+      .describe('The emails mock-idp keeps in its outbox instead of sending them.'),
   })
   .superRefine((tenant, ctx) => {
     const duplicates = <T>(items: T[], key: (item: T) => string, path: string, field: string) => {
@@ -279,7 +322,18 @@ export const tenantSchema = z
       if (!roleNames.has(r)) ctx.addIssue({ code: 'custom', path: [...path, k], message: `unknown role "${r}"` });
     });
     for (const [i, u] of tenant.users.entries()) checkRoles(u.roles, ['users', i, 'roles']);
-    for (const [i, c] of tenant.socialConnections.entries()) checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']);
+    for (const [i, c] of tenant.socialConnections.entries()) {
+      checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']);
+      for (const [j, u] of c.users.entries()) checkRoles(u.roles, ['socialConnections', i, 'users', j, 'roles']);
+      for (const field of ['sub', 'email'] as const) {
+        const key = (u: { sub: string; email: string }) => (field === 'email' ? u.email.toLowerCase() : u.sub);
+        const seen = new Set([key(c.user)]);
+        c.users.forEach((u, j) => {
+          if (seen.has(key(u))) ctx.addIssue({ code: 'custom', path: ['socialConnections', i, 'users', j, field], message: `duplicate ${field} "${u[field]}" in connection ${c.name}` });
+          seen.add(key(u));
+        });
+      }
+    }
   }, whenWellFormed(tenantRefinementReads))
   .meta({ title: 'mock-idp tenant file', description: TENANT_DESCRIPTION });
 
@@ -292,3 +346,4 @@ export type Role = Tenant['roles'][number];
 export type User = Tenant['users'][number];
 export type Application = Tenant['applications'][number];
 export type SocialConnection = Tenant['socialConnections'][number];
+export type DatabaseConnectionSettings = Tenant['databaseConnection'];

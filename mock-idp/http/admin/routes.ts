@@ -48,6 +48,8 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   router.use(async (_ctx, next) => {
     try {
       await next();
+      // A change that ended sessions (revoke, block, delete) answers once their back-channel logouts are sent.
+      await state.sessionEndsSettled();
     } catch (err) {
       throw asHttpError(err);
     }

@@ -12,6 +12,8 @@ import { readForm } from '../body.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
+import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection, signInResult } from './authorize-parameters.js';
+import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
 function audiencesOf(params: Record<string, unknown>): string[] {
   const audience = params.resource ?? params.audience;
@@ -43,24 +45,30 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     return found;
   }
 
-  async function finish(ctx: Context, result: InteractionResults) {
-    const to = await oidc.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+  /** `mergeWithLastSubmission`: keep what the earlier steps of this authorization resolved (the consent step after a requested login or account selection). */
+  async function finish(ctx: Context, result: InteractionResults, mergeWithLastSubmission = false) {
+    const to = await oidc.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
     ctx.status = 303;
     ctx.redirect(to);
   }
 
-  function renderLogin(ctx: Context, clientId: string, uid: string, error?: string, username?: string) {
+  /** `options`: what the authorization request's parameters change (loginPageOptions). */
+  function renderLogin(ctx: Context, clientId: string, uid: string, error?: string, username?: string, options?: LoginPageOptions) {
+    const { social, loginHint, selectAccount } = options ?? loginPageOptions(state.directory, {}, 'login');
     ctx.type = 'html';
     ctx.body = loginPage({
       uid,
       csrfToken: csrf.token(uid),
       appName: state.directory.application(clientId)?.name ?? clientId,
       error,
-      username,
+      username: username ?? loginHint,
       testUsers: state.directory.tenant.users.filter((u) => !u.blocked).map((u) => ({ person: state.directory.person(u.sub)!, password: u.password })),
-      social: state.directory.tenant.socialConnections.filter((c) => c.enabled),
+      social,
+      selectAccount,
     });
   }
+
+  const steps = { checkedForm, details, finish };
 
   async function grantConsent(ctx: Context, found: Awaited<ReturnType<typeof details>>) {
     const { params, session, grantId } = found;
@@ -68,14 +76,20 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     const { Grant } = oidc.provider;
     const grant = (grantId ? await Grant.find(grantId) : undefined) ?? new Grant({ accountId: session.accountId, clientId: String(params.client_id) });
     applyRequestedScopes(grant, { accountId: session.accountId, scope: params.scope as string | undefined, audiences: audiencesOf(params) }, state.directory);
-    await finish(ctx, { consent: { grantId: await grant.save() } });
+    // With prompt=login or select_account the login step's result must stay, else the resumed request asks for it again.
+    await finish(ctx, { consent: { grantId: await grant.save() } }, true);
   }
 
   router.get('/', async (ctx) => {
     const found = await details(ctx);
     const { uid, prompt, params, session } = found;
     const clientId = String(params.client_id);
-    if (prompt.name === 'login') return renderLogin(ctx, clientId, uid);
+    if (isSignInPrompt(prompt.name)) {
+      // connection=google-oauth2 (any enabled social connection): straight to the provider, here its simulated user.
+      const social = requestedSocialConnection(state.directory, params);
+      if (social) return finishSocialLogin(state, steps, ctx, prompt.name, clientId, social);
+      return renderLogin(ctx, clientId, uid, undefined, undefined, loginPageOptions(state.directory, params, prompt.name));
+    }
     // First-party applications are never asked for consent (Auth0's default).
     if (state.directory.application(clientId)?.firstParty) return grantConsent(ctx, found);
     ctx.type = 'html';
@@ -84,7 +98,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       csrfToken: csrf.token(uid),
       appName: state.directory.application(clientId)?.name ?? clientId,
       userEmail: state.directory.person(session?.accountId ?? '')?.email ?? '',
-      scopes: String(params.scope ?? '').split(' ').filter(Boolean),
+      scopes: consentScopes(state.directory, String(params.scope ?? ''), audiencesOf(params)),
       audiences: audiencesOf(params),
     });
   });
@@ -92,7 +106,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
   router.post('/login', async (ctx) => {
     const form = await checkedForm(ctx);
     const { uid, prompt, params } = await details(ctx);
-    if (prompt.name !== 'login') fail(400, 'this login attempt is not waiting for credentials');
+    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for credentials');
     const username = form.get('username') ?? '';
     const clientId = String(params.client_id);
     // Brute-force protection counts per user and the caller's address (the socket's; behind a trusted proxy, the one it adds to X-Forwarded-For).
@@ -102,22 +116,13 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       // Auth0's Universal Login shows the block on the page; 429 as the password grant answers.
       ctx.status = login.outcome === 'too-many-attempts' ? 429 : 401;
       const message = login.outcome === 'too-many-attempts' ? BLOCKED_MESSAGE : login.outcome === 'user-blocked' || login.user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS;
-      return renderLogin(ctx, clientId, uid, message, username);
+      return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name));
     }
     state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
-    await finish(ctx, { login: { accountId: login.user.sub, amr: ['pwd'] } });
+    await finish(ctx, signInResult(prompt.name, { accountId: login.user.sub, amr: ['pwd'] }));
   });
 
-  router.post('/social', async (ctx) => {
-    const form = await checkedForm(ctx);
-    const { prompt, params } = await details(ctx);
-    if (prompt.name !== 'login') fail(400, 'this login attempt is not waiting for credentials');
-    const name = form.get('connection');
-    const connection = state.directory.tenant.socialConnections.find((c) => c.enabled && c.name === name);
-    if (!connection) fail(400, `no enabled social connection "${name ?? ''}"`);
-    state.events.add({ type: 'login.success', clientId: String(params.client_id), sub: connection.user.sub, detail: { connection: connection.name } });
-    await finish(ctx, { login: { accountId: connection.user.sub, amr: ['fed'] } });
-  });
+  socialRoutes(router, state, csrf, steps);
 
   router.post('/consent', async (ctx) => {
     await checkedForm(ctx);

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { MockState } from '../../core/state.js';
+import { sendBackchannelLogout } from '../../oidc/backchannel-logout.js';
 import type { OidcHost } from '../../oidc/host.js';
 import { COOKIE_NAMES } from '../../oidc/routes.js';
 import { fail } from '../errors.js';
@@ -40,6 +41,8 @@ export function v2LogoutRoute(state: MockState, oidc: OidcHost): Router {
     await session.destroy();
     for (const name of [COOKIE_NAMES.session, `${COOKIE_NAMES.session}.sig`]) ctx.cookies.set(name, null, { path: '/' });
     state.events.add({ type: 'logout.success', ...(clientId ? { clientId } : {}), ...(sub ? { sub } : {}) });
+    // Every application the session signed in to with a back-channel logout URI gets a logout token before the browser moves on.
+    await sendBackchannelLogout(oidc.provider, state.events, session);
 
     if (target === undefined) {
       ctx.type = 'html';

@@ -11,10 +11,12 @@ export interface LoginPageInput {
   username?: string | undefined;
   testUsers: { person: Person; password: string }[];
   social: SocialConnection[];
+  /** `prompt=select_account`: headed "Choose an account", the test users first. */
+  selectAccount?: boolean | undefined;
 }
 
 /** The Universal-Login-like page: a username/password form, one-click test users, simulated social buttons. */
-export function loginPage({ uid, csrfToken, appName, error, username, testUsers, social }: LoginPageInput): string {
+export function loginPage({ uid, csrfToken, appName, error, username, testUsers, social, selectAccount }: LoginPageInput): string {
   const action = `/interaction/${esc(uid)}`;
   const csrf = csrfField(csrfToken);
   const users = testUsers
@@ -22,10 +24,14 @@ export function loginPage({ uid, csrfToken, appName, error, username, testUsers,
 <form method="post" action="${action}/login">${csrf}<input type="hidden" name="username" value="${esc(person.email)}"><input type="hidden" name="password" value="${esc(password)}"><button type="submit">Sign in</button></form></li>`)
     .join('\n');
   const socials = social
-    .map((c) => `<form method="post" action="${action}/social">${csrf}<input type="hidden" name="connection" value="${esc(c.name)}"><button class="secondary" type="submit">Continue with ${esc(c.displayName)} (simulated)</button></form>`)
+    .map((c) => `<form method="post" action="${action}/social">${csrf}<input type="hidden" name="connection" value="${esc(c.name)}"><button class="secondary" type="submit">Continue with ${esc(c.displayName)} (simulated)</button></form>
+<p class="muted"><a href="${action}/social/${esc(c.name)}">Another ${esc(c.displayName)} account…</a></p>`)
     .join('\n');
-  return page(`Log in to ${appName}`, `
-<h1>Log in to ${esc(appName)}</h1>
+  const usersList = users ? `<h2 class="muted">Test users (one click)</h2><ul class="users">${users}</ul>` : '';
+  const title = selectAccount ? `Choose an account for ${appName}` : `Log in to ${appName}`;
+  return page(title, `
+<h1>${esc(title)}</h1>
+${selectAccount ? usersList : ''}
 ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <form method="post" action="${action}/login" autocomplete="off">${csrf}
 <label for="username">Email</label><input id="username" type="email" name="username" value="${esc(username ?? '')}" required autofocus>
@@ -33,6 +39,6 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <button type="submit">Continue</button>
 </form>
 ${socials}
-${users ? `<h2 class="muted">Test users (one click)</h2><ul class="users">${users}</ul>` : ''}
+${selectAccount ? '' : usersList}
 <form method="post" action="${action}/abort">${csrf}<button class="link" type="submit">Cancel and return to ${esc(appName)}</button></form>`);
 }

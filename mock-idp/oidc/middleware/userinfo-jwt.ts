@@ -10,6 +10,17 @@ function bearer(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/**
+ * The access token of a /userinfo request, sent one way: the Authorization header or, as Auth0
+ * also takes it (passport-auth0 sends it so), `?access_token=`. Both at once, or neither, is
+ * left to the provider (its invalid_request for two mechanisms, its 401 for none).
+ */
+function userinfoToken(header: string, query: unknown): string | undefined {
+  const fromQuery = typeof query === 'string' && query ? query : undefined;
+  if (header && fromQuery) return undefined;
+  return header ? bearer(header) : fromQuery;
+}
+
 /** The header types of the mock's JWT access tokens: `JWT` (Auth0's token dialect) and `at+jwt` (RFC 9068). */
 const ACCESS_TOKEN_TYP = /^((application\/)?at\+jwt|JWT)$/i;
 
@@ -36,7 +47,7 @@ export function userinfoForJwt(issuer: string, directory: Directory, keys: KeyRi
   // Rebuilt with the provider whenever the keys change.
   const jwks = createLocalJWKSet({ keys: keys.publicKeys });
   return async (ctx, next) => {
-    const token = ctx.path === ROUTES.userinfo ? bearer(ctx.get('authorization')) : undefined;
+    const token = ctx.path === ROUTES.userinfo ? userinfoToken(ctx.get('authorization'), ctx.query.access_token) : undefined;
     if (!token || !isJwt(token)) return next();
     const origin = ctx.get('Origin');
     ctx.vary('Origin');

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { InvalidEmailLink } from './errors.js';
+import { DEFAULTS } from './tenant/defaults.js';
+
+/** What an email is for; Auth0's template names in brackets. */
+export type EmailKind =
+  /** A link that sets `email_verified` (`verify_email`). */
+  | 'verify_email'
+  /** A link to a page that sets a new password (`reset_email`). */
+  | 'reset_password'
+  /** Brute-force protection's unblock link (`blocked_account`). */
+  | 'blocked_account';
+
+/** An email mock-idp would have sent, kept instead (as the Firebase Auth emulator keeps its out-of-band codes). */
+export interface OutboxEmail {
+  id: string;
+  to: string;
+  subject: string;
+  kind: EmailKind;
+  text: string;
+  /** The links in `text`, in order (the first is the one to open). */
+  links: string[];
+  created_at: string;
+  /** When the links stop working (absent: they do not expire). */
+  expires?: string;
+}
+
+/**
+ * The outbox: emails kept in memory, newest last, capped as the event log is
+ * (the oldest are dropped), each also printed to the console. Nothing is sent.
+ */
+export class Outbox {
+  #emails: OutboxEmail[] = [];
+
+  constructor(
+    private readonly size: number = DEFAULTS.outboxSize,
+    private readonly print: (line: string) => void = (line) => console.log(line),
+  ) {}
+
+  add(email: Omit<OutboxEmail, 'id' | 'created_at'>): OutboxEmail {
+    const kept: OutboxEmail = { id: randomBytes(9).toString('base64url'), created_at: new Date().toISOString(), ...email };
+    this.#emails.push(kept);
+    if (this.#emails.length > this.size) this.#emails.shift();
+    this.print(`mock-idp: email (not sent) to ${kept.to}: "${kept.subject}"${kept.links.length ? ` ${kept.links.join(' ')}` : ''}`);
+    return kept;
+  }
+
+  /** The kept emails, oldest first; `to` keeps those to one address (case-insensitive). */
+  list(filter: { to?: string | undefined } = {}): OutboxEmail[] {
+    const to = filter.to?.trim().toLowerCase();
+    return to ? this.#emails.filter((e) => e.to.toLowerCase() === to) : [...this.#emails];
+  }
+
+  clear(): void {
+    this.#emails = [];
+  }
+}
+
+/** The links an email carries (verification, password reset): which user, for what, until when. */
+interface EmailLink {
+  kind: 'verify_email' | 'reset_password';
+  sub: string;
+  expiresAt: number;
+}
+
+/**
+ * Tickets of the links in emails: random, for one user and one purpose, with
+ * an expiry; used once. Bounded (the oldest unused ones stop working first),
+ * since `POST /dbconnections/change_password` needs no credentials.
+ */
+export class EmailLinks {
+  readonly #links = new Map<string, EmailLink>();
+
+  constructor(private readonly max: number = DEFAULTS.maxEmailLinks) {}
+
+  issue(kind: EmailLink['kind'], sub: string, lifetimeSeconds: number): { ticket: string; expiresAt: Date } {
+    const ticket = randomBytes(24).toString('base64url');
+    const expiresAt = Date.now() + lifetimeSeconds * 1000;
+    this.#links.set(ticket, { kind, sub, expiresAt });
+    for (const oldest of this.#links.keys()) {
+      if (this.#links.size <= this.max) break;
+      this.#links.delete(oldest);
+    }
+    return { ticket, expiresAt: new Date(expiresAt) };
+  }
+
+  /** The user a ticket of this kind is for; throws InvalidEmailLink when it is unknown, used or expired. */
+  peek(kind: EmailLink['kind'], ticket: string): string {
+    const link = this.#links.get(ticket);
+    if (!link || link.kind !== kind) throw new InvalidEmailLink('unknown');
+    if (Date.now() >= link.expiresAt) {
+      this.#links.delete(ticket);
+      throw new InvalidEmailLink('expired');
+    }
+    return link.sub;
+  }
+
+  /** As peek, and the ticket is spent. */
+  redeem(kind: EmailLink['kind'], ticket: string): string {
+    const sub = this.peek(kind, ticket);
+    this.#links.delete(ticket);
+    return sub;
+  }
+
+  clear(): void {
+    this.#links.clear();
+  }
+}
