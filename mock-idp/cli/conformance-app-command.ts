@@ -1,16 +1,9 @@
-/**
- * `mock-idp conformance app ...`: runs the RP catalogue against a login app and
- * prints the report, with the exit codes of `conformance api`: 0 no MUST case
- * failed, 1 a MUST case failed (or the baseline login did), 2 bad arguments or
- * an unreachable app / IdP.
- */
-import { writeFileSync } from 'node:fs';
+
 import type { AppConformanceOptions } from '../conformance/app/types.js';
 import { APP_CONFORMANCE_DEFAULTS, CONFORMANCE_DEFAULTS } from '../conformance/defaults.js';
-import { ConformanceSetupError } from '../conformance/errors.js';
-import { renderReport, summaryLine, type ReportFormat } from '../conformance/report.js';
+import type { ReportFormat } from '../conformance/report.js';
 import { didYouMean, numberFlag, parseCommandLine, UsageError } from './args.js';
-import type { CommandIo } from './command-io.js';
+import { type CommandIo, printConformanceRun } from './command-io.js';
 
 export const CONFORMANCE_APP_USAGE = `Usage:
   mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]
@@ -113,20 +106,8 @@ export async function runConformanceAppCommand(argv: string[], io: CommandIo): P
   const { options, format, out } = parsed;
   const { runAppConformance } = await import('../conformance/app/runner.js');
   try {
-    const report = await runAppConformance(options);
-    const text = renderReport(report, format);
-    if (out !== undefined) {
-      writeFileSync(out, text);
-      io.stdout(`${summaryLine(report)} (report: ${out})\n`);
-    } else {
-      io.stdout(text);
-    }
-    return report.exitCode;
+    return await printConformanceRun(() => runAppConformance(options), format, out, io);
   } catch (err) {
-    if (err instanceof ConformanceSetupError) {
-      io.stderr(`mock-idp conformance: ${err.message}\n`);
-      return 2;
-    }
     if (err instanceof TypeError && /fetch failed/.test(err.message)) {
       io.stderr(`mock-idp conformance: the app at ${options.loginUrl} is unreachable (${String((err.cause as { code?: string } | undefined)?.code ?? err.message)})\n`);
       return 2;

@@ -1,16 +1,10 @@
-/**
- * `mock-idp conformance api ...`: runs the RS catalogue against a JWT-protected
- * endpoint and prints the report. Exit codes: 0 no MUST case failed, 1 a MUST
- * case failed (or the baseline did), 2 bad arguments or an unreachable API / IdP.
- */
-import { writeFileSync } from 'node:fs';
+
 import type { z } from 'zod';
-import { ConformanceSetupError } from '../conformance/errors.js';
 import { CONFORMANCE_DEFAULTS } from '../conformance/defaults.js';
-import { renderReport, summaryLine, type ReportFormat } from '../conformance/report.js';
+import type { ReportFormat } from '../conformance/report.js';
 import { apiConformanceOptionsSchema, numericBounds } from '../conformance/options.js';
 import type { ApiConformanceOptions } from '../conformance/types.js';
-import { type CommandIo, PROCESS_IO } from './command-io.js';
+import { type CommandIo, PROCESS_IO, printConformanceRun } from './command-io.js';
 import { didYouMean, flagIssues, numberFlag, parseCommandLine, type ParsedCommandLine, UsageError } from './args.js';
 
 export const CONFORMANCE_USAGE = `Usage:
@@ -171,21 +165,5 @@ export async function runConformanceCommand(argv: string[], io: ConformanceComma
   }
   const { options, format, out } = parsed;
   const { runApiConformance } = await import('../conformance/runner.js');
-  try {
-    const report = await runApiConformance(options);
-    const text = renderReport(report, format);
-    if (out !== undefined) {
-      writeFileSync(out, text);
-      io.stdout(`${summaryLine(report)} (report: ${out})\n`);
-    } else {
-      io.stdout(text);
-    }
-    return report.exitCode;
-  } catch (err) {
-    if (err instanceof ConformanceSetupError) {
-      io.stderr(`mock-idp conformance: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  return printConformanceRun(() => runApiConformance(options), format, out, io);
 }
