@@ -1,11 +1,13 @@
 import type { RequestListener } from 'node:http';
 import type { MockEvent } from './core/events.js';
+import type { OutboxEmail } from './core/outbox.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
 import { checkAdminOptions } from './core/admin-options.js';
+import { parseDuration, type ClockReading } from './core/clock.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
-import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from './core/tenant/edits.js';
+import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type NewUserInput, type RoleInput, type UserInput } from './core/tenant/edits.js';
 import { loadTenantFile, parseTenant } from './core/tenant/load.js';
 import type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
 import { Directory } from './core/directory.js';
@@ -22,7 +24,7 @@ import type { MintRequest } from './tools/mint/mint-request.js';
 import type { MintedToken } from './tools/mint/mint-token.js';
 import type { LoginFaultId, PlantedLoginFault } from './tools/faults/login-forge.js';
 
-export type { KeyInfo, PrivateJwk, MintRequest, MintedToken, TokenExplanation, ExplainRequest, HeadlessLoginOptions, TokenSet, MockEvent };
+export type { KeyInfo, PrivateJwk, MintRequest, MintedToken, TokenExplanation, ExplainRequest, HeadlessLoginOptions, TokenSet, MockEvent, ClockReading, OutboxEmail };
 
 export interface MockIdpOptions {
   /** A tenant file path or a tenant object; default: the shipped `fixtures/tenant.json`. */
@@ -64,6 +66,26 @@ export interface MockIdpOptions {
    * Admin calls are judged by the last X-Forwarded-For address. Default false.
    */
   trustProxy?: boolean;
+}
+
+/**
+ * Time travel: the mock's notion of now, ahead of the real time by an offset that only grows.
+ * Sessions, codes, refresh tokens (idle and absolute lifetimes), device codes, interactions and
+ * brute-force blocks expire on it, and tokens issued afterwards carry its time in `iat` / `exp`.
+ * `idp.reset()` puts it back to the real time together with the state.
+ */
+export interface MockIdpClock {
+  /** Seconds the mock is ahead of the real time (0 until advanced). */
+  readonly offset: number;
+  /** The mock's now. */
+  now(): Date;
+  /**
+   * Moves the mock's now forward by whole seconds or a duration (`'30d'`, `'12h'`, `'1d12h'`;
+   * units s, m, h, d, w). A negative or malformed amount throws InvalidInput and changes nothing.
+   */
+  advance(by: number | string): ClockReading;
+  /** `{ offset, now (ISO), epoch }`, as `GET /_mock/clock` answers. */
+  read(): ClockReading;
 }
 
 /** The local TEST CA an HTTPS mock's certificate comes from: what a client must trust. */
@@ -123,8 +145,8 @@ export interface MockIdp {
   mintToken(request: MintRequest): Promise<MintedToken>;
   /** Logs a tenant user in headless (authorize, login form, PKCE code exchange) and returns the tokens. */
   loginForTokens(options: HeadlessLoginOptions): Promise<TokenSet>;
-  /** Adds a user (validated; DuplicateUser if the sub or email exists). */
-  createUser(user: UserInput): User;
+  /** Adds a user (validated; DuplicateUser if the sub or email exists; without a `sub`, an `auth0|…` one is made). */
+  createUser(user: NewUserInput): User;
   /** Changes a user (by sub or email); blocking a user also ends their sessions. */
   updateUser(id: string, patch: Partial<UserInput>): User;
   /** Removes a user with their sessions and refresh tokens. */
@@ -135,9 +157,16 @@ export interface MockIdp {
   unblockUser(id: string): User;
   /** Adds or replaces a role. */
   upsertRole(role: RoleInput): Role;
-  /** Back to the tenant and keys it started with; sessions, tokens and events cleared. */
+  /** Time travel: move the mock's now forward (`idp.clock.advance('30d')`) and see where it is. */
+  readonly clock: MockIdpClock;
+  /** Back to the tenant and keys it started with; sessions, tokens and events cleared; the clock back to the real time. */
   reset(): void;
   events(since?: number): MockEvent[];
+  /**
+   * The outbox: the emails mock-idp kept instead of sending them (verification and password-reset links,
+   * brute-force unblock links), oldest first; `{ to }` keeps those to one address. Also `GET /_mock/emails`.
+   */
+  emails(filter?: { to?: string }): OutboxEmail[];
   close(): Promise<void>;
 }
 
@@ -161,7 +190,7 @@ function adminTools(state: MockState): AdminTools {
     },
   });
   return {
-    mintToken: async (input) => (await import('./tools/mint/mint-token.js')).mintToken({ issuer: state.issuer, keys: state.keys, directory: state.directory, events: state.events }, input),
+    mintToken: async (input) => (await import('./tools/mint/mint-token.js')).mintToken({ issuer: state.issuer, keys: state.keys, directory: state.directory, events: state.events, clock: state.clock }, input),
     explainToken: async (input) => (await import('./tools/explain/explain-request.js')).explainFor(explainContext(), input),
     explainTokenHtml: async (input) => {
       const [{ explainFor }, { explanationView }] = await Promise.all([import('./tools/explain/explain-request.js'), import('./tools/explain/explanation-view.js')]);
@@ -258,8 +287,20 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     revokeUser: (id) => revokeUser(state, id),
     unblockUser: (id) => unblockUser(state, id),
     upsertRole: (role) => upsertRole(state, role),
+    clock: {
+      get offset() {
+        return state.clock.offset;
+      },
+      now: () => state.clock.date(),
+      advance: (by) => {
+        state.advanceClock(parseDuration(by));
+        return state.clock.read();
+      },
+      read: () => state.clock.read(),
+    },
     reset: () => state.reset(),
     events: (since) => state.events.list(since),
+    emails: (filter) => state.outbox.list(filter),
     close: () => listening.close(),
   };
 }

@@ -14,19 +14,20 @@ async function fetchFor(issuer: URL): Promise<typeof fetch> {
   return (await import('../tools/headless/trusting-fetch.js')).fetchTrustingCa(ca);
 }
 
-/** POSTs a JSON body to a running mock-idp's admin API (`<issuer>_mock/<path>`) and returns its JSON answer. */
+/**
+ * POSTs a JSON body to a running mock-idp's admin API (`<issuer>_mock/<path>`), or GETs it when
+ * `body` is undefined, and returns its JSON answer.
+ */
 export async function askRunningMock(issuer: URL, path: string, body: unknown, adminToken: string | undefined): Promise<unknown> {
   const base = issuer.href.endsWith('/') ? issuer.href : `${issuer.href}/`;
   const url = new URL(`_mock/${path}`, base).href;
   const send = await fetchFor(issuer);
   let response: Response;
   try {
-    response = await send(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(adminToken !== undefined ? { authorization: `Bearer ${adminToken}` } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const authorization = adminToken !== undefined ? { authorization: `Bearer ${adminToken}` } : {};
+    const request: RequestInit =
+      body === undefined ? { method: 'GET', headers: authorization } : { method: 'POST', headers: { 'content-type': 'application/json', ...authorization }, body: JSON.stringify(body) };
+    response = await send(url, { ...request, signal: AbortSignal.timeout(10_000) });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw new Error(`cannot reach the mock-idp at ${url} (${cause?.code ?? cause?.message ?? (err as Error).message}): is it running with this issuer?`);

@@ -13,6 +13,7 @@ Usage:
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
   mock-idp faults [--json]
   mock-idp explain TOKEN [--audience API] [--issuer URL]   (or the token on stdin)
+  mock-idp clock [advance DURATION] [--issuer URL] [--admin-token T] [--json]
   mock-idp conformance api --url URL --audience API --permission P [options]   (see mock-idp conformance --help)
   mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]   (see mock-idp conformance app --help)
 
@@ -25,6 +26,8 @@ Commands:
   faults    list the bad-token presets (ids for --fault) with what a correct API does with each
   explain   why an API accepts or refuses a token: every check (signature, kid, typ, iss, aud, exp, ...)
             with jose's error code, asked from the running mock (also at <issuer>_mock/ in a browser)
+  clock     time travel: show how far the running mock's clock is ahead of the real time, or move it
+            forward ("advance 30d": sessions, codes, refresh tokens, device codes expire on it)
   conformance  run the failure-mode catalogue against a JWT-protected API (RS-01..RS-40) or a login app (RP cases)
 
 Options of start:
@@ -76,6 +79,13 @@ Options of explain:
   --admin-token T      its admin token, if it has one
   --json               print the explanation as JSON
 
+Options of clock:
+  advance DURATION     move forward by seconds or a duration: 30d, 12h, 90m, 45s, 2w, 1d12h (never back;
+                       POST /_mock/reset returns to the real time with the rest of the state)
+  --issuer URL         the running mock-idp (default http://localhost:4000/)
+  --admin-token T      its admin token, if it has one
+  --json               print { offset, now, epoch } as JSON
+
   -h, --help      show this help
 
 Exit codes: 0 ok (explain: the token is valid), 1 failure (bad tenant, port in use, unknown user or fault,
@@ -121,6 +131,7 @@ const ALLOWED: Record<string, readonly Option[]> = {
   ],
   faults: ['json'],
   explain: ['audience', 'clock-tolerance', 'issuer', 'admin-token', 'json'],
+  clock: ['issuer', 'admin-token', 'json'],
 };
 
 const COMMANDS = [...Object.keys(ALLOWED), 'conformance'];
@@ -130,6 +141,7 @@ const flag = (name: string) => `--${name}`;
 function unknownOption(rawName: string, positionals: string[]): string {
   const command = positionals[0] ?? 'start';
   if (!COMMANDS.includes(command)) return unknownCommand(command);
+  if (command === 'clock' && /^-\d/.test(rawName)) return 'the clock only moves forward: a negative duration is refused (POST /_mock/reset goes back to the real time, with the rest of the state)';
   const allowed = ALLOWED[command] ?? [];
   return `unknown option ${rawName} for "${command}"${didYouMean(rawName.replace(/^-+/, ''), allowed, flag)}`;
 }
@@ -159,8 +171,8 @@ async function main(argv: string[]): Promise<number> {
   const [command = 'start', ...rest] = positionals;
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(unknownCommand(command));
-  // Only explain takes an argument: the token.
-  const extra = command === 'explain' ? rest.slice(1) : rest;
+  // Only explain (the token) and clock (advance DURATION) take arguments.
+  const extra = command === 'explain' ? rest.slice(1) : command === 'clock' ? [] : rest;
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" for "${command}"`);
   const stray = (Object.keys(values) as Option[]).find((name) => name !== 'help' && !allowed.includes(name));
   if (stray) throw new UsageError(misplacedOption(stray, command));
@@ -172,6 +184,10 @@ async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const { runExplain } = await import('./explain-command.js');
       return runExplain(values, rest[0]);
+    }
+    case 'clock': {
+      const { runClock } = await import('./clock-command.js');
+      return runClock(values, rest);
     }
     case 'ca': {
       const { runCa } = await import('./ca-command.js');

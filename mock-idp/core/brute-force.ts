@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Clock } from './clock.js';
+import { DEFAULTS } from './tenant/defaults.js';
 
 /** The tenant's `bruteForceProtection` setting (Auth0's Attack Protection > Brute-force Protection). */
 export interface BruteForceSettings {
@@ -35,19 +37,34 @@ const keyOf = (sub: string, ip: string) => JSON.stringify([sub, normalizeAddress
  * used or an administrator unblocks the user; a successful login resets the
  * count. Whether a pair is blocked is read against the live settings, so
  * turning protection off (or raising the limit) lets the user in again, as
- * raising Auth0's threshold does. In memory only (one mock, one process).
+ * raising Auth0's threshold does. As on Auth0, a block also lifts by itself
+ * 30 days after the pair's last failed login (on the mock's clock, so time
+ * travel lifts it). In memory only (one mock, one process).
  */
 export class BruteForceCounter {
-  readonly #failures = new Map<string, number>();
+  /** Consecutive failures per pair, and when the last one was (ms on the mock's clock). */
+  readonly #failures = new Map<string, { count: number; last: number }>();
   /** Unblock ticket → pair, and pair → its ticket. */
   readonly #tickets = new Map<string, BlockedPair>();
   readonly #ticketOf = new Map<string, string>();
 
-  constructor(private readonly settings: () => BruteForceSettings) {}
+  constructor(
+    private readonly settings: () => BruteForceSettings,
+    private readonly clock: Pick<Clock, 'now'> = new Clock(),
+  ) {}
+
+  /** The failures counted for a pair; a pair whose last failure is older than Auth0's block lifetime starts again. */
+  #countOf(key: string): number {
+    const failures = this.#failures.get(key);
+    if (!failures) return 0;
+    if (this.clock.now() - failures.last < DEFAULTS.bruteForceBlockLifetime * 1000) return failures.count;
+    this.#forget(key);
+    return 0;
+  }
 
   isBlocked(sub: string, ip: string): boolean {
     const { enabled, maxAttempts } = this.settings();
-    return enabled && (this.#failures.get(keyOf(sub, ip)) ?? 0) >= maxAttempts;
+    return enabled && this.#countOf(keyOf(sub, ip)) >= maxAttempts;
   }
 
   /** A failed login of `sub` from `ip`. Nothing is counted while protection is off. */
@@ -55,8 +72,8 @@ export class BruteForceCounter {
     const { enabled, maxAttempts } = this.settings();
     if (!enabled) return { blocked: false, failures: 0 };
     const key = keyOf(sub, ip);
-    const failures = (this.#failures.get(key) ?? 0) + 1;
-    this.#failures.set(key, failures);
+    const failures = this.#countOf(key) + 1;
+    this.#failures.set(key, { count: failures, last: this.clock.now() });
     if (failures < maxAttempts) return { blocked: false, failures };
     let ticket = this.#ticketOf.get(key);
     if (!ticket) {

@@ -1,3 +1,4 @@
+import { Clock } from './clock.js';
 import { DEFAULTS } from './tenant/defaults.js';
 
 export interface MockEvent {
@@ -17,10 +18,14 @@ export class EventLog {
   #events: MockEvent[] = [];
   #seq = 0;
 
-  constructor(private readonly size: number = DEFAULTS.eventLogSize) {}
+  constructor(
+    private readonly size: number = DEFAULTS.eventLogSize,
+    /** `at` is the mock's time, so that events line up with the `iat` of the tokens they speak of after time travel. */
+    private readonly clock: Pick<Clock, 'now'> = new Clock(),
+  ) {}
 
   add(event: Omit<MockEvent, 'seq' | 'at'>): MockEvent {
-    const full: MockEvent = { seq: ++this.#seq, at: new Date().toISOString(), ...event };
+    const full: MockEvent = { seq: ++this.#seq, at: new Date(this.clock.now()).toISOString(), ...event };
     this.#events.push(full);
     if (this.#events.length > this.size) this.#events.shift();
     return full;

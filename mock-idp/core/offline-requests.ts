@@ -1,3 +1,4 @@
+import { Clock } from './clock.js';
 import { DEFAULTS } from './tenant/defaults.js';
 
 /** What identifies one authorization request in the code it yields: its PKCE challenge, or else its nonce. */
@@ -23,14 +24,16 @@ const keyOf = ({ clientId, codeChallenge, nonce }: RequestMarks) => {
 export class OfflineRequests {
   readonly #noted = new Map<string, number>();
 
-  note(marks: RequestMarks, now = Date.now()): void {
+  constructor(private readonly clock: Pick<Clock, 'now'> = new Clock()) {}
+
+  note(marks: RequestMarks, now = this.clock.now()): void {
     const key = keyOf(marks);
     if (key === undefined) return;
     for (const [k, expires] of this.#noted) if (expires <= now) this.#noted.delete(k);
     this.#noted.set(key, now + DEFAULTS.authorizationCodeLifetime * 1000);
   }
 
-  asked(marks: RequestMarks, now = Date.now()): boolean {
+  asked(marks: RequestMarks, now = this.clock.now()): boolean {
     const key = keyOf(marks);
     return key !== undefined && (this.#noted.get(key) ?? 0) > now;
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Clock } from './clock.js';
 import { InvalidEmailLink } from './errors.js';
 import { DEFAULTS } from './tenant/defaults.js';
 
@@ -35,10 +36,12 @@ export class Outbox {
   constructor(
     private readonly size: number = DEFAULTS.outboxSize,
     private readonly print: (line: string) => void = (line) => console.log(line),
+    /** `created_at` is the mock's time, as the `expires` of the links (time travel). */
+    private readonly clock: Pick<Clock, 'now'> = new Clock(),
   ) {}
 
   add(email: Omit<OutboxEmail, 'id' | 'created_at'>): OutboxEmail {
-    const kept: OutboxEmail = { id: randomBytes(9).toString('base64url'), created_at: new Date().toISOString(), ...email };
+    const kept: OutboxEmail = { id: randomBytes(9).toString('base64url'), created_at: new Date(this.clock.now()).toISOString(), ...email };
     this.#emails.push(kept);
     if (this.#emails.length > this.size) this.#emails.shift();
     this.print(`mock-idp: email (not sent) to ${kept.to}: "${kept.subject}"${kept.links.length ? ` ${kept.links.join(' ')}` : ''}`);
@@ -71,11 +74,15 @@ interface EmailLink {
 export class EmailLinks {
   readonly #links = new Map<string, EmailLink>();
 
-  constructor(private readonly max: number = DEFAULTS.maxEmailLinks) {}
+  constructor(
+    private readonly max: number = DEFAULTS.maxEmailLinks,
+    /** Links expire on the mock's clock, so time travel expires them. */
+    private readonly clock: Pick<Clock, 'now'> = new Clock(),
+  ) {}
 
   issue(kind: EmailLink['kind'], sub: string, lifetimeSeconds: number): { ticket: string; expiresAt: Date } {
     const ticket = randomBytes(24).toString('base64url');
-    const expiresAt = Date.now() + lifetimeSeconds * 1000;
+    const expiresAt = this.clock.now() + lifetimeSeconds * 1000;
     this.#links.set(ticket, { kind, sub, expiresAt });
     for (const oldest of this.#links.keys()) {
       if (this.#links.size <= this.max) break;
@@ -88,7 +95,7 @@ export class EmailLinks {
   peek(kind: EmailLink['kind'], ticket: string): string {
     const link = this.#links.get(ticket);
     if (!link || link.kind !== kind) throw new InvalidEmailLink('unknown');
-    if (Date.now() >= link.expiresAt) {
+    if (this.clock.now() >= link.expiresAt) {
       this.#links.delete(ticket);
       throw new InvalidEmailLink('expired');
     }

@@ -86,15 +86,16 @@ function rulesOf(policy: PasswordPolicy, password: string): PasswordRule[] {
   return rules;
 }
 
-const formatted = (rule: PasswordRule) => {
+/** A rule's message with its `format` values filled in, e.g. "At least 8 characters in length". */
+export function formatRule(rule: Pick<PasswordRule, 'message' | 'format'>): string {
   const values = [...(rule.format ?? [])];
   return rule.message.replace(/%[ds]/g, () => String(values.shift() ?? ''));
-};
+}
 
 /** The rules as Auth0's `policy` text: `* rule` lines, character kinds indented one space more. */
 function asText(rules: PasswordRule[], depth = 0): string {
   const indent = ' '.repeat(depth);
-  return rules.map((r) => `${indent}* ${formatted(r)}${r.items ? `\n${indent}${asText(r.items, depth + 1)}` : ''}`).join('\n');
+  return rules.map((r) => `${indent}* ${formatRule(r)}${r.items ? `\n${indent}${asText(r.items, depth + 1)}` : ''}`).join('\n');
 }
 
 /** The policy as Auth0 states it (its `policy` text), e.g. for a sign-up form. */

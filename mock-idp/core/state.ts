@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BruteForceCounter } from './brute-force.js';
+import { Clock } from './clock.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
@@ -27,20 +28,22 @@ export type SessionEndHook = (session: StoredPayload) => Promise<void>;
  * registers a Rebuild and is rebuilt whenever the tenant or the keys change.
  */
 export class MockState {
+  /** The mock's notion of now (time travel): everything below reads the time from it. */
+  readonly clock = new Clock();
   readonly keys: KeyRing;
   readonly store: Store;
-  readonly events = new EventLog();
+  readonly events = new EventLog(DEFAULTS.eventLogSize, this.clock);
   /** prompt=none requests that asked for offline_access (see core/offline-requests.ts). */
-  readonly offlineRequests = new OfflineRequests();
+  readonly offlineRequests = new OfflineRequests(this.clock);
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
-  readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection);
+  readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock);
   /** Faults planted into single logins by the relying-party conformance harness. */
   readonly loginFaults = new LoginFaults();
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
-  readonly outbox = new Outbox();
-  /** The tickets of the links in those emails. */
-  readonly emailLinks = new EmailLinks();
+  readonly outbox = new Outbox(DEFAULTS.outboxSize, undefined, this.clock);
+  /** The tickets of the links in those emails (they expire on the mock's clock). */
+  readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock);
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
@@ -59,7 +62,7 @@ export class MockState {
     this.store = new Store((clientId) => this.#directory.application(clientId)?.refreshToken.reuseInterval ?? 0, {
       maxPending: DEFAULTS.maxPendingEntries,
       onEvicted: (count) => this.#noteEvicted(count),
-    });
+    }, this.clock);
   }
 
   #evicted = 0;
@@ -142,12 +145,20 @@ export class MockState {
     return directory.tenant;
   }
 
-  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log and outbox. */
+  /** Moves the mock's now forward by `seconds` (time travel); what would expire by then, expires. */
+  advanceClock(seconds: number): void {
+    const before = this.clock.offset;
+    this.clock.advance(seconds);
+    this.events.add({ type: 'clock.advanced', detail: { by: this.clock.offset - before, offset: this.clock.offset } });
+  }
+
+  /** Back to the start: the tenant and keys it started with, no sessions, grants or tokens, an empty event log and outbox, the real time. */
   reset(): void {
     const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
     this.#applyKeys(before, new Directory(this.initialTenant));
     this.store.clear();
+    this.clock.reset();
     this.offlineRequests.clear();
     this.bruteForce.clear();
     this.loginFaults.clear();

@@ -1,3 +1,6 @@
+import { Clock } from './clock.js';
+import { DEFAULTS } from './tenant/defaults.js';
+
 /** What oidc-provider stores per entry (its `AdapterPayload`), as far as the store reads it. */
 export interface StoredPayload {
   [key: string]: unknown;
@@ -23,7 +26,12 @@ interface RefreshFamily {
   previous?: { id: string; at: number; reused: boolean };
 }
 
-const now = () => Date.now();
+/**
+ * Seconds an entry of these models outlives its expiry in the store. oidc-provider checks
+ * the payload's own `exp`, so a kept entry is never used; a device code found expired is
+ * answered `expired_token`, one not found `invalid_grant`.
+ */
+const KEPT_AFTER_EXPIRY: Record<string, number> = { DeviceCode: DEFAULTS.expiredDeviceCodeKept };
 
 /** Expired entries are swept once every this many writes. */
 const SWEEP_EVERY = 1_000;
@@ -81,6 +89,8 @@ export class Store {
   constructor(
     private readonly reuseIntervalOf: ReuseIntervalOf,
     private readonly limits: { maxPending: number; onEvicted?: (count: number) => void } = { maxPending: Number.POSITIVE_INFINITY },
+    /** The mock's clock: entries expire, and reuse intervals run, on its time (time travel moves them). */
+    private readonly clock: Pick<Clock, 'now'> = new Clock(),
   ) {}
 
   /** Login attempts in progress and sessions nobody signed in to: what an unauthenticated caller can make. */
@@ -136,7 +146,7 @@ export class Store {
   get(name: string, id: string): StoredPayload | undefined {
     const entry = this.#models.get(name)?.get(id);
     if (!entry) return undefined;
-    if (entry.expiresAt !== undefined && entry.expiresAt <= now()) {
+    if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.now()) {
       this.destroy(name, id);
       return undefined;
     }
@@ -147,7 +157,8 @@ export class Store {
     const models = this.#model(name);
     const previous = models.get(id);
     if (previous) this.#index(name, id, previous.payload, false);
-    models.set(id, { payload, expiresAt: expiresIn ? now() + expiresIn * 1000 : undefined });
+    const keptFor = expiresIn ? expiresIn + (KEPT_AFTER_EXPIRY[name] ?? 0) : 0;
+    models.set(id, { payload, expiresAt: keptFor ? this.clock.now() + keptFor * 1000 : undefined });
     this.#index(name, id, payload, true);
     this.#trackPending(name, id, payload);
     if (++this.#writes % SWEEP_EVERY === 0) this.sweep();
@@ -155,7 +166,7 @@ export class Store {
 
   /** Drops expired entries nobody asked for again (codes, interactions, sessions), so memory stays flat under load. */
   sweep(): void {
-    const at = now();
+    const at = this.clock.now();
     for (const [name, models] of this.#models) {
       for (const [id, entry] of models) if (entry.expiresAt !== undefined && entry.expiresAt <= at) this.destroy(name, id);
     }
@@ -180,7 +191,7 @@ export class Store {
     if (!payload?.consumed || !payload.grantId || !payload.clientId) return payload;
     const previous = this.#families.get(payload.grantId)?.previous;
     const interval = this.reuseIntervalOf(payload.clientId) * 1000;
-    if (previous?.id === id && !previous.reused && interval > 0 && now() - previous.at <= interval) {
+    if (previous?.id === id && !previous.reused && interval > 0 && this.clock.now() - previous.at <= interval) {
       const { consumed: _consumed, ...unconsumed } = payload;
       return unconsumed;
     }
@@ -193,10 +204,10 @@ export class Store {
     if (name === 'RefreshToken' && payload.grantId) {
       const family = this.#families.get(payload.grantId) ?? {};
       if (payload.consumed && family.previous?.id === id) family.previous.reused = true;
-      else family.previous = { id, at: now(), reused: false };
+      else family.previous = { id, at: this.clock.now(), reused: false };
       this.#families.set(payload.grantId, family);
     }
-    payload.consumed = payload.consumed ?? Math.floor(now() / 1000);
+    payload.consumed = payload.consumed ?? Math.floor(this.clock.now() / 1000);
   }
 
   destroy(name: string, id: string): void {

@@ -1,12 +1,16 @@
 import Koa from 'koa';
 import type { MockState } from '../core/state.js';
 import type { OidcHost } from '../oidc/host.js';
+import { onClock } from '../oidc/request-clock.js';
 import { adminGuard, type AdminAccess } from './admin/guard.js';
 import { adminRoutes, type AdminTools } from './admin/routes.js';
 import { allowedHostNames, hostGuard } from './allowed-hosts.js';
 import { InteractionCsrf } from './csrf.js';
 import { HttpError } from './errors.js';
+import { dbConnectionsRoutes } from './routes/dbconnections.js';
+import { emailLinkRoutes } from './routes/email-links.js';
 import { interactionRoutes } from './routes/interaction.js';
+import { signupRoutes } from './routes/signup.js';
 import { unblockRoute } from './routes/unblock.js';
 import { v2LogoutRoute } from './routes/v2-logout.js';
 import { securityHeaders } from './security-headers.js';
@@ -35,8 +39,8 @@ export interface AppOptions {
 }
 
 const isAdminPath = (path: string) => /^\/_mock(\/|$)/i.test(path);
-/** The pages a DNS-rebinding page must not reach: the admin API and the login / consent pages. */
-const isHostGuarded = (path: string) => isAdminPath(path) || /^\/interaction(\/|$)/i.test(path);
+/** The pages a DNS-rebinding page must not reach: the admin API, the login / consent pages and the email links' pages. */
+const isHostGuarded = (path: string) => isAdminPath(path) || /^\/(interaction|u)(\/|$)/i.test(path);
 
 /** A Host header a URL can be built from: a name or an IP literal, an optional port, nothing else. */
 const hostSyntax = /^(\[[0-9a-f:.]+\]|[\w.-]+)(:\d{1,5})?$/i;
@@ -49,6 +53,9 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   const app = new Koa();
   app.silent = true;
   app.proxy = options.trustProxy === true;
+
+  // Outermost: the whole request, oidc-provider included, runs on this mock's clock (time travel; oidc/request-clock.ts).
+  app.use((_ctx, next) => onClock(state.clock, next));
 
   // First: every answer, the error pages and oidc-provider's pages included, carries them.
   app.use(securityHeaders);
@@ -87,7 +94,10 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   const admin = adminRoutes(state, options.tools);
   app.use(async (ctx, next) => (isHostGuarded(ctx.path) ? hosts(ctx, next) : next()));
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
-  for (const router of [admin, interactionRoutes(state, oidc, new InteractionCsrf()), v2LogoutRoute(state, oidc), unblockRoute(state)]) app.use(router.routes()).use(router.allowedMethods());
+  const csrf = new InteractionCsrf();
+  // The sign-up routes come before the login page's: they take `screen_hint=signup` and hand everything else on.
+  const routers = [admin, signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), emailLinkRoutes(state, csrf)];
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     if (!isAdminPath(ctx.path)) return next();
     // A known admin path with another method: 405 and the methods it takes.

@@ -1,16 +1,16 @@
 import type { Configuration } from 'oidc-provider';
+import type { Clock } from '../core/clock.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { Directory } from '../core/directory.js';
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
  * Token and session lifetimes from the tenant: the ID token per application,
  * the access token per API, and Auth0's rotating refresh token: its absolute
  * lifetime counts from the first token of the family and is not extended by
- * rotation; each token also dies after the idle lifetime unless used.
+ * rotation; each token also dies after the idle lifetime unless used
+ * (counted on the mock's clock, which time travel moves).
  */
-export function lifetimes(directory: Directory): NonNullable<Configuration['ttl']> {
+export function lifetimes(directory: Directory, clock: Pick<Clock, 'nowSeconds'>): NonNullable<Configuration['ttl']> {
   const policyOf = (clientId: string | undefined) => (clientId ? directory.application(clientId)?.refreshToken : undefined);
   return {
     IdToken: (_ctx, _token, client) => directory.application(client.clientId)?.idTokenLifetime ?? DEFAULTS.idTokenLifetime,
@@ -20,8 +20,9 @@ export function lifetimes(directory: Directory): NonNullable<Configuration['ttl'
       const policy = policyOf(client.clientId);
       const absolute = policy?.absoluteLifetime ?? DEFAULTS.refreshTokenAbsoluteLifetime;
       const idle = policy?.idleLifetime ?? DEFAULTS.refreshTokenIdleLifetime;
-      const firstIssuedAt = token.iiat ?? nowSeconds();
-      return Math.max(1, Math.min(idle, firstIssuedAt + absolute - nowSeconds()));
+      const now = clock.nowSeconds();
+      const firstIssuedAt = token.iiat ?? now;
+      return Math.max(1, Math.min(idle, firstIssuedAt + absolute - now));
     },
     // Read from the grant itself: a consent grant is saved by the interaction routes, outside any provider request (no ctx).
     Grant: (_ctx, grant) => Math.max(DEFAULTS.sessionLifetime, policyOf(grant.clientId)?.absoluteLifetime ?? 0),

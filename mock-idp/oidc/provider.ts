@@ -44,7 +44,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     cookies: { keys: cookieKeys, names: COOKIE_NAMES },
     claims: claimsByScope(customClaimNames(directory)),
     scopes: [...OIDC_SCOPES],
-    extraParams: { audience: null, connection: connectionParameter(directory) },
+    extraParams: { audience: null, connection: connectionParameter(directory), screen_hint: null },
     conformIdTokenClaims: false,
     responseTypes: [...RESPONSE_TYPES],
     findAccount: findAccountIn(directory),
@@ -52,7 +52,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     rotateRefreshToken: rotateRefreshToken(directory),
     issueRefreshToken: issueRefreshToken(directory, offlineRequests),
     expiresWithSession: expiresWithSession(directory, offlineRequests),
-    ttl: lifetimes(directory),
+    ttl: lifetimes(directory, state.clock),
     routes: ROUTES,
     interactions: { policy: interactionPolicyWithAccountSelection(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     formats: { customizers: { jwt: accessTokenShape(directory) } },
@@ -129,7 +129,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   provider.use(loginFaults(state.loginFaults, events));
   provider.use(corsPreflight(directory, events));
   provider.use(jsonBody);
-  provider.use(userinfoForJwt(issuer, directory, keys));
+  provider.use(userinfoForJwt(issuer, directory, keys, state.clock));
   provider.use(webMessageOrigin(directory, events, views));
   provider.use(offlineAccessPrompt(offlineRequests));
   provider.use(deviceSession(views, (id) => store.get('Session', id) !== undefined));

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { artifactPath, chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -8,6 +8,8 @@ describe.skipIf(!chromiumAvailable)('real browser (Debian Chromium via playwrigh
   let browser: Browser;
 
   beforeAll(async () => {
+    // The sign-up test's emails are printed to the console: keep the output quiet.
+    vi.spyOn(console, 'log').mockImplementation(() => {});
     stack = await startStack();
     browser = await launchChromium();
   }, 60_000);
@@ -33,6 +35,54 @@ describe.skipIf(!chromiumAvailable)('real browser (Debian Chromium via playwrigh
     await page.goto(`${stack.app.url}/profile`);
     expect(JSON.parse(await page.locator('body').innerText())).toMatchObject({ email: 'alice@example.com' });
     await page.screenshot({ path: artifactPath('browser-login-profile.png'), fullPage: true });
+    await context.close();
+  }, 60_000);
+
+  const EMAIL = 'new-user@example.com';
+
+  async function logIn(page: Page, password: string) {
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await page.waitForURL(/\/interaction\//);
+    await page.fill('input[name="username"]', EMAIL);
+    await page.fill('input[name="password"]', password);
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.waitForURL(`${stack.app.url}/`);
+  }
+
+  it("signs a new user up from sample-app's Log in, lands logged in, logs out, resets the password through the outbox and logs in with the new one", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(stack.app.url);
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await page.waitForURL(/\/interaction\//);
+    await page.getByRole('link', { name: 'Sign up' }).click();
+    await page.fill('input[name="email"]', EMAIL);
+    await page.fill('input[name="password"]', 'first-pass');
+    await page.screenshot({ path: artifactPath('browser-signup-page.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.waitForURL(`${stack.app.url}/`);
+    expect(await page.locator('h1').innerText()).toBe(`Hello, ${EMAIL}`);
+
+    await page.getByRole('link', { name: 'Log out' }).click();
+    await page.waitForURL(`${stack.app.url}/`);
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await page.waitForURL(/\/interaction\//);
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.fill('input[name="email"]', EMAIL);
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.getByText("We've just sent you an email to reset your password.").waitFor();
+
+    const reset = stack.idp.emails({ to: EMAIL }).find((e) => e.kind === 'reset_password');
+    expect(reset).toBeDefined();
+    await page.goto(reset!.links[0]!);
+    await page.fill('input[name="password"]', 'second-pass');
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await page.getByText('Your password has been changed successfully.').waitFor();
+
+    await page.goto(stack.app.url);
+    await logIn(page, 'second-pass');
+    expect(await page.locator('h1').innerText()).toBe(`Hello, ${EMAIL}`);
+    await page.screenshot({ path: artifactPath('browser-signup-after-reset.png'), fullPage: true });
     await context.close();
   }, 60_000);
 });

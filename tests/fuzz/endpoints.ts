@@ -165,6 +165,10 @@ const explainFields: Record<string, fc.Arbitrary<Json>> = {
 
 const retireFields: Record<string, fc.Arbitrary<Json>> = { kid: s(fc.oneof(pick('$KID', 'dev-UMjyS4zzgD3RaFsZ', 'nope'), junk)) };
 
+const clockFields: Record<string, fc.Arbitrary<Json>> = {
+  advance: fc.oneof(fc.integer({ min: -10, max: 3_600 }), fc.constantFrom<Json>(1.5, 1e300, -0, null), pick('30d', '1d12h', '-1d', '1.5h', 'soon', '9999999999999999999w')) as fc.Arbitrary<Json>,
+};
+
 /** An admin route's JSON: its fields, from a body its validation accepts (so a deep value reaches the code behind it). */
 function adminBody(fields: Record<string, fc.Arbitrary<Json>>, valid: fc.Arbitrary<Record<string, Json>>, deepKeys: readonly string[] = Object.keys(fields)) {
   const object = fc.oneof({ weight: 2, arbitrary: valid }, { weight: 3, arbitrary: jsonObjectOf(fields) }, { weight: 1, arbitrary: valid.chain((v) => jsonObjectOf(fields).map((o) => ({ ...v, ...o }))) });
@@ -180,6 +184,7 @@ const ADMIN_BODIES: Record<string, fc.Arbitrary<BodyRecipe>> = {
   '/_mock/explain': adminBody(explainFields, fc.constantFrom<Record<string, Json>>({ token: '$ACCESS_TOKEN' }, { token: '$ACCESS_TOKEN', audience: API })),
   '/_mock/': bodyOf({ form: formItems({ token: tokens, audience }), json: jsonObjectOf(explainFields), deepKeys: ['token'], deepBase: fc.constant({}) }),
   '/_mock/keys/retire': adminBody(retireFields, fc.constant({})),
+  '/_mock/clock': adminBody(clockFields, fc.constantFrom<Record<string, Json>>({ advance: 60 }, { advance: '1h' })),
 };
 const adminJson = fc.oneof(jsonObjectOf(userFields), jsonObjectOf(mintFields), jsonObjectOf(roleFields), jsonObjectOf(explainFields), jsonObjectOf(retireFields));
 
@@ -243,7 +248,7 @@ const GET = ['GET'];
 const POST = ['POST'];
 const userId = fc.oneof(realUser, segment);
 const adminPaths = fc.oneof(
-  { weight: 60, arbitrary: oneOfPaths(pathOf('/_mock/', {}, ['GET', 'POST']), pathOf('/_mock/explain', {}, POST), pathOf('/_mock/health', {}, GET), pathOf('/_mock/faults', {}, GET), pathOf('/_mock/keys', {}, GET), pathOf('/_mock/events', {}, GET), pathOf('/_mock/roles', {}, GET)) },
+  { weight: 60, arbitrary: oneOfPaths(pathOf('/_mock/', {}, ['GET', 'POST']), pathOf('/_mock/explain', {}, POST), pathOf('/_mock/health', {}, GET), pathOf('/_mock/faults', {}, GET), pathOf('/_mock/keys', {}, GET), pathOf('/_mock/events', {}, GET), pathOf('/_mock/roles', {}, GET), pathOf('/_mock/clock', {}, ['GET', 'POST'])) },
   { weight: 100, arbitrary: oneOfPaths(pathOf('/_mock/tokens', {}, POST), pathOf('/_mock/users', {}, ['GET', 'POST', 'POST']), pathOf('/_mock/roles', {}, POST)) },
   { weight: 55, arbitrary: pathOf('/_mock/users/:id', { id: userId }, ['GET', 'PATCH', 'PATCH', 'DELETE']) },
   { weight: 25, arbitrary: pathOf('/_mock/users/:id/revoke', { id: userId }, POST) },

@@ -1,5 +1,5 @@
 /** State an anonymous caller or a loop can grow stays bounded: sessions nobody signed in to expire in minutes, the JWKS has a cap. */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 
 let idp: MockIdp;
@@ -7,9 +7,6 @@ beforeAll(async () => {
   idp = await startMockIdp({ port: 0 });
 });
 afterAll(() => idp.close());
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 const sessionCookie = (response: Response) =>
   response.headers
@@ -20,7 +17,6 @@ const sessionCookie = (response: Response) =>
 
 describe('a session nobody signed in to (the device page)', () => {
   it(`expires after ${DEFAULTS.anonymousSessionLifetime} s, not the ${DEFAULTS.sessionLifetime} s of a login session`, async () => {
-    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     const page = await fetch(`${idp.issuer}activate`);
     const cookie = sessionCookie(page);
     expect(cookie).toContain('mockidp_session=');
@@ -29,10 +25,11 @@ describe('a session nobody signed in to (the device page)', () => {
       fetch(`${idp.issuer}activate`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ xsrf, user_code: 'WRONG-CODE' }) });
     // The session guard answers invalid_request when the session is gone; oidc-provider's own page for a wrong code has no error code.
     const refusedForNoSession = async () => (await (await post()).text()).includes('<code>invalid_request</code>');
-    vi.setSystemTime(Date.now() + 60_000);
+    idp.clock.advance(60);
     expect(await refusedForNoSession()).toBe(false);
-    vi.setSystemTime(Date.now() + DEFAULTS.anonymousSessionLifetime * 1000);
+    idp.clock.advance(DEFAULTS.anonymousSessionLifetime);
     expect(await refusedForNoSession()).toBe(true);
+    idp.reset();
   });
 });
 

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BLOCKED_MESSAGE, BruteForceCounter, normalizeAddress, type BruteForceSettings } from '../../mock-idp/core/brute-force.js';
+import { Clock } from '../../mock-idp/core/clock.js';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp, type MockEvent } from '../../mock-idp/index.js';
 import { APP, startAuthorize, submitLogin, USERS } from '../helpers/oauth.js';
@@ -68,6 +69,19 @@ describe('the brute-force counter (core)', () => {
     expect(c.isBlocked('auth0|a', '10.0.0.1')).toBe(true);
     live.maxAttempts = 10;
     expect(c.isBlocked('auth0|a', '10.0.0.1')).toBe(false);
+  });
+
+  it("lifts a block by itself 30 days after the pair's last failure (Auth0), on the mock's clock", () => {
+    const clock = new Clock();
+    const c = new BruteForceCounter(() => settings, clock);
+    for (let i = 0; i < 3; i++) c.fail('auth0|a', '10.0.0.1');
+    clock.advance(30 * 86_400 - 1);
+    expect(c.isBlocked('auth0|a', '10.0.0.1')).toBe(true);
+    clock.advance(1);
+    expect(c.isBlocked('auth0|a', '10.0.0.1')).toBe(false);
+    expect(c.blocked()).toEqual([]);
+    // The count starts again: one failure is one, not the fourth.
+    expect(c.fail('auth0|a', '10.0.0.1')).toEqual({ blocked: false, failures: 1 });
   });
 });
 
@@ -147,13 +161,14 @@ describe('brute-force protection (as Auth0: 10 consecutive failures per user and
     expect((await passwordGrantFrom(idp, USERS.bob)).status).toBe(200);
   });
 
-  it('prints the unblock link to the console and keeps it in the event log; opening it lets the user in again, once', async () => {
+  it('mails the unblock link to the outbox (and the console) and keeps it in the event log; opening it lets the user in again, once', async () => {
     const since = idp.events().at(-1)?.seq ?? 0;
     log.mockClear();
     await failOnPage(USERS.carol, 10);
     const link = blockedEvents(since)[0]?.detail?.unblockUrl as string;
     expect(link).toMatch(new RegExp(`^${idp.issuer}unblock\\?ticket=[\\w-]+$`));
     expect(log.mock.calls.flat().join('\n')).toContain(link);
+    expect(idp.emails({ to: USERS.carol.username }).at(-1)).toMatchObject({ kind: 'blocked_account', links: [link] });
     expect((await passwordGrantFrom(idp, USERS.carol)).status).toBe(429);
 
     const opened = await fetch(link);

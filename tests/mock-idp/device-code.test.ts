@@ -79,6 +79,14 @@ describe('device authorization flow', () => {
     expect(await poll(device)).toMatchObject({ status: 400, body: { error: 'access_denied' } });
   });
 
+  it("answers polling with 400 expired_token once the device code's 15 minutes have passed (time travel, no sleep)", async () => {
+    const device = await startDevice();
+    idp.clock.advance(device.expires_in - 60);
+    expect(await poll(device)).toMatchObject({ status: 400, body: { error: 'authorization_pending' } });
+    idp.clock.advance(61);
+    expect(await poll(device)).toMatchObject({ status: 400, body: { error: 'expired_token' } });
+  });
+
   it('says so on the page for a user code that does not exist, and signs nobody in', async () => {
     const browser = new HeadlessBrowser();
     const page = await browser.navigate(`${idp.issuer}activate?user_code=BBBB-BBBB`);

@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { startMockIdp, type MockIdp, type TenantInput } from '../../mock-idp/index.js';
 import { API, APP, codeFlow, refreshRequest, revokeRequest, SPA, USERS, verify, WORKER } from '../helpers/oauth.js';
 import { app, tenantWith } from './tenants.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Logs alice in to sample-app (offline_access requested) and returns her first refresh token. */
 async function firstRefreshToken(idp: MockIdp): Promise<string> {
@@ -123,7 +121,7 @@ describe('refresh tokens (fixture tenant: rotation on, no reuse interval)', () =
   });
 });
 
-// Each test runs its own IdP, so they run concurrently (the lifetime tests wait for tokens to expire).
+// Each test runs its own IdP (and clock), so they run concurrently.
 describe.concurrent('refresh tokens with a per-application policy', () => {
 
   it('lets the immediately previous refresh token be used once within the reuse interval (200)', async () => {
@@ -171,42 +169,26 @@ describe.concurrent('refresh tokens with a per-application policy', () => {
   });
 
   it('expires an unused refresh token after its idle lifetime (403 invalid_grant, as Auth0)', async () => {
-    await withIdp(sampleAppPolicy({ rotation: true, idleLifetime: 1 }), async (idp) => {
+    await withIdp(sampleAppPolicy({ rotation: true, idleLifetime: 3600 }), async (idp) => {
       const refreshToken = await firstRefreshToken(idp);
-      await sleep(1_100);
+      // Time travel rather than a sleep: the mock's clock an hour and a second ahead.
+      idp.clock.advance(3601);
       await expectInvalidGrant(idp, refreshToken);
     });
   });
-});
-
-// Not concurrent: it fakes Date for the whole process, which would move the clock under the tests above.
-describe('refresh tokens: the absolute lifetime of a rotating family', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
 
   it('does not extend the absolute lifetime by rotation: the family dies when its first token would have', async () => {
-    // On a fake clock for Date only, moved by hand: the test neither sleeps nor depends on where the
-    // second boundaries fall. oidc-provider reads the time as epochTime() = Math.floor(Date.now() / 1000)
-    // (token iat/exp, and our RefreshToken ttl in oidc/lifetimes.ts), and the store expires entries on
-    // Date.now() (core/store.ts); both follow the fake Date, timers and I/O stay real.
-    // The test it replaces slept 1 s then 1.1 s with absoluteLifetime 2: when the first token was
-    // issued in the last milliseconds of a second, the rotation after the first sleep already ran
-    // two second boundaries later, past the family's end, and failed with invalid_grant.
-    // Every step here is half a second away from a boundary.
-    const start = Math.floor(Date.now() / 1000) * 1000 + 500;
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(start);
     await withIdp(sampleAppPolicy({ rotation: true, absoluteLifetime: 60 }), async (idp) => {
       const first = await firstRefreshToken(idp);
-      vi.setSystemTime(start + 30_000);
+      // On the mock's clock: lifetimes count in whole seconds, so each step keeps a second clear of the boundary.
+      idp.clock.advance(30);
       const second = await rotate(idp, first);
-      // The last second of the family: the token issued 29 s ago still rotates.
-      vi.setSystemTime(start + 59_000);
+      // Near the end of the family: the token issued 28 s ago still rotates.
+      idp.clock.advance(28);
       const third = await rotate(idp, second);
-      // 60 s after the first token the family ends, although `third` is 1 s old and its idle
-      // lifetime (15 days) or a lifetime counted from its own issue would keep it alive.
-      vi.setSystemTime(start + 60_000);
+      // Past the family's 60 s, although `third` is 3 s old and its idle lifetime (15 days), or a
+      // lifetime counted from its own issue, would keep it alive.
+      idp.clock.advance(3);
       await expectInvalidGrant(idp, third);
     });
   });

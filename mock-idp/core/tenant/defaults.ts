@@ -37,6 +37,8 @@ export const DEFAULTS = {
   authorizationCodeLifetime: 60,
   /** Auth0: a device code (and its user code) is valid for 15 minutes. */
   deviceCodeLifetime: 900,
+  /** An expired device code is kept this much longer, so that polling it answers `expired_token` (RFC 8628, as Auth0) rather than `invalid_grant`. */
+  expiredDeviceCodeKept: 900,
   interactionLifetime: 3600,
   /** Signing algorithm of an API's access tokens. */
   signingAlgorithm: 'RS256',
@@ -76,6 +78,8 @@ export const DEFAULTS = {
   socialConnectionEnabled: true,
   /** Auth0: brute-force protection is on for a new tenant; 10 consecutive failed logins of one user from one address block that pair. */
   bruteForceProtection: { enabled: true, maxAttempts: 10 },
+  /** Auth0: a brute-force block lifts by itself after 30 days (unless the unblock link or an administrator lifts it first). */
+  bruteForceBlockLifetime: 30 * 86_400,
   /** Auth0: applications are first party (no consent page) unless marked third party. */
   firstParty: true,
   /** Auth0's default grant types per application type (the password and device grants are opt-in, as on Auth0). */

@@ -147,7 +147,7 @@ const bruteForceProtection = z.strictObject({
     .int()
     .positive()
     .default(DEFAULTS.bruteForceProtection.maxAttempts)
-    .describe('Consecutive failed logins of one user from one address that block that user from that address (until the unblock link printed to the console is opened, or the admin API unblocks the user).'),
+    .describe('Consecutive failed logins of one user from one address that block that user from that address (until the unblock link of the email in the outbox is opened, or the admin API unblocks the user).'),
 });
 
 const refreshTokenPolicy = z.strictObject({

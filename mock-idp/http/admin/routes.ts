@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { MockState } from '../../core/state.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
+import { parseDuration } from '../../core/clock.js';
 import { UnknownUser } from '../../core/errors.js';
 import type { User } from '../../core/tenant/schema.js';
 import { readForm, readJson } from '../body.js';
@@ -63,7 +64,9 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       tenant: state.tenant,
       keys: state.keys.list(),
       events: state.events.list().slice(-30).reverse(),
+      emails: state.outbox.list().slice(-20).reverse(),
       blocked: state.bruteForce.blocked().map(({ sub, ip }) => ({ user: state.directory.findUser(sub)?.email ?? sub, ip })),
+      clock: state.clock.read(),
       csrfToken,
       ...extra,
     });
@@ -169,6 +172,27 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   router.post('/reset', (ctx) => {
     state.reset();
     ctx.status = 204;
+  });
+
+  // Time travel: GET says how far ahead the mock is; POST { "advance": 2592000 | "30d" } moves it forward (never back).
+  router.get('/clock', (ctx) => {
+    ctx.body = state.clock.read();
+  });
+  router.post('/clock', async (ctx) => {
+    const { advance, ...rest } = bodyObject(await readJson(ctx));
+    const unknown = Object.keys(rest)[0];
+    if (unknown !== undefined) throw new HttpError(400, `${unknown}: unknown field (expected { "advance": seconds or a duration such as "30d" })`);
+    if (advance === undefined) throw new HttpError(400, 'advance: required (seconds, or a duration such as "30d")');
+    state.advanceClock(parseDuration(advance));
+    ctx.body = state.clock.read();
+  });
+
+  // The outbox: the emails mock-idp kept instead of sending them, oldest first; `?to=` keeps one address's.
+  router.get('/emails', (ctx) => {
+    const { to } = ctx.query;
+    if (to !== undefined && typeof to !== 'string') throw new HttpError(400, 'to: give one email address');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { emails: state.outbox.list({ to }) };
   });
 
   router.get('/events', (ctx) => {

@@ -65,6 +65,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       testUsers: state.directory.tenant.users.filter((u) => !u.blocked).map((u) => ({ person: state.directory.person(u.sub)!, password: u.password })),
       social,
       selectAccount,
+      signupEnabled: !state.tenant.databaseConnection.disableSignup,
     });
   }
 

@@ -6,9 +6,9 @@ import { messagePage } from '../views/message-page.js';
 
 /**
  * The unblock link of brute-force protection (`GET /unblock?ticket=`): what
- * Auth0 emails to a blocked user. mock-idp has no outbox: the link is printed
- * to the console and kept in the event log (`user.blocked`). A ticket unblocks
- * its user from its address, once.
+ * Auth0 emails to a blocked user. mock-idp keeps that email in its outbox
+ * (`GET /_mock/emails`, printed to the console) and the link in the event log
+ * (`user.blocked`). A ticket unblocks its user from its address, once.
  */
 export function unblockRoute(state: MockState): Router {
   const router = new Router({ sensitive: true });

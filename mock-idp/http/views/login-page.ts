@@ -1,6 +1,7 @@
 import type { Person } from '../../core/directory.js';
 import type { SocialConnection } from '../../core/tenant/schema.js';
 import { csrfField, esc, page } from './html.js';
+import { accountLinks, SIGNUP_HINT } from './signup-page.js';
 
 export interface LoginPageInput {
   uid: string;
@@ -13,10 +14,12 @@ export interface LoginPageInput {
   social: SocialConnection[];
   /** `prompt=select_account`: headed "Choose an account", the test users first. */
   selectAccount?: boolean | undefined;
+  /** The database connection allows sign-ups: the page links to the sign-up screen. */
+  signupEnabled?: boolean | undefined;
 }
 
 /** The Universal-Login-like page: a username/password form, one-click test users, simulated social buttons. */
-export function loginPage({ uid, csrfToken, appName, error, username, testUsers, social, selectAccount }: LoginPageInput): string {
+export function loginPage({ uid, csrfToken, appName, error, username, testUsers, social, selectAccount, signupEnabled = false }: LoginPageInput): string {
   const action = `/interaction/${esc(uid)}`;
   const csrf = csrfField(csrfToken);
   const users = testUsers
@@ -38,7 +41,9 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <label for="password">Password</label><input id="password" type="password" name="password" required>
 <button type="submit">Continue</button>
 </form>
+${accountLinks(uid, signupEnabled)}
 ${socials}
 ${selectAccount ? '' : usersList}
+${SIGNUP_HINT}
 <form method="post" action="${action}/abort">${csrf}<button class="link" type="submit">Cancel and return to ${esc(appName)}</button></form>`);
 }

@@ -69,7 +69,7 @@ export function passwordGrant(state: MockState, directory: Directory): GrantHand
     }
     ctx.oidc.entity('AccessToken', at);
     const accessToken = await at.save();
-    const authTime = Math.floor(Date.now() / 1000);
+    const authTime = state.clock.nowSeconds();
 
     let refreshToken: string | undefined;
     if (oidcScopes.includes('offline_access') && client.grantTypeAllowed('refresh_token')) {

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { createLocalJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { releasedClaims } from '../../core/claims.js';
+import type { Clock } from '../../core/clock.js';
 import type { Directory } from '../../core/directory.js';
 import type { KeyRing } from '../../core/keys.js';
 import { ROUTES } from '../routes.js';
@@ -43,7 +44,7 @@ function isJwt(token: string): boolean {
  * of the application the token was issued to (of any application while the
  * token is not yet known to be good), as oidc-provider does for its own.
  */
-export function userinfoForJwt(issuer: string, directory: Directory, keys: KeyRing): Middleware {
+export function userinfoForJwt(issuer: string, directory: Directory, keys: KeyRing, clock: Pick<Clock, 'date'>): Middleware {
   // Rebuilt with the provider whenever the keys change.
   const jwks = createLocalJWKSet({ keys: keys.publicKeys });
   return async (ctx, next) => {
@@ -63,7 +64,7 @@ export function userinfoForJwt(issuer: string, directory: Directory, keys: KeyRi
     let payload: JWTPayload;
     try {
       let typ: unknown;
-      ({ payload, protectedHeader: { typ } } = await jwtVerify(token, jwks, { issuer: issuer, algorithms: ['RS256'], requiredClaims: ['exp', 'sub'] }));
+      ({ payload, protectedHeader: { typ } } = await jwtVerify(token, jwks, { issuer: issuer, algorithms: ['RS256'], requiredClaims: ['exp', 'sub'], currentDate: clock.date() }));
       // Either dialect's access token; an ID token (typ JWT too) fails the audience check below.
       if (!ACCESS_TOKEN_TYP.test(String(typ))) throw new TypeError('not an access token');
     } catch {

@@ -1,4 +1,5 @@
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { processNow } from '../../core/clock.js';
 
 /** One check an API makes on a JWT, in the order an API should make them. */
 export type CheckName = 'format' | 'algorithm' | 'key' | 'signature' | 'type' | 'issuer' | 'audience' | 'expiry' | 'not_before' | 'issued_at' | 'subject';
@@ -138,7 +139,8 @@ export async function explainToken(context: ExplainContext, token: string, optio
   const decoded = decode(token.trim());
   if ('check' in decoded) return { valid: false, checks: [decoded] };
   const { header, payload } = decoded;
-  const now = options.now ?? Math.floor(Date.now() / 1000);
+  // The real time, as the API under test sees it, even inside a request of a mock whose clock was moved (time travel).
+  const now = options.now ?? Math.floor(processNow() / 1000);
   const tolerance = options.clockTolerance ?? 0;
   const checks: TokenCheck[] = [
     { check: 'format', status: 'pass', detail: 'a JWS in compact form with a JSON header and payload' },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { profileClaims } from '../../core/claims.js';
+import type { Clock } from '../../core/clock.js';
 import type { Directory } from '../../core/directory.js';
 import { InvalidInput, UnknownClient, UnknownUser } from '../../core/errors.js';
 import type { EventLog } from '../../core/events.js';
@@ -24,7 +25,12 @@ export interface MintContext {
   keys: KeyRing;
   directory: Directory;
   events?: EventLog;
+  /** The mock's clock (time travel): `iat` / `exp` count from its now; default the process's time. */
+  clock?: Pick<Clock, 'nowSeconds'>;
 }
+
+/** Now in epoch seconds, on the mock's clock when there is one (jose's own default would be the process's `new Date()`). */
+const nowOf = ({ clock }: MintContext) => clock?.nowSeconds() ?? Math.floor(Date.now() / 1000);
 
 const signingKeys = new WeakMap<object, Promise<SigningKey>>();
 /** The active key as the forge wants it, imported once per key. */
@@ -57,17 +63,19 @@ function subjectOf(directory: Directory, req: ParsedMintRequest) {
 
 const defaultClientId = (directory: Directory) => directory.defaultApplication()?.clientId ?? 'mock-idp';
 
-async function mintIdToken({ issuer, keys, directory }: MintContext, req: ParsedMintRequest): Promise<MintedToken> {
+async function mintIdToken(context: MintContext, req: ParsedMintRequest): Promise<MintedToken> {
+  const { issuer, keys, directory } = context;
   const person = subjectOf(directory, req)!;
   const clientId = req.clientId ?? defaultClientId(directory);
   const lifetime = req.expiresIn ?? directory.application(clientId)?.idTokenLifetime ?? DEFAULTS.idTokenLifetime;
   const key = await activeKey(keys);
+  const now = nowOf(context);
   const token = await new SignJWT({ ...profileClaims(person), ...req.claims })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
     .setIssuer(issuer)
     .setAudience(clientId)
-    .setIssuedAt()
-    .setExpirationTime(`${lifetime}s`)
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetime)
     .sign(key.privateKey);
   return { token, kind: 'id' };
 }
@@ -105,6 +113,7 @@ export async function mintToken(context: MintContext, input: MintRequest | unkno
       subject: person ? person.sub : `${req.client}@clients`,
       claims: { ...claims, ...req.claims },
       typ: shape.typ,
+      now: nowOf(context),
       expiresIn: req.expiresIn ?? api?.tokenLifetime ?? DEFAULTS.accessTokenLifetime,
     },
     { key, ...(req.canaryUrl ? { canaryUrl: req.canaryUrl } : {}), ...(req.clockTolerance !== undefined ? { clockTolerance: req.clockTolerance } : {}) },

@@ -1,0 +1,18 @@
+// Run by tests/https/auth0-sdk-database.test.ts in a child `node` whose only trust in the mock's CA is
+// NODE_EXTRA_CA_CERTS: the auth0 SDK's AuthenticationClient (auth0 7's `auth0/legacy` entry, unmodified)
+// signs a user up, is refused a duplicate and a weak password, gets tokens with the password grant (the SDK
+// validates the ID token against the HTTPS JWKS) and asks for a password reset. Prints what it got as JSON.
+import { AuthenticationClient } from 'auth0/legacy';
+
+const [domain, email] = process.argv.slice(2);
+const connection = 'Username-Password-Authentication';
+const password = 'Sdk-user-pass1';
+const auth = new AuthenticationClient({ domain, clientId: 'sample-app', clientSecret: 'sample-app-secret' });
+const refusal = (err) => ({ name: err.name, error: err.error, error_description: err.error_description, statusCode: err.statusCode, body: JSON.parse(err.body) });
+
+const signedUp = await auth.database.signUp({ email, password, connection, given_name: 'Sdk', user_metadata: { source: 'sdk' } });
+const duplicate = await auth.database.signUp({ email, password, connection }).catch(refusal);
+const weak = await auth.database.signUp({ email: `weak-${email}`, password: 'weak', connection }).catch(refusal);
+const tokens = await auth.oauth.passwordGrant({ username: email, password, scope: 'openid profile email', audience: 'https://api.example.com' });
+const reset = await auth.database.changePassword({ email, connection });
+process.stdout.write(JSON.stringify({ signedUp: { status: signedUp.status, data: signedUp.data }, duplicate, weak, tokens: tokens.data, reset: { status: reset.status, data: reset.data } }));
