@@ -165,5 +165,10 @@ export async function runConformanceCommand(argv: string[], io: ConformanceComma
   }
   const { options, format, out } = parsed;
   const { runApiConformance } = await import('../conformance/runner.js');
-  return printConformanceRun(() => runApiConformance(options), format, out, io);
+  // The run rotates the keys of the mock it drives (RS-34, RS-35): a running one, other apps trust it too.
+  const rotated = `the run rotates the signing key of the mock-idp at ${options.issuer}: a new key signs from now on and the old one leaves its JWKS (apps that trust it refetch the JWKS; restart the mock to get its keys back)`;
+  if (options.issuer !== undefined) io.stderr(`mock-idp conformance: WARNING ${rotated}\n`);
+  const code = await printConformanceRun(() => runApiConformance(options), format, out, io);
+  if (options.issuer !== undefined && code !== 2) io.stderr(`mock-idp conformance: WARNING done: ${rotated.replace('the run rotates', 'the run rotated').replace('signs from now on', 'signs now')}\n`);
+  return code;
 }

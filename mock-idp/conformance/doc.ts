@@ -115,7 +115,7 @@ export function renderConformanceDoc(): string {
     '  --issuer http://localhost:4000/ --format junit --out conformance.xml',
     '```',
     '',
-    `Without \`--issuer\` the command starts a mock-idp on \`--port\` (default ${d.port}); configure the API under test for that issuer (\`http://localhost:${d.port}/\`). With \`--issuer\` it drives a running mock-idp through its admin API. The run publishes a next signing key, rotates to it and retires the old one, as a real IdP does; a mock driven over HTTP is left rotated.`,
+    `Without \`--issuer\` the command starts a mock-idp on \`--port\` (default ${d.port}); configure the API under test for that issuer (\`http://localhost:${d.port}/\`). With \`--issuer\` it drives a running mock-idp through its admin API. The run publishes a next signing key, rotates to it and retires the old one, as a real IdP does; a mock driven over HTTP is left rotated, and the command says so on stderr before and after the run.`,
     '',
     `Options: \`--method\` (default ${d.method}), \`--body JSON\`, \`--user\` (default: the tenant's first user), \`--token-dialect\` (\`access_token_authz\`: Auth0's default profile, typ JWT; \`rfc9068_profile_authz\`: typ at+jwt; default the tenant's setting for the API), \`--clock-tolerance S\` (the API's leeway, default ${d.clockTolerance}), \`--rotation-wait S\` (how long RS-34 / RS-35 may take, default ${d.rotationWait / 1000}), \`--timeout S\` (per request, default ${d.requestTimeout / 1000}), \`--format text|json|junit\`, \`--out FILE\`, \`--admin-token\`.`,
     '',

@@ -68,9 +68,14 @@ describe('runs', () => {
       const api = await startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION });
       try {
         const out = join(outDir, 'report.json');
-        const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--token-dialect', 'rfc9068_profile_authz', '--format', 'json', '--out', out, ...FAST]);
+        const { code, stdout, stderr } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--token-dialect', 'rfc9068_profile_authz', '--format', 'json', '--out', out, ...FAST]);
         const report = JSON.parse(readFileSync(out, 'utf8')) as ConformanceReport;
         expect(code).toBe(0);
+        // It says loudly, before and after, that it changes the keys of a mock other apps trust.
+        const warnings = stderr.trim().split('\n');
+        expect(warnings).toHaveLength(2);
+        expect(warnings[0]).toMatch(new RegExp(`^mock-idp conformance: WARNING the run rotates the signing key of the mock-idp at ${idp.issuer}`));
+        expect(warnings[1]).toMatch(/^mock-idp conformance: WARNING done: the run rotated the signing key/);
         expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings, 0 skipped (report: ${out})\n`);
         expect(report.target).toMatchObject({ issuer: idp.issuer, audience: API, permissions: [PERMISSION] });
         expect(report.results.every((r) => r.verdict === 'PASS')).toBe(true);
