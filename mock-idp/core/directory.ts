@@ -1,3 +1,4 @@
+import { MANAGEMENT_SCOPES, managementAudience, namesManagementApi, roleIdOf } from './management/api.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import type { Api, Application, Role, Tenant, User } from './tenant/schema.js';
 
@@ -15,6 +16,24 @@ export interface Person {
   claims: Record<string, unknown>;
   connection: string;
   blocked: boolean;
+  /** Auth0's `app_metadata` and `user_metadata` (social users: empty), for Actions and custom claims. */
+  appMetadata: Record<string, unknown>;
+  userMetadata: Record<string, unknown>;
+}
+
+/** The Auth0 Management API as a resource server: present in every tenant without being declared (Auth0's "system" API). */
+function managementApi(issuer: string): Api {
+  return {
+    identifier: managementAudience(issuer),
+    name: 'Auth0 Management API',
+    permissions: MANAGEMENT_SCOPES.map((value) => ({ value, description: '' })),
+    // RBAC on with no role able to name it: users are granted none of its scopes (only client grants give them).
+    rbac: { enabled: true },
+    tokenDialect: 'access_token',
+    allowOfflineAccess: false,
+    tokenLifetime: DEFAULTS.accessTokenLifetime,
+    signingAlgorithm: DEFAULTS.signingAlgorithm,
+  };
 }
 
 const byKey = <T>(items: readonly T[], key: (item: T) => string) => new Map(items.map((item) => [key(item), item]));
@@ -33,11 +52,17 @@ export class Directory {
   readonly #apis: Map<string, Api>;
   readonly #applications: Map<string, Application>;
   readonly #roles: Map<string, Role>;
+  readonly #rolesById: Map<string, Role>;
+  /** Auth0's Management API (`<issuer>api/v2/`), in every tenant without being declared; absent without an issuer. */
+  readonly managementApi: Api | undefined;
 
-  constructor(readonly tenant: Tenant) {
+  constructor(
+    readonly tenant: Tenant,
+    options: { issuer?: string } = {},
+  ) {
     const people: Person[] = [
       ...tenant.users.map((u) => ({ ...u, connection: DEFAULTS.databaseConnection })),
-      ...tenant.socialConnections.filter((c) => c.enabled).flatMap((c) => [c.user, ...c.users].map((u) => ({ ...u, blocked: false, connection: c.name }))),
+      ...tenant.socialConnections.filter((c) => c.enabled).flatMap((c) => [c.user, ...c.users].map((u) => ({ ...u, blocked: false, connection: c.name, appMetadata: {}, userMetadata: {} }))),
     ];
     this.#everyone = people;
     this.#people = byKey(people, (p) => p.sub);
@@ -48,6 +73,9 @@ export class Directory {
     this.#apis = byKey(tenant.apis, (a) => a.identifier);
     this.#applications = byKey(tenant.applications, (a) => a.clientId);
     this.#roles = byKey(tenant.roles, (r) => r.name);
+    this.#rolesById = byKey(tenant.roles, roleIdOf);
+    const management = options.issuer === undefined ? undefined : managementApi(options.issuer);
+    this.managementApi = management && !this.#apis.has(management.identifier) ? management : undefined;
   }
 
   people(): readonly Person[] {
@@ -73,7 +101,16 @@ export class Directory {
   }
 
   api(audience: string): Api | undefined {
-    return this.#apis.get(audience);
+    return this.#apis.get(audience) ?? (audience === this.managementApi?.identifier ? this.managementApi : undefined);
+  }
+
+  role(name: string): Role | undefined {
+    return this.#roles.get(name);
+  }
+
+  /** A role by its Management API id (`rol_…`). */
+  roleById(id: string): Role | undefined {
+    return this.#rolesById.get(id);
   }
 
   application(clientId: string): Application | undefined {
@@ -85,18 +122,19 @@ export class Directory {
     return this.tenant.applications.find((a) => a.appType !== 'm2m');
   }
 
-  /** Auth0 RBAC: the union of the permissions of the person's roles for one API. */
+  /** Auth0 RBAC: the union of the permissions of the person's roles and those assigned to them directly, for one API. */
   permissionsOf(sub: string, audience: string): string[] {
-    const granted = new Set<string>();
+    const granted = new Set<string>(this.#usersBySub.get(sub)?.permissions[audience] ?? []);
     for (const roleName of this.person(sub)?.roles ?? []) {
       for (const p of this.#roles.get(roleName)?.permissions[audience] ?? []) granted.add(p);
     }
     return [...granted];
   }
 
-  /** Machine-to-machine: the permissions an application's client grant gives it for one API. */
+  /** Machine-to-machine: the permissions an application's client grant gives it for one API (the Management API's under either spelling). */
   clientGrantOf(clientId: string, audience: string): string[] | undefined {
-    return this.application(clientId)?.clientGrants.find((g) => g.audience === audience)?.permissions;
+    const isManagement = audience === this.managementApi?.identifier;
+    return this.application(clientId)?.clientGrants.find((g) => g.audience === audience || (isManagement && namesManagementApi(g.audience)))?.permissions;
   }
 
   /** Auth0's "Allowed Web Origins": does this application (or, without one, any application) list the browser origin? */

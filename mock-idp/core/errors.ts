@@ -53,6 +53,20 @@ export class UnknownClient extends MockIdpError {
   }
 }
 
+/** No role with this id (or name). */
+export class UnknownRole extends MockIdpError {
+  constructor(readonly role: string) {
+    super('ERR_UNKNOWN_ROLE', `no role "${role}" (give a role id or name)`);
+  }
+}
+
+/** Another role has this name already. */
+export class DuplicateRole extends MockIdpError {
+  constructor(readonly roleName: string) {
+    super('ERR_DUPLICATE_ROLE', `a role named "${roleName}" exists already`);
+  }
+}
+
 /** Another user has this email (or sub) already. */
 export class DuplicateUser extends MockIdpError {
   constructor(

@@ -40,6 +40,8 @@ export class MockState {
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock);
   /** Faults planted into single logins by the relying-party conformance harness. */
   readonly loginFaults = new LoginFaults();
+  /** When this mock started: the creation time of tenant users whose entry gives none. */
+  readonly startedAt = new Date().toISOString();
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
   readonly outbox = new Outbox(DEFAULTS.outboxSize, undefined, this.clock);
   /** The tickets of the links in those emails (they expire on the mock's clock). */
@@ -57,7 +59,7 @@ export class MockState {
     private readonly initialTenant: Tenant,
     private readonly initialKeys: readonly PrivateJwk[],
   ) {
-    this.#directory = new Directory(initialTenant);
+    this.#directory = new Directory(initialTenant, { issuer });
     this.keys = new KeyRing(initialKeys);
     this.store = new Store((clientId) => this.#directory.application(clientId)?.refreshToken.reuseInterval ?? 0, {
       maxPending: DEFAULTS.maxPendingEntries,
@@ -139,7 +141,7 @@ export class MockState {
    * or a build that throws) changes nothing. Sessions, grants and refresh tokens are kept.
    */
   replaceTenant(input: TenantInput): Tenant {
-    const directory = new Directory(parseTenant(structuredClone(input), 'tenant update'));
+    const directory = new Directory(parseTenant(structuredClone(input), 'tenant update'), { issuer: this.issuer });
     this.#apply(directory);
     this.events.add({ type: 'tenant.updated' });
     return directory.tenant;
@@ -156,7 +158,7 @@ export class MockState {
   reset(): void {
     const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
-    this.#applyKeys(before, new Directory(this.initialTenant));
+    this.#applyKeys(before, new Directory(this.initialTenant, { issuer: this.issuer }));
     this.store.clear();
     this.clock.reset();
     this.offlineRequests.clear();

@@ -9,6 +9,7 @@ import { InteractionCsrf } from './csrf.js';
 import { HttpError } from './errors.js';
 import { dbConnectionsRoutes } from './routes/dbconnections.js';
 import { emailLinkRoutes } from './routes/email-links.js';
+import { managementApi } from './management/index.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { signupRoutes } from './routes/signup.js';
 import { unblockRoute } from './routes/unblock.js';
@@ -108,6 +109,7 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
     }
     throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
   });
+  app.use(managementApi(state));
   app.use(async (ctx) => {
     // oidc-provider answers from here on; Koa's own answer (and so its error handler) is off.
     ctx.respond = false;

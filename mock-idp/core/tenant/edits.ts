@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DuplicateUser, InvalidInput, UnknownUser, WeakPassword } from '../errors.js';
+import { DuplicateRole, DuplicateUser, InvalidInput, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
+import { newRoleId, roleIdOf } from '../management/api.js';
 import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
 import { TenantConfigError } from './load.js';
@@ -67,23 +68,44 @@ export function createUser(state: MockState, input: NewUserInput, options: UserE
     if (clash) throw new DuplicateUser(by, clash.sub);
   }
   checkNewPassword(state, user.password, options);
+  const now = state.clock.date().toISOString();
   applying(state, (t) => {
-    t.users = [...(t.users ?? []), user];
+    t.users = [...(t.users ?? []), { createdAt: now, updatedAt: now, ...user }];
   }, 'users');
   return requireUser(state, user.sub);
 }
 
-/** Merges `patch` into a user; `sub` cannot change. Sessions are kept unless the user is blocked. */
+/**
+ * Auth0's merge of `app_metadata` / `user_metadata` on a user update: properties at the root are
+ * merged (a nested object replaces the old one whole), a root property set to `null` is removed,
+ * and an empty object clears the metadata.
+ */
+export function mergeMetadata(current: Record<string, unknown>, patch: unknown, field: string): Record<string, unknown> {
+  if (!isObject(patch)) throw new InvalidInput(`${field}: expected an object`, field);
+  if (Object.keys(patch).length === 0) return {};
+  const merged = { ...current, ...patch };
+  for (const [key, value] of Object.entries(patch)) if (value === null) delete merged[key];
+  return merged;
+}
+
+/**
+ * Merges `patch` into a user; `sub` cannot change; `appMetadata` and `userMetadata` are merged the
+ * Auth0 way (mergeMetadata). Sessions are kept unless the user is blocked.
+ */
 export function updateUser(state: MockState, id: string, patch: Partial<UserInput>, options: UserEditOptions = {}): User {
   const user = requireUser(state, id);
   if (!isObject(patch)) throw new InvalidInput('body: expected an object of user fields');
+  const metadata = {
+    ...(patch.appMetadata !== undefined ? { appMetadata: mergeMetadata(user.appMetadata, patch.appMetadata, 'appMetadata') } : {}),
+    ...(patch.userMetadata !== undefined ? { userMetadata: mergeMetadata(user.userMetadata, patch.userMetadata, 'userMetadata') } : {}),
+  };
   if (patch.sub !== undefined && patch.sub !== user.sub) throw new InvalidInput("sub: a user's sub cannot change", 'sub');
   const clash = typeof patch.email === 'string' ? state.directory.findUser(patch.email) : undefined;
   if (clash && clash.sub !== user.sub) throw new DuplicateUser('email', clash.sub);
   checkNewPassword(state, patch.password, options);
   applying(state, (t) => {
     const i = t.users!.findIndex((u) => u.sub === user.sub);
-    t.users![i] = { ...t.users![i]!, ...patch };
+    t.users![i] = { ...t.users![i]!, ...patch, ...metadata, updatedAt: state.clock.date().toISOString() };
   }, 'users');
   const updated = requireUser(state, user.sub);
   if (updated.blocked) state.endSessionsOf(updated.sub);
@@ -127,6 +149,98 @@ export function upsertRole(state: MockState, role: RoleInput): Role {
     t.roles = [...(t.roles ?? []).filter((r) => r.name !== role.name), role];
   }, 'roles');
   return state.tenant.roles.find((r) => r.name === role.name)!;
+}
+
+/** A role by its Management API id (`rol_…`) or its name. */
+export function requireRole(state: MockState, id: string): Role {
+  const role = state.directory.roleById(id) ?? state.directory.role(id);
+  if (!role) throw new UnknownRole(id);
+  return role;
+}
+
+/** An API permission as the Management API names it. */
+export interface PermissionRef {
+  audience: string;
+  permission: string;
+}
+
+/** Adds and removes permissions in a per-API record (a role's or a user's), without duplicates or empty lists. */
+function changePermissions(current: Record<string, string[]>, add: readonly PermissionRef[], remove: readonly PermissionRef[]): Record<string, string[]> {
+  const next = new Map(Object.entries(current).map(([audience, list]) => [audience, new Set(list)]));
+  for (const { audience, permission } of add) next.set(audience, (next.get(audience) ?? new Set()).add(permission));
+  for (const { audience, permission } of remove) next.get(audience)?.delete(permission);
+  return Object.fromEntries([...next].filter(([, set]) => set.size > 0).map(([audience, set]) => [audience, [...set]]));
+}
+
+/** Creates a role (Management API: `POST /api/v2/roles`), with a new `rol_` id. */
+export function createRole(state: MockState, input: { name: string; description?: string | undefined }): Role {
+  if (state.directory.role(input.name)) throw new DuplicateRole(input.name);
+  const id = newRoleId();
+  applying(state, (t) => {
+    t.roles = [...(t.roles ?? []), { id, name: input.name, description: input.description ?? '', permissions: {} }];
+  }, 'roles');
+  return requireRole(state, id);
+}
+
+/** Renames a role or changes its description; its users keep it (they list it by name, so they follow the rename). */
+export function updateRole(state: MockState, id: string, patch: { name?: string | undefined; description?: string | undefined }): Role {
+  const role = requireRole(state, id);
+  const roleId = roleIdOf(role);
+  const name = patch.name ?? role.name;
+  if (name !== role.name && state.directory.role(name)) throw new DuplicateRole(name);
+  const rename = (roles: string[] | undefined) => roles?.map((r) => (r === role.name ? name : r));
+  applying(state, (t) => {
+    t.roles = t.roles!.map((r) => (r.name === role.name ? { ...r, id: roleId, name, ...(patch.description !== undefined ? { description: patch.description } : {}) } : r));
+    t.users = t.users?.map((u) => ({ ...u, roles: rename(u.roles) }));
+    t.socialConnections = t.socialConnections?.map((c) => ({ ...c, user: { ...c.user, roles: rename(c.user.roles) }, users: c.users?.map((u) => ({ ...u, roles: rename(u.roles) })) }));
+  }, 'roles');
+  return requireRole(state, roleId);
+}
+
+/** Deletes a role; the users who had it lose it (and its permissions, from their next token on). */
+export function deleteRole(state: MockState, id: string): Role {
+  const role = requireRole(state, id);
+  const without = (roles: string[] | undefined) => roles?.filter((r) => r !== role.name);
+  applying(state, (t) => {
+    t.roles = t.roles!.filter((r) => r.name !== role.name);
+    t.users = t.users?.map((u) => ({ ...u, roles: without(u.roles) }));
+    t.socialConnections = t.socialConnections?.map((c) => ({ ...c, user: { ...c.user, roles: without(c.user.roles) }, users: c.users?.map((u) => ({ ...u, roles: without(u.roles) })) }));
+  }, 'roles');
+  return role;
+}
+
+/** Adds permissions to a role and removes others (each must be a permission its API defines). */
+export function changeRolePermissions(state: MockState, id: string, change: { add?: readonly PermissionRef[]; remove?: readonly PermissionRef[] }): Role {
+  const role = requireRole(state, id);
+  applying(state, (t) => {
+    t.roles = t.roles!.map((r) => (r.name === role.name ? { ...r, id: roleIdOf(role), permissions: changePermissions(role.permissions, change.add ?? [], change.remove ?? []) } : r));
+  }, 'roles');
+  return requireRole(state, roleIdOf(role));
+}
+
+/** Assigns roles (ids or names) to a user and removes others; roles a user has already are not repeated. */
+export function changeUserRoles(state: MockState, userId: string, change: { add?: readonly string[]; remove?: readonly string[] }): User {
+  const user = requireUser(state, userId);
+  const add = (change.add ?? []).map((r) => requireRole(state, r).name);
+  const remove = new Set((change.remove ?? []).map((r) => requireRole(state, r).name));
+  const roles = [...new Set([...user.roles, ...add])].filter((r) => !remove.has(r));
+  return updateUser(state, user.sub, { roles });
+}
+
+/** Assigns a role to users (Management API: `POST /api/v2/roles/{id}/users`). */
+export function assignRoleToUsers(state: MockState, roleId: string, userIds: readonly string[]): Role {
+  const role = requireRole(state, roleId);
+  const subs = new Set(userIds.map((u) => requireUser(state, u).sub));
+  applying(state, (t) => {
+    t.users = t.users!.map((u) => (subs.has(u.sub) && !(u.roles ?? []).includes(role.name) ? { ...u, roles: [...(u.roles ?? []), role.name], updatedAt: state.clock.date().toISOString() } : u));
+  }, 'users');
+  return role;
+}
+
+/** Assigns permissions to a user directly (not through a role) and removes others. */
+export function changeUserPermissions(state: MockState, userId: string, change: { add?: readonly PermissionRef[]; remove?: readonly PermissionRef[] }): User {
+  const user = requireUser(state, userId);
+  return updateUser(state, user.sub, { permissions: changePermissions(user.permissions, change.add ?? [], change.remove ?? []) });
 }
 
 /** An identity typed on the simulated social provider page. */

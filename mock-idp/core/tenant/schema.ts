@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MANAGEMENT_API_PATH, MANAGEMENT_SCOPES, namesManagementApi, roleIdOf } from '../management/api.js';
 import { PASSWORD_POLICY_LEVELS } from '../password-policy.js';
 import { DEFAULTS } from './defaults.js';
 
@@ -65,11 +66,18 @@ const api = z.strictObject({
   }
 });
 
+/** API identifier → permissions of that API (roles and users' direct permissions). */
+const permissionsByApi = z.record(z.string(), z.array(identifier));
+
 const role = z.strictObject({
+  id: z
+    .string()
+    .regex(/^rol_[A-Za-z0-9]+$/, 'must look like "rol_<letters and digits>"')
+    .optional()
+    .describe('The role id of the Management API (`rol_…`); without it, one derived from the name (stable across restarts). Roles created through the Management API get a random one.'),
   name: identifier.describe('The role name, e.g. `admin`; no spaces. Users list it in their `roles`.'),
   description: z.string().default('').describe('What the role is for.'),
-  permissions: z
-    .record(z.string(), z.array(identifier))
+  permissions: permissionsByApi
     .default({})
     .describe('The permissions the role gives, per API: API identifier → permissions of that API, e.g. `{ "https://api.example.com": ["read:orders"] }`.'),
 });
@@ -87,13 +95,23 @@ const profile = {
     .describe('Custom claims (e.g. namespaced, `https://example.com/department`) added to the ID token, /userinfo and access tokens, as an Auth0 Action would add them; reserved claims cannot be set.'),
 };
 
+const metadata = z.record(z.string(), z.unknown());
+/** An ISO 8601 date and time, e.g. `2026-01-31T12:00:00.000Z` (checked without a long pattern in the docs). */
+const timestamp = z.string().refine((v) => /^\d{4}-\d\d-\d\dT/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date and time');
+
 const user = z.strictObject({
   sub: z.string().regex(/^[\w-]+\|\S+$/, 'must look like "auth0|<id>"').describe('The user id, e.g. `auth0|65a1f0c2e4b0a1b2c3d4e5f1` (the `sub` claim).'),
   email: z.email().describe('Email address: the login name (case-insensitive) and the `email` claim.'),
   password: z.string().min(1).describe('Password for the login page and the password grant (test data: never a real one).'),
   blocked: z.boolean().default(DEFAULTS.userBlocked).describe('A blocked user cannot log in (login page or password grant) and is refused at /userinfo.'),
-  userMetadata: z.record(z.string(), z.unknown()).optional().describe("Auth0's `user_metadata`: what the user may edit about themselves (set by a sign-up's `user_metadata`); not a claim."),
   ...profile,
+  permissions: permissionsByApi
+    .default({})
+    .describe("Permissions assigned to the user directly (not through a role), per API, as the Management API's `POST /api/v2/users/{id}/permissions` assigns them: they join the roles' permissions in access tokens."),
+  appMetadata: metadata.default({}).describe("Auth0's `app_metadata`: data about the user that the user cannot change (set by the Management API); not a claim."),
+  userMetadata: metadata.default({}).describe("Auth0's `user_metadata`: what the user may edit about themselves (set by a sign-up's `user_metadata` and the Management API); not a claim."),
+  createdAt: timestamp.optional().describe('When the user was created (ISO 8601); set by the Management API and the admin API. Without it, the time the mock started.'),
+  updatedAt: timestamp.optional().describe('When the user was last changed (ISO 8601); set on every change. Without it, `createdAt`.'),
 });
 
 const socialUser = z.strictObject({
@@ -211,7 +229,7 @@ const application = z
     clientGrants: z
       .array(
         z.strictObject({
-          audience: z.string().min(1).describe('Identifier of an API in `apis`.'),
+          audience: z.string().min(1).describe(`Identifier of an API in \`apis\`, or Auth0's Management API: \`${MANAGEMENT_API_PATH}\` (or \`<issuer>api/v2/\`).`),
           permissions: z.array(identifier).describe('Permissions of that API the application gets with client credentials.'),
         }),
       )
@@ -245,7 +263,7 @@ const strings = z.array(z.string());
 const tenantRefinementReads = z.looseObject({
   apis: z.array(z.looseObject({ identifier: z.string(), permissions: z.array(z.looseObject({ value: z.string() })) })),
   roles: z.array(z.looseObject({ name: z.string(), permissions: z.record(z.string(), strings) })),
-  users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })),
+  users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings, permissions: z.record(z.string(), strings) })),
   applications: z.array(z.looseObject({ clientId: z.string(), clientGrants: z.array(z.looseObject({ audience: z.string(), permissions: strings })) })),
   socialConnections: z.array(z.looseObject({ user: z.looseObject({ sub: z.string(), email: z.string(), roles: strings }), users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })) })),
 });
@@ -253,7 +271,8 @@ const tenantRefinementReads = z.looseObject({
 /** What the refinements below check, for the JSON Schema's description (which cannot express them). */
 export const ALSO_CHECKED: readonly string[] = [
   'identifiers are unique: apis[].identifier, roles[].name, users[].sub, users[].email (case-insensitive), applications[].clientId',
-  'roles[].permissions and applications[].clientGrants name APIs of `apis` and permissions those APIs define',
+  'roles[].permissions, users[].permissions and applications[].clientGrants name APIs of `apis` and permissions those APIs define',
+  `applications[].clientGrants may also name Auth0's Management API (audience \`${MANAGEMENT_API_PATH}\` or \`<issuer>api/v2/\`) with its scopes (${MANAGEMENT_SCOPES.join(', ')})`,
   'users[].roles, socialConnections[].user.roles and socialConnections[].users[].roles name roles of `roles`',
   'within one social connection, user and users have distinct subs and emails',
   'regular_web and m2m applications have a clientSecret, spa and native ones none',
@@ -295,13 +314,15 @@ export const tenantSchema = z
     };
     duplicates(tenant.apis, (a) => a.identifier, 'apis', 'identifier');
     duplicates(tenant.roles, (r) => r.name, 'roles', 'name');
+    duplicates(tenant.roles, (r) => roleIdOf(r), 'roles', 'id');
     duplicates(tenant.users, (u) => u.sub, 'users', 'sub');
     duplicates(tenant.users, (u) => u.email.toLowerCase(), 'users', 'email');
     duplicates(tenant.applications, (a) => a.clientId, 'applications', 'clientId');
 
     const permissionsOf = new Map(tenant.apis.map((a) => [a.identifier, new Set(a.permissions.map((p) => p.value))]));
-    const checkPermissions = (audience: string, permissions: string[], path: (string | number)[]) => {
-      const known = permissionsOf.get(audience);
+    const managementScopes = new Set<string>(MANAGEMENT_SCOPES);
+    const checkPermissions = (audience: string, permissions: string[], path: (string | number)[], orManagementApi = false) => {
+      const known = permissionsOf.get(audience) ?? (orManagementApi && namesManagementApi(audience) ? managementScopes : undefined);
       if (!known) {
         ctx.addIssue({ code: 'custom', path, message: `unknown API "${audience}" (expected one of the identifiers in "apis")` });
         return;
@@ -314,7 +335,10 @@ export const tenantSchema = z
       for (const [audience, perms] of Object.entries(r.permissions)) checkPermissions(audience, perms, ['roles', i, 'permissions', audience]);
     });
     tenant.applications.forEach((a, i) => {
-      for (const [j, g] of a.clientGrants.entries()) checkPermissions(g.audience, g.permissions, ['applications', i, 'clientGrants', j, 'audience']);
+      for (const [j, g] of a.clientGrants.entries()) checkPermissions(g.audience, g.permissions, ['applications', i, 'clientGrants', j, 'audience'], true);
+    });
+    tenant.users.forEach((u, i) => {
+      for (const [audience, perms] of Object.entries(u.permissions)) checkPermissions(audience, perms, ['users', i, 'permissions', audience]);
     });
 
     const roleNames = new Set(tenant.roles.map((r) => r.name));

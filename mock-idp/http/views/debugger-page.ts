@@ -23,6 +23,9 @@ export interface DebuggerView {
   csrfToken: string;
 }
 
+/** A Management API call's method, path and status (`management.api` events). */
+const requestOf = (e: MockEvent) => (typeof e.detail?.request === 'string' ? `${e.detail.request} → ${String(e.detail.status)}` : '');
+
 const rows = (cells: unknown[][]) => cells.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
 
 const outbox = (emails: OutboxEmail[]) =>
@@ -51,6 +54,6 @@ ${view.error ? `<p class="error">${esc(view.error)}</p>` : ''}${view.explained?.
 <h2>Users</h2><table><tr><th>email</th><th>sub</th><th>roles</th><th>blocked</th></tr>${rows(view.tenant.users.map((u) => [u.email, u.sub, u.roles.join(', '), u.blocked ? 'yes' : '']))}</table>
 ${view.blocked?.length ? `<h2>Blocked by brute-force protection</h2><p class="muted">Unblock: <code>POST /_mock/users/&lt;id&gt;/unblock</code>, or the link in the <code>user.blocked</code> event.</p><table id="blocked"><tr><th>user</th><th>address</th></tr>${rows(view.blocked.map((b) => [b.user, b.ip]))}</table>` : ''}
 <h2>Outbox (emails kept, not sent)</h2><p class="muted">JSON: <code>GET /_mock/emails?to=&lt;email&gt;</code>; in tests <code>idp.emails()</code>.</p>${outbox(view.emails ?? [])}
-<h2>Recent events</h2><table id="events"><tr><th>#</th><th>at</th><th>type</th><th>client</th><th>user</th><th>error</th></tr>${rows(view.events.map((e) => [e.seq, e.at, e.type, e.clientId ?? '', e.sub ?? '', e.error ?? '']))}</table>`;
+<h2>Recent events</h2><table id="events"><tr><th>#</th><th>at</th><th>type</th><th>client</th><th>user</th><th>error</th><th>request</th></tr>${rows(view.events.map((e) => [e.seq, e.at, e.type, e.clientId ?? '', e.sub ?? '', e.error ?? '', requestOf(e)]))}</table>`;
   return page('Debugger', body, { wide: true });
 }
