@@ -16,6 +16,7 @@ Usage:
   mock-idp explain TOKEN [--audience API] [--issuer URL]   (or the token on stdin)
   mock-idp clock [advance DURATION] [--issuer URL] [--admin-token T] [--json]
   mock-idp conformance api --url URL --audience API --permission P [options]   (see mock-idp conformance --help)
+  mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]   (see mock-idp conformance app --help)
 
 Commands:
   start     start the IdP (the default command)
@@ -28,7 +29,7 @@ Commands:
             with jose's error code, asked from the running mock (also at <issuer>_mock/ in a browser)
   clock     time travel: show how far the running mock's clock is ahead of the real time, or move it
             forward ("advance 30d": sessions, codes, refresh tokens, device codes expire on it)
-  conformance  run the failure-mode catalogue (RS-01..RS-40) against a JWT-protected API
+  conformance  run the failure-mode catalogue against a JWT-protected API (RS-01..RS-40) or a login app (RP cases)
 
 Options of start:
   --config FILE   tenant file (default: the shipped fixtures/tenant.json)
