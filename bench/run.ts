@@ -21,6 +21,7 @@ import { measureColdStart } from './measure/cold-start.js';
 import { measureInProcess } from './measure/in-process.js';
 import { measureIssuance } from './measure/issuance.js';
 import { measureLogins } from './measure/logins.js';
+import { measureAppConformance } from './measure/app-conformance.js';
 import { measureBoundedCost } from './measure/bounded-cost.js';
 import { measureConcurrency } from './measure/concurrency.js';
 import { measureMemory } from './measure/memory.js';
@@ -37,6 +38,7 @@ const MEASURES: Record<SectionName, (config: BenchConfig) => Promise<SectionResu
   boundedCost: measureBoundedCost,
   persistence: measurePersistence,
   concurrency: measureConcurrency,
+  appConformance: measureAppConformance,
 };
 
 export interface BenchReport {

@@ -17,6 +17,7 @@ Usage:
   mock-idp clock [advance DURATION] [--issuer URL] [--admin-token T] [--json]
   mock-idp state (export|import) FILE (--issuer URL [--admin-token T] | --data-dir DIR)
   mock-idp conformance api --url URL --audience API --permission P [options]   (see mock-idp conformance --help)
+  mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]   (see mock-idp conformance app --help)
 
 Commands:
   start     start the IdP (the default command)
@@ -31,7 +32,7 @@ Commands:
             forward ("advance 30d": sessions, codes, refresh tokens, device codes expire on it)
   state     move a whole run-time state (users, sessions, refresh tokens, keys, outbox) between mocks:
             export it to FILE, or import FILE, on a running mock (--issuer) or a stopped one's --data-dir
-  conformance  run the failure-mode catalogue (RS-01..RS-40) against a JWT-protected API
+  conformance  run the failure-mode catalogue against a JWT-protected API (RS-01..RS-40) or a login app (RP cases)
 
 Options of start:
   --config FILE   tenant file (default: the shipped fixtures/tenant.json)
