@@ -7,7 +7,7 @@ import { parseDuration, type ClockReading } from './core/clock.js';
 import { checkSnapshot, type StateSnapshot } from './core/persistence/snapshot.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
-import { prepareDataDir, readStateFile, StateWriter } from './core/persistence/data-dir.js';
+import { lockDataDir, prepareDataDir, readStateFile, StateWriter } from './core/persistence/data-dir.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type NewUserInput, type RoleInput, type UserInput } from './core/tenant/edits.js';
 import { loadTenantFile, parseTenant } from './core/tenant/load.js';
@@ -74,7 +74,7 @@ export interface MockIdpOptions {
    * what changed since the tenant (the seed): users and their edits, sessions, grants, refresh tokens and
    * their families, devices, signing keys after a rotation, the outbox, the clock's offset. Written within
    * 100 ms of each change, atomically. A corrupt file, or one of a newer format, is refused
-   * (StateFileError `ERR_STATE_CORRUPT` / `ERR_STATE_NEWER`), never reset. One mock per directory.
+   * (StateFileError `ERR_STATE_CORRUPT` / `ERR_STATE_NEWER`), never reset. One mock per directory (DataDirError `ERR_DATA_DIR`).
    */
   dataDir?: string;
 }
@@ -237,17 +237,23 @@ async function prepareTls(options: MockIdpOptions, host: string): Promise<{ ca: 
  * Loads the data directory's state into a new mock's state (before oidc-provider is built on it:
  * the cookie keys and signing keys come from there) and keeps writing it after every change.
  */
-function restoreFromDataDir(state: MockState, dataDir: string): StateWriter {
+function restoreFromDataDir(state: MockState, dataDir: string): { writer: StateWriter; release: () => void } {
   const file = prepareDataDir(dataDir);
-  const saved = readStateFile(file);
-  if (saved) {
-    if (saved.tenant && saved.seed !== state.seedDigest) console.warn(`mock-idp: the tenant file changed since ${file} was written; its run-time tenant (seed and edits) is used. Delete the file, or POST /_mock/reset, to start from the new tenant file.`);
-    if (saved.issuer !== state.issuer) console.warn(`mock-idp: ${file} was written by the mock at ${saved.issuer}; tokens and sessions it holds name that issuer, this mock is ${state.issuer}.`);
-    state.importSnapshot(saved);
+  const release = lockDataDir(dataDir);
+  try {
+    const saved = readStateFile(file);
+    if (saved) {
+      if (saved.tenant && saved.seed !== state.seedDigest) console.warn(`mock-idp: the tenant file changed since ${file} was written; its run-time tenant (seed and edits) is used. Delete the file, or POST /_mock/reset, to start from the new tenant file.`);
+      if (saved.issuer !== state.issuer) console.warn(`mock-idp: ${file} was written by the mock at ${saved.issuer}; tokens and sessions it holds name that issuer, this mock is ${state.issuer}.`);
+      state.importSnapshot(saved);
+    }
+  } catch (err) {
+    release();
+    throw err;
   }
   const writer = new StateWriter(file, () => state.exportSnapshot());
   state.onChange(() => writer.changed());
-  return writer;
+  return { writer, release };
 }
 
 /** Starts a mock IdP in this process. The tenant is validated, its applications by oidc-provider too, before it serves a request. */
@@ -269,9 +275,9 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0, tls?.credentials);
   const issuer = options.issuer ?? `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
   const state = new MockState(issuer, tenant, keys);
-  let writer: StateWriter | undefined;
+  let dataDir: ReturnType<typeof restoreFromDataDir> | undefined;
   try {
-    writer = options.dataDir === undefined ? undefined : restoreFromDataDir(state, options.dataDir);
+    dataDir = options.dataDir === undefined ? undefined : restoreFromDataDir(state, options.dataDir);
   } catch (err) {
     await listening.close();
     throw err;
@@ -282,6 +288,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     await oidc.validateApplications(state.directory, sourceOf(options.tenant));
   } catch (err) {
     await listening.close();
+    dataDir?.release();
     throw err;
   }
   const tools = adminTools(state);
@@ -344,7 +351,8 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     importState: (snapshot) => state.importSnapshot(checkSnapshot(snapshot, 'importState()')),
     close: async () => {
       await listening.close();
-      await writer?.flush();
+      await dataDir?.writer.flush();
+      dataDir?.release();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { prepareDataDir, readStateFile, writeFileAtomic } from '../core/persistence/data-dir.js';
+import { lockDataDir, prepareDataDir, readStateFile, writeFileAtomic } from '../core/persistence/data-dir.js';
 import { checkSnapshot, parseSnapshot } from '../core/persistence/snapshot.js';
 import { parseHttpUrl, UsageError } from './args.js';
 import { askRunningMock } from './ask-mock.js';
@@ -34,7 +34,13 @@ export async function runState(flags: StateFlags, args: string[]): Promise<numbe
       await writeFileAtomic(target, `${JSON.stringify(saved)}\n`);
     } else {
       const snapshot = parseSnapshot(await readFile(target, 'utf8'), target);
-      await writeFileAtomic(stateFile, JSON.stringify(snapshot));
+      // Not under a running mock: it would write its own state over the import.
+      const release = lockDataDir(flags['data-dir']);
+      try {
+        await writeFileAtomic(stateFile, JSON.stringify(snapshot));
+      } finally {
+        release();
+      }
     }
     process.stdout.write(`mock-idp: ${verb === 'export' ? `state of ${stateFile} written to ${target}` : `${target} imported into ${stateFile} (the mock there loads it when it starts)`}\n`);
     return 0;

@@ -114,6 +114,14 @@ describe('startMockIdp({ dataDir }) across a restart', () => {
     }
   });
 
+  it('refuses a second mock on a data directory in use with ERR_DATA_DIR, and frees it on close', async () => {
+    const dataDir = tempDir();
+    const first = await startMockIdp({ port: 0, dataDir });
+    await expect(startMockIdp({ port: 0, dataDir })).rejects.toMatchObject({ code: 'ERR_DATA_DIR' });
+    await first.close();
+    await (await startMockIdp({ port: 0, dataDir })).close();
+  });
+
   it('keeps the clock offset, so what expired before the restart stays expired', async () => {
     const dataDir = tempDir();
     const first = await startMockIdp({ port: 0, dataDir });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MockIdpError } from '../errors.js';
@@ -7,6 +7,9 @@ import { parseSnapshot, type StateSnapshot } from './snapshot.js';
 
 /** The one file of a data directory. */
 export const STATE_FILE = 'state.json';
+
+/** Names the process that holds a data directory (one mock per directory). */
+const LOCK_FILE = 'lock';
 
 /** How long changes are gathered into one write: a login's dozen store writes cost one file write. */
 export const WRITE_DELAY_MS = 250;
@@ -64,6 +67,36 @@ export function prepareDataDir(dir: string): string {
     throw new DataDirError(`cannot create the data directory ${dir}: ${(err as Error).message}`);
   }
   return join(dir, STATE_FILE);
+}
+
+/** Whether a process with this id is running (one we may not signal counts as running). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the data directory for this mock: DataDirError when a running process holds it (another mock,
+ * or one in this process). A lock left by a process that died (kill -9) is taken over. Returns its release.
+ */
+export function lockDataDir(dir: string): () => void {
+  const file = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new DataDirError(`cannot lock the data directory ${dir}: ${(err as Error).message}`);
+    }
+    const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    if (Number.isInteger(holder) && holder > 0 && alive(holder)) throw new DataDirError(`the data directory ${dir} is in use by process ${holder} (one mock per directory)`);
+    rmSync(file, { force: true });
+  }
+  throw new DataDirError(`cannot lock the data directory ${dir}: another process keeps taking it`);
 }
 
 /**
