@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Actions } from './actions/types.js';
 import { BruteForceCounter } from './brute-force.js';
 import { Clock } from './clock.js';
 import { Directory } from './directory.js';
@@ -45,6 +46,8 @@ export class MockState {
   readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock);
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
+  /** The tenant's Actions (core/actions/run.ts), installed by startMockIdp; none without it. */
+  actions: Actions | undefined;
   #directory: Directory;
   readonly #rebuilds: Rebuild[] = [];
   readonly #sessionEndHooks: SessionEndHook[] = [];
@@ -86,6 +89,11 @@ export class MockState {
   onRebuild(rebuild: Rebuild): void {
     rebuild(this.#directory)();
     this.#rebuilds.push(rebuild);
+  }
+
+  /** Rebuilds what depends on the tenant without changing it (an Action set an ID-token claim the provider must learn to release). */
+  rebuild(): void {
+    this.#apply(this.#directory);
   }
 
   /** Registers what must follow a login session the mock ends itself (`endSessionsOf`). */

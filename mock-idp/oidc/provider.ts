@@ -3,6 +3,7 @@ import { claimsByScope, customClaimNames } from '../core/claims.js';
 import type { Directory } from '../core/directory.js';
 import type { MockState } from '../core/state.js';
 import { accessTokenShape } from './access-token-shape.js';
+import { actionTokenClaims } from './actions.js';
 import { allowSources } from './csp.js';
 import { findAccountIn } from './accounts.js';
 import { adapterOn } from './adapter.js';
@@ -41,12 +42,14 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     clients: directory.tenant.applications.map(toClientMetadata),
     jwks: { keys: keys.signingKeys },
     cookies: { keys: cookieKeys, names: COOKIE_NAMES },
-    claims: claimsByScope(customClaimNames(directory)),
+    // The ID-token claims Actions set are learnt as they run (state.rebuild() when a new one appears).
+    claims: claimsByScope([...customClaimNames(directory), ...(state.actions?.idTokenClaimNames ?? [])]),
     scopes: [...OIDC_SCOPES],
     extraParams: { audience: null, connection: connectionParameter(directory), screen_hint: null },
     conformIdTokenClaims: false,
     responseTypes: [...RESPONSE_TYPES],
-    findAccount: findAccountIn(directory),
+    findAccount: findAccountIn(directory, state),
+    extraTokenClaims: actionTokenClaims(state),
     loadExistingGrant: grantLoader(directory),
     rotateRefreshToken: rotateRefreshToken(directory),
     issueRefreshToken: issueRefreshToken(directory, offlineRequests),

@@ -139,6 +139,14 @@ const databaseConnection = z.strictObject({
 });
 
 const linkLifetime = (what: string) => z.strictObject({ urlLifetime: seconds.default(DEFAULTS.emailUrlLifetime).describe(`How long the link of ${what} email works, in seconds.`) });
+const actionFiles = z.array(z.string().min(1)).default([]);
+const actions = z.strictObject({
+  postLogin: actionFiles.describe('Post-login Actions (Auth0 "Login" flow), in order: module paths relative to the tenant file (or the working directory for a tenant object), each exporting `onExecutePostLogin(event, api)`, CommonJS or ESM. They run after every interactive login and on refresh-token exchanges.'),
+  credentialsExchange: actionFiles.describe('Credentials-exchange Actions (Auth0 "Machine to Machine" flow), in order, each exporting `onExecuteCredentialsExchange(event, api)`; they run on client-credentials token requests.'),
+  secrets: z.record(z.string().min(1), z.string()).default({}).describe("The Actions' secrets (`event.secrets`), as set in the Auth0 dashboard."),
+  timeoutMs: z.number().int().positive().default(DEFAULTS.actionTimeoutMs).describe(`How long the actions of one trigger may run before the login fails, in milliseconds (Auth0: ${DEFAULTS.actionTimeoutMs / 1000} s; shorten it in tests).`),
+});
+
 const emailTemplates = z.strictObject({
   verifyEmail: linkLifetime('the verification').default({ urlLifetime: DEFAULTS.emailUrlLifetime }).describe('The verification email (Auth0 template `verify_email`).'),
   resetPassword: linkLifetime('the password reset').default({ urlLifetime: DEFAULTS.emailUrlLifetime }).describe('The password reset email (Auth0 template `reset_email`).'),
@@ -302,6 +310,9 @@ export const tenantSchema = z
     emailTemplates: emailTemplates
       .default({ verifyEmail: { urlLifetime: DEFAULTS.emailUrlLifetime }, resetPassword: { urlLifetime: DEFAULTS.emailUrlLifetime } })
       .describe('The emails mock-idp keeps in its outbox instead of sending them.'),
+    actions: actions
+      .default({ postLogin: [], credentialsExchange: [], secrets: {}, timeoutMs: DEFAULTS.actionTimeoutMs })
+      .describe("Auth0 Actions: the tenant's own code run on logins and token requests (custom claims, scopes, access decisions, metadata)."),
   })
   .superRefine((tenant, ctx) => {
     const duplicates = <T>(items: T[], key: (item: T) => string, path: string, field: string) => {
@@ -370,4 +381,5 @@ export type Role = Tenant['roles'][number];
 export type User = Tenant['users'][number];
 export type Application = Tenant['applications'][number];
 export type SocialConnection = Tenant['socialConnections'][number];
+export type ActionSettings = Tenant['actions'];
 export type DatabaseConnectionSettings = Tenant['databaseConnection'];

@@ -12,7 +12,8 @@ import { readForm } from '../body.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
-import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection, signInResult } from './authorize-parameters.js';
+import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection } from './authorize-parameters.js';
+import { signInAfterActions } from './post-login.js';
 import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
 function audiencesOf(params: Record<string, unknown>): string[] {
@@ -125,7 +126,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name));
     }
     state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
-    await finish(ctx, signInResult(prompt.name, { accountId: login.user.sub, amr: ['pwd'] }));
+    await finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: login.user.sub, amr: ['pwd'] }));
   });
 
   socialRoutes(router, state, csrf, steps);
