@@ -6,6 +6,7 @@ import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { OfflineRequests } from './offline-requests.js';
+import { LoginOrganizations } from './organizations.js';
 import { EmailLinks, Outbox } from './outbox.js';
 import { Store, type StoredPayload } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
@@ -46,6 +47,8 @@ export class MockState {
   readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock);
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
+  /** The organization of each user's last login to each application (`org_id` of its tokens). */
+  readonly loginOrganizations = new LoginOrganizations();
   /** The tenant's Actions (core/actions/run.ts), installed by startMockIdp; none without it. */
   actions: Actions | undefined;
   #directory: Directory;
@@ -167,6 +170,7 @@ export class MockState {
     this.store.clear();
     this.clock.reset();
     this.offlineRequests.clear();
+    this.loginOrganizations.clear();
     this.bruteForce.clear();
     this.outbox.clear();
     this.emailLinks.clear();

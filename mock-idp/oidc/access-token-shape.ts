@@ -1,5 +1,6 @@
 import type { Configuration } from 'oidc-provider';
 import type { Directory } from '../core/directory.js';
+import { organizationClaims, type LoginOrganizations } from '../core/organizations.js';
 import { applyDialect, shapeOfApi } from '../core/token-dialect.js';
 import { scopeAfterActions } from './actions.js';
 
@@ -13,9 +14,10 @@ type JwtCustomizer = NonNullable<NonNullable<NonNullable<Configuration['formats'
  * credentials); `aud` = [API, `<issuer>userinfo`] when `openid` was granted,
  * tenant custom claims, and for client credentials `sub` =
  * `<client_id>@clients` and the client grant's permissions as `scope`;
- * the Actions' addScope / removeScope change `scope`.
+ * the Actions' addScope / removeScope change `scope`; a login through an
+ * organization adds `org_id` (`org_name`) and the member's organization roles' permissions.
  */
-export function accessTokenShape(directory: Directory): JwtCustomizer {
+export function accessTokenShape(directory: Directory, organizations: LoginOrganizations): JwtCustomizer {
   return (ctx, token, jwt) => {
     const { payload } = jwt;
     const clientId = String(payload.client_id);
@@ -37,7 +39,8 @@ export function accessTokenShape(directory: Directory): JwtCustomizer {
     const sub = String(payload.sub);
     const gty = 'gty' in token && token.gty === 'password' ? 'password' : undefined;
     // Auth0 computes permissions with RBAC on only.
-    applyDialect(payload, shape, clientId, gty, () => (api?.rbac.enabled ? directory.permissionsOf(sub, audience) : undefined));
-    Object.assign(payload, directory.person(sub)?.claims);
+    const orgId = organizations.get(sub, clientId);
+    applyDialect(payload, shape, clientId, gty, () => (api?.rbac.enabled ? directory.permissionsOf(sub, audience, orgId) : undefined));
+    Object.assign(payload, directory.person(sub)?.claims, organizationClaims(directory, orgId));
   };
 }

@@ -174,8 +174,8 @@ export class ActionRunner implements Actions {
       user: eventUser(person, user?.createdAt, user?.updatedAt),
       client: { client_id: input.clientId, name: app?.name ?? input.clientId, metadata: {} },
       connection: { name: person.connection, strategy: person.sub.startsWith('auth0|') ? 'auth0' : person.connection, id: `con_${person.connection}` },
-      organization: undefined,
-      authorization: { roles: [...person.roles] },
+      organization: orgOf(state, input),
+      authorization: { roles: [...new Set([...person.roles, ...(input.organization ? (state.directory.membership(input.organization, input.sub)?.roles ?? []) : [])])] },
       request: requestOf(input.request),
       transaction: { protocol: input.protocol, requested_scopes: [...input.requestedScopes], locale: 'en' },
       resource_server: api ? { identifier: api.identifier } : undefined,
@@ -268,6 +268,13 @@ export class ActionRunner implements Actions {
     const failed = await this.#run('credentialsExchange', event, apiObject, () => failure, who);
     return failed ? { ok: false, failure: failed } : { ok: true, changes };
   }
+}
+
+/** Auth0's `event.organization`: the organization of the login (a refresh: of the login it continues). */
+function orgOf(state: MockState, input: PostLoginInput) {
+  const id = input.organization ?? state.loginOrganizations.get(input.sub, input.clientId);
+  const org = id ? state.directory.organization(id) : undefined;
+  return org ? { id: org.id, name: org.name, display_name: org.displayName ?? org.name, metadata: {} } : undefined;
 }
 
 function requestOf(request: ActionRequest) {

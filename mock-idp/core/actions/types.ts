@@ -15,6 +15,8 @@ export interface ActionRequest {
 export interface PostLoginInput {
   sub: string;
   clientId: string;
+  /** The organization (id) the user logs in through. */
+  organization?: string | undefined;
   /** Auth0's `event.transaction.protocol`: `oidc-basic-profile` for an interactive login, `oauth2-refresh-token`, `oauth2-password`. */
   protocol: string;
   requestedScopes: string[];

@@ -1,21 +1,40 @@
 import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
+import { notAMember } from '../../core/organizations.js';
 import type { MockState } from '../../core/state.js';
+import type { Organization } from '../../core/tenant/schema.js';
 import { clientAddress } from '../../oidc/client-address.js';
 import { signInResult } from './authorize-parameters.js';
 
+/** The organization a login attempt is for: `organization=` of the request, or the one typed at the organization prompt. */
+export function organizationOfAttempt(state: MockState, ctx: Context, params: Record<string, unknown>): Organization | undefined {
+  const named = typeof params.organization === 'string' && params.organization !== '' ? params.organization : state.loginOrganizations.chosen(String(ctx.params.uid));
+  return named ? state.directory.organization(named) : undefined;
+}
+
 /**
  * The interaction result of a sign-in once the tenant's post-login Actions ran for it: the login
- * (signInResult), or the Actions' refusal, which oidc-provider sends to the application's callback
+ * (signInResult), or the refusal of the organization it is for (not a member, a connection it does not
+ * enable) or of the Actions, which oidc-provider sends to the application's callback
  * (`error=access_denied&error_description=<reason>`) with no session created.
  */
 export async function signInAfterActions(state: MockState, ctx: Context, params: Record<string, unknown>, promptName: string, login: NonNullable<InteractionResults['login']>): Promise<InteractionResults> {
+  const clientId = String(params.client_id);
+  const org = organizationOfAttempt(state, ctx, params);
+  if (org) {
+    const membership = state.directory.membership(org.id, login.accountId);
+    if (!membership) return { error: 'access_denied', error_description: notAMember(login.accountId, org) };
+    const connection = state.directory.person(login.accountId)?.connection;
+    if (connection && !org.connections.includes(connection)) return { error: 'access_denied', error_description: `the connection ${connection} is not enabled for the ${org.id} organization` };
+  }
+  state.loginOrganizations.set(login.accountId, clientId, org?.id);
   const actions = state.actions;
   if (actions) {
     const query = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string'));
     const outcome = await actions.postLogin({
       sub: login.accountId,
-      clientId: String(params.client_id),
+      clientId,
+      organization: org?.id,
       protocol: 'oidc-basic-profile',
       requestedScopes: String(params.scope ?? '').split(' ').filter(Boolean),
       audience: typeof params.audience === 'string' ? params.audience : undefined,
