@@ -5,6 +5,7 @@ import { Clock } from './clock.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
+import { LoginFaults } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
 import { LoginOrganizations } from './organizations.js';
 import { EmailLinks, Outbox } from './outbox.js';
@@ -39,6 +40,8 @@ export class MockState {
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock);
+  /** Faults planted into single logins by the relying-party conformance harness. */
+  readonly loginFaults = new LoginFaults(this.clock);
   /** When this mock started: the creation time of tenant users whose entry gives none. */
   readonly startedAt = new Date().toISOString();
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
@@ -172,6 +175,7 @@ export class MockState {
     this.offlineRequests.clear();
     this.loginOrganizations.clear();
     this.bruteForce.clear();
+    this.loginFaults.clear();
     this.outbox.clear();
     this.emailLinks.clear();
     this.events.clear();
