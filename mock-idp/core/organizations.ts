@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Directory } from './directory.js';
 import type { Application, Organization } from './tenant/schema.js';
 
@@ -72,5 +73,56 @@ export class LoginOrganizations {
   clear(): void {
     this.#byLogin.clear();
     this.#chosen.clear();
+  }
+}
+
+/** An invitation to join an organization (Auth0's `POST /organizations/{id}/invitations`). */
+export interface Invitation {
+  id: string;
+  ticketId: string;
+  organizationId: string;
+  clientId: string;
+  inviterName: string;
+  inviteeEmail: string;
+  /** Role names the member gets on joining. */
+  roles: string[];
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Auth0's default lifetime of an invitation: 7 days. */
+export const INVITATION_TTL = 7 * 24 * 3600;
+const MAX_INVITATIONS = 1000;
+
+/** The pending invitations (in memory, as the mock's other tickets): accepted once, by a login or sign-up with the invitee's email. */
+export class Invitations {
+  readonly #byTicket = new Map<string, Invitation>();
+
+  constructor(private readonly now: () => number) {}
+
+  create(input: Omit<Invitation, 'id' | 'ticketId' | 'createdAt' | 'expiresAt'>, ttlSeconds = INVITATION_TTL): Invitation {
+    const createdAt = this.now();
+    const invitation: Invitation = { ...input, id: `uinv_${randomBytes(8).toString('hex')}`, ticketId: randomBytes(16).toString('base64url'), createdAt, expiresAt: createdAt + ttlSeconds * 1000 };
+    this.#byTicket.set(invitation.ticketId, invitation);
+    if (this.#byTicket.size > MAX_INVITATIONS) this.#byTicket.delete(this.#byTicket.keys().next().value!);
+    return invitation;
+  }
+
+  /** A pending, unexpired invitation of this organization by its ticket. */
+  find(ticketId: string, organizationId: string): Invitation | undefined {
+    const found = this.#byTicket.get(ticketId);
+    return found && found.organizationId === organizationId && found.expiresAt > this.now() ? found : undefined;
+  }
+
+  of(organizationId: string): Invitation[] {
+    return [...this.#byTicket.values()].filter((i) => i.organizationId === organizationId && i.expiresAt > this.now());
+  }
+
+  accept(ticketId: string): void {
+    this.#byTicket.delete(ticketId);
+  }
+
+  clear(): void {
+    this.#byTicket.clear();
   }
 }

@@ -7,7 +7,7 @@ import { EventLog } from './events.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { LoginFaults } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
-import { LoginOrganizations } from './organizations.js';
+import { Invitations, LoginOrganizations } from './organizations.js';
 import { EmailLinks, Outbox } from './outbox.js';
 import { Store, type StoredPayload } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
@@ -52,6 +52,8 @@ export class MockState {
   jwksFetches = 0;
   /** The organization of each user's last login to each application (`org_id` of its tokens). */
   readonly loginOrganizations = new LoginOrganizations();
+  /** Pending invitations to organizations (Management API), accepted by the invitee's login or sign-up. */
+  readonly invitations = new Invitations(() => this.clock.now());
   /** The tenant's Actions (core/actions/run.ts), installed by startMockIdp; none without it. */
   actions: Actions | undefined;
   #directory: Directory;
@@ -174,6 +176,7 @@ export class MockState {
     this.clock.reset();
     this.offlineRequests.clear();
     this.loginOrganizations.clear();
+    this.invitations.clear();
     this.bruteForce.clear();
     this.loginFaults.clear();
     this.outbox.clear();

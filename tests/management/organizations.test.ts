@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import { API, APP, codeFlow, USERS, verify } from '../helpers/oauth.js';
+import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
+import { API, APP, codeFlow, startAuthorize, tokenRequest, USERS, verify } from '../helpers/oauth.js';
 import { MGMT, managementTenant, managementToken } from './helpers.js';
 
 let idp: MockIdp;
@@ -9,6 +10,7 @@ beforeAll(async () => {
   const tenant = managementTenant();
   const sampleApp = tenant.applications!.find((a) => a.clientId === APP.clientId)!;
   sampleApp.organizationUsage = 'allow';
+  sampleApp.initiateLoginUri = 'https://app.example.test/login';
   idp = await startMockIdp({ port: 0, tenant });
   token = await managementToken(idp, MGMT);
 });
@@ -56,5 +58,44 @@ describe('Management API: organizations', () => {
     expect((await call('POST', '/organizations', { name: 'initech' })).status).toBe(409);
     expect((await call('POST', '/organizations', { name: 'Not Valid' })).status).toBe(400);
     expect((await call('POST', '/organizations/org_nope/members', { members: ['x'] })).status).toBe(404);
+  });
+
+  it('invites a new user: the link opens sign-up with their email, and signing up makes them a member with the invited role', async () => {
+    const org = (await call('POST', '/organizations', { name: 'hooli' })).body!;
+    const roles = (await call('GET', '/roles')).body as unknown as { id: string; name: string }[];
+    const invited = await call('POST', `/organizations/${org.id}/invitations`, { inviter: { name: 'Alice' }, invitee: { email: 'newcomer@example.com' }, client_id: APP.clientId, roles: [roles.find((r) => r.name === 'admin')!.id] });
+    expect(invited.status).toBe(201);
+    const link = new URL(String(invited.body?.invitation_url));
+    expect(link.origin + link.pathname).toBe('https://app.example.test/login');
+    expect(link.searchParams.get('organization')).toBe(org.id);
+    expect((await call('GET', `/organizations/${org.id}/invitations`)).body).toHaveLength(1);
+
+    // The app's login route forwards invitation and organization to /authorize.
+    const browser = new HeadlessBrowser();
+    const { page, verifier, redirectUri } = await startAuthorize(idp, browser, { extra: { organization: String(org.id), invitation: link.searchParams.get('invitation')! } });
+    expect(page.body).toContain('value="newcomer@example.com"');
+    const callback = await browser.submit(page, '/signup', { email: 'newcomer@example.com', password: 'Newcomer-pass-1' }, redirectUri);
+    const code = new URL(callback.url).searchParams.get('code')!;
+    const tokens = await tokenRequest(idp, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: APP.clientId, client_secret: APP.secret });
+    const { payload } = await verify(idp, tokens.body.access_token!, API);
+    expect(payload.org_id).toBe(org.id);
+    expect(payload.permissions).toEqual(expect.arrayContaining(['write:orders']));
+    expect((await call('GET', `/organizations/${org.id}/members`)).body).toEqual([expect.objectContaining({ email: 'newcomer@example.com' })]);
+    expect((await call('GET', `/organizations/${org.id}/invitations`)).body).toEqual([]);
+  });
+
+  it('refuses an invitation for an application without an Application Login URI (400)', async () => {
+    const org = (await call('POST', '/organizations', { name: 'umbrella' })).body!;
+    expect((await call('POST', `/organizations/${org.id}/invitations`, { inviter: { name: 'A' }, invitee: { email: 'x@example.com' }, client_id: 'sample-spa' })).status).toBe(400);
+  });
+
+  it('creates invitations through the admin API too (the same body and answer), 400 for a bad body', async () => {
+    const org = (await call('POST', '/organizations', { name: 'stark' })).body!;
+    const post = (body: unknown) => fetch(`${idp.issuer}_mock/organizations/${org.id}/invitations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await post({ inviter: { name: 'Admin' }, invitee: { email: 'pepper@example.com' }, client_id: APP.clientId });
+    expect(created.status).toBe(201);
+    expect(new URL(((await created.json()) as { invitation_url: string }).invitation_url).searchParams.get('organization')).toBe(org.id);
+    expect((await post({ invitee: {} })).status).toBe(400);
+    expect((await call('GET', `/organizations/${org.id}/invitations`)).body).toEqual([expect.objectContaining({ invitee: { email: 'pepper@example.com' } })]);
   });
 });

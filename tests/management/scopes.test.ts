@@ -48,6 +48,8 @@ const TABLE: [method: string, path: string, scopes: string[]][] = [
   ['GET', '/organizations/:org/members/:user/roles', ['read:organization_member_roles']],
   ['POST', '/organizations/:org/members/:user/roles', ['create:organization_member_roles']],
   ['DELETE', '/organizations/:org/members/:user/roles', ['delete:organization_member_roles']],
+  ['GET', '/organizations/:org/invitations', ['read:organization_invitations']],
+  ['POST', '/organizations/:org/invitations', ['create:organization_invitations']],
 ];
 
 const IDS: Record<string, string> = { ':user': 'auth0|000000000000000000000000', ':role': 'rol_0000000000000000', ':api': 'no-such-api', ':client': 'no-such-client', ':org': 'org_nope', ':name': 'no-such-org' };

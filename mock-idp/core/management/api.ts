@@ -17,6 +17,7 @@ export const MANAGEMENT_SCOPES = [
   'read:organizations', 'create:organizations', 'update:organizations', 'delete:organizations',
   'read:organization_members', 'create:organization_members', 'delete:organization_members',
   'read:organization_member_roles', 'create:organization_member_roles', 'delete:organization_member_roles',
+  'read:organization_invitations', 'create:organization_invitations',
 ] as const;
 
 const ORG_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DuplicateOrganization, DuplicateRole, DuplicateUser, InvalidInput, UnknownOrganization, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
+import { DuplicateOrganization, DuplicateRole, DuplicateUser, InvalidInput, UnknownClient, UnknownOrganization, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
+import type { Invitation } from '../organizations.js';
 import { newOrganizationId, newRoleId, roleIdOf } from '../management/api.js';
 import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
@@ -343,4 +344,17 @@ export function changeMemberRoles(state: MockState, id: string, userId: string, 
     const member = entry.members!.find((m) => state.directory.findPerson(m.user)?.sub === person.sub)!;
     member.roles = [...new Set([...(member.roles ?? []), ...add])].filter((r) => !remove.has(r));
   });
+}
+
+/**
+ * Invites someone to an organization (Management API `POST /organizations/{id}/invitations`, admin API):
+ * the application must have an `initiateLoginUri` (Auth0 builds the link from it); roles by id or name.
+ */
+export function inviteToOrganization(state: MockState, id: string, input: { inviterName: string; inviteeEmail: string; clientId: string; roles?: readonly string[] | undefined; ttlSeconds?: number | undefined }): Invitation {
+  const org = requireOrganization(state, id);
+  const app = state.directory.application(input.clientId);
+  if (!app) throw new UnknownClient(input.clientId, 'client_id');
+  if (!app.initiateLoginUri) throw new InvalidInput('client_id: the application has no initiateLoginUri (Application Login URI) to build the invitation link', 'client_id');
+  const roles = (input.roles ?? []).map((r) => requireRole(state, r).name);
+  return state.invitations.create({ organizationId: org.id, clientId: app.clientId, inviterName: input.inviterName, inviteeEmail: input.inviteeEmail.toLowerCase(), roles }, input.ttlSeconds);
 }

@@ -236,6 +236,10 @@ const application = z
     appType: z.enum(APP_TYPES).describe('Regular Web Application, Single Page Application, Native or Machine to Machine. spa and native are public clients (no secret).'),
     clientSecret: z.string().min(1).optional().describe('The client secret: required for regular_web and m2m, not allowed for spa and native.'),
     firstParty: z.boolean().default(DEFAULTS.firstParty).describe('`false` makes it a third-party application: users see a consent page.'),
+    initiateLoginUri: z
+      .url({ protocol: /^https$/ })
+      .optional()
+      .describe("Auth0's Application Login URI (`initiate_login_uri`, https): the page of the application that starts a login; organization invitation links point at it."),
     organizationUsage: z
       .enum(ORGANIZATION_USAGE)
       .default('deny')

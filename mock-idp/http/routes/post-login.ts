@@ -1,10 +1,30 @@
 import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
-import { notAMember } from '../../core/organizations.js';
+import { type Invitation, notAMember } from '../../core/organizations.js';
+import { changeMemberRoles, changeOrganizationMembers } from '../../core/tenant/edits.js';
 import type { MockState } from '../../core/state.js';
 import type { Organization } from '../../core/tenant/schema.js';
 import { clientAddress } from '../../oidc/client-address.js';
 import { signInResult } from './authorize-parameters.js';
+
+/** The pending invitation an authorization request carries (`invitation=<ticket>` with its `organization=`). */
+export function invitationOf(state: MockState, params: Record<string, unknown>): Invitation | undefined {
+  const ticket = typeof params.invitation === 'string' ? params.invitation : undefined;
+  const org = typeof params.organization === 'string' ? state.directory.organization(params.organization) : undefined;
+  return ticket && org ? state.invitations.find(ticket, org.id) : undefined;
+}
+
+/** The invitee (same email) logging in or signing up joins the organization with the invitation's roles; the invitation is used up. */
+function acceptInvitation(state: MockState, params: Record<string, unknown>, org: Organization, sub: string): { roles: string[] } | undefined {
+  const invitation = invitationOf(state, params);
+  const email = state.directory.person(sub)?.email.toLowerCase();
+  if (!invitation || invitation.inviteeEmail !== email) return undefined;
+  changeOrganizationMembers(state, org.id, { add: [sub] });
+  if (invitation.roles.length) changeMemberRoles(state, org.id, sub, { add: invitation.roles });
+  state.invitations.accept(invitation.ticketId);
+  state.events.add({ type: 'organization.invitation_accepted', sub, clientId: invitation.clientId, detail: { organization: org.id, invitation: invitation.id } });
+  return state.directory.membership(org.id, sub);
+}
 
 /** The organization a login attempt is for: `organization=` of the request, or the one typed at the organization prompt. */
 export function organizationOfAttempt(state: MockState, ctx: Context, params: Record<string, unknown>): Organization | undefined {
@@ -22,7 +42,7 @@ export async function signInAfterActions(state: MockState, ctx: Context, params:
   const clientId = String(params.client_id);
   const org = organizationOfAttempt(state, ctx, params);
   if (org) {
-    const membership = state.directory.membership(org.id, login.accountId);
+    const membership = state.directory.membership(org.id, login.accountId) ?? acceptInvitation(state, params, org, login.accountId);
     if (!membership) return { error: 'access_denied', error_description: notAMember(login.accountId, org) };
     const connection = state.directory.person(login.accountId)?.connection;
     if (connection && !org.connections.includes(connection)) return { error: 'access_denied', error_description: `the connection ${connection} is not enabled for the ${org.id} organization` };

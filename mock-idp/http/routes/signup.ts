@@ -11,7 +11,7 @@ import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { forgotPasswordPage, signupPage } from '../views/signup-page.js';
 import { isSignInPrompt } from './authorize-parameters.js';
-import { signInAfterActions } from './post-login.js';
+import { invitationOf, signInAfterActions } from './post-login.js';
 
 /** What the sign-up page says for each refusal (the duplicate is said plainly; see docs/auth0-differences.md). */
 function refusal(err: unknown): { status: number; message: string; rules?: WeakPassword['failure']['description']['rules'] } | undefined {
@@ -55,8 +55,11 @@ export function signupRoutes(state: MockState, oidc: OidcHost, csrf: Interaction
   // screen_hint=signup: the sign-up screen instead of the login page (while sign-ups are allowed).
   router.get('/', async (ctx: Context, next: Next) => {
     const { params, prompt } = await oidc.provider.interactionDetails(ctx.req, ctx.res);
-    if (!isSignInPrompt(prompt.name) || params.screen_hint !== 'signup' || state.tenant.databaseConnection.disableSignup) return next();
-    renderSignup(ctx, String(params.client_id));
+    // An invitation for someone without an account opens the sign-up screen with their email, as Auth0's does.
+    const invitation = invitationOf(state, params);
+    const invitedNewcomer = invitation !== undefined && state.directory.findPerson(invitation.inviteeEmail) === undefined;
+    if (!isSignInPrompt(prompt.name) || (params.screen_hint !== 'signup' && !invitedNewcomer) || state.tenant.databaseConnection.disableSignup) return next();
+    renderSignup(ctx, String(params.client_id), invitedNewcomer ? { email: invitation.inviteeEmail } : {});
   });
 
   router.get('/signup', async (ctx) => {
