@@ -52,6 +52,10 @@ describe('Organizations', () => {
     const { payload: at } = await verify(stack.idp, tokens.body.access_token!, API);
     expect(at.org_id).toBe(ACME.id);
     expect(at.org_name).toBeUndefined();
+    // The debugger page lists the organization and the login's organization.
+    const debug = await (await fetch(`${stack.idp.issuer}_mock/`)).text();
+    expect(debug).toContain('id="organizations"');
+    expect(debug).toContain(`organization ${ACME.id}`);
   });
 
   it('refuses a user who is not a member: access_denied on the callback, no code', async () => {

@@ -48,6 +48,7 @@ export async function signInAfterActions(state: MockState, ctx: Context, params:
     if (connection && !org.connections.includes(connection)) return { error: 'access_denied', error_description: `the connection ${connection} is not enabled for the ${org.id} organization` };
   }
   state.loginOrganizations.set(login.accountId, clientId, org?.id);
+  if (org) state.events.add({ type: 'login.organization', clientId, sub: login.accountId, detail: { organization: org.id } });
   const actions = state.actions;
   if (actions) {
     const query = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string'));
