@@ -19,7 +19,7 @@ export function profileClaims(person: Person): { sub: string } & Record<string, 
 /** Which claims each scope releases; custom claims of the tenant ride on `openid`, as an Auth0 Action adds them. */
 export function claimsByScope(customClaimNames: Iterable<string>): Record<string, string[]> {
   return {
-    openid: ['sub', 'sid', ...customClaimNames],
+    openid: ['sub', 'sid', 'org_id', 'org_name', ...customClaimNames],
     profile: ['name', 'nickname', 'picture', 'given_name', 'family_name', 'updated_at'],
     email: ['email', 'email_verified'],
   };

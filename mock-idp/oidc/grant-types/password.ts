@@ -84,7 +84,8 @@ export function passwordGrant(state: MockState, directory: Directory): GrantHand
       const token = new provider.IdToken({ sub: user.sub }, { ctx });
       // The claims the granted scopes release, as in an ID token of the code flow (no sid: there is no login session).
       const person = directory.person(user.sub);
-      for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScopes) : {}), sub: user.sub, auth_time: authTime, amr: ['pwd'] })) token.set(name, value);
+      const fromActions = state.actions?.changesFor(user.sub, client.clientId)?.idToken;
+      for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScopes) : {}), ...fromActions, sub: user.sub, auth_time: authTime, amr: ['pwd'] })) token.set(name, value);
       idToken = String(await token.issue({ use: 'idtoken' }));
     }
 
