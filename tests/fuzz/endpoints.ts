@@ -321,6 +321,12 @@ const managementPaths = oneOfPaths(
   pathOf('/api/v2/tickets/password-change', {}, POST),
   pathOf('/api/v2/tickets/email-verification', {}, POST),
   pathOf('/api/v2/jobs/verification-email', {}, POST),
+  pathOf('/api/v2/organizations', {}, ['GET', 'POST']),
+  pathOf('/api/v2/organizations/:id', { id: mgmtId }, ['GET', 'DELETE']),
+  pathOf('/api/v2/organizations/name/:id', { id: mgmtId }, GET),
+  pathOf('/api/v2/organizations/:id/members', { id: mgmtId }, ['GET', 'POST', 'DELETE']),
+  pathOf('/api/v2/organizations/:id/members/:user/roles', { id: mgmtId, user: mgmtId }, ['GET', 'POST', 'DELETE']),
+  pathOf('/api/v2/organizations/:id/invitations', { id: mgmtId }, ['GET', 'POST']),
   pathOf('/api/v2/:unknown'),
 );
 

@@ -53,7 +53,7 @@ export class World {
       spa.firstParty = false;
       // A Management API client, so the fuzz reaches past its token check.
       const worker = draft.applications!.find((a) => a.clientId === 'orders-worker')!;
-      worker.clientGrants = [...(worker.clientGrants ?? []), { audience: '/api/v2/', permissions: ['read:users', 'update:users', 'create:users', 'delete:users', 'read:roles', 'create:roles', 'update:roles', 'delete:roles', 'read:role_members', 'create:role_members', 'read:resource_servers', 'read:clients', 'create:user_tickets'] }];
+      worker.clientGrants = [...(worker.clientGrants ?? []), { audience: '/api/v2/', permissions: ['read:users', 'update:users', 'create:users', 'delete:users', 'read:roles', 'create:roles', 'update:roles', 'delete:roles', 'read:role_members', 'create:role_members', 'read:resource_servers', 'read:clients', 'create:user_tickets', 'read:organizations', 'create:organizations', 'delete:organizations', 'read:organization_members', 'create:organization_members', 'delete:organization_members', 'read:organization_member_roles', 'create:organization_member_roles', 'delete:organization_member_roles', 'read:organization_invitations', 'create:organization_invitations'] }];
     });
     const world = new World(idp);
     await world.prepare();
