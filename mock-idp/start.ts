@@ -7,6 +7,7 @@ import { parseDuration, type ClockReading } from './core/clock.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
+import { currentOtp } from './core/mfa.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type NewUserInput, type RoleInput, type UserInput } from './core/tenant/edits.js';
 import { loadTenantFile, parseTenant } from './core/tenant/load.js';
 import type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
@@ -159,6 +160,11 @@ export interface MockIdp {
    * brute-force unblock links), oldest first; `{ to }` keeps those to one address. Also `GET /_mock/emails`.
    */
   emails(filter?: { to?: string }): OutboxEmail[];
+  /**
+   * The current one-time code of a user's OTP authenticator (by sub or email), as an authenticator app would show it
+   * now on the mock's clock: what a test types at the MFA step. Also `GET /_mock/users/<id>/otp`.
+   */
+  otp(user: string): string;
   close(): Promise<void>;
 }
 
@@ -291,6 +297,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     reset: () => state.reset(),
     events: (since) => state.events.list(since),
     emails: (filter) => state.outbox.list(filter),
+    otp: (user) => currentOtp(state, user).code,
     close: () => listening.close(),
   };
 }

@@ -3,6 +3,7 @@ import { BruteForceCounter } from './brute-force.js';
 import { Clock } from './clock.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
+import { MultiFactor } from './mfa.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { OfflineRequests } from './offline-requests.js';
 import { EmailLinks, Outbox } from './outbox.js';
@@ -37,6 +38,8 @@ export class MockState {
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock);
+  /** MFA: who must give a one-time code, users' OTP secrets, wrong codes, logins waiting for their code. */
+  readonly mfa = new MultiFactor(() => this.#directory.tenant, this.clock);
   /** When this mock started: the creation time of tenant users whose entry gives none. */
   readonly startedAt = new Date().toISOString();
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
@@ -162,6 +165,7 @@ export class MockState {
     this.bruteForce.clear();
     this.outbox.clear();
     this.emailLinks.clear();
+    this.mfa.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });

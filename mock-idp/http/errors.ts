@@ -31,6 +31,7 @@ const STATUS_OF: Record<string, [status: number, error: string]> = {
   ERR_PASSWORD_STRENGTH: [400, 'invalid_password'],
   ERR_SIGNUP_DISABLED: [400, 'invalid_request'],
   ERR_EMAIL_LINK: [400, 'invalid_ticket'],
+  ERR_NO_AUTHENTICATOR: [404, 'not_found'],
 };
 
 /** A domain error as the HTTP error it answers; anything else unchanged (a 500 unless it says otherwise). */

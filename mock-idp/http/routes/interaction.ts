@@ -13,6 +13,7 @@ import type { InteractionCsrf } from '../csrf.js';
 import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
 import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection, signInResult } from './authorize-parameters.js';
+import { mfaRoutes, startMfaStep } from './mfa-step.js';
 import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
 function audiencesOf(params: Record<string, unknown>): string[] {
@@ -124,11 +125,14 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       const message = login.outcome === 'too-many-attempts' ? BLOCKED_MESSAGE : login.user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS;
       return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name));
     }
+    // MFA on: the one-time-code step (or enrolment) comes before the login completes.
+    if (startMfaStep(state, csrf, ctx, uid, clientId, login.user)) return;
     state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
-    await finish(ctx, signInResult(prompt.name, { accountId: login.user.sub, amr: ['pwd'] }));
+    await finish(ctx, signInResult(prompt.name, { accountId: login.user.sub }));
   });
 
   socialRoutes(router, state, csrf, steps);
+  mfaRoutes(router, state, csrf, steps);
 
   router.post('/consent', async (ctx) => {
     await checkedForm(ctx);

@@ -70,7 +70,7 @@ export function signupRoutes(state: MockState, oidc: OidcHost, csrf: Interaction
     const email = (form.get('email') ?? '').trim();
     try {
       const user = signUp(state, { email, password: form.get('password') ?? '' }, clientId);
-      const to = await oidc.provider.interactionResult(ctx.req, ctx.res, signInResult(prompt.name, { accountId: user.sub, amr: ['pwd'] }), { mergeWithLastSubmission: false });
+      const to = await oidc.provider.interactionResult(ctx.req, ctx.res, signInResult(prompt.name, { accountId: user.sub }), { mergeWithLastSubmission: false });
       ctx.status = 303;
       ctx.redirect(to);
     } catch (err) {

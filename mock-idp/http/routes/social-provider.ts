@@ -20,7 +20,7 @@ export interface InteractionSteps {
 /** Signs the connection's person in (the fixed user unless `sub` names another of its people) and continues the authorization. */
 export async function finishSocialLogin(state: MockState, steps: InteractionSteps, ctx: Context, promptName: string, clientId: string, connection: SocialConnection, sub = connection.user.sub): Promise<void> {
   state.events.add({ type: 'login.success', clientId, sub, detail: { connection: connection.name } });
-  await steps.finish(ctx, signInResult(promptName, { accountId: sub, amr: ['fed'] }));
+  await steps.finish(ctx, signInResult(promptName, { accountId: sub }));
 }
 
 /**
