@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { Clock } from './clock.js';
 import { NoAuthenticator, UnknownUser } from './errors.js';
@@ -18,6 +19,14 @@ export interface MfaLogin {
  */
 export type MfaRequirement = (login: MfaLogin) => boolean;
 
+/** What an MFA token stands for: a password grant that passed its password step, with what it asked for. */
+export interface MfaTokenGrant {
+  sub: string;
+  clientId: string;
+  scope: string;
+  audience?: string | undefined;
+}
+
 /** What checking a code gave: accepted, wrong (counted), or refused because too many wrong codes came before it. */
 export type CodeCheck = 'ok' | 'wrong' | 'too-many';
 
@@ -35,6 +44,8 @@ export interface OtpReading {
   secret: string;
   /** The `otpauth://` URI an authenticator app scans (the enrolment screen's QR code). */
   uri: string;
+  /** The user's recovery code (`mfa-recovery-code` grant); used once, then replaced. */
+  recovery_code: string;
   /** false: the user is still enrolling (the login page shows this secret), not yet confirmed. */
   enrolled: boolean;
 }
@@ -63,6 +74,10 @@ export class MultiFactor {
   readonly #failures = new Map<string, Failures>();
   readonly #waiting = new Map<string, Bounded<MfaLogin>>();
   readonly #requirements = new Set<MfaRequirement>();
+  readonly #recoveryCodes = new Map<string, string>();
+  readonly #emailFactor = new Set<string>();
+  readonly #tokens = new Map<string, Bounded<MfaTokenGrant>>();
+  readonly #oobCodes = new Map<string, Bounded<{ sub: string; mfaToken: string; bindingCode: string }>>();
 
   constructor(
     private readonly tenant: () => Tenant,
@@ -112,20 +127,12 @@ export class MultiFactor {
    */
   check(user: User, code: string): CodeCheck {
     const now = this.clock.now();
-    const failures = this.#failures.get(user.sub);
-    if (failures?.lockedUntil !== undefined) {
-      if (now < failures.lockedUntil) return 'too-many';
-      this.#failures.delete(user.sub);
-    }
+    const locked = this.#locked(user);
+    if (locked) return locked;
     const enrolled = this.secretOf(user);
     const secret = enrolled ?? this.#enrolling.get(user.sub);
     const valid = secret !== undefined && /^\d+$/.test(code) && this.#totp(user, secret).validate({ token: code, timestamp: now, window: DEFAULTS.mfa.otpWindow }) !== null;
-    if (!valid) {
-      const count = (this.#failures.get(user.sub)?.count ?? 0) + 1;
-      const locked = count >= DEFAULTS.mfa.maxFailedCodes;
-      this.#failures.set(user.sub, { count, ...(locked ? { lockedUntil: now + CODE_LOCK_MS } : {}) });
-      return locked ? 'too-many' : 'wrong';
-    }
+    if (!valid) return this.#wrong(user);
     this.#failures.delete(user.sub);
     if (!enrolled && secret) {
       this.#enrolled.set(user.sub, secret);
@@ -136,12 +143,34 @@ export class MultiFactor {
 
   /** A login attempt (`key`: the interaction's uid) waits for its code, for `lifetimeSeconds`. */
   wait(key: string, login: MfaLogin, lifetimeSeconds: number): void {
-    this.#waiting.delete(key);
-    this.#waiting.set(key, { value: login, expiresAt: this.clock.now() + lifetimeSeconds * 1000 });
-    for (const oldest of this.#waiting.keys()) {
-      if (this.#waiting.size <= this.maxWaiting) break;
-      this.#waiting.delete(oldest);
+    this.#bounded(this.#waiting, key, login, lifetimeSeconds);
+  }
+
+  /** Keeps `value` under `key` until `lifetimeSeconds` from now; past `maxWaiting` entries the oldest go. */
+  #bounded<T>(map: Map<string, Bounded<T>>, key: string, value: T, lifetimeSeconds: number): void {
+    map.delete(key);
+    map.set(key, { value, expiresAt: this.clock.now() + lifetimeSeconds * 1000 });
+    for (const oldest of map.keys()) {
+      if (map.size <= this.maxWaiting) break;
+      map.delete(oldest);
     }
+  }
+
+  /** 'too-many' while the user's MFA is locked after too many wrong codes (the lock lifts after a while). */
+  #locked(user: User): 'too-many' | undefined {
+    const lockedUntil = this.#failures.get(user.sub)?.lockedUntil;
+    if (lockedUntil === undefined) return undefined;
+    if (this.clock.now() < lockedUntil) return 'too-many';
+    this.#failures.delete(user.sub);
+    return undefined;
+  }
+
+  /** Counts a wrong code; the one that reaches Auth0's limit locks the user's MFA. */
+  #wrong(user: User): CodeCheck {
+    const count = (this.#failures.get(user.sub)?.count ?? 0) + 1;
+    const locked = count >= DEFAULTS.mfa.maxFailedCodes;
+    this.#failures.set(user.sub, { count, ...(locked ? { lockedUntil: this.clock.now() + CODE_LOCK_MS } : {}) });
+    return locked ? 'too-many' : 'wrong';
   }
 
   /** The login waiting under `key`, unless it expired. */
@@ -159,8 +188,81 @@ export class MultiFactor {
     this.#waiting.delete(key);
   }
 
+  /** The user's recovery code (Auth0 gives one with the first authenticator; using it gives a new one). */
+  recoveryCode(user: User): string {
+    let code = this.#recoveryCodes.get(user.sub);
+    if (!code) {
+      // Auth0's recovery codes: 24 characters of upper-case letters and digits.
+      code = Array.from({ length: 24 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(32)]).join('');
+      this.#recoveryCodes.set(user.sub, code);
+    }
+    return code;
+  }
+
+  /** Spends a right recovery code (and a new one replaces it); wrong ones count as wrong codes. */
+  spendRecoveryCode(user: User, code: string): CodeCheck {
+    const locked = this.#locked(user);
+    if (locked) return locked;
+    if (this.secretOf(user) === undefined && !this.#emailFactor.has(user.sub)) return this.#wrong(user);
+    if (code.trim().toUpperCase() !== this.recoveryCode(user)) return this.#wrong(user);
+    this.#failures.delete(user.sub);
+    this.#recoveryCodes.delete(user.sub);
+    return 'ok';
+  }
+
+  /** The email authenticator (`oob`, channel email) of a user: enrolled with `POST /mfa/associate`. */
+  hasEmailFactor(user: User): boolean {
+    return this.#emailFactor.has(user.sub);
+  }
+
+  enrolEmailFactor(user: User): void {
+    this.#emailFactor.add(user.sub);
+  }
+
+  /** An MFA token (`mfa_required`'s `mfa_token`): the password step passed, a second factor to come; expires on the mock's clock. */
+  issueToken(grant: MfaTokenGrant, lifetimeSeconds: number = DEFAULTS.mfa.mfaTokenLifetime): string {
+    const token = randomBytes(24).toString('base64url');
+    this.#bounded(this.#tokens, token, grant, lifetimeSeconds);
+    return token;
+  }
+
+  /** The grant behind an MFA token: 'expired' past its lifetime, undefined when unknown. */
+  token(token: string): MfaTokenGrant | 'expired' | undefined {
+    const entry = this.#tokens.get(token);
+    if (!entry) return undefined;
+    return this.clock.now() >= entry.expiresAt ? 'expired' : entry.value;
+  }
+
+  spendToken(token: string): void {
+    this.#tokens.delete(token);
+  }
+
+  /** An email challenge: a 6-digit binding code for the outbox, and the `oob_code` the app sends back with it. */
+  challengeByEmail(user: User, mfaToken: string, lifetimeSeconds: number): { oobCode: string; bindingCode: string } {
+    const oobCode = randomBytes(24).toString('base64url');
+    const bindingCode = String(randomInt(1_000_000)).padStart(6, '0');
+    this.#bounded(this.#oobCodes, oobCode, { sub: user.sub, mfaToken, bindingCode }, lifetimeSeconds);
+    return { oobCode, bindingCode };
+  }
+
+  /** Checks the binding code of an email challenge made for this MFA token; a right one spends the challenge. */
+  checkEmailChallenge(user: User, mfaToken: string, oobCode: string, bindingCode: string): CodeCheck | 'unknown' {
+    const entry = this.#oobCodes.get(oobCode);
+    if (!entry || entry.value.mfaToken !== mfaToken || entry.value.sub !== user.sub || this.clock.now() >= entry.expiresAt) return 'unknown';
+    const locked = this.#locked(user);
+    if (locked) return locked;
+    if (bindingCode.trim() !== entry.value.bindingCode) return this.#wrong(user);
+    this.#failures.delete(user.sub);
+    this.#oobCodes.delete(oobCode);
+    return 'ok';
+  }
+
   /** Forgets run-time enrolments, counts and waiting logins (a state reset); requirements stay registered. */
   clear(): void {
+    this.#recoveryCodes.clear();
+    this.#emailFactor.clear();
+    this.#tokens.clear();
+    this.#oobCodes.clear();
     this.#enrolled.clear();
     this.#enrolling.clear();
     this.#failures.clear();
@@ -175,7 +277,7 @@ export class MultiFactor {
     const totp = this.#totp(user, secret);
     const now = this.clock.now();
     const period = DEFAULTS.mfa.otpPeriod;
-    return { code: totp.generate({ timestamp: now }), expires_in: period - (Math.floor(now / 1000) % period), secret, uri: totp.toString(), enrolled };
+    return { code: totp.generate({ timestamp: now }), expires_in: period - (Math.floor(now / 1000) % period), secret, uri: totp.toString(), recovery_code: this.recoveryCode(user), enrolled };
   }
 }
 

@@ -189,8 +189,11 @@ const refreshTokenPolicy = z.strictObject({
   idleLifetime: seconds.default(DEFAULTS.refreshTokenIdleLifetime).describe('Inactivity lifetime of a refresh token, in seconds.'),
 });
 
-/** The grant types an application may be given (Auth0's names; `password` needs a database user). */
-export const GRANT_TYPE_NAMES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code'] as const;
+/** The grant types an application may be given (Auth0's names; `password` needs a database user; the `mfa-*` grants are Auth0's "MFA" grant type, after a password grant answered `mfa_required`). */
+export const GRANT_TYPE_NAMES = [
+  'authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code',
+  'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
+] as const;
 
 const APP_TYPES = ['regular_web', 'spa', 'native', 'm2m'] as const;
 
