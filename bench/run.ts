@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (= build, then `node dist/bench/run.js [flags]`): runs the
- * seven measurements, prints a markdown table and writes JSON to bench/results/.
+ * eight measurements, prints a markdown table and writes JSON to bench/results/.
  * Flags and environment: see lib/config.ts (`BENCH_SCALE=tiny` for a quick run).
  *
  * Run as a program it re-executes itself under `taskset -c 0` (when available)
@@ -21,7 +21,9 @@ import { measureColdStart } from './measure/cold-start.js';
 import { measureInProcess } from './measure/in-process.js';
 import { measureIssuance } from './measure/issuance.js';
 import { measureLogins } from './measure/logins.js';
+import { measureAppConformance } from './measure/app-conformance.js';
 import { measureBoundedCost } from './measure/bounded-cost.js';
+import { measureConcurrency } from './measure/concurrency.js';
 import { measureMemory } from './measure/memory.js';
 import { measureValidation } from './measure/validation.js';
 
@@ -33,6 +35,8 @@ const MEASURES: Record<SectionName, (config: BenchConfig) => Promise<SectionResu
   logins: measureLogins,
   memory: measureMemory,
   boundedCost: measureBoundedCost,
+  concurrency: measureConcurrency,
+  appConformance: measureAppConformance,
 };
 
 export interface BenchReport {

@@ -15,4 +15,4 @@ export type { MintRequest, MintedToken } from './tools/mint/index.js';
 export type { ExplainRequest, CheckName, TokenCheck, TokenExplanation } from './tools/explain/index.js';
 export { HeadlessBrowser, loginThroughApp, HeadlessLoginError, fetchTrustingCa, type Page, type HeadlessBrowserOptions, type HeadlessLoginOptions, type LoginThroughAppOptions, type TokenSet } from './tools/headless/index.js';
 export { FAULTS, findFault, type FaultPreset } from './tools/faults/index.js';
-export { runApiConformance, renderConformanceDoc, CONFORMANCE_CASES, ConformanceSetupError, type ApiConformanceOptions, type ConformanceReport, type CheckResult, type IdpDriver } from './conformance/index.js';
+export { runApiConformance, runAppConformance, APP_CONFORMANCE_CASES, type AppConformanceOptions, type AppConformanceReport, renderConformanceDoc, CONFORMANCE_CASES, ConformanceSetupError, type ApiConformanceOptions, type ConformanceReport, type CheckResult, type IdpDriver } from './conformance/index.js';

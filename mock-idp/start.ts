@@ -23,6 +23,7 @@ import type { ExplainRequest } from './tools/explain/explain-request.js';
 import type { HeadlessLoginOptions, TokenSet } from './tools/headless/login.js';
 import type { MintRequest } from './tools/mint/mint-request.js';
 import type { MintedToken } from './tools/mint/mint-token.js';
+import type { LoginFaultId, PlantedLoginFault } from './tools/faults/login-forge.js';
 
 export type { KeyInfo, PrivateJwk, MintRequest, MintedToken, TokenExplanation, ExplainRequest, HeadlessLoginOptions, TokenSet, MockEvent, ClockReading, OutboxEmail };
 
@@ -134,6 +135,13 @@ export interface MockIdp {
    * jose error code it would raise (`ERR_JWT_EXPIRED`, ...): why an API accepts or refuses it.
    */
   explainToken(token: string, options?: Omit<ExplainRequest, 'token'>): Promise<TokenExplanation>;
+  /**
+   * Plants a fault into the one login of `clientId` whose authorization request carries `state`
+   * (and `nonce` and `code_challenge`, when given: some apps' states repeat)
+   * (the relying-party conformance harness): the mock forges that login's ID token, userinfo
+   * answer or authorization response, and logs whether the app redeemed the code or called userinfo.
+   */
+  planLoginFault(plan: { state: string; clientId: string; nonce?: string; codeChallenge?: string; fault: LoginFaultId }): Promise<PlantedLoginFault>;
   /** Mints an access or ID token (good, or with a fault preset) signed by the active key. */
   mintToken(request: MintRequest): Promise<MintedToken>;
   /** Logs a tenant user in headless (authorize, login form, PKCE code exchange) and returns the tokens. */
@@ -194,6 +202,7 @@ function adminTools(state: MockState): AdminTools {
       const [{ explainFor }, { explanationView }] = await Promise.all([import('./tools/explain/explain-request.js'), import('./tools/explain/explanation-view.js')]);
       return explanationView(await explainFor(explainContext(), input), input.audience);
     },
+    planLoginFault: async (input) => (await import('./tools/faults/login-forge.js')).planLoginFault({ loginFaults: state.loginFaults, keys: state.keys, directory: state.directory }, input),
     faults: async () => (await import('./tools/faults/index.js')).FAULTS.map(({ id, caseId, title, explanation, expect, level, reference }) => ({ id, caseId, title, explanation, expect, level, reference })),
   };
 }
@@ -276,6 +285,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     keys: () => state.keys.list(),
     explainToken: async (token, explain = {}) => (await tools.explainToken({ ...explain, token })) as TokenExplanation,
     mintToken: async (request) => (await tools.mintToken(request)) as MintedToken,
+    planLoginFault: async (plan) => (await tools.planLoginFault(plan)) as PlantedLoginFault,
     loginForTokens: async (login) => (await import('./tools/headless/login.js')).loginForTokens(state.issuer, state.directory, login, send),
     createUser: (user) => createUser(state, user),
     updateUser: (id, patch) => updateUser(state, id, patch),

@@ -35,6 +35,8 @@ export interface LocalStackOptions {
   home?: string;
   /** The mock's admin token (`MOCK_IDP_ADMIN_TOKEN` for npm start): /_mock/ then needs `Authorization: Bearer <token>`. */
   adminToken?: string;
+  /** More host names the mock's pages answer to (`MOCK_IDP_ALLOWED_HOSTS` for npm start), e.g. a container's name. */
+  allowedHosts?: string[];
   /** Edits the tenant after the samples' URLs are registered in it. */
   tenant?: (draft: TenantInput) => void;
   api?: Partial<ApiConfig>;
@@ -64,6 +66,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.https ? { https: true } : {}),
       ...(options.home ? { home: options.home } : {}),
       ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+      ...(options.allowedHosts?.length ? { allowedHosts: options.allowedHosts } : {}),
     });
     running.push(idp);
     const trust = idp.ca ? { api: { jwksRequestAgent: new Agent({ ca: [...rootCertificates, idp.ca.certPem] }) }, app: { customFetch: fetchTrustingCa(idp.ca.certPem) } } : { api: {}, app: {} };

@@ -16,10 +16,10 @@ import type { BenchConfig } from '../lib/config.js';
 export const AUDIENCE = 'https://api.example.com';
 export const M2M_FORM = { grant_type: 'client_credentials', client_id: 'orders-worker', client_secret: 'orders-worker-secret', audience: AUDIENCE };
 
-/** Starts `mock-idp start` (after `nodeArgs`, e.g. a preload) on SERVER_CORE and returns it with its base URL. */
-export async function startMockIdpChild(nodeArgs: string[] = []): Promise<{ child: Child; base: string }> {
+/** Starts `mock-idp start [startArgs]` (after `nodeArgs`, e.g. a preload) on SERVER_CORE and returns it with its base URL. */
+export async function startMockIdpChild(nodeArgs: string[] = [], startArgs: string[] = []): Promise<{ child: Child; base: string }> {
   const port = await freePort();
-  const child = spawnNode({ args: [...nodeArgs, dist('bin/mock-idp.mjs'), 'start', '--port', String(port)] });
+  const child = spawnNode({ args: [...nodeArgs, dist('bin/mock-idp.mjs'), 'start', '--port', String(port), ...startArgs] });
   await child.waitFor(/^Ready\./m);
   return { child, base: `http://127.0.0.1:${port}` };
 }

@@ -1,19 +1,15 @@
-/**
- * `mock-idp conformance api ...`: runs the RS catalogue against a JWT-protected
- * endpoint and prints the report. Exit codes: 0 no MUST case failed, 1 a MUST
- * case failed (or the baseline did), 2 bad arguments or an unreachable API / IdP.
- */
-import { writeFileSync } from 'node:fs';
+
 import type { z } from 'zod';
-import { ConformanceSetupError } from '../conformance/errors.js';
 import { CONFORMANCE_DEFAULTS } from '../conformance/defaults.js';
-import { renderReport, summaryLine, type ReportFormat } from '../conformance/report.js';
+import type { ReportFormat } from '../conformance/report.js';
 import { apiConformanceOptionsSchema, numericBounds } from '../conformance/options.js';
 import type { ApiConformanceOptions } from '../conformance/types.js';
+import { type CommandIo, PROCESS_IO, printConformanceRun } from './command-io.js';
 import { didYouMean, flagIssues, numberFlag, parseCommandLine, type ParsedCommandLine, UsageError } from './args.js';
 
 export const CONFORMANCE_USAGE = `Usage:
   mock-idp conformance api --url URL --audience API --permission PERM [options]
+  mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]   (see mock-idp conformance app --help)
 
 Runs every resource-server case of the failure-mode catalogue (RS-01..RS-40: forged,
 expired, mis-addressed tokens, odd requests, key rotation) against a JWT-protected
@@ -128,7 +124,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
   const { values, positionals } = parseCommandLine(args, OPTIONS, unknownOption);
   if (values.help) return 'help';
   const [target, ...rest] = positionals;
-  if (target !== 'api') throw new UsageError(target === undefined ? 'say what to test: mock-idp conformance api ...' : `unknown conformance target "${target}"${didYouMean(target, ['api']) || ' (only "api")'}`);
+  if (target !== 'api') throw new UsageError(target === undefined ? 'say what to test: mock-idp conformance api ... or mock-idp conformance app ...' : `unknown conformance target "${target}"${didYouMean(target, ['api', 'app']) || ' ("api" or "app")'}`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   // What only the command line has: its own flags, and which flags go together.
   if (values.issuer !== undefined && values.port !== undefined) throw new UsageError('--port starts a mock-idp for the run; with --issuer the running one is used');
@@ -142,21 +138,18 @@ function parse(argv: readonly string[]): Parsed | 'help' {
   return { options, format, out: values.out };
 }
 
-export interface ConformanceCommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const PROCESS_IO: ConformanceCommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
+export type ConformanceCommandIo = CommandIo;
 
 /**
  * `mock-idp conformance <argv>`: argv is what follows `conformance` (a leading
  * `conformance` is tolerated), e.g. `['api', '--url', ...]`. Returns the exit code.
  */
 export async function runConformanceCommand(argv: string[], io: ConformanceCommandIo = PROCESS_IO): Promise<number> {
+  const args = argv[0] === 'conformance' ? argv.slice(1) : argv;
+  if (args[0] === 'app') {
+    const { runConformanceAppCommand } = await import('./conformance-app-command.js');
+    return runConformanceAppCommand(args.slice(1), io);
+  }
   let parsed: Parsed | 'help';
   try {
     parsed = parse(argv);
@@ -172,21 +165,10 @@ export async function runConformanceCommand(argv: string[], io: ConformanceComma
   }
   const { options, format, out } = parsed;
   const { runApiConformance } = await import('../conformance/runner.js');
-  try {
-    const report = await runApiConformance(options);
-    const text = renderReport(report, format);
-    if (out !== undefined) {
-      writeFileSync(out, text);
-      io.stdout(`${summaryLine(report)} (report: ${out})\n`);
-    } else {
-      io.stdout(text);
-    }
-    return report.exitCode;
-  } catch (err) {
-    if (err instanceof ConformanceSetupError) {
-      io.stderr(`mock-idp conformance: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  // The run rotates the keys of the mock it drives (RS-34, RS-35): a running one, other apps trust it too.
+  const rotated = `the run rotates the signing key of the mock-idp at ${options.issuer}: a new key signs from now on and the old one leaves its JWKS (apps that trust it refetch the JWKS; restart the mock to get its keys back)`;
+  if (options.issuer !== undefined) io.stderr(`mock-idp conformance: WARNING ${rotated}\n`);
+  const code = await printConformanceRun(() => runApiConformance(options), format, out, io);
+  if (options.issuer !== undefined && code !== 2) io.stderr(`mock-idp conformance: WARNING done: ${rotated.replace('the run rotates', 'the run rotated').replace('signs from now on', 'signs now')}\n`);
+  return code;
 }

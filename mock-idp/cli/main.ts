@@ -7,7 +7,8 @@ export const USAGE = `mock-idp: a local, offline stand-in for Auth0 (a TEST iden
 
 Usage:
   mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL]
-                   [--https [--tls-name NAME]...] [--trust-proxy] [--admin-token T [--allow-remote-admin]]
+                   [--https [--tls-name NAME]...] [--trust-proxy] [--allowed-host NAME]...
+                   [--admin-token T [--allow-remote-admin]]
   mock-idp ca [--bundle]
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
@@ -15,6 +16,7 @@ Usage:
   mock-idp explain TOKEN [--audience API] [--issuer URL]   (or the token on stdin)
   mock-idp clock [advance DURATION] [--issuer URL] [--admin-token T] [--json]
   mock-idp conformance api --url URL --audience API --permission P [options]   (see mock-idp conformance --help)
+  mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]   (see mock-idp conformance app --help)
 
 Commands:
   start     start the IdP (the default command)
@@ -27,7 +29,7 @@ Commands:
             with jose's error code, asked from the running mock (also at <issuer>_mock/ in a browser)
   clock     time travel: show how far the running mock's clock is ahead of the real time, or move it
             forward ("advance 30d": sessions, codes, refresh tokens, device codes expire on it)
-  conformance  run the failure-mode catalogue (RS-01..RS-40) against a JWT-protected API
+  conformance  run the failure-mode catalogue against a JWT-protected API (RS-01..RS-40) or a login app (RP cases)
 
 Options of start:
   --config FILE   tenant file (default: the shipped fixtures/tenant.json)
@@ -41,6 +43,10 @@ Options of start:
                   issuer's host, e.g. a container's name (repeatable; with --https)
   --trust-proxy   behind your own TLS terminator or port mapping: endpoint URLs and redirects
                   follow X-Forwarded-Proto / X-Forwarded-Host (set --issuer to the public URL)
+  --allowed-host NAME
+                  another host name the admin API, the login and the device pages answer to
+                  (against DNS rebinding they answer only to the issuer's host, localhost, IP
+                  addresses and --tls-name names), e.g. a container's name (repeatable)
   --admin-token T the admin API (/_mock/) then needs Authorization: Bearer T
   --allow-remote-admin
                   let other machines use the admin API (needs --admin-token)
@@ -99,6 +105,7 @@ const OPTIONS = {
   https: { type: 'boolean' },
   'tls-name': { type: 'string', multiple: true },
   'trust-proxy': { type: 'boolean' },
+  'allowed-host': { type: 'string', multiple: true },
   bundle: { type: 'boolean' },
   user: { type: 'string' },
   client: { type: 'string' },
@@ -122,7 +129,7 @@ type Option = keyof typeof OPTIONS;
 
 /** Which options each command takes; any other is a usage error. */
 const ALLOWED: Record<string, readonly Option[]> = {
-  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy', 'admin-token', 'allow-remote-admin'],
+  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy', 'allowed-host', 'admin-token', 'allow-remote-admin'],
   ca: ['bundle'],
   token: [
     'user', 'client', 'audience', 'permissions', 'scope', 'expires-in', 'fault', 'clock-tolerance', 'canary-url', 'claims',

@@ -2,6 +2,7 @@ import { checkAdminOptions } from '../core/admin-options.js';
 import { StartOptionsError } from '../core/errors.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { Tenant } from '../core/tenant/schema.js';
+import { hostName } from '../http/allowed-hosts.js';
 import { ROUTES } from '../oidc/routes.js';
 import type { MockIdp, MockIdpCa, MockIdpOptions } from '../start.js';
 import { parsePort, UsageError } from './args.js';
@@ -14,6 +15,7 @@ export interface StartFlags {
   https?: boolean | undefined;
   'tls-name'?: string[] | undefined;
   'trust-proxy'?: boolean | undefined;
+  'allowed-host'?: string[] | undefined;
   'admin-token'?: string | undefined;
   'allow-remote-admin'?: boolean | undefined;
 }
@@ -73,6 +75,10 @@ function tlsFailure(err: unknown): unknown {
 export async function runStart(flags: StartFlags): Promise<number> {
   const tlsNames = flags['tls-name'] ?? [];
   if (tlsNames.length && !flags.https) throw new UsageError('--tls-name names a certificate: it needs --https');
+  const allowedHosts = flags['allowed-host'] ?? [];
+  for (const name of allowedHosts) {
+    if (hostName(name) === undefined || /[\s/]/.test(name)) throw new UsageError(`--allowed-host: ${JSON.stringify(name)} is not a host name`);
+  }
   const options: MockIdpOptions = {
     port: parsePort(flags.port, DEFAULTS.port),
     host: flags.host ?? DEFAULTS.host,
@@ -80,6 +86,7 @@ export async function runStart(flags: StartFlags): Promise<number> {
     ...(flags.issuer ? { issuer: flags.issuer } : {}),
     ...(flags.https ? { https: true, tlsNames } : {}),
     ...(flags['trust-proxy'] ? { trustProxy: true } : {}),
+    ...(allowedHosts.length ? { allowedHosts } : {}),
     ...(flags['admin-token'] !== undefined ? { adminToken: flags['admin-token'] } : {}),
     ...(flags['allow-remote-admin'] ? { allowRemoteAdmin: true } : {}),
   };

@@ -61,14 +61,14 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   },
   {
     ...catalogueCase('RS-02'),
-    levelText: 'MUST',
-    expected: '401',
+    levelText: 'SHOULD (MUST NOT be 200)',
+    expected: '401 with a bare Bearer challenge; never 200',
     sent: '`Authorization: Basic dXNlcjpwYXNz` (user:pass).',
     why: 'Another scheme brings no bearer token: the request is unauthenticated and gets 401 with a bare `Bearer` challenge, as in RFC 6750 §3.1\'s own example of "an unsupported authentication method". Code that only checks that an `Authorization` header exists lets it through.',
     incident: 'Guards of the form `if (req.headers.authorization) next()` accept any scheme; RFC 6750 §3 answers this exact request with `401` + `WWW-Authenticate: Bearer realm="example"`.',
     fix: {
       expressJwt: 'The default `getToken` throws `credentials_bad_scheme` (401): answer it like a missing token.',
-      auth0: 'The SDK answers 400 (`invalid_request` without an error code). To answer 401, add before `auth()`: `if (req.headers.authorization && !/^bearer /i.test(req.headers.authorization)) return res.set(\'WWW-Authenticate\', \'Bearer realm="api"\').sendStatus(401)`.',
+      auth0: 'The SDK answers 400 (`invalid_request` without an error code): no security hole (the request is refused), but not RFC 6750\'s 401, so the harness warns. To answer 401, add before `auth()`: `if (req.headers.authorization && !/^bearer /i.test(req.headers.authorization)) return res.set(\'WWW-Authenticate\', \'Bearer realm="api"\').sendStatus(401)`.',
       jose: 'Split the header yourself: anything but a case-insensitive `bearer` scheme is a 401 with a bare challenge.',
     },
   },

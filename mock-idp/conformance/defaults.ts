@@ -14,3 +14,11 @@ export const CONFORMANCE_DEFAULTS = {
   /** How long common JWKS clients may keep a retired key (jwks-rsa, express-oauth2-jwt-bearer, jose: 10 min); RS-35 is only judged with a window this long. */
   keyCacheBoundMs: 600_000,
 } as const;
+
+/** Defaults of a login-app run (`conformance app`, runAppConformance). */
+export const APP_CONFORMANCE_DEFAULTS = {
+  /** RP-13: openid-client (under express-openid-connect) refetches the JWKS for an unknown kid only once its copy is 60 s old. */
+  rotationWait: 65_000,
+  requestTimeout: 5_000,
+  retryEveryMs: 2_000,
+} as const;

@@ -4,7 +4,8 @@
  * the runner is the same in-process and against a running mock over HTTP.
  */
 import { MockIdpError } from '../core/errors.js';
-import type { KeyInfo, MintRequest, MockIdp } from '../start.js';
+import type { KeyInfo, MintRequest, MockEvent, MockIdp } from '../start.js';
+import type { LoginFaultId } from '../tools/faults/index.js';
 import { ConformanceSetupError, MintRefusedError } from './errors.js';
 
 export interface IdpDriver {
@@ -23,6 +24,10 @@ export interface IdpDriver {
   retireKey(kid: string): Promise<KeyInfo[]>;
   /** How often the JWKS was fetched so far; undefined when the IdP cannot tell. */
   jwksFetches(): Promise<number | undefined>;
+  /** Plants a fault into the one login of `clientId` whose authorization carries `state` (the login-app harness). */
+  planLoginFault(plan: { state: string; clientId: string; nonce?: string; codeChallenge?: string; fault: LoginFaultId }): Promise<void>;
+  /** The mock's events after `since` (their `seq`). */
+  events(since?: number): Promise<MockEvent[]>;
   /** Stops what the driver started (a mock-idp started for the run); a no-op otherwise. */
   close(): Promise<void>;
 }
@@ -54,6 +59,10 @@ export function inProcessDriver(idp: MockIdp, options: { closeOnEnd?: boolean } 
     rotateKeys: () => idp.rotateKeys(),
     retireKey: async (kid) => idp.retireKey(kid),
     jwksFetches: async () => idp.jwksFetches(),
+    planLoginFault: async (plan) => {
+      await idp.planLoginFault(plan);
+    },
+    events: async (since) => idp.events(since),
     close: async () => {
       if (options.closeOnEnd) await idp.close();
     },
@@ -119,6 +128,10 @@ export async function httpDriver(issuer: string, options: { adminToken?: string;
     rotateKeys: async () => (await call<{ keys: KeyInfo[] }>('POST', 'keys/rotate', {})).keys,
     retireKey: async (kid) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/retire', { kid })).keys,
     jwksFetches: async () => (await call<{ jwksFetches?: number }>('GET', 'keys')).jwksFetches,
+    planLoginFault: async (plan) => {
+      await call('POST', 'login-faults', plan);
+    },
+    events: async (since = 0) => (await call<{ events: MockEvent[] }>('GET', `events?since=${since}`)).events,
     close: async () => undefined,
   };
 }

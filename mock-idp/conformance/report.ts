@@ -1,12 +1,34 @@
 /** The report of a run as a readable table, as JSON, and as JUnit XML for CI. */
+import type { AppConformanceReport } from './app/types.js';
 import type { CheckResult, ConformanceReport } from './types.js';
 
 export type ReportFormat = 'text' | 'json' | 'junit';
 
-/** `54 passed, 0 failed, 1 warnings` (`, 2 skipped` when any). */
-export function summaryLine(report: ConformanceReport): string {
+/** The report of an API run or of a login-app run: one table, one summary, one JUnit shape. */
+export type AnyConformanceReport = ConformanceReport | AppConformanceReport;
+
+const isAppReport = (report: AnyConformanceReport): report is AppConformanceReport => 'loginUrl' in report.target;
+
+/** `54 passed, 0 failed, 1 warnings, 0 skipped`. */
+export function summaryLine(report: AnyConformanceReport): string {
   const { passed, failed, warnings, skipped } = report.summary;
-  return `${passed} passed, ${failed} failed, ${warnings} warnings${skipped > 0 ? `, ${skipped} skipped` : ''}`;
+  return `${passed} passed, ${failed} failed, ${warnings} warnings, ${skipped} skipped`;
+}
+
+/** The first lines of the text report and the JUnit suite's name. */
+function heading(report: AnyConformanceReport): { name: string; lines: string[] } {
+  if (isAppReport(report)) {
+    const { target } = report;
+    return {
+      name: `mock-idp conformance app ${target.loginUrl}`,
+      lines: [`mock-idp conformance app: ${target.loginUrl} (protected page ${target.protectedUrl})`, `  client ${target.clientId}, user ${target.user}, issuer ${target.issuer}${target.responseType ? `, response_type ${target.responseType}` : ''}`],
+    };
+  }
+  const { target } = report;
+  return {
+    name: `mock-idp conformance ${target.method} ${target.url}`,
+    lines: [`mock-idp conformance: ${target.method} ${target.url}`, `  audience ${target.audience}, permission ${target.permissions.join(' ')}, issuer ${target.issuer}`],
+  };
 }
 
 function cut(text: string, width: number): string {
@@ -14,29 +36,33 @@ function cut(text: string, width: number): string {
   return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
 }
 
+/** Column widths; the expected column (0) is as wide as its longest cell, never cut. */
 const COLUMNS: Array<{ title: string; width: number; value: (r: CheckResult) => string }> = [
   { title: 'id', width: 28, value: (r) => r.checkId },
   { title: 'sent', width: 46, value: (r) => r.sent },
-  { title: 'expected', width: 30, value: (r) => r.expected },
+  { title: 'expected', width: 0, value: (r) => r.expected },
   { title: 'got', width: 40, value: (r) => r.got },
   { title: 'verdict', width: 7, value: (r) => r.verdict },
   { title: 'reference', width: 30, value: (r) => r.reference },
 ];
 
-export function renderText(report: ConformanceReport): string {
-  const { target } = report;
-  const lines = [
-    `mock-idp conformance: ${target.method} ${target.url}`,
-    `  audience ${target.audience}, permission ${target.permissions.join(' ')}, issuer ${target.issuer}`,
-    '',
-  ];
-  const row = (cells: string[]) => cells.map((cell, i) => cut(cell, COLUMNS[i]!.width).padEnd(COLUMNS[i]!.width)).join('  ').trimEnd();
+const flat = (text: string) => text.replace(/\s+/g, ' ').replace(/`/g, '');
+
+export function renderText(report: AnyConformanceReport): string {
+  const lines = [...heading(report).lines, ''];
+  const widths = COLUMNS.map((c) => (c.width > 0 ? c.width : Math.max(c.title.length, ...report.results.map((r) => flat(c.value(r)).length))));
+  const row = (cells: string[]) => cells.map((cell, i) => (COLUMNS[i]!.width > 0 ? cut(cell, widths[i]!) : flat(cell)).padEnd(widths[i]!)).join('  ').trimEnd();
   lines.push(row(COLUMNS.map((c) => c.title)));
-  lines.push(row(COLUMNS.map((c) => '-'.repeat(c.width))));
+  lines.push(row(widths.map((w) => '-'.repeat(w))));
   for (const result of report.results) lines.push(row(COLUMNS.map((c) => c.value(result))));
 
   if (report.misconfigured) {
-    lines.push('', 'MISCONFIGURED TARGET: the good-token baseline (RS-40) was refused, so no other case was run.', `  the good token got: ${report.misconfigured.got}`, '  likely cause:');
+    lines.push(
+      '',
+      isAppReport(report) ? 'MISCONFIGURED TARGET: the unfaulted login (RP-00) did not reach the protected page, so no other case was run.' : 'MISCONFIGURED TARGET: the good-token baseline (RS-40) was refused, so no other case was run.',
+      `  ${isAppReport(report) ? 'the login' : 'the good token'} got: ${report.misconfigured.got}`,
+      '  likely cause:',
+    );
     for (const cause of report.misconfigured.causes) lines.push(`    - ${cause}`);
     if (report.misconfigured.tried.length > 0) {
       lines.push('  variants tried:');
@@ -57,7 +83,7 @@ export function renderText(report: ConformanceReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function renderJson(report: ConformanceReport): string {
+export function renderJson(report: AnyConformanceReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
@@ -72,11 +98,11 @@ function xml(text: string): string {
 }
 
 /** JUnit XML: one testcase per check; FAIL is a failure, SKIP skipped, WARN passes with the warning in system-out. */
-export function renderJunit(report: ConformanceReport): string {
-  const { summary, target } = report;
+export function renderJunit(report: AnyConformanceReport): string {
+  const { summary } = report;
   const tests = report.results.length;
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
-  const name = `mock-idp conformance ${target.method} ${target.url}`;
+  const { name } = heading(report);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="mock-idp conformance" tests="${tests}" failures="${summary.failed}" errors="0" skipped="${summary.skipped}" time="${seconds(report.durationMs)}">`,
@@ -99,7 +125,7 @@ export function renderJunit(report: ConformanceReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function renderReport(report: ConformanceReport, format: ReportFormat): string {
+export function renderReport(report: AnyConformanceReport, format: ReportFormat): string {
   if (format === 'json') return renderJson(report);
   if (format === 'junit') return renderJunit(report);
   return renderText(report);

@@ -5,6 +5,7 @@ import { Directory } from './directory.js';
 import { EventLog } from './events.js';
 import { MultiFactor } from './mfa.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
+import { LoginFaults } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
 import { EmailLinks, Outbox } from './outbox.js';
 import { Store, type StoredPayload } from './store.js';
@@ -40,6 +41,8 @@ export class MockState {
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock);
   /** MFA: who must give a one-time code, users' OTP secrets, wrong codes, logins waiting for their code. */
   readonly mfa = new MultiFactor(() => this.#directory.tenant, this.clock);
+  /** Faults planted into single logins by the relying-party conformance harness. */
+  readonly loginFaults = new LoginFaults(this.clock);
   /** When this mock started: the creation time of tenant users whose entry gives none. */
   readonly startedAt = new Date().toISOString();
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
@@ -163,6 +166,7 @@ export class MockState {
     this.clock.reset();
     this.offlineRequests.clear();
     this.bruteForce.clear();
+    this.loginFaults.clear();
     this.outbox.clear();
     this.emailLinks.clear();
     this.mfa.clear();

@@ -22,8 +22,8 @@ interface Entry {
 export type ReuseIntervalOf = (clientId: string) => number;
 
 interface RefreshFamily {
-  /** The refresh token most recently consumed by a rotation, and when. */
-  previous?: { id: string; at: number; reused: boolean };
+  /** The refresh token most recently consumed by a rotation, and when it was first consumed. */
+  previous?: { id: string; at: number };
 }
 
 /**
@@ -70,8 +70,10 @@ const unref = (r: Ref): [string, string] => {
  * state survives). Entries are indexed by what they are looked up and revoked
  * by (grant, account, uid, user code), so revoking a user or a token family
  * costs what it touches, not the store's size. It also implements Auth0's
- * refresh-token reuse interval: the immediately previous refresh token of a
- * family may be used once within the interval without tripping reuse detection.
+ * refresh-token reuse interval: within the interval after a rotation, the
+ * immediately previous refresh token of a family may be exchanged again, any
+ * number of times (each answer carries a new refresh token), without tripping
+ * reuse detection; an older one, or the previous one after the interval, trips it.
  */
 export class Store {
   readonly #models = new Map<string, Map<string, Entry>>();
@@ -185,13 +187,13 @@ export class Store {
     return id === undefined ? undefined : this.get(name, id);
   }
 
-  /** Applies the reuse interval to a refresh token lookup. */
+  /** Applies the reuse interval to a refresh token lookup: the previous token of its family reads as unconsumed within it. */
   findRefreshToken(id: string): StoredPayload | undefined {
     const payload = this.get('RefreshToken', id);
     if (!payload?.consumed || !payload.grantId || !payload.clientId) return payload;
     const previous = this.#families.get(payload.grantId)?.previous;
     const interval = this.reuseIntervalOf(payload.clientId) * 1000;
-    if (previous?.id === id && !previous.reused && interval > 0 && this.clock.now() - previous.at <= interval) {
+    if (previous?.id === id && interval > 0 && this.clock.now() - previous.at <= interval) {
       const { consumed: _consumed, ...unconsumed } = payload;
       return unconsumed;
     }
@@ -203,8 +205,8 @@ export class Store {
     if (!payload) return;
     if (name === 'RefreshToken' && payload.grantId) {
       const family = this.#families.get(payload.grantId) ?? {};
-      if (payload.consumed && family.previous?.id === id) family.previous.reused = true;
-      else family.previous = { id, at: this.clock.now(), reused: false };
+      // A reuse within the interval keeps the interval's start: it is counted from the first rotation.
+      if (family.previous?.id !== id) family.previous = { id, at: this.clock.now() };
       this.#families.set(payload.grantId, family);
     }
     payload.consumed = payload.consumed ?? Math.floor(this.clock.now() / 1000);

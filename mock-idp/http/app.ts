@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { MockState } from '../core/state.js';
 import type { OidcHost } from '../oidc/host.js';
+import { ROUTES } from '../oidc/routes.js';
 import { onClock } from '../oidc/request-clock.js';
 import { adminGuard, type AdminAccess } from './admin/guard.js';
 import { adminRoutes, type AdminTools } from './admin/routes.js';
@@ -41,8 +42,12 @@ export interface AppOptions {
 }
 
 const isAdminPath = (path: string) => /^\/_mock(\/|$)/i.test(path);
-/** The pages a DNS-rebinding page must not reach: the admin API, the login / consent pages and the email links' pages. */
-const isHostGuarded = (path: string) => isAdminPath(path) || /^\/(interaction|u)(\/|$)/i.test(path);
+/** The pages a DNS-rebinding page must not reach: the admin API, the login / consent pages, the email links' pages and the device pages (`/activate`). */
+const HOST_GUARDED_PAGES = ['/interaction', '/u', ROUTES.code_verification].map((prefix) => prefix.toLowerCase());
+const isHostGuarded = (path: string) => {
+  const lower = path.toLowerCase();
+  return isAdminPath(path) || HOST_GUARDED_PAGES.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
+};
 
 /** A Host header a URL can be built from: a name or an IP literal, an optional port, nothing else. */
 const hostSyntax = /^(\[[0-9a-f:.]+\]|[\w.-]+)(:\d{1,5})?$/i;

@@ -18,7 +18,8 @@ import { grantLoader } from './granted-scopes.js';
 import { lifetimes, rotateRefreshToken } from './lifetimes.js';
 import { corsPreflight } from './middleware/cors-preflight.js';
 import { deviceSession } from './middleware/device-session.js';
-import { jsonBody } from './middleware/json-body.js';
+import { tokenBody } from './middleware/token-body.js';
+import { loginFaults } from './middleware/login-faults.js';
 import { offlineAccessPrompt } from './middleware/offline-access-prompt.js';
 import { pageSecurity } from './middleware/page-security.js';
 import { resumeWithoutParameters } from './middleware/resume-without-parameters.js';
@@ -125,8 +126,10 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     if (ctx.method === 'GET' && ctx.path === ROUTES.jwks) state.jwksFetches++;
     await next();
   });
+  // After pageSecurity, so that a rewritten form_post page still gets its headers.
+  provider.use(loginFaults(state.loginFaults, events));
   provider.use(corsPreflight(directory, events));
-  provider.use(jsonBody);
+  provider.use(tokenBody);
   provider.use(userinfoForJwt(issuer, directory, keys, state.clock));
   provider.use(webMessageOrigin(directory, events, views));
   provider.use(offlineAccessPrompt(offlineRequests));

@@ -42,7 +42,6 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
 const cli = (args: string[], home: string) => run(process.execPath, [CLI, ...args], envWith({ MOCK_IDP_HOME: home }));
 
 async function startHttps(home: string, args: string[] = [], https = true) {
-  const started = Date.now();
   const proc = spawn(process.execPath, [CLI, 'start', ...(https ? ['--https'] : []), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: envWith({ MOCK_IDP_HOME: home }) });
   child = proc;
   let out = '';
@@ -55,7 +54,7 @@ async function startHttps(home: string, args: string[] = [], https = true) {
   });
   const issuer = /issuer\s+(\S+)/.exec(out)?.[1] ?? '';
   const port = Number(/listening\s+127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? new URL(issuer).port);
-  return { proc, issuer, out, port, ms: Date.now() - started };
+  return { proc, issuer, out, port };
 }
 
 describe('mock-idp ca', () => {
@@ -155,11 +154,14 @@ describe('mock-idp start --https', () => {
     expect(damaged.stderr).toMatch(/^mock-idp: cannot serve HTTPS: the mock-idp CA in .* is unusable: .*remove .* to create a new CA/m);
   });
 
-  it('starts in well under 2 s with a CA already made', async () => {
+  // How long it takes is a benchmark figure (npm run bench), not a test: here, that the start reuses the CA.
+  it('starts with the CA already made and keeps it (no new CA per start)', async () => {
     const home = tempHome();
     await cli(['ca'], home);
-    const { ms } = await startHttps(home);
-    expect(ms).toBeLessThan(2_000);
+    const before = await readFile(join(home, 'ca', 'ca.pem'), 'utf8');
+    const { out } = await startHttps(home);
+    expect(out).toContain('https://localhost:');
+    expect(await readFile(join(home, 'ca', 'ca.pem'), 'utf8')).toBe(before);
   });
 });
 

@@ -1,6 +1,7 @@
-/** `mock-idp start --admin-token T [--allow-remote-admin]` (the built CLI), and `npm start`'s MOCK_IDP_ADMIN_TOKEN. */
+/** `mock-idp start --admin-token T [--allow-remote-admin] [--allowed-host NAME]` (the built CLI), and `npm start`'s MOCK_IDP_ADMIN_TOKEN and MOCK_IDP_ALLOWED_HOSTS. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,6 +30,18 @@ async function launch(script: string, args: string[], ready: string, env: Record
     proc.once('exit', (c) => resolve(c));
   });
   return { proc, code, stdout, stderr: () => stderr, issuer: /issuer\s+(\S+)/.exec(stdout)?.[1] };
+}
+
+/** The status of GET <path> on the mock at `issuer`, sent to 127.0.0.1 with this Host header (fetch cannot set Host). */
+function statusWithHost(issuer: string, path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: new URL(issuer).port, path, agent: false, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const nonLoopbackIpv4 = () =>
@@ -69,7 +82,25 @@ describe('mock-idp start and the admin API', () => {
   });
 });
 
-describe('npm start and MOCK_IDP_ADMIN_TOKEN', () => {
+describe('mock-idp start --allowed-host', () => {
+  it('answers the admin API and the device page under each name given, and still refuses any other (421)', async () => {
+    const run = await launch(CLI, ['start', '--port', '0', '--allowed-host', 'mock-idp.test', '--allowed-host', 'Other.Test:8443'], 'Ready.');
+    expect(run.code).toBe('ready');
+    const port = new URL(run.issuer!).port;
+    for (const path of ['/_mock/health', '/activate']) {
+      for (const host of [`mock-idp.test:${port}`, 'other.test', `localhost:${port}`]) expect({ path, host, status: await statusWithHost(run.issuer!, path, host) }).toEqual({ path, host, status: 200 });
+      expect(await statusWithHost(run.issuer!, path, `evil.example:${port}`)).toBe(421);
+    }
+  });
+
+  it('refuses a value that is no host name with exit 2 and one line', async () => {
+    const run = await launch(CLI, ['start', '--port', '0', '--allowed-host', 'no spaces'], 'Ready.');
+    expect(run.code).toBe(2);
+    expect(run.stderr().trim().split('\n')).toEqual([expect.stringContaining('--allowed-host')]);
+  });
+});
+
+describe('npm start and MOCK_IDP_ADMIN_TOKEN, MOCK_IDP_ALLOWED_HOSTS', () => {
   const FREE_PORTS = { MOCK_IDP_PORT: '0', SAMPLE_API_PORT: '0', SAMPLE_APP_PORT: '0', SAMPLE_SPA_PORT: '0' };
 
   it("gives the stack's mock the admin token from MOCK_IDP_ADMIN_TOKEN", async () => {
@@ -82,9 +113,11 @@ describe('npm start and MOCK_IDP_ADMIN_TOKEN', () => {
     expect((await once(run.proc, 'exit'))[0]).toBe(0);
   });
 
-  it('leaves the admin API without a token when MOCK_IDP_ADMIN_TOKEN is unset or empty', async () => {
-    const run = await launch(STACK, [], 'Ctrl-C stops them all.', { ...FREE_PORTS, MOCK_IDP_ADMIN_TOKEN: '' });
+  it('leaves the admin API without a token when MOCK_IDP_ADMIN_TOKEN is unset or empty, and answers to the names of MOCK_IDP_ALLOWED_HOSTS', async () => {
+    const run = await launch(STACK, [], 'Ctrl-C stops them all.', { ...FREE_PORTS, MOCK_IDP_ADMIN_TOKEN: '', MOCK_IDP_ALLOWED_HOSTS: 'mock-idp.test, idp.internal' });
     expect(run.code).toBe('ready');
     expect((await fetch(`${run.issuer}_mock/health`)).status).toBe(200);
+    for (const host of ['mock-idp.test', 'idp.internal:4000']) expect(await statusWithHost(run.issuer!, '/_mock/health', host)).toBe(200);
+    expect(await statusWithHost(run.issuer!, '/_mock/health', 'evil.example')).toBe(421);
   });
 });

@@ -68,10 +68,15 @@ describe('runs', () => {
       const api = await startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION });
       try {
         const out = join(outDir, 'report.json');
-        const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--token-dialect', 'rfc9068_profile_authz', '--format', 'json', '--out', out, ...FAST]);
+        const { code, stdout, stderr } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--token-dialect', 'rfc9068_profile_authz', '--format', 'json', '--out', out, ...FAST]);
         const report = JSON.parse(readFileSync(out, 'utf8')) as ConformanceReport;
         expect(code).toBe(0);
-        expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings (report: ${out})\n`);
+        // It says loudly, before and after, that it changes the keys of a mock other apps trust.
+        const warnings = stderr.trim().split('\n');
+        expect(warnings).toHaveLength(2);
+        expect(warnings[0]).toMatch(new RegExp(`^mock-idp conformance: WARNING the run rotates the signing key of the mock-idp at ${idp.issuer}`));
+        expect(warnings[1]).toMatch(/^mock-idp conformance: WARNING done: the run rotated the signing key/);
+        expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings, 0 skipped (report: ${out})\n`);
         expect(report.target).toMatchObject({ issuer: idp.issuer, audience: API, permissions: [PERMISSION] });
         expect(report.results.every((r) => r.verdict === 'PASS')).toBe(true);
         // the run rotated the mock's keys through its admin API
@@ -89,7 +94,7 @@ describe('runs', () => {
       try {
         const { code, stdout } = await run(['api', '--url', `${api.url}/orders`, '--audience', API, '--permission', PERMISSION, '--issuer', idp.issuer, '--token-dialect', 'rfc9068_profile_authz', '--format', 'junit', ...FAST]);
         expect(code).toBe(1);
-        expect(stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="mock-idp conformance" tests="55" failures="1" errors="0" skipped="0"/);
+        expect(stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="mock-idp conformance" tests="60" failures="1" errors="0" skipped="0"/);
         expect(stdout).toMatch(/<testcase classname="mock-idp\.conformance\.RS-39" name="RS-39 Valid token without the permission" time="[\d.]+">\n.*\n\s*<failure type="MUST" message="401 where 403 is due/);
       } finally {
         await api.close();
@@ -108,7 +113,7 @@ describe('runs', () => {
       expect(lines[0]).toBe(`mock-idp conformance: GET ${api.url}/orders`);
       expect(lines[3]).toMatch(/^id\s+sent\s+expected\s+got\s+verdict\s+reference$/);
       expect(lines[5]).toMatch(/^RS-40\s+good token with the permission\s+200\s+200\s+PASS/);
-      expect(lines.at(-1)).toBe('55 passed, 0 failed, 0 warnings');
+      expect(lines.at(-1)).toBe('60 passed, 0 failed, 0 warnings, 0 skipped');
     } finally {
       await api.close();
     }

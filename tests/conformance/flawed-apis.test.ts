@@ -17,6 +17,8 @@ const EXPECTED: Record<FlawName | 'none', { fail: string[]; warn: string[] }> = 
     warn: ['RS-33'],
   },
   'no audience check': { fail: ['RS-18', 'RS-20'], warn: [] },
+  // every near miss of the identifier (suffix, prefix, substring, case, slash), not another API's
+  'sloppy audience comparison': { fail: ['RS-18'], warn: [] },
   'no issuer check': { fail: ['RS-21', 'RS-22'], warn: [] },
   'accepts a token without exp': { fail: ['RS-15'], warn: [] },
   'HS/RS key confusion': { fail: ['RS-25'], warn: [] },
@@ -60,6 +62,13 @@ describe('a flawed API is flagged with the case ids of its flaw and no other', (
       expect(report.exitCode).toBe(EXPECTED[name].fail.length > 0 ? 1 : 0);
     });
   }
+
+  it('flags every near miss of the API identifier that a loose aud comparison accepts, and not another API\'s', () => {
+    const report = reports.get('sloppy audience comparison')!;
+    const failed = report.results.filter((r) => r.caseId === 'RS-18' && r.verdict === 'FAIL').map((r) => r.checkId).sort();
+    expect(failed).toEqual(['RS-18-case', 'RS-18-prefix', 'RS-18-slash', 'RS-18-substring', 'RS-18-suffix']);
+    expect(result(report, 'RS-18').verdict).toBe('PASS');
+  });
 
   it('names the request and the answer that show the flaw', () => {
     expect(result(reports.get('alg none accepted')!, 'RS-23-mixedcase')).toMatchObject({ verdict: 'FAIL', got: '200', level: 'MUST' });

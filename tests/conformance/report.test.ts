@@ -24,7 +24,14 @@ describe('report formats', () => {
     expect(lines[6]).toMatch(/^RS-23-mixedcase\s+alg "nOnE"\s+401 invalid_token\s+200\s+FAIL\s+RFC 8725 §3\.1$/);
     expect(lines).toContain('  FAIL RS-23-mixedcase (MUST, RFC 8725 §3.1)');
     expect(lines.at(-1)).toBe('1 passed, 1 failed, 1 warnings, 1 skipped');
-    expect(summaryLine({ ...REPORT, summary: { passed: 54, failed: 0, warnings: 1, skipped: 0 } })).toBe('54 passed, 0 failed, 1 warnings');
+    expect(summaryLine({ ...REPORT, summary: { passed: 54, failed: 0, warnings: 1, skipped: 0 } })).toBe('54 passed, 0 failed, 1 warnings, 0 skipped');
+  });
+
+  it('text: shows a long expected column whole, e.g. RS-01\'s "401 with a bare WWW-Authenticate: Bearer challenge (no error code)"', () => {
+    const expected = '401 with a bare WWW-Authenticate: Bearer challenge (no error code)';
+    const row = { caseId: 'RS-01', checkId: 'RS-01', title: 'No header', level: 'MUST' as const, sent: 'no Authorization header', expected, got: '401 (bare Bearer challenge)', verdict: 'PASS' as const, reference: 'RFC 6750 §3.1' };
+    const lines = renderText({ ...REPORT, results: [row, ...REPORT.results] }).split('\n');
+    expect(lines.find((l) => l.startsWith('RS-01 '))).toContain(`${expected}  401 (bare Bearer challenge)`);
   });
 
   it('json: the whole report', () => {

@@ -18,11 +18,11 @@ describe('the clock', () => {
   it('starts at the real time and moves forward by whole seconds', () => {
     const clock = new Clock();
     expect(clock.offset).toBe(0);
-    expect(Math.abs(clock.now() - Date.now())).toBeLessThan(50);
+    expect(Math.abs(clock.now() - Date.now())).toBeLessThan(1_000);
     clock.advance(2_592_000);
     clock.advance(1);
     expect(clock.offset).toBe(2_592_001);
-    expect(Math.abs(clock.now() - Date.now() - 2_592_001_000)).toBeLessThan(50);
+    expect(Math.abs(clock.now() - Date.now() - 2_592_001_000)).toBeLessThan(1_000);
     expect(clock.nowSeconds()).toBe(Math.floor(clock.now() / 1000));
     expect(clock.read()).toMatchObject({ offset: 2_592_001, epoch: expect.any(Number), now: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
   });
@@ -81,12 +81,12 @@ describe('the request-scoped Date.now', () => {
       }),
     ]);
     expect(seen[0]).toBeGreaterThanOrEqual(86_400_000 - 5);
-    expect(seen[0]).toBeLessThan(86_400_000 + 50);
-    expect(Math.abs(seen[1]!)).toBeLessThan(50);
+    expect(seen[0]).toBeLessThan(86_400_000 + 1_000);
+    expect(Math.abs(seen[1]!)).toBeLessThan(1_000);
     // Outside any mock's request: the process's own time.
-    expect(Math.abs(Date.now() - processNow())).toBeLessThan(5);
+    expect(Math.abs(Date.now() - processNow())).toBeLessThan(1_000);
     // The clock itself never adds its offset twice, inside its own request.
-    expect(onClock(ahead, () => ahead.now() - processNow())).toBeLessThan(86_400_000 + 50);
+    expect(onClock(ahead, () => ahead.now() - processNow())).toBeLessThan(86_400_000 + 1_000);
   });
 });
 
@@ -99,7 +99,7 @@ describe("the outbox's links on the mock's clock", () => {
     const late = ticketOf();
     const inTime = ticketOf();
     const email = state.outbox.list().at(-1)!;
-    expect(Math.abs(Date.parse(email.expires!) - Date.parse(email.created_at) - lifetime * 1000)).toBeLessThan(50);
+    expect(Math.abs(Date.parse(email.expires!) - Date.parse(email.created_at) - lifetime * 1000)).toBeLessThan(1_000);
 
     state.advanceClock(lifetime - 1);
     expect(resetPassword(state, inTime, 'new-password-1').sub).toBe('auth0|65a1f0c2e4b0a1b2c3d4e5f2');

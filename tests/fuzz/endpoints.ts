@@ -21,7 +21,7 @@ const clientSecret = pick('sample-app-secret', 'orders-worker-secret', 'wrong-se
 const redirectUri = pick('http://localhost:3000/callback', 'http://localhost:5173', 'http://localhost:3000/callback/', 'http://localhost:3000/callback#x', 'http://evil.example/callback', 'javascript:alert(1)', 'urn:ietf:wg:oauth:2.0:oob', '/callback', 'http://localhost:3000/callback?x=1');
 const scope = pick('openid', 'openid profile email offline_access', 'read:orders', 'openid read:orders write:orders', 'openid openid', 'offline_access', 'openid  profile', 'admin:everything');
 const audience = pick(API, `${API}/`, 'http://localhost/unknown', 'urn:x', 'https://api.example.com http://other');
-const tokens = pick('$ACCESS_TOKEN', '$ID_TOKEN', '$REFRESH_TOKEN', '$REFRESH_TOKEN_2', '$OPAQUE_TOKEN', '$M2M_TOKEN', '$FORGED_TOKEN', 'a.b.c', 'eyJhbGciOiJub25lIn0.e30.', 'eyJ', '..', '$ACCESS_TOKEN$ACCESS_TOKEN');
+const tokens = pick('$ACCESS_TOKEN', '$ID_TOKEN', '$REFRESH_TOKEN', '$REFRESH_TOKEN_2', '$OPAQUE_TOKEN', '$M2M_TOKEN', '$MGMT_TOKEN', '$FORGED_TOKEN', 'a.b.c', 'eyJhbGciOiJub25lIn0.e30.', 'eyJ', '..', '$ACCESS_TOKEN$ACCESS_TOKEN');
 const username = pick('alice@example.com', 'ALICE@EXAMPLE.COM', ' alice@example.com', 'bob@example.com', 'nobody@example.com', 'auth0|65a1f0c2e4b0a1b2c3d4e5f1');
 const password = pick('alice-pass', 'bob-pass', 'wrong', '');
 
@@ -264,6 +264,72 @@ const adminPaths = fc.oneof(
 
 const adminParams: Record<string, fc.Arbitrary<string>> = { since: pick('0', '1', '-1', '1.5', 'abc', '1e3', '99999999999999999999', ''), token: tokens, audience };
 
+// Sign-up, password reset and email links (the database connection), and the Management API v2.
+const accountParams: Record<string, fc.Arbitrary<string>> = {
+  client_id: clientId,
+  connection: pick('Username-Password-Authentication', 'google-oauth2', 'nope', ''),
+  email: fc.oneof(username, fc.nat(100_000).map((n) => `fuzz-signup${n}@example.com`), junk),
+  password: fc.oneof(password, pick('Str0ng-enough!', 'a'.repeat(100))),
+  username: junk,
+  name: junk,
+  given_name: junk,
+  user_metadata: pick('{"plan":"pro"}', '[]', 'x', '{"a":{"b":{"c":1}}}'),
+  ticket: pick('$STALE_UID', 'x', ''),
+  _csrf: pick('x', ''),
+  new_password: password,
+  email_verified: pick('true', 'false', 'x'),
+};
+const accountPaths = oneOfPaths(
+  pathOf('/dbconnections/signup', {}, POST),
+  pathOf('/dbconnections/change_password', {}, POST),
+  pathOf('/u/reset-password', {}, ['GET', 'POST']),
+  pathOf('/u/email-verification', {}, GET),
+  ...['/signup', '/forgot-password'].map((sub) => pathOf(`/interaction/:uid${sub}`, { uid }, ['GET', 'POST'])),
+  pathOf('/interaction/:uid/social/:connection', { uid, connection: pick('google-oauth2', 'github', 'nope') }, GET),
+);
+const mgmtId = fc.oneof(realUser, pick('rol_0000000000000000', 'admin', 'viewer'), segment);
+const managementParams: Record<string, fc.Arbitrary<string>> = {
+  q: pick('email:"alice@example.com"', 'name:Ali*', 'email:* AND name:x', '(', 'email:"', 'a OR OR b', '_exists_:blocked', 'NOT name:x'),
+  search_engine: pick('v3', 'v2', 'v1', ''),
+  page: pick('0', '1', '-1', 'x', '1e9'),
+  per_page: pick('1', '50', '101', '0', '-5', 'x'),
+  include_totals: pick('true', 'false', 'x'),
+  fields: pick('email,name', '', ',,,', 'password'),
+  include_fields: pick('true', 'false', 'x'),
+  sort: pick('email:1', 'name:-1', 'x:2', ':'),
+  email: username,
+  password,
+  connection: pick('Username-Password-Authentication', 'nope'),
+  blocked: pick('true', 'false', 'x'),
+  name: junk,
+  roles: pick('["rol_0000000000000000"]', '[]', 'x'),
+  permissions: pick('[{"resource_server_identifier":"https://api.example.com","permission_name":"read:orders"}]', '[]', '[{}]'),
+  users: pick('["auth0|65a1f0c2e4b0a1b2c3d4e5f1"]', '[]', '[1]'),
+  user_id: mgmtId,
+  app_metadata: pick('{"a":1}', 'null', '[]'),
+  user_metadata: pick('{"a":{"b":null}}', 'null', '"x"'),
+};
+const managementPaths = oneOfPaths(
+  pathOf('/api/v2/users', {}, ['GET', 'POST']),
+  pathOf('/api/v2/users/:id', { id: mgmtId }, ['GET', 'PATCH', 'DELETE']),
+  pathOf('/api/v2/users/:id/roles', { id: mgmtId }, ['GET', 'POST', 'DELETE']),
+  pathOf('/api/v2/users/:id/permissions', { id: mgmtId }, ['GET', 'POST', 'DELETE']),
+  pathOf('/api/v2/users-by-email', {}, GET),
+  pathOf('/api/v2/roles', {}, ['GET', 'POST']),
+  pathOf('/api/v2/roles/:id', { id: mgmtId }, ['GET', 'PATCH', 'DELETE']),
+  pathOf('/api/v2/roles/:id/permissions', { id: mgmtId }, ['GET', 'POST', 'DELETE']),
+  pathOf('/api/v2/roles/:id/users', { id: mgmtId }, ['GET', 'POST']),
+  pathOf('/api/v2/resource-servers', {}, GET),
+  pathOf('/api/v2/resource-servers/:id', { id: mgmtId }, GET),
+  pathOf('/api/v2/clients', {}, GET),
+  pathOf('/api/v2/clients/:id', { id: clientId }, GET),
+  pathOf('/api/v2/user-blocks/:id', { id: mgmtId }, ['GET', 'DELETE']),
+  pathOf('/api/v2/tickets/password-change', {}, POST),
+  pathOf('/api/v2/tickets/email-verification', {}, POST),
+  pathOf('/api/v2/jobs/verification-email', {}, POST),
+  pathOf('/api/v2/:unknown'),
+);
+
 const ALL_PATHS = [
   '/authorize', '/authorize/:uid', '/oauth/token', '/userinfo', '/oauth/revoke', '/oidc/logout', '/v2/logout', '/oauth/device/code', '/activate', '/activate/:code',
   '/interaction/:uid', '/interaction/:uid/login', '/interaction/:uid/social', '/interaction/:uid/consent', '/interaction/:uid/abort', '/interaction/:uid/mfa', '/.well-known/openid-configuration',
@@ -282,14 +348,14 @@ export const GROUPS: Group[] = [
   { ...formGroup('token', ['POST'], pathOf('/oauth/token'), tokenParams, 3, VALID_TOKEN), share: 0.12 },
   { ...formGroup('userinfo', ['GET', 'POST'], pathOf('/userinfo'), bearerParams, 4, VALID_USERINFO), share: 0.07 },
   { ...formGroup('revoke', ['POST'], pathOf('/oauth/revoke'), revokeParams, 3, VALID_REVOKE), share: 0.06 },
-  { ...formGroup('logout', ['GET', 'POST'], oneOfPaths(pathOf('/oidc/logout', {}, ['GET', 'POST']), pathOf('/oidc/logout/confirm', {}, POST), pathOf('/v2/logout', {}, GET)), logoutParams, 6, VALID_LOGOUT), share: 0.08 },
+  { ...formGroup('logout', ['GET', 'POST'], oneOfPaths(pathOf('/oidc/logout', {}, ['GET', 'POST']), pathOf('/oidc/logout/confirm', {}, POST), pathOf('/v2/logout', {}, GET)), logoutParams, 6, VALID_LOGOUT), share: 0.07 },
   {
     ...formGroup('device', ['GET', 'POST'], fc.oneof(pathOf('/oauth/device/code', {}, POST), pathOf('/activate', {}, ['GET', 'POST']), pathOf('/activate/:code', { code: fc.oneof(fc.constant('$STALE_UID'), segment) }, GET)), deviceParams, 5, VALID_DEVICE),
-    share: 0.1,
+    share: 0.09,
   },
   {
     ...formGroup('interaction', ['GET', 'POST'], oneOfPaths(...['', '/login', '/social', '/consent', '/abort', '/mfa'].map((sub) => pathOf(`/interaction/:uid${sub}`, { uid }, sub ? POST : GET))), interactionParams, 2, VALID_INTERACTION),
-    share: 0.14,
+    share: 0.11,
   },
   { ...formGroup('discovery', ['GET'], oneOfPaths(pathOf('/.well-known/openid-configuration'), pathOf('/.well-known/jwks.json')), {}, 3), share: 0.06 },
   {
@@ -300,10 +366,12 @@ export const GROUPS: Group[] = [
     headers: defaultHeaders,
     body: bodyOf({ form: formItems({ token: tokens, audience }), json: adminJson, deepKeys: ['claims', 'roles', 'permissions', 'name'], deepBase: fc.constant({}), weights: { json: 20, 'deep-json': 4 } }),
     bodyFor: (route) => ADMIN_BODIES[route],
-    share: 0.18,
+    share: 0.15,
   },
   {
     ...formGroup('any-path', ['GET', 'POST'], fc.constantFrom(...ALL_PATHS).chain((p) => pathOf(p, { uid })), { ...tokenParams, ...logoutParams, ...deviceParams }),
-    share: 0.08,
+    share: 0.07,
   },
+  { ...formGroup('accounts', ['GET', 'POST'], accountPaths, accountParams, 3), share: 0.05 },
+  { ...formGroup('management', ['GET', 'POST', 'PATCH', 'DELETE'], managementPaths, managementParams, 4), headers: headersOf(authorizationOf(fc.oneof({ weight: 5, arbitrary: fc.constant('$MGMT_TOKEN') }, { weight: 1, arbitrary: tokens }), basics)), share: 0.04 },
 ];

@@ -47,10 +47,13 @@ export class World {
   static async start(): Promise<World> {
     const idp = await startMockIdp({ port: 0 });
     // The device flow for the SPA, and a consent page for it (a third-party app).
-    idp.updateTenant((draft) => {
+    await idp.updateTenant((draft) => {
       const spa = draft.applications!.find((a) => a.clientId === 'sample-spa')!;
       spa.grantTypes = ['authorization_code', 'refresh_token', DEVICE_CODE];
       spa.firstParty = false;
+      // A Management API client, so the fuzz reaches past its token check.
+      const worker = draft.applications!.find((a) => a.clientId === 'orders-worker')!;
+      worker.clientGrants = [...(worker.clientGrants ?? []), { audience: '/api/v2/', permissions: ['read:users', 'update:users', 'create:users', 'delete:users', 'read:roles', 'create:roles', 'update:roles', 'delete:roles', 'read:role_members', 'create:role_members', 'read:resource_servers', 'read:clients', 'create:user_tickets'] }];
     });
     const world = new World(idp);
     await world.prepare();
@@ -75,6 +78,7 @@ export class World {
     v.set('$OPAQUE_TOKEN', opaque.access_token);
     v.set('$REFRESH_TOKEN_2', opaque.refresh_token ?? '');
     v.set('$M2M_TOKEN', (await this.idp.mintToken({ client: 'orders-worker', audience: API })).token);
+    v.set('$MGMT_TOKEN', (await this.idp.mintToken({ client: 'orders-worker', audience: `${this.idp.issuer}api/v2/` })).token);
     v.set('$FORGED_TOKEN', (await this.idp.mintToken({ user: 'alice@example.com', audience: API, fault: 'RS-13' })).token);
     v.set('$KID', this.idp.keys()[0]?.kid ?? 'none');
 

@@ -85,3 +85,39 @@ describe('GET /authorize/<uid> (a login resuming) with parameters and no login i
     expect(text).toContain('invalid_request');
   });
 });
+
+describe('bodies at POST /oauth/token: the same answer whatever their type', () => {
+  const FORM = 'application/x-www-form-urlencoded';
+  const JSON_TYPE = 'application/json';
+  const missingGrantType = { error: 'invalid_request', error_description: 'Missing required parameter: grant_type' };
+  const token = (init: { type?: string; body?: string }) => send('POST', '/oauth/token', init);
+
+  it.each([
+    ['an empty form', { type: FORM, body: '' }],
+    ['an empty JSON body', { type: JSON_TYPE, body: '' }],
+    ['a JSON body {}', { type: JSON_TYPE, body: '{}' }],
+    ['no body and no content type', {}],
+  ])('answers %s with 400 invalid_request naming the missing grant_type', async (_, init) => {
+    const { status, text } = await token(init);
+    expect({ status, body: JSON.parse(text) }).toEqual({ status: 400, body: missingGrantType });
+  });
+
+  it.each([
+    ['a form', FORM, `audience=${'x'.repeat(60 * 1024)}`],
+    ['a JSON body', JSON_TYPE, JSON.stringify({ audience: 'x'.repeat(60 * 1024) })],
+  ])('answers %s over 56 KiB with 413 invalid_request', async (_, type, body) => {
+    const { status, text } = await token({ type, body });
+    expect({ status, error: JSON.parse(text).error }).toEqual({ status: 413, error: 'invalid_request' });
+  });
+
+  it('answers a text/plain body with 400 invalid_request', async () => {
+    const { status, text } = await token({ type: 'text/plain', body: 'grant_type=client_credentials' });
+    expect({ status, error: JSON.parse(text).error }).toEqual({ status: 400, error: 'invalid_request' });
+  });
+
+  it('still issues tokens for a form or a JSON body just under the limit', async () => {
+    const fields = { grant_type: 'client_credentials', client_id: 'orders-worker', client_secret: 'orders-worker-secret', audience: API, padding: 'x'.repeat(50 * 1024) };
+    expect((await token({ type: FORM, body: new URLSearchParams(fields).toString() })).status).toBe(200);
+    expect((await token({ type: JSON_TYPE, body: JSON.stringify(fields) })).status).toBe(200);
+  });
+});

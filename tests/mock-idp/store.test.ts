@@ -15,14 +15,19 @@ describe('the provider store', () => {
     expect(store.get('Session', 'kept')).toBeDefined();
   });
 
-  it('lets the immediately previous refresh token be found unconsumed once within the reuse interval', async () => {
+  it('finds the immediately previous refresh token unconsumed within the reuse interval, however often it is consumed again', async () => {
     const store = new Store(() => 10);
     const adapter = adapterOn(store)('RefreshToken');
     await adapter.upsert('rt1', { grantId: 'g1', clientId: 'app' } as never, 60);
-    await adapter.consume('rt1');
-    expect((await adapter.find('rt1'))?.consumed).toBeUndefined();
-    await adapter.consume('rt1');
+    await adapter.upsert('rt2', { grantId: 'g1', clientId: 'app' } as never, 60);
+    for (let i = 0; i < 3; i++) {
+      await adapter.consume('rt1');
+      expect((await adapter.find('rt1'))?.consumed).toBeUndefined();
+    }
+    // Once rt2 is rotated, rt1 is the second-to-last token: consumed, whatever the interval.
+    await adapter.consume('rt2');
     expect((await adapter.find('rt1'))?.consumed).toBeTypeOf('number');
+    expect((await adapter.find('rt2'))?.consumed).toBeUndefined();
   });
 
   it('reports a consumed refresh token as consumed when the client has no reuse interval', () => {

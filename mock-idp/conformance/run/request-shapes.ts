@@ -11,7 +11,7 @@ export async function runRequestShapes(run: Run, good: string, unprivileged: str
   run.record({ caseId: 'RS-01', sent: 'no Authorization header' }, judgeMissingToken(rs01.answer), rs01);
 
   const rs02 = await run.call([['authorization', 'Basic dXNlcjpwYXNz']]);
-  run.record({ caseId: 'RS-02', sent: 'Authorization: Basic dXNlcjpwYXNz' }, judgeStatus(rs02.answer, [401], 'MUST', 'a request without a bearer token is unauthenticated: 401 with a bare Bearer challenge (RFC 6750 §3.1)'), rs02);
+  run.record({ caseId: 'RS-02', sent: 'Authorization: Basic dXNlcjpwYXNz' }, judgeOtherScheme(rs02.answer), rs02);
 
   for (const [checkId, scheme] of [['RS-03-lowercase', 'bearer'], ['RS-03-uppercase', 'BEARER']] as const) {
     const exchange = await run.call([['authorization', `${scheme} ${good}`]]);
@@ -77,6 +77,16 @@ function judgeStatus(answer: Answer, statuses: readonly number[], level: Level, 
   if (statuses.includes(answer.status)) return { verdict: 'PASS', got };
   if (is2xx(answer.status) || is5xx(answer.status)) return { verdict: broken(level), got, reason };
   return { verdict: level === 'MUST' && statuses.length === 1 ? 'FAIL' : 'WARN', got, reason };
+}
+
+/** RS-02: a SHOULD (401 with a bare challenge), except that accepting the request is a FAIL. */
+function judgeOtherScheme(answer: Answer): Judgement {
+  if (answer.kind !== 'response') return unansweredJudgement(answer);
+  const got = describeAnswer(answer);
+  if (answer.status === 401) return { verdict: 'PASS', got };
+  if (is2xx(answer.status)) return { verdict: 'FAIL', got, reason: 'the API accepted a request that carries no bearer token: any Authorization header lets it through' };
+  if (is5xx(answer.status)) return { verdict: 'FAIL', got, reason: 'another scheme is the client\'s error: answer 401, not a crash' };
+  return { verdict: 'WARN', got, reason: 'refused, but a request without a bearer token is unauthenticated: 401 with a bare Bearer challenge (RFC 6750 §3.1)' };
 }
 
 function judgeQueryOnly(answer: Answer): Judgement {

@@ -42,7 +42,7 @@ export function settingsOf(options: ApiConformanceOptions): Settings {
   };
 }
 
-export async function openDriver(options: ApiConformanceOptions, requestTimeout: number): Promise<IdpDriver> {
+export async function openDriver(options: Pick<ApiConformanceOptions, 'idp' | 'issuer' | 'adminToken' | 'port'>, requestTimeout: number): Promise<IdpDriver> {
   if (options.idp !== undefined) return isIdpDriver(options.idp) ? options.idp : inProcessDriver(options.idp);
   if (options.issuer !== undefined) {
     return httpDriver(options.issuer, { timeoutMs: Math.max(requestTimeout, 10_000), ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}) });

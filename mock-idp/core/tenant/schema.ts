@@ -184,7 +184,7 @@ const bruteForceProtection = z.strictObject({
 
 const refreshTokenPolicy = z.strictObject({
   rotation: z.boolean().default(DEFAULTS.refreshTokenRotation).describe('Rotate the refresh token on every use; reusing a rotated one revokes the whole family.'),
-  reuseInterval: z.number().int().min(0).default(DEFAULTS.refreshTokenReuseInterval).describe("Auth0's reuse interval (leeway), in seconds: after a rotation the previous refresh token may be used once within it without tripping reuse detection; 0 = none."),
+  reuseInterval: z.number().int().min(0).default(DEFAULTS.refreshTokenReuseInterval).describe("Auth0's reuse interval (leeway), in seconds: after a rotation the previous refresh token may still be exchanged within it, any number of times (each answer carries a new refresh token), without tripping reuse detection; an older token trips it. 0 = none."),
   absoluteLifetime: seconds.default(DEFAULTS.refreshTokenAbsoluteLifetime).describe('Absolute lifetime of a refresh token family, in seconds (not extended by rotation).'),
   idleLifetime: seconds.default(DEFAULTS.refreshTokenIdleLifetime).describe('Inactivity lifetime of a refresh token, in seconds.'),
 });

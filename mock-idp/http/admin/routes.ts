@@ -23,6 +23,8 @@ export interface AdminTools {
   /** The explainer's verdict as an HTML section of the debugger page. */
   explainTokenHtml(input: { token: string; audience?: string }): Promise<string>;
   faults(): Promise<unknown>;
+  /** Plants a fault into one login (the relying-party conformance harness), keyed by its state and client. */
+  planLoginFault(input: unknown): Promise<unknown>;
 }
 
 /** The `error` code of a debugger form posted without the page's CSRF token (403). */
@@ -108,6 +110,11 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   router.post('/tokens', async (ctx) => {
     ctx.body = await tools.mintToken(await readJson(ctx));
     ctx.set('Cache-Control', 'no-store');
+  });
+
+  router.post('/login-faults', async (ctx) => {
+    ctx.body = await tools.planLoginFault(await readJson(ctx));
+    ctx.status = 201;
   });
 
   router.get('/faults', async (ctx) => {

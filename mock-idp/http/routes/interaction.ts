@@ -24,6 +24,18 @@ function audiencesOf(params: Record<string, unknown>): string[] {
 /** Auth0's message for a failed database login. */
 const WRONG_CREDENTIALS = 'Wrong email or password.';
 
+/** How many users the login page lists for one-click sign-in; the others sign in by email. */
+export const ONE_CLICK_USERS = 20;
+
+/** The one-click list: the first ONE_CLICK_USERS unblocked users (a page with hundreds of buttons helps nobody, and costs every login). */
+function testUsersOf(state: MockState) {
+  const users = state.directory.tenant.users.filter((u) => !u.blocked);
+  return {
+    testUsers: users.slice(0, ONE_CLICK_USERS).map((u) => ({ person: state.directory.person(u.sub)!, password: u.password })),
+    moreTestUsers: users.length - Math.min(users.length, ONE_CLICK_USERS),
+  };
+}
+
 /**
  * The login and consent pages: oidc-provider's interaction API
  * (`interactionDetails` → our page → `interactionResult`). Every POST
@@ -63,7 +75,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       appName: state.directory.application(clientId)?.name ?? clientId,
       error,
       username: username ?? loginHint,
-      testUsers: state.directory.tenant.users.filter((u) => !u.blocked).map((u) => ({ person: state.directory.person(u.sub)!, password: u.password })),
+      ...testUsersOf(state),
       social,
       selectAccount,
       signupEnabled: !state.tenant.databaseConnection.disableSignup,

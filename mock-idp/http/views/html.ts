@@ -1,10 +1,9 @@
 import { sha256Source } from '../../oidc/csp.js';
 import { CSRF_FIELD } from '../csrf.js';
 
-/** Escapes text for HTML element content and attribute values. */
-export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { esc } from '../../core/html.js';
+
+export { esc };
 
 /** The hidden CSRF field of a login-attempt form (http/csrf.ts checks it). */
 export function csrfField(token: string): string {

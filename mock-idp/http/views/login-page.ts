@@ -11,6 +11,8 @@ export interface LoginPageInput {
   error?: string | undefined;
   username?: string | undefined;
   testUsers: { person: Person; password: string }[];
+  /** Users not in the one-click list (they sign in with the form). */
+  moreTestUsers?: number;
   social: SocialConnection[];
   /** `prompt=select_account`: headed "Choose an account", the test users first. */
   selectAccount?: boolean | undefined;
@@ -19,7 +21,7 @@ export interface LoginPageInput {
 }
 
 /** The Universal-Login-like page: a username/password form, one-click test users, simulated social buttons. */
-export function loginPage({ uid, csrfToken, appName, error, username, testUsers, social, selectAccount, signupEnabled = false }: LoginPageInput): string {
+export function loginPage({ uid, csrfToken, appName, error, username, testUsers, moreTestUsers = 0, social, selectAccount, signupEnabled = false }: LoginPageInput): string {
   const action = `/interaction/${esc(uid)}`;
   const csrf = csrfField(csrfToken);
   const users = testUsers
@@ -30,7 +32,8 @@ export function loginPage({ uid, csrfToken, appName, error, username, testUsers,
     .map((c) => `<form method="post" action="${action}/social">${csrf}<input type="hidden" name="connection" value="${esc(c.name)}"><button class="secondary" type="submit">Continue with ${esc(c.displayName)} (simulated)</button></form>
 <p class="muted"><a href="${action}/social/${esc(c.name)}">Another ${esc(c.displayName)} account…</a></p>`)
     .join('\n');
-  const usersList = users ? `<h2 class="muted">Test users (one click)</h2><ul class="users">${users}</ul>` : '';
+  const more = moreTestUsers ? `\n<p class="muted">and ${moreTestUsers} more test users: sign in with their email above.</p>` : '';
+  const usersList = users ? `<h2 class="muted">Test users (one click)</h2><ul class="users">${users}</ul>${more}` : '';
   const title = selectAccount ? `Choose an account for ${appName}` : `Log in to ${appName}`;
   return page(title, `
 <h1>${esc(title)}</h1>

@@ -10,7 +10,7 @@ import type { CatalogueCase } from './types.js';
 
 const CASES = [
   { id: 'RS-01', title: 'No Authorization header', level: 'MUST', reference: 'RFC 6750 §3.1' },
-  { id: 'RS-02', title: 'Another authentication scheme (Basic)', level: 'MUST', reference: 'RFC 6750 §3.1' },
+  { id: 'RS-02', title: 'Another authentication scheme (Basic)', level: 'SHOULD', reference: 'RFC 6750 §3.1' },
   { id: 'RS-03', title: 'Lower- or upper-case `bearer` scheme', level: 'SHOULD', reference: 'RFC 9110 §11.1' },
   { id: 'RS-04', title: 'Token only in the query string', level: 'SHOULD', reference: 'RFC 6750 §2.3, RFC 9700' },
   { id: 'RS-05', title: 'Token in the header and in the query', level: 'SHOULD', reference: 'RFC 6750 §3.1' },
@@ -62,6 +62,46 @@ const BY_ID = new Map<string, CatalogueCase>(CATALOGUE_CASES.map((c) => [c.id, c
 /** The case with this id, e.g. `catalogueCase('RS-23')`. */
 export function catalogueCase(id: CatalogueCaseId): CatalogueCase {
   const found = BY_ID.get(id);
+  if (!found) throw new Error(`no catalogue case ${id}`);
+  return found;
+}
+
+/**
+ * The RP (relying-party, login-app) cases of the failure-mode catalogue that the
+ * login-app harness runs (`mock-idp conformance app`), with the login faults
+ * (login-forge.ts) that plant them. The teaching text is in conformance/app/cases.ts.
+ */
+const RP_CASES = [
+  { id: 'RP-00', title: 'Unfaulted login reaches the protected page (baseline)', level: 'MUST', reference: '—' },
+  { id: 'RP-01', title: 'Callback state missing, wrong, or from another browser', level: 'MUST', reference: 'RFC 6749 §10.12, RFC 9700 §4.7' },
+  { id: 'RP-02', title: 'Callback replayed (same code and state)', level: 'MUST', reference: 'RFC 9700 §4.5' },
+  { id: 'RP-03', title: 'ID token nonce wrong or missing', level: 'MUST', reference: 'suite `oidcc-client-test-nonce-invalid` (Core 3.1.3.7-11)' },
+  { id: 'RP-04', title: 'ID token from another issuer (wrong iss)', level: 'MUST', reference: '`oidcc-client-test-invalid-iss` (Core 3.1.3.7-2)' },
+  { id: 'RP-05', title: 'ID token aud wrong or missing', level: 'MUST', reference: '`oidcc-client-test-invalid-aud`, `-missing-aud` (Core 3.1.3.7-3)' },
+  { id: 'RP-06', title: 'ID token aud with a stranger added, or azp another client', level: 'MUST', reference: 'FAPI `invalid-secondary-aud` (Core 3.1.3.7-3/4/5)' },
+  { id: 'RP-07', title: 'ID token aud as a one-element array', level: 'SHOULD', reference: 'FAPI `valid-aud-as-array`' },
+  { id: 'RP-08', title: 'ID token sub or iat missing, iat a week old', level: 'MUST', reference: '`oidcc-client-test-missing-sub`, `-missing-iat`, FAPI `iat-is-week-in-past`' },
+  { id: 'RP-09', title: 'ID token expired, or without exp', level: 'MUST', reference: 'FAPI `invalid-expired-exp`, `invalid-missing-exp` (Core 3.1.3.7-9)' },
+  { id: 'RP-10', title: 'ID token with a bad signature (RS256, HS256 keyed with the public key)', level: 'MUST', reference: '`oidcc-client-test-invalid-sig-rs256`, `-hs256` (Core 3.1.3.7-6), CVE-2016-10555' },
+  { id: 'RP-11', title: 'ID token with alg none, or another algorithm than registered', level: 'MUST', reference: '`oidcc-client-test-idtoken-sig-none`, FAPI `invalid-null-alg`, `invalid-alternate-alg`' },
+  { id: 'RP-12', title: 'ID token without kid (one key published)', level: 'SHOULD', reference: '`oidcc-client-test-kid-absent-single-jwks`' },
+  { id: 'RP-13', title: 'ID token signed by a key published after the app fetched the JWKS', level: 'MUST', reference: '`oidcc-client-test-signing-key-rotation` (Core §10.1.1)' },
+  { id: 'RP-15', title: 'userinfo sub differs from the ID token sub', level: 'MUST', reference: '`oidcc-client-test-userinfo-invalid-sub` (Core 5.3.2)' },
+  { id: 'RP-17', title: 'error=access_denied on the callback', level: 'MUST', reference: 'RFC 6749 §4.1.2.1' },
+  { id: 'RP-18', title: 'The app sends PKCE with S256', level: 'SHOULD', reference: 'RFC 9700 §2.1.1, RFC 7636' },
+  { id: 'RP-21', title: 'Refresh returns an ID token for another user', level: 'MUST', reference: '`refresh-token-invalid-*` (Core 12.2)' },
+  { id: 'RP-24', title: 'Back-channel logout_token faults', level: 'MUST', reference: 'Back-Channel Logout 1.0 §2.6, §2.8' },
+  { id: 'RP-25', title: "The app's own session idle and absolute limits", level: 'SHOULD', reference: 'OWASP ASVS V3.3' },
+] as const satisfies ReadonlyArray<Omit<CatalogueCase, 'id'> & { id: `RP-${string}` }>;
+
+export type RpCaseId = (typeof RP_CASES)[number]['id'];
+
+/** Every RP case the login-app harness runs, in catalogue order. */
+export const RP_CATALOGUE_CASES: ReadonlyArray<Omit<CatalogueCase, 'id'> & { id: RpCaseId }> = Object.freeze(RP_CASES.map((c) => Object.freeze({ ...c })));
+
+/** The RP case with this id. */
+export function rpCatalogueCase(id: RpCaseId): (typeof RP_CATALOGUE_CASES)[number] {
+  const found = RP_CATALOGUE_CASES.find((c) => c.id === id);
   if (!found) throw new Error(`no catalogue case ${id}`);
   return found;
 }

@@ -147,6 +147,23 @@ const PRESETS = [
     expect: 'reject',
     joseError: { code: CLAIM, claim: 'aud' },
   },
+  ...(
+    [
+      ['suffix', 'the API identifier with a suffix (`<API>.attacker.example`)', 'A `startsWith` comparison accepts it.'],
+      ['prefix', 'the API identifier with a prefix (`https://attacker.example/<API>`)', 'An `endsWith` comparison accepts it.'],
+      ['substring', 'the API identifier inside a longer string', 'An `includes` (substring) comparison accepts it.'],
+      ['case', 'the API identifier in another case', 'A case-insensitive comparison accepts it; identifiers are compared exactly.'],
+      ['slash', 'the API identifier with (or without) a trailing slash', 'A comparison that trims slashes accepts it; identifiers are compared exactly.'],
+    ] as const
+  ).map(([variant, what, sloppy]) => ({
+    id: `RS-18-${variant}` as const,
+    caseId: 'RS-18' as const,
+    variant,
+    title: `aud is ${what}`,
+    explanation: `A near miss of the API identifier is another audience. ${sloppy}`,
+    expect: 'reject' as const,
+    joseError: { code: CLAIM, claim: 'aud' } as const,
+  })),
   {
     id: 'RS-19',
     caseId: 'RS-19',

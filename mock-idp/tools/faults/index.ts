@@ -14,7 +14,7 @@ export type {
   JoseErrorDoc,
   SigningKey,
 } from './types.js';
-export { CATALOGUE_CASES, catalogueCase, type CatalogueCaseId } from './cases.js';
+export { CATALOGUE_CASES, catalogueCase, RP_CATALOGUE_CASES, rpCatalogueCase, type CatalogueCaseId, type RpCaseId } from './cases.js';
 export { FAULTS, faultsForCase, findFault, type FaultId } from './catalogue.js';
 export { forgeToken } from './forge.js';
 export { signJws } from './compact.js';
@@ -33,3 +33,4 @@ export {
   WRONG_AUDIENCE,
   WRONG_ISSUER,
 } from './recipes.js';
+export { LOGIN_FAULT_IDS, OTHER_SUBJECT, STRANGER_CLIENT, isLoginFaultId, loginTamper, planLoginFault, type LoginFaultContext, type LoginFaultId, type PlantedLoginFault } from './login-forge.js';

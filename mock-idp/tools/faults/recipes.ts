@@ -128,6 +128,19 @@ export const RECIPES: Readonly<Record<FaultId, Recipe>> = {
   'RS-17': withRealKey(({ good }) => expiringAt(good, good.now + 3600 + good.lifetime)),
 
   'RS-18': withRealKey(({ good }) => ({ ...good.claims, aud: WRONG_AUDIENCE })),
+  'RS-18-suffix': withRealKey(({ good, input }) => ({ ...good.claims, aud: `${primaryAudience(input)}.attacker.example` })),
+  'RS-18-prefix': withRealKey(({ good, input }) => ({ ...good.claims, aud: `https://attacker.example/${primaryAudience(input)}` })),
+  'RS-18-substring': withRealKey(({ good, input }) => ({ ...good.claims, aud: `https://attacker.example/?next=${primaryAudience(input)}&x=1` })),
+  'RS-18-case': withRealKey(({ good, input }) => {
+    const api = primaryAudience(input);
+    const other = api.toUpperCase() === api ? api.toLowerCase() : api.toUpperCase();
+    if (other === api) throw new FaultInputError('RS-18-case needs an API identifier with letters');
+    return { ...good.claims, aud: other };
+  }),
+  'RS-18-slash': withRealKey(({ good, input }) => {
+    const api = primaryAudience(input);
+    return { ...good.claims, aud: api.endsWith('/') ? api.slice(0, -1) : `${api}/` };
+  }),
   'RS-19': withRealKey(({ good, input }) => ({ ...good.claims, aud: [primaryAudience(input), `${input.issuer}userinfo`] })),
   'RS-20-missing': withRealKey(({ good }) => without(good.claims, 'aud')),
   'RS-20-without-api': withRealKey(({ good, input }) => ({ ...good.claims, aud: [WRONG_AUDIENCE, `${input.issuer}userinfo`] })),

@@ -1,4 +1,5 @@
 import { CookieJar } from 'tough-cookie';
+import { unesc } from '../../core/html.js';
 import { fetchTrustingCa } from './trusting-fetch.js';
 
 export interface Page {
@@ -88,7 +89,6 @@ interface Form {
   fields: Record<string, string>;
 }
 
-const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 
 /** The forms of a server-rendered page: action and hidden/prefilled input values. */
 export function findForms(html: string): Form[] {
@@ -99,9 +99,9 @@ export function findForms(html: string): Form[] {
     for (const input of (match[2] ?? '').matchAll(/<input\b([^>]*)>/gi)) {
       const name = /name="([^"]*)"/i.exec(input[1] ?? '')?.[1];
       const value = /value="([^"]*)"/i.exec(input[1] ?? '')?.[1];
-      if (name && value !== undefined) fields[decode(name)] = decode(value);
+      if (name && value !== undefined) fields[unesc(name)] = unesc(value);
     }
-    forms.push({ action: decode(action), fields });
+    forms.push({ action: unesc(action), fields });
   }
   return forms;
 }

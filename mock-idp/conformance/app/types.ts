@@ -1,0 +1,46 @@
+/** Public types of the login-app (relying-party) conformance harness. */
+import type { MockIdp } from '../../start.js';
+import type { IdpDriver } from '../driver.js';
+import type { CheckResult, ConformanceSummary } from '../types.js';
+
+export interface AppConformanceOptions {
+  /** Where the app starts a login, e.g. `http://localhost:3000/login` (or a protected page that redirects to it). */
+  loginUrl: string;
+  /** A page only a logged-in user gets (2xx), e.g. `http://localhost:3000/profile`. */
+  protectedUrl: string;
+  /** The app's client id at the IdP. */
+  clientId: string;
+  /** The tenant user to log in (email); default the tenant's first user. */
+  user?: string;
+  /** A `startMockIdp()` handle or an IdpDriver; else `issuer`, else a mock started on `port`. */
+  idp?: MockIdp | IdpDriver;
+  issuer?: string;
+  adminToken?: string;
+  port?: number;
+  /** How long a correct app may take to refetch the JWKS for a new key (RP-13), ms; default 65 000 (openid-client refetches for an unknown kid once its cache is 60 s old). */
+  rotationWait?: number;
+  /** Per-request timeout, ms; default 5000. */
+  requestTimeout?: number;
+  /** Cases not to run (reported SKIP), e.g. `['RP-13']` where a run cannot wait for the app's JWKS refetch limits. */
+  skip?: readonly string[];
+  /** A CA (PEM) to trust, for an app or mock served over HTTPS. */
+  ca?: string;
+  onResult?: (result: CheckResult) => void;
+}
+
+/** Why the unfaulted login (RP-00) did not reach the protected page. */
+export interface AppDiagnosis {
+  got: string;
+  causes: string[];
+  tried: Array<{ variant: string; got: string }>;
+}
+
+export interface AppConformanceReport {
+  target: { loginUrl: string; protectedUrl: string; clientId: string; user: string; issuer: string; jwksUri: string; responseType?: string };
+  startedAt: string;
+  durationMs: number;
+  misconfigured?: AppDiagnosis;
+  results: CheckResult[];
+  summary: ConformanceSummary;
+  exitCode: 0 | 1;
+}

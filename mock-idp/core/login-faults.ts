@@ -1,0 +1,105 @@
+/**
+ * Faults planted into one login (the relying-party conformance harness): a plan
+ * is keyed by the authorization's `state` and client, never global. The oidc
+ * layer (oidc/middleware/login-faults.ts) applies it to the answers of that one
+ * authorization: its authorization response, the token response that redeems
+ * its code (and later refreshes), the userinfo answer for its access token.
+ * What to change is given by the layer that plants it (the forges live in tools/).
+ */
+import { Clock } from './clock.js';
+
+/** Where an ID token is being answered. */
+export type IdTokenChannel = 'authorization' | 'token' | 'refresh';
+
+export interface LoginTamper {
+  /** Rewrites the ID token of this authorization (forged claims, header or signature). */
+  idToken?(token: string, channel: IdTokenChannel): Promise<string>;
+  /** Rewrites the userinfo answer for this authorization's access token. */
+  userinfo?(claims: Record<string, unknown>): Record<string, unknown>;
+  /** Replaces the authorization response with this error (e.g. `access_denied`); no code is issued to the app. */
+  authorizationError?: { error: string; error_description: string };
+}
+
+/**
+ * Which authorization a plan is for: its client and `state`, and its `nonce` and
+ * `code_challenge` when it carries them (some apps' states are not unique: express-openid-connect's
+ * encodes only the return URL, so two browsers logging in at once send the same state).
+ */
+export interface AuthorizationKey {
+  clientId: string;
+  state: string;
+  nonce?: string | undefined;
+  codeChallenge?: string | undefined;
+}
+
+export interface LoginFaultPlan extends AuthorizationKey {
+  /** The fault's id, e.g. `RP-04`, or `none` for an unfaulted (watched) login. */
+  fault: string;
+  tamper: LoginTamper;
+}
+
+interface Entry extends LoginFaultPlan {
+  expiresAt: number;
+  codes: Set<string>;
+  tokens: Set<string>;
+}
+
+/** How long a plan waits for its login, ms. */
+const PLAN_LIFETIME_MS = 10 * 60_000;
+const MAX_PLANS = 1_000;
+
+/** The planted logins of one mock, with the codes and tokens each led to. */
+export class LoginFaults {
+  constructor(private readonly clock: Pick<Clock, 'now'> = new Clock()) {}
+
+  #byState = new Map<string, Entry>();
+  #byArtifact = new Map<string, Entry>();
+
+  #key({ clientId, state, nonce, codeChallenge }: AuthorizationKey): string {
+    return [clientId, state, nonce ?? '', codeChallenge ?? ''].join('\u0000');
+  }
+
+  #sweep(): void {
+    const now = this.clock.now();
+    for (const [key, entry] of this.#byState) {
+      if (entry.expiresAt <= now || this.#byState.size > MAX_PLANS) {
+        this.#byState.delete(key);
+        for (const a of [...entry.codes, ...entry.tokens]) this.#byArtifact.delete(a);
+      }
+    }
+  }
+
+  /** Plants a fault for the authorization with this key (replacing an earlier plan for it). */
+  plan(plan: LoginFaultPlan): void {
+    this.#sweep();
+    this.#byState.set(this.#key(plan), { ...plan, expiresAt: this.clock.now() + PLAN_LIFETIME_MS, codes: new Set(), tokens: new Set() });
+  }
+
+  /** The plan of an authorization request, if one was planted. */
+  forAuthorization(key: { [K in keyof AuthorizationKey]?: string | undefined }): LoginFaultPlan | undefined {
+    const { clientId, state } = key;
+    if (clientId === undefined || state === undefined) return undefined;
+    const entry = this.#byState.get(this.#key({ ...key, clientId, state }));
+    return entry && entry.expiresAt > this.clock.now() ? entry : undefined;
+  }
+
+  /** The plan an authorization code, access token or refresh token came from. */
+  forArtifact(value: string | undefined): LoginFaultPlan | undefined {
+    if (value === undefined) return undefined;
+    const entry = this.#byArtifact.get(value);
+    return entry && entry.expiresAt > this.clock.now() ? entry : undefined;
+  }
+
+  /** Notes a code (or a token) issued in a planted login, so that later requests with it find the plan. */
+  bind(plan: LoginFaultPlan, artifact: string, kind: 'code' | 'token'): void {
+    const entry = this.#byState.get(this.#key(plan));
+    if (!entry) return;
+    (kind === 'code' ? entry.codes : entry.tokens).add(artifact);
+    this.#byArtifact.set(artifact, entry);
+  }
+
+  clear(): void {
+    this.#byState.clear();
+    this.#byArtifact.clear();
+  }
+}
