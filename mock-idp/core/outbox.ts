@@ -12,7 +12,9 @@ export type EmailKind =
   /** Brute-force protection's unblock link (`blocked_account`). */
   | 'blocked_account'
   /** An MFA email challenge's one-time code (`mfa_oob_code`); the code is in `code`. */
-  | 'mfa_oob_code';
+  | 'mfa_oob_code'
+  /** A passwordless connection's one-time code (email, or SMS with the phone number as `to`); the code is in `code`. */
+  | 'passwordless_code';
 
 /** An email mock-idp would have sent, kept instead (as the Firebase Auth emulator keeps its out-of-band codes). */
 export interface OutboxEmail {

@@ -8,6 +8,7 @@ import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { LoginFaults } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
 import { EmailLinks, Outbox } from './outbox.js';
+import { PasswordlessCodes } from './passwordless.js';
 import { Store, type StoredPayload } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
@@ -47,6 +48,8 @@ export class MockState {
   readonly startedAt = new Date().toISOString();
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
   readonly outbox = new Outbox(DEFAULTS.outboxSize, undefined, this.clock);
+  /** Passwordless one-time codes (email and SMS), sent to the outbox. */
+  readonly passwordless = new PasswordlessCodes(this.clock, this.outbox);
   /** The tickets of the links in those emails (they expire on the mock's clock). */
   readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock);
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
@@ -170,6 +173,7 @@ export class MockState {
     this.outbox.clear();
     this.emailLinks.clear();
     this.mfa.clear();
+    this.passwordless.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });

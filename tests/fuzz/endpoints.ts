@@ -53,7 +53,7 @@ const authorizeParams: Record<string, fc.Arbitrary<string>> = {
 };
 
 const tokenParams: Record<string, fc.Arbitrary<string>> = {
-  grant_type: pick('authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:token-exchange', 'implicit', 'AUTHORIZATION_CODE', 'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-recovery-code'),
+  grant_type: pick('authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:token-exchange', 'implicit', 'AUTHORIZATION_CODE', 'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-recovery-code', 'http://auth0.com/oauth/grant-type/passwordless/otp'),
   client_id: clientId,
   client_secret: clientSecret,
   code: pick('$AUTH_CODE', 'invalid-code', '$REFRESH_TOKEN'),
@@ -75,6 +75,10 @@ const tokenParams: Record<string, fc.Arbitrary<string>> = {
   oob_code: idLike,
   binding_code: pick('123456', 'x'),
   recovery_code: pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 'x'),
+  phone_number: pick('+15555550100', '12', ''),
+  connection: pick('email', 'sms', 'Username-Password-Authentication', ''),
+  send: pick('code', 'link', 'x'),
+  email: username,
 };
 
 const bearerParams: Record<string, fc.Arbitrary<string>> = { access_token: tokens, client_id: clientId, scope };
@@ -335,7 +339,7 @@ const ALL_PATHS = [
   '/interaction/:uid', '/interaction/:uid/login', '/interaction/:uid/social', '/interaction/:uid/consent', '/interaction/:uid/abort', '/interaction/:uid/mfa', '/.well-known/openid-configuration',
   '/.well-known/jwks.json', '/_mock/', '/_mock/users/:id', '/', '/favicon.ico', '/:unknown', '/.well-known/:unknown', '/oauth/:unknown', '/oidc/logout/confirm', '/session/end',
   '/request', '/token', '/me', '/jwks', '/reg', '/interaction', '/interaction/', '//authorize', '/OAUTH/TOKEN', '/oauth/token/', '/userinfo;x', '/%2e%2e/_mock/health', '/_mock/../authorize',
-  '/mfa/authenticators', '/mfa/associate', '/mfa/challenge', '/_mock/users/:id/otp',
+  '/mfa/authenticators', '/mfa/associate', '/mfa/challenge', '/_mock/users/:id/otp', '/passwordless/start',
 ];
 
 export interface Group extends GroupSpec {

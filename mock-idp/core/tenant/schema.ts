@@ -113,6 +113,11 @@ const user = z.strictObject({
     .describe("Permissions assigned to the user directly (not through a role), per API, as the Management API's `POST /api/v2/users/{id}/permissions` assigns them: they join the roles' permissions in access tokens."),
   appMetadata: metadata.default({}).describe("Auth0's `app_metadata`: data about the user that the user cannot change (set by the Management API); not a claim."),
   userMetadata: metadata.default({}).describe("Auth0's `user_metadata`: what the user may edit about themselves (set by a sign-up's `user_metadata` and the Management API); not a claim."),
+  phoneNumber: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. +15555550100')
+    .optional()
+    .describe('Phone number (E.164) the SMS passwordless connection signs the user in with: `POST /passwordless/start` with `connection: "sms"` puts its code in the outbox, addressed to this number.'),
   mfa: z
     .strictObject({
       otp: z
@@ -193,6 +198,7 @@ const refreshTokenPolicy = z.strictObject({
 export const GRANT_TYPE_NAMES = [
   'authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code',
   'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
+  'http://auth0.com/oauth/grant-type/passwordless/otp',
 ] as const;
 
 const APP_TYPES = ['regular_web', 'spa', 'native', 'm2m'] as const;

@@ -112,7 +112,7 @@ export async function issueUserTokens(
     const token = new provider.IdToken({ sub: user.sub }, { ctx });
     // The claims the granted scopes release, as in an ID token of the code flow (no sid: there is no login session).
     const person = directory.person(user.sub);
-    for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScopes) : {}), sub: user.sub, auth_time: authTime, amr })) token.set(name, value);
+    for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScopes) : {}), sub: user.sub, auth_time: authTime, ...(amr.length ? { amr } : {}) })) token.set(name, value);
     idToken = String(await token.issue({ use: 'idtoken' }));
   }
 
