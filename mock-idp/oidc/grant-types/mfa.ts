@@ -1,10 +1,9 @@
-import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Directory } from '../../core/directory.js';
 import { TOO_MANY_CODES_MESSAGE, type CodeCheck } from '../../core/mfa.js';
 import type { MockState } from '../../core/state.js';
 import { resourceIndicators } from '../resource-servers.js';
-import { issueUserTokens } from './password.js';
+import { type GrantHandler, issueUserTokens, param } from './password.js';
 
 /** Auth0's grants that complete a password grant answered `mfa_required`, with the MFA token and a second factor. */
 export const MFA_GRANTS = {
@@ -14,12 +13,6 @@ export const MFA_GRANTS = {
 } as const;
 export const MFA_GRANT_PARAMETERS = ['mfa_token', 'otp', 'oob_code', 'binding_code', 'recovery_code'];
 
-type GrantHandler = Parameters<Provider['registerGrantType']>[1];
-
-const param = (ctx: KoaContextWithOIDC, name: string): string | undefined => {
-  const value = ctx.oidc.params?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
 
 /** Answers with Auth0's error body (and status) from inside a grant handler. */
 function deny(ctx: KoaContextWithOIDC, status: number, error: string, description: string): void {

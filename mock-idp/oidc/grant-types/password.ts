@@ -15,9 +15,11 @@ import type { User } from '../../core/tenant/schema.js';
 export const PASSWORD_GRANTS = ['password', 'http://auth0.com/oauth/grant-type/password-realm'] as const;
 export const PASSWORD_GRANT_PARAMETERS = ['username', 'password', 'scope', 'audience', 'realm'];
 
-type GrantHandler = Parameters<Provider['registerGrantType']>[1];
+/** What `provider.registerGrantType` takes: the grant's handler. */
+export type GrantHandler = Parameters<Provider['registerGrantType']>[1];
 
-const param = (ctx: KoaContextWithOIDC, name: string): string | undefined => {
+/** A non-empty string parameter of the token request. */
+export const param = (ctx: KoaContextWithOIDC, name: string): string | undefined => {
   const value = ctx.oidc.params?.[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 };

@@ -1,21 +1,14 @@
-import type Provider from 'oidc-provider';
-import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors } from 'oidc-provider';
 import type { Directory } from '../../core/directory.js';
 import { PASSWORDLESS_CONNECTIONS, type PasswordlessConnection } from '../../core/passwordless.js';
 import type { MockState } from '../../core/state.js';
 import { resourceIndicators } from '../resource-servers.js';
-import { issueUserTokens } from './password.js';
+import { type GrantHandler, issueUserTokens, param } from './password.js';
 
 /** Auth0's grant that exchanges a passwordless code (`otp`) for tokens; `realm` is the connection, `username` the email or phone number. */
 export const PASSWORDLESS_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
 export const PASSWORDLESS_GRANT_PARAMETERS = ['username', 'otp', 'realm', 'scope', 'audience'];
 
-type GrantHandler = Parameters<Provider['registerGrantType']>[1];
-
-const param = (ctx: KoaContextWithOIDC, name: string): string | undefined => {
-  const value = ctx.oidc.params?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
 
 /**
  * The passwordless grant: a right code signs the user in (tokens as after a login, `amr` none);
