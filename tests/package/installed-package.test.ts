@@ -124,7 +124,7 @@ beforeAll(async () => {
   const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename), ...CONSUMER_DEPS], consumer, 60_000);
   if (install.code !== 0) throw new Error(describeRun('npm install', install));
   timings['npm install'] = install.ms;
-}, 90_000);
+}, 180_000);
 
 afterAll(() => {
   if (server) killGroup(server, 'SIGKILL');
@@ -228,7 +228,7 @@ describe('the packed package, installed in a fresh consumer project', () => {
   }, 30_000);
 
   it("the consumer's own vitest runs describeApiConformance (mock-idp/conformance/vitest) against its jose API", async () => {
-    const ran = await run('npx', ['--no-install', 'vitest', 'run', '--reporter=json', '--outputFile=vitest-report.json', 'conformance.spec.ts'], consumer, 40_000);
+    const ran = await run('npx', ['--no-install', 'vitest', 'run', '--reporter=json', '--outputFile=vitest-report.json', 'conformance.spec.ts'], consumer, 100_000);
     timings['consumer vitest'] = ran.ms;
     const reportFile = join(consumer, 'vitest-report.json');
     expect(existsSync(reportFile), describeRun('npx vitest run', ran)).toBe(true);
@@ -249,13 +249,13 @@ describe('the packed package, installed in a fresh consumer project', () => {
     expect(ids).toContain('RS-01');
     expect(ids).toContain('RS-40');
     expect(new Set(ids).size).toBe(report.numTotalTests);
-  }, 60_000);
+  }, 120_000);
 
   it('the public types check under tsc --strict --skipLibCheck false (module NodeNext)', async () => {
     const args = ['--no-install', 'tsc', '--strict', '--skipLibCheck', 'false', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node'];
-    const ran = await run('npx', [...args, 'typed-use.ts', 'conformance.spec.ts'], consumer, 40_000);
+    const ran = await run('npx', [...args, 'typed-use.ts', 'conformance.spec.ts'], consumer, 100_000);
     timings['strict tsc'] = ran.ms;
     expect(`${ran.stdout}${ran.stderr}`.trim(), 'tsc errors').toBe('');
     expect(ran.code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
