@@ -123,6 +123,7 @@ const interactionParams: Record<string, fc.Arbitrary<string>> = {
   submit: pick('Continue', 'Accept', 'Cancel'),
   _csrf: pick('$CSRF', '$CONSENT_CSRF', '', 'forged'),
   code: pick('123456', '000000', 'abc', ''),
+  email: username,
 };
 
 // ---------------------------------------------------------------- admin JSON bodies
@@ -358,7 +359,7 @@ export const GROUPS: Group[] = [
     share: 0.09,
   },
   {
-    ...formGroup('interaction', ['GET', 'POST'], oneOfPaths(...['', '/login', '/social', '/consent', '/abort', '/mfa'].map((sub) => pathOf(`/interaction/:uid${sub}`, { uid }, sub ? POST : GET))), interactionParams, 2, VALID_INTERACTION),
+    ...formGroup('interaction', ['GET', 'POST'], oneOfPaths(...['', '/login', '/social', '/consent', '/abort', '/mfa', '/passwordless'].map((sub) => pathOf(`/interaction/:uid${sub}`, { uid }, sub === '/passwordless' ? ['GET', 'POST'] : sub ? POST : GET))), interactionParams, 2, VALID_INTERACTION),
     share: 0.11,
   },
   { ...formGroup('discovery', ['GET'], oneOfPaths(pathOf('/.well-known/openid-configuration'), pathOf('/.well-known/jwks.json')), {}, 3), share: 0.06 },

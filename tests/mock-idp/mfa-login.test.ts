@@ -64,6 +64,12 @@ describe('MFA at login (tenant policy always)', () => {
     expect(body).toMatchObject({ secret: ALICE_SECRET, enrolled: true });
     expect(app.validate({ token: body.code!, window: 1 })).not.toBeNull();
     expect(app.validate({ token: idp.otp('auth0|65a1f0c2e4b0a1b2c3d4e5f1'), window: 1 })).not.toBeNull();
+    // The debugger page lists it too, for a person at the keyboard.
+    const before = idp.otp(USERS.alice.username);
+    const debuggerPage = await (await fetch(`${idp.issuer}_mock/`)).text();
+    const after = idp.otp(USERS.alice.username);
+    expect(debuggerPage).toContain('id="otp"');
+    expect(debuggerPage.includes(`<td>${before}</td>`) || debuggerPage.includes(`<td>${after}</td>`)).toBe(true);
   });
 
   it('moves the code with the mock clock: a code read before a time travel of 10 minutes is refused after it', async () => {

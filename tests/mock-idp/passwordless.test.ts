@@ -1,7 +1,8 @@
 /** Passwordless (email and SMS codes): POST /passwordless/start, codes in the outbox, the passwordless/otp grant, expiry and Auth0's attempt limit. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULTS, startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import { API, APP, tokenRequest, USERS, verify } from '../helpers/oauth.js';
+import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
+import { API, APP, startAuthorize, tokenRequest, USERS, verify } from '../helpers/oauth.js';
 import { app, tenantWith } from './tenants.js';
 
 const GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
@@ -78,5 +79,23 @@ describe('passwordless', () => {
     expect((await start({ connection: 'sms', phone_number: '12' })).status).toBe(400);
     expect((await start({ client_id: 'unknown-app', connection: 'email', email: USERS.alice.username })).status).toBe(400);
     expect((await exchange('email', USERS.alice.username, '123456')).status).toBe(403);
+  });
+
+  it('logs alice in through the login page\'s "Email me a code": a wrong code shows the form again (401), the code from the outbox reaches the callback', async () => {
+    const browser = new HeadlessBrowser();
+    const { page, verifier } = await startAuthorize(idp, browser);
+    const link = /href="([^"]*\/passwordless)"/.exec(page.body)?.[1];
+    expect(link).toBeDefined();
+    const emailForm = await browser.navigate(new URL(link!, page.url).href);
+    const codeForm = await browser.submit(emailForm, '/passwordless', { email: USERS.alice.username });
+    expect(codeForm.body).toContain('name="code"');
+    const code = codeFor(USERS.alice.username)!;
+    const wrong = await browser.submit(codeForm, '/passwordless', { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.response.status).toBe(401);
+    const callback = await browser.submit(wrong, '/passwordless', { code }, APP.callback);
+    const authCode = new URL(callback.url).searchParams.get('code');
+    expect(authCode).toBeTruthy();
+    const tokens = await tokenRequest(idp, { grant_type: 'authorization_code', code: authCode!, redirect_uri: APP.callback, code_verifier: verifier, ...client });
+    expect((await verify(idp, tokens.body.id_token!, APP.clientId)).payload.sub).toBe('auth0|65a1f0c2e4b0a1b2c3d4e5f1');
   });
 });

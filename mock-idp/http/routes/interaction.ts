@@ -14,6 +14,7 @@ import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
 import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection, signInResult } from './authorize-parameters.js';
 import { mfaRoutes, startMfaStep } from './mfa-step.js';
+import { passwordlessLoginRoutes } from './passwordless-login.js';
 import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
 function audiencesOf(params: Record<string, unknown>): string[] {
@@ -145,6 +146,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
 
   socialRoutes(router, state, csrf, steps);
   mfaRoutes(router, state, csrf, steps);
+  passwordlessLoginRoutes(router, state, csrf, steps);
 
   router.post('/consent', async (ctx) => {
     await checkedForm(ctx);

@@ -32,10 +32,10 @@ const rows = (cells: unknown[][]) => cells.map((row) => `<tr>${row.map((c) => `<
 
 const outbox = (emails: OutboxEmail[]) =>
   emails.length
-    ? `<table id="outbox"><tr><th>at</th><th>to</th><th>kind</th><th>subject</th><th>link</th><th>expires</th></tr>${emails
-        .map((e) => `<tr><td>${esc(e.created_at)}</td><td>${esc(e.to)}</td><td>${esc(e.kind)}</td><td>${esc(e.subject)}</td><td>${e.links.map((l) => `<a href="${esc(l)}">${esc(l)}</a>`).join(' ')}</td><td>${esc(e.expires ?? '')}</td></tr>`)
+    ? `<table id="outbox"><tr><th>at</th><th>to</th><th>kind</th><th>subject</th><th>link or code</th><th>expires</th></tr>${emails
+        .map((e) => `<tr><td>${esc(e.created_at)}</td><td>${esc(e.to)}</td><td>${esc(e.kind)}</td><td>${esc(e.subject)}</td><td>${e.links.map((l) => `<a href="${esc(l)}">${esc(l)}</a>`).join(' ')}${e.code ? `<code>${esc(e.code)}</code>` : ''}</td><td>${esc(e.expires ?? '')}</td></tr>`)
         .join('')}</table>`
-    : '<p class="muted">No email yet: sign-ups, "Forgot password?" and brute-force blocks put theirs here.</p>';
+    : '<p class="muted">No email yet: sign-ups, "Forgot password?", brute-force blocks, MFA email challenges and passwordless codes (SMS too) put theirs here.</p>';
 
 /** GET /_mock/: what the mock holds and what happened, and a token explainer. */
 export function debuggerPage(view: DebuggerView): string {
