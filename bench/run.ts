@@ -25,6 +25,7 @@ import { measureAppConformance } from './measure/app-conformance.js';
 import { measureBoundedCost } from './measure/bounded-cost.js';
 import { measureConcurrency } from './measure/concurrency.js';
 import { measureMemory } from './measure/memory.js';
+import { measurePersistence } from './measure/persistence.js';
 import { measureValidation } from './measure/validation.js';
 
 const MEASURES: Record<SectionName, (config: BenchConfig) => Promise<SectionResult>> = {
@@ -35,6 +36,7 @@ const MEASURES: Record<SectionName, (config: BenchConfig) => Promise<SectionResu
   logins: measureLogins,
   memory: measureMemory,
   boundedCost: measureBoundedCost,
+  persistence: measurePersistence,
   concurrency: measureConcurrency,
   appConformance: measureAppConformance,
 };

@@ -11,6 +11,8 @@ export { KeyRingError, type KeyInfo, type PrivateJwk } from './core/keys.js';
 export { TlsError, type TlsErrorCode } from './core/tls/errors.js';
 export type { MockEvent } from './core/events.js';
 export type { ClockReading } from './core/clock.js';
+export { StateFileError, STATE_VERSION, type StateSnapshot } from './core/persistence/snapshot.js';
+export { DataDirError } from './core/persistence/data-dir.js';
 export type { MintRequest, MintedToken } from './tools/mint/index.js';
 export type { ExplainRequest, CheckName, TokenCheck, TokenExplanation } from './tools/explain/index.js';
 export { HeadlessBrowser, loginThroughApp, HeadlessLoginError, fetchTrustingCa, type Page, type HeadlessBrowserOptions, type HeadlessLoginOptions, type LoginThroughAppOptions, type TokenSet } from './tools/headless/index.js';

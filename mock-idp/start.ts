@@ -4,8 +4,10 @@ import type { OutboxEmail } from './core/outbox.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
 import { checkAdminOptions } from './core/admin-options.js';
 import { parseDuration, type ClockReading } from './core/clock.js';
+import { checkSnapshot, type StateSnapshot } from './core/persistence/snapshot.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
+import { lockDataDir, prepareDataDir, readStateFile, StateWriter } from './core/persistence/data-dir.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
 import { currentOtp } from './core/mfa.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type NewUserInput, type RoleInput, type UserInput } from './core/tenant/edits.js';
@@ -25,6 +27,7 @@ import type { MintRequest } from './tools/mint/mint-request.js';
 import type { MintedToken } from './tools/mint/mint-token.js';
 import type { LoginFaultId, PlantedLoginFault } from './tools/faults/login-forge.js';
 
+export type { StateSnapshot };
 export type { KeyInfo, PrivateJwk, MintRequest, MintedToken, TokenExplanation, ExplainRequest, HeadlessLoginOptions, TokenSet, MockEvent, ClockReading, OutboxEmail };
 
 export interface MockIdpOptions {
@@ -67,6 +70,14 @@ export interface MockIdpOptions {
    * Admin calls are judged by the last X-Forwarded-For address. Default false.
    */
   trustProxy?: boolean;
+  /**
+   * Keep the run-time state across restarts in this directory (created if absent): its `state.json` holds
+   * what changed since the tenant (the seed): users and their edits, sessions, grants, refresh tokens and
+   * their families, devices, signing keys after a rotation, the outbox, the clock's offset. Written within
+   * 100 ms of each change, atomically. A corrupt file, or one of a newer format, is refused
+   * (StateFileError `ERR_STATE_CORRUPT` / `ERR_STATE_NEWER`), never reset. One mock per directory (DataDirError `ERR_DATA_DIR`).
+   */
+  dataDir?: string;
 }
 
 /**
@@ -173,6 +184,10 @@ export interface MockIdp {
    * now on the mock's clock: what a test types at the MFA step. Also `GET /_mock/users/<id>/otp`.
    */
   otp(user: string): string;
+  /** The whole run-time state as JSON (as `GET /_mock/state` and `mock-idp state export` give it). */
+  exportState(): StateSnapshot;
+  /** Replaces the whole run-time state with an exported one (StateFileError if it is not one this mock reads). */
+  importState(snapshot: unknown): void;
   close(): Promise<void>;
 }
 
@@ -224,6 +239,29 @@ async function prepareTls(options: MockIdpOptions, host: string): Promise<{ ca: 
   return { ca: { certPath: ca.certPath, certPem: ca.certPem }, credentials };
 }
 
+/**
+ * Loads the data directory's state into a new mock's state (before oidc-provider is built on it:
+ * the cookie keys and signing keys come from there) and keeps writing it after every change.
+ */
+function restoreFromDataDir(state: MockState, dataDir: string): { writer: StateWriter; release: () => void } {
+  const file = prepareDataDir(dataDir);
+  const release = lockDataDir(dataDir);
+  try {
+    const saved = readStateFile(file);
+    if (saved) {
+      if (saved.tenant && saved.seed !== state.seedDigest) console.warn(`mock-idp: the tenant file changed since ${file} was written; its run-time tenant (seed and edits) is used. Delete the file, or POST /_mock/reset, to start from the new tenant file.`);
+      if (saved.issuer !== state.issuer) console.warn(`mock-idp: ${file} was written by the mock at ${saved.issuer}; tokens and sessions it holds name that issuer, this mock is ${state.issuer}.`);
+      state.importSnapshot(saved);
+    }
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const writer = new StateWriter(file, () => state.exportSnapshot());
+  state.onChange(() => writer.changed());
+  return { writer, release };
+}
+
 /** Starts a mock IdP in this process. The tenant is validated, its applications by oidc-provider too, before it serves a request. */
 export async function startMockIdp(options: MockIdpOptions & { https: true }): Promise<MockIdp & { readonly ca: MockIdpCa }>;
 export async function startMockIdp(options?: MockIdpOptions): Promise<MockIdp>;
@@ -243,12 +281,20 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0, tls?.credentials);
   const issuer = options.issuer ?? `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
   const state = new MockState(issuer, tenant, keys);
+  let dataDir: ReturnType<typeof restoreFromDataDir> | undefined;
+  try {
+    dataDir = options.dataDir === undefined ? undefined : restoreFromDataDir(state, options.dataDir);
+  } catch (err) {
+    await listening.close();
+    throw err;
+  }
   const trustProxy = options.trustProxy === true;
   const oidc = new OidcHost(state, oidcViews, { trustProxy });
   try {
     await oidc.validateApplications(state.directory, sourceOf(options.tenant));
   } catch (err) {
     await listening.close();
+    dataDir?.release();
     throw err;
   }
   const tools = adminTools(state);
@@ -308,6 +354,12 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     events: (since) => state.events.list(since),
     emails: (filter) => state.outbox.list(filter),
     otp: (user) => currentOtp(state, user).code,
-    close: () => listening.close(),
+    exportState: () => state.exportSnapshot(),
+    importState: (snapshot) => state.importSnapshot(checkSnapshot(snapshot, 'importState()')),
+    close: async () => {
+      await listening.close();
+      await dataDir?.writer.flush();
+      dataDir?.release();
+    },
   };
 }

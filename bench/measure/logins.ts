@@ -33,7 +33,7 @@ interface Window {
 }
 
 /** `concurrency` loops logging in until `seconds` have passed; counts logins that completed. */
-async function loginsFor(appUrl: string, concurrency: number, seconds: number): Promise<Window> {
+export async function loginsFor(appUrl: string, concurrency: number, seconds: number): Promise<Window> {
   const start = performance.now();
   const deadline = start + seconds * 1000;
   const latencies: number[] = [];

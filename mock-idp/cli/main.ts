@@ -8,13 +8,14 @@ export const USAGE = `mock-idp: a local, offline stand-in for Auth0 (a TEST iden
 Usage:
   mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL]
                    [--https [--tls-name NAME]...] [--trust-proxy] [--allowed-host NAME]...
-                   [--admin-token T [--allow-remote-admin]]
+                   [--admin-token T [--allow-remote-admin]] [--data-dir DIR]
   mock-idp ca [--bundle]
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
   mock-idp faults [--json]
   mock-idp explain TOKEN [--audience API] [--issuer URL]   (or the token on stdin)
   mock-idp clock [advance DURATION] [--issuer URL] [--admin-token T] [--json]
+  mock-idp state (export|import) FILE (--issuer URL [--admin-token T] | --data-dir DIR)
   mock-idp conformance api --url URL --audience API --permission P [options]   (see mock-idp conformance --help)
   mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]   (see mock-idp conformance app --help)
 
@@ -29,6 +30,8 @@ Commands:
             with jose's error code, asked from the running mock (also at <issuer>_mock/ in a browser)
   clock     time travel: show how far the running mock's clock is ahead of the real time, or move it
             forward ("advance 30d": sessions, codes, refresh tokens, device codes expire on it)
+  state     move a whole run-time state (users, sessions, refresh tokens, keys, outbox) between mocks:
+            export it to FILE, or import FILE, on a running mock (--issuer) or a stopped one's --data-dir
   conformance  run the failure-mode catalogue against a JWT-protected API (RS-01..RS-40) or a login app (RP cases)
 
 Options of start:
@@ -50,6 +53,9 @@ Options of start:
   --admin-token T the admin API (/_mock/) then needs Authorization: Bearer T
   --allow-remote-admin
                   let other machines use the admin API (needs --admin-token)
+  --data-dir DIR  keep the run-time state across restarts in DIR/state.json (created if absent):
+                  sign-ups and other tenant edits, sessions, refresh tokens, rotated keys, the outbox;
+                  the --config tenant stays the seed. A corrupt or newer-format file is refused (exit 1)
 
 Options of ca:
   --bundle        print instead the path of a bundle: Node's root CAs, the file NODE_EXTRA_CA_CERTS
@@ -91,6 +97,13 @@ Options of clock:
   --admin-token T      its admin token, if it has one
   --json               print { offset, now, epoch } as JSON
 
+Options of state:
+  export FILE          write the state to FILE (a JSON snapshot, with private keys and passwords: test data)
+  import FILE          replace the state with FILE's (a corrupt or newer-format file is refused, exit 1)
+  --issuer URL         the running mock-idp (GET / POST <issuer>_mock/state)
+  --admin-token T      its admin token, if it has one
+  --data-dir DIR       instead, the data directory of a mock that is not running (DIR/state.json)
+
   -h, --help      show this help
 
 Exit codes: 0 ok (explain: the token is valid), 1 failure (bad tenant, port in use, unknown user or fault,
@@ -121,6 +134,7 @@ const OPTIONS = {
   'client-id': { type: 'string' },
   'admin-token': { type: 'string' },
   'allow-remote-admin': { type: 'boolean' },
+  'data-dir': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -129,7 +143,7 @@ type Option = keyof typeof OPTIONS;
 
 /** Which options each command takes; any other is a usage error. */
 const ALLOWED: Record<string, readonly Option[]> = {
-  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy', 'allowed-host', 'admin-token', 'allow-remote-admin'],
+  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy', 'allowed-host', 'admin-token', 'allow-remote-admin', 'data-dir'],
   ca: ['bundle'],
   token: [
     'user', 'client', 'audience', 'permissions', 'scope', 'expires-in', 'fault', 'clock-tolerance', 'canary-url', 'claims',
@@ -138,6 +152,7 @@ const ALLOWED: Record<string, readonly Option[]> = {
   faults: ['json'],
   explain: ['audience', 'clock-tolerance', 'issuer', 'admin-token', 'json'],
   clock: ['issuer', 'admin-token', 'json'],
+  state: ['issuer', 'admin-token', 'data-dir'],
 };
 
 const COMMANDS = [...Object.keys(ALLOWED), 'conformance'];
@@ -177,8 +192,8 @@ async function main(argv: string[]): Promise<number> {
   const [command = 'start', ...rest] = positionals;
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(unknownCommand(command));
-  // Only explain (the token) and clock (advance DURATION) take arguments.
-  const extra = command === 'explain' ? rest.slice(1) : command === 'clock' ? [] : rest;
+  // Only explain (the token), clock (advance DURATION) and state (export|import FILE) take arguments.
+  const extra = command === 'explain' ? rest.slice(1) : command === 'clock' || command === 'state' ? [] : rest;
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" for "${command}"`);
   const stray = (Object.keys(values) as Option[]).find((name) => name !== 'help' && !allowed.includes(name));
   if (stray) throw new UsageError(misplacedOption(stray, command));
@@ -194,6 +209,10 @@ async function main(argv: string[]): Promise<number> {
     case 'clock': {
       const { runClock } = await import('./clock-command.js');
       return runClock(values, rest);
+    }
+    case 'state': {
+      const { runState } = await import('./state-command.js');
+      return runState(values, rest);
     }
     case 'ca': {
       const { runCa } = await import('./ca-command.js');

@@ -18,6 +18,7 @@ export interface StartFlags {
   'allowed-host'?: string[] | undefined;
   'admin-token'?: string | undefined;
   'allow-remote-admin'?: boolean | undefined;
+  'data-dir'?: string | undefined;
 }
 
 /** What the CLI says for a refused start option (exit code 2), in its flags' words. */
@@ -89,6 +90,7 @@ export async function runStart(flags: StartFlags): Promise<number> {
     ...(allowedHosts.length ? { allowedHosts } : {}),
     ...(flags['admin-token'] !== undefined ? { adminToken: flags['admin-token'] } : {}),
     ...(flags['allow-remote-admin'] ? { allowRemoteAdmin: true } : {}),
+    ...(flags['data-dir'] !== undefined ? { dataDir: flags['data-dir'] } : {}),
   };
   try {
     // Before loading the mock (and oidc-provider's Node-version warning): a refused option is one line.

@@ -29,6 +29,9 @@ export function normalizeAddress(address: string | undefined): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
+/** The counter as JSON (core/persistence): one row per user and address with failures counted. */
+export type BruteForceSnapshot = Array<{ sub: string; ip: string; count: number; last: number; ticket?: string | undefined }>;
+
 const keyOf = (sub: string, ip: string) => JSON.stringify([sub, normalizeAddress(ip)]);
 
 /**
@@ -39,7 +42,7 @@ const keyOf = (sub: string, ip: string) => JSON.stringify([sub, normalizeAddress
  * turning protection off (or raising the limit) lets the user in again, as
  * raising Auth0's threshold does. As on Auth0, a block also lifts by itself
  * 30 days after the pair's last failed login (on the mock's clock, so time
- * travel lifts it). In memory only (one mock, one process).
+ * travel lifts it). Kept in memory, and in the data directory with `--data-dir`.
  */
 export class BruteForceCounter {
   /** Consecutive failures per pair, and when the last one was (ms on the mock's clock). */
@@ -51,6 +54,7 @@ export class BruteForceCounter {
   constructor(
     private readonly settings: () => BruteForceSettings,
     private readonly clock: Pick<Clock, 'now'> = new Clock(),
+    private readonly onChange: () => void = () => {},
   ) {}
 
   /** The failures counted for a pair; a pair whose last failure is older than Auth0's block lifetime starts again. */
@@ -74,6 +78,7 @@ export class BruteForceCounter {
     const key = keyOf(sub, ip);
     const failures = this.#countOf(key) + 1;
     this.#failures.set(key, { count: failures, last: this.clock.now() });
+    this.onChange();
     if (failures < maxAttempts) return { blocked: false, failures };
     let ticket = this.#ticketOf.get(key);
     if (!ticket) {
@@ -117,10 +122,34 @@ export class BruteForceCounter {
     this.#failures.clear();
     this.#tickets.clear();
     this.#ticketOf.clear();
+    this.onChange();
+  }
+
+  /** The counted failures (with their unblock tickets), as JSON. */
+  exportState(): BruteForceSnapshot {
+    return [...this.#failures].map(([key, { count, last }]) => {
+      const [sub, ip] = JSON.parse(key) as [string, string];
+      const ticket = this.#ticketOf.get(key);
+      return { sub, ip, count, last, ...(ticket !== undefined ? { ticket } : {}) };
+    });
+  }
+
+  importState(snapshot: BruteForceSnapshot): void {
+    this.#failures.clear();
+    this.#tickets.clear();
+    this.#ticketOf.clear();
+    for (const { sub, ip, count, last, ticket } of snapshot) {
+      const key = keyOf(sub, ip);
+      this.#failures.set(key, { count, last });
+      if (ticket === undefined) continue;
+      this.#ticketOf.set(key, ticket);
+      this.#tickets.set(ticket, { sub, ip: normalizeAddress(ip) });
+    }
+    this.onChange();
   }
 
   #forget(key: string): void {
-    this.#failures.delete(key);
+    if (this.#failures.delete(key)) this.onChange();
     const ticket = this.#ticketOf.get(key);
     if (ticket) this.#tickets.delete(ticket);
     this.#ticketOf.delete(key);

@@ -88,6 +88,12 @@ export class Clock {
     return this.offset;
   }
 
+  /** Puts back an offset read from a saved state (core/persistence): the times stored there are on that clock. */
+  restore(offsetSeconds: number): void {
+    if (!Number.isFinite(offsetSeconds) || offsetSeconds < 0 || offsetSeconds > MAX_CLOCK_OFFSET) throw new InvalidInput(`clockOffset: expected 0 to ${MAX_CLOCK_OFFSET} seconds, got ${offsetSeconds}`, 'clockOffset');
+    this.#offsetMs = offsetSeconds * 1000;
+  }
+
   /** Back to the process's time: only with a state reset (MockState.reset), since nothing stored may outlive its moment. */
   reset(): void {
     this.#offsetMs = 0;

@@ -44,12 +44,15 @@ export class Outbox {
     private readonly print: (line: string) => void = (line) => console.log(line),
     /** `created_at` is the mock's time, as the `expires` of the links (time travel). */
     private readonly clock: Pick<Clock, 'now'> = new Clock(),
+    /** Called after every change (persistence: core/persistence). */
+    private readonly onChange: () => void = () => {},
   ) {}
 
   add(email: Omit<OutboxEmail, 'id' | 'created_at'>): OutboxEmail {
     const kept: OutboxEmail = { id: randomBytes(9).toString('base64url'), created_at: new Date(this.clock.now()).toISOString(), ...email };
     this.#emails.push(kept);
     if (this.#emails.length > this.size) this.#emails.shift();
+    this.onChange();
     this.print(`mock-idp: email (not sent) to ${kept.to}: "${kept.subject}"${kept.links.length ? ` ${kept.links.join(' ')}` : ''}`);
     return kept;
   }
@@ -62,11 +65,21 @@ export class Outbox {
 
   clear(): void {
     this.#emails = [];
+    this.onChange();
+  }
+
+  exportState(): OutboxEmail[] {
+    return structuredClone(this.#emails);
+  }
+
+  importState(emails: readonly OutboxEmail[]): void {
+    this.#emails = structuredClone([...emails]).slice(-this.size);
+    this.onChange();
   }
 }
 
 /** The links an email carries (verification, password reset): which user, for what, until when. */
-interface EmailLink {
+export interface EmailLink {
   kind: 'verify_email' | 'reset_password';
   sub: string;
   expiresAt: number;
@@ -84,6 +97,7 @@ export class EmailLinks {
     private readonly max: number = DEFAULTS.maxEmailLinks,
     /** Links expire on the mock's clock, so time travel expires them. */
     private readonly clock: Pick<Clock, 'now'> = new Clock(),
+    private readonly onChange: () => void = () => {},
   ) {}
 
   issue(kind: EmailLink['kind'], sub: string, lifetimeSeconds: number): { ticket: string; expiresAt: Date } {
@@ -94,6 +108,7 @@ export class EmailLinks {
       if (this.#links.size <= this.max) break;
       this.#links.delete(oldest);
     }
+    this.onChange();
     return { ticket, expiresAt: new Date(expiresAt) };
   }
 
@@ -112,10 +127,24 @@ export class EmailLinks {
   redeem(kind: EmailLink['kind'], ticket: string): string {
     const sub = this.peek(kind, ticket);
     this.#links.delete(ticket);
+    this.onChange();
     return sub;
   }
 
   clear(): void {
     this.#links.clear();
+    this.onChange();
+  }
+
+  /** The unexpired tickets, oldest first, as JSON. */
+  exportState(): Array<[ticket: string, link: EmailLink]> {
+    const at = this.clock.now();
+    return [...this.#links].filter(([, link]) => link.expiresAt > at).map(([ticket, link]) => [ticket, { ...link }]);
+  }
+
+  importState(links: ReadonlyArray<readonly [string, EmailLink]>): void {
+    this.#links.clear();
+    for (const [ticket, link] of links.slice(-this.max)) this.#links.set(ticket, { ...link });
+    this.onChange();
   }
 }

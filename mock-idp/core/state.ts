@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { BruteForceCounter } from './brute-force.js';
 import { Clock } from './clock.js';
 import { Directory } from './directory.js';
@@ -9,6 +9,7 @@ import { LoginFaults } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
 import { EmailLinks, Outbox } from './outbox.js';
 import { PasswordlessCodes } from './passwordless.js';
+import { STATE_FORMAT, STATE_VERSION, type StateSnapshot } from './persistence/snapshot.js';
 import { Store, type StoredPayload } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
@@ -39,7 +40,7 @@ export class MockState {
   readonly offlineRequests = new OfflineRequests(this.clock);
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
-  readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock);
+  readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock, () => this.#changed());
   /** MFA: who must give a one-time code, users' OTP secrets, wrong codes, logins waiting for their code. */
   readonly mfa = new MultiFactor(() => this.#directory.tenant, this.clock);
   /** Faults planted into single logins by the relying-party conformance harness. */
@@ -47,14 +48,17 @@ export class MockState {
   /** When this mock started: the creation time of tenant users whose entry gives none. */
   readonly startedAt = new Date().toISOString();
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
-  readonly outbox = new Outbox(DEFAULTS.outboxSize, undefined, this.clock);
+  readonly outbox = new Outbox(DEFAULTS.outboxSize, undefined, this.clock, () => this.#changed());
   /** Passwordless one-time codes (email and SMS), sent to the outbox. */
   readonly passwordless = new PasswordlessCodes(this.clock, this.outbox);
   /** The tickets of the links in those emails (they expire on the mock's clock). */
-  readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock);
+  readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock, () => this.#changed());
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   #directory: Directory;
+  /** Whether the tenant was changed at run time (a state snapshot then carries it). */
+  #tenantEdited = false;
+  readonly #changeListeners: Array<() => void> = [];
   readonly #rebuilds: Rebuild[] = [];
   readonly #sessionEndHooks: SessionEndHook[] = [];
   /** Session-end hooks still running (back-channel logout requests in flight). */
@@ -70,7 +74,70 @@ export class MockState {
     this.store = new Store((clientId) => this.#directory.application(clientId)?.refreshToken.reuseInterval ?? 0, {
       maxPending: DEFAULTS.maxPendingEntries,
       onEvicted: (count) => this.#noteEvicted(count),
+      onChange: () => this.#changed(),
     }, this.clock);
+  }
+
+  /** Registers what follows every change of the state (the data directory's writer); it must not throw. */
+  onChange(listener: () => void): void {
+    this.#changeListeners.push(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#changeListeners) listener();
+  }
+
+  /** The whole run-time state as JSON (core/persistence/snapshot.ts): what `--data-dir` keeps and `state export` moves. */
+  exportSnapshot(): StateSnapshot {
+    const keys = this.keys.snapshot();
+    return {
+      format: STATE_FORMAT,
+      version: STATE_VERSION,
+      savedAt: new Date().toISOString(),
+      issuer: this.issuer,
+      seed: this.seedDigest,
+      clockOffset: this.clock.offset,
+      ...(this.#tenantEdited ? { tenant: structuredClone(this.tenant) as TenantInput } : {}),
+      keys: { keys: keys.keys, next: keys.next ?? null },
+      cookieKeys: [...this.cookieKeys],
+      store: this.store.exportState(),
+      outbox: this.outbox.exportState(),
+      emailLinks: this.emailLinks.exportState(),
+      bruteForce: this.bruteForce.exportState(),
+    };
+  }
+
+  /** sha256 of the seed tenant: a snapshot's `seed`, to tell whether it grew from this tenant file. */
+  get seedDigest(): string {
+    return createHash('sha256').update(JSON.stringify(this.initialTenant)).digest('hex');
+  }
+
+  /**
+   * Replaces the whole state with a checked snapshot (checkSnapshot). Its tenant (the seed's when it
+   * has none) and keys are built first: a refused build (TenantConfigError) changes nothing.
+   */
+  importSnapshot(snapshot: StateSnapshot): void {
+    const directory = snapshot.tenant ? new Directory(parseTenant(structuredClone(snapshot.tenant), 'state tenant'), { issuer: this.issuer }) : new Directory(this.initialTenant, { issuer: this.issuer });
+    const before = this.keys.snapshot();
+    const cookieKeys = [...this.cookieKeys];
+    this.keys.restore({ keys: structuredClone(snapshot.keys.keys), next: snapshot.keys.next ?? undefined });
+    // oidc-provider reads the cookie keys when it is built: the same array, its content replaced.
+    this.cookieKeys.splice(0, this.cookieKeys.length, ...snapshot.cookieKeys);
+    try {
+      this.#applyKeys(before, directory);
+    } catch (err) {
+      this.cookieKeys.splice(0, this.cookieKeys.length, ...cookieKeys);
+      throw err;
+    }
+    this.#tenantEdited = snapshot.tenant !== undefined;
+    this.clock.restore(snapshot.clockOffset);
+    this.store.importState(snapshot.store);
+    this.outbox.importState(snapshot.outbox);
+    this.emailLinks.importState(snapshot.emailLinks);
+    this.bruteForce.importState(snapshot.bruteForce);
+    this.offlineRequests.clear();
+    this.events.add({ type: 'state.imported', detail: { savedAt: snapshot.savedAt, entries: snapshot.store.entries.length } });
+    this.#changed();
   }
 
   #evicted = 0;
@@ -149,7 +216,9 @@ export class MockState {
   replaceTenant(input: TenantInput): Tenant {
     const directory = new Directory(parseTenant(structuredClone(input), 'tenant update'), { issuer: this.issuer });
     this.#apply(directory);
+    this.#tenantEdited = true;
     this.events.add({ type: 'tenant.updated' });
+    this.#changed();
     return directory.tenant;
   }
 
@@ -157,6 +226,7 @@ export class MockState {
   advanceClock(seconds: number): void {
     const before = this.clock.offset;
     this.clock.advance(seconds);
+    this.#changed();
     this.events.add({ type: 'clock.advanced', detail: { by: this.clock.offset - before, offset: this.clock.offset } });
   }
 
@@ -165,6 +235,7 @@ export class MockState {
     const before = this.keys.snapshot();
     this.keys.reset(this.initialKeys);
     this.#applyKeys(before, new Directory(this.initialTenant, { issuer: this.issuer }));
+    this.#tenantEdited = false;
     this.store.clear();
     this.clock.reset();
     this.offlineRequests.clear();
@@ -177,6 +248,7 @@ export class MockState {
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });
+    this.#changed();
   }
 
   /** Retires the oldest published keys past the cap, so rotating in a loop cannot grow the JWKS without bound. */
@@ -197,6 +269,7 @@ export class MockState {
     await change();
     this.#capKeys();
     this.#applyKeys(before);
+    this.#changed();
     return this.keys.list();
   }
 
@@ -217,6 +290,7 @@ export class MockState {
     const before = this.keys.snapshot();
     const keys = this.keys.retire(kid);
     this.#applyKeys(before);
+    this.#changed();
     this.events.add({ type: 'keys.retired', detail: { published: keys.map((k) => k.kid) } });
     return keys;
   }

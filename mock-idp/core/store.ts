@@ -18,6 +18,12 @@ interface Entry {
   expiresAt: number | undefined;
 }
 
+/** The store as plain JSON (core/persistence): each live entry with its expiry (ms on the mock's clock), and the refresh-token families. */
+export interface StoreSnapshot {
+  entries: Array<[model: string, id: string, payload: StoredPayload, expiresAt: number | null]>;
+  families: Array<[grantId: string, previous: { id: string; at: number }]>;
+}
+
 /** What the store needs to know to apply Auth0's refresh-token reuse interval. */
 export type ReuseIntervalOf = (clientId: string) => number;
 
@@ -90,7 +96,7 @@ export class Store {
 
   constructor(
     private readonly reuseIntervalOf: ReuseIntervalOf,
-    private readonly limits: { maxPending: number; onEvicted?: (count: number) => void } = { maxPending: Number.POSITIVE_INFINITY },
+    private readonly limits: { maxPending: number; onEvicted?: (count: number) => void; onChange?: () => void } = { maxPending: Number.POSITIVE_INFINITY },
     /** The mock's clock: entries expire, and reuse intervals run, on its time (time travel moves them). */
     private readonly clock: Pick<Clock, 'now'> = new Clock(),
   ) {}
@@ -164,6 +170,7 @@ export class Store {
     this.#index(name, id, payload, true);
     this.#trackPending(name, id, payload);
     if (++this.#writes % SWEEP_EVERY === 0) this.sweep();
+    this.limits.onChange?.();
   }
 
   /** Drops expired entries nobody asked for again (codes, interactions, sessions), so memory stays flat under load. */
@@ -210,6 +217,7 @@ export class Store {
       this.#families.set(payload.grantId, family);
     }
     payload.consumed = payload.consumed ?? Math.floor(this.clock.now() / 1000);
+    this.limits.onChange?.();
   }
 
   destroy(name: string, id: string): void {
@@ -219,12 +227,13 @@ export class Store {
     models!.delete(id);
     this.#index(name, id, entry.payload, false);
     this.#pending.delete(ref(name, id));
+    this.limits.onChange?.();
   }
 
   /** Removes everything issued under one grant: its codes, tokens and the grant itself. */
   revokeByGrantId(grantId: string): void {
     for (const r of [...this.#byGrant.get(grantId)]) this.destroy(...unref(r));
-    this.#families.delete(grantId);
+    if (this.#families.delete(grantId)) this.limits.onChange?.();
   }
 
   /** Grant ids of every grant a user holds (sessions, codes, refresh tokens). */
@@ -255,5 +264,30 @@ export class Store {
     this.#byUid.clear();
     this.#byUserCode.clear();
     this.#pending.clear();
+    this.limits.onChange?.();
+  }
+
+  /** The live entries and families, as JSON (expired entries are left out). */
+  exportState(): StoreSnapshot {
+    const at = this.clock.now();
+    const entries: StoreSnapshot['entries'] = [];
+    for (const [name, models] of this.#models) {
+      for (const [id, { payload, expiresAt }] of models) if (expiresAt === undefined || expiresAt > at) entries.push([name, id, payload, expiresAt ?? null]);
+    }
+    const families: StoreSnapshot['families'] = [];
+    for (const [grantId, { previous }] of this.#families) if (previous) families.push([grantId, { ...previous }]);
+    return { entries, families };
+  }
+
+  /** Replaces everything with a snapshot's entries (indexes rebuilt). */
+  importState(snapshot: StoreSnapshot): void {
+    this.clear();
+    for (const [name, id, payload, expiresAt] of structuredClone(snapshot.entries)) {
+      this.#model(name).set(id, { payload, expiresAt: expiresAt ?? undefined });
+      this.#index(name, id, payload, true);
+      if (Store.#isPending(name, payload)) this.#pending.add(ref(name, id));
+    }
+    for (const [grantId, previous] of snapshot.families) this.#families.set(grantId, { previous: { ...previous } });
+    this.limits.onChange?.();
   }
 }

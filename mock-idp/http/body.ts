@@ -8,13 +8,13 @@ export class BodyError extends Error {
 
 const LIMIT = 64 * 1024;
 
-async function readText(ctx: Context): Promise<string> {
+async function readText(ctx: Context, limit = LIMIT): Promise<string> {
   let size = 0;
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > LIMIT) throw new BodyError(413, `request body over ${LIMIT} bytes`);
+      if (size > limit) throw new BodyError(413, `request body over ${limit} bytes`);
       chunks.push(chunk);
     }
   } catch (err) {
@@ -48,9 +48,9 @@ function depthOf(value: unknown, limit: number): number {
   return deepest;
 }
 
-/** A JSON body (the admin API). An empty body is `{}`. */
-export async function readJson(ctx: Context): Promise<unknown> {
-  const text = await readText(ctx);
+/** A JSON body (the admin API) of at most `limit` bytes (default 64 KiB). An empty body is `{}`. */
+export async function readJson(ctx: Context, limit = LIMIT): Promise<unknown> {
+  const text = await readText(ctx, limit);
   if (text.trim() === '') return {};
   if (!ctx.is('application/json')) throw new BodyError(415, 'expected an application/json body');
   let parsed: unknown;

@@ -32,6 +32,8 @@ const STATUS_OF: Record<string, [status: number, error: string]> = {
   ERR_SIGNUP_DISABLED: [400, 'invalid_request'],
   ERR_EMAIL_LINK: [400, 'invalid_ticket'],
   ERR_NO_AUTHENTICATOR: [404, 'not_found'],
+  ERR_STATE_CORRUPT: [400, 'invalid_request'],
+  ERR_STATE_NEWER: [400, 'invalid_request'],
 };
 
 /** A domain error as the HTTP error it answers; anything else unchanged (a 500 unless it says otherwise). */

@@ -5,6 +5,7 @@ import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole
 import { parseDuration } from '../../core/clock.js';
 import { UnknownUser } from '../../core/errors.js';
 import { currentOtp } from '../../core/mfa.js';
+import { checkSnapshot } from '../../core/persistence/snapshot.js';
 import type { User } from '../../core/tenant/schema.js';
 import { readForm, readJson } from '../body.js';
 import { CSRF_FIELD } from '../csrf.js';
@@ -26,6 +27,9 @@ export interface AdminTools {
   /** Plants a fault into one login (the relying-party conformance harness), keyed by its state and client. */
   planLoginFault(input: unknown): Promise<unknown>;
 }
+
+/** The largest state `POST /_mock/state` takes (a state holds every session and token). */
+const STATE_BODY_LIMIT = 64 * 1024 * 1024;
 
 /** The `error` code of a debugger form posted without the page's CSRF token (403). */
 export const CSRF_REFUSED = 'invalid_csrf_token';
@@ -182,6 +186,17 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   router.post('/reset', (ctx) => {
     state.reset();
     ctx.status = 204;
+  });
+
+  // The whole run-time state (tenant edits, sessions, tokens, keys, outbox): GET exports it, POST imports one (`mock-idp state export|import --issuer`).
+  router.get('/state', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = state.exportSnapshot();
+  });
+  router.post('/state', async (ctx) => {
+    const snapshot = checkSnapshot(await readJson(ctx, STATE_BODY_LIMIT), 'the request body');
+    state.importSnapshot(snapshot);
+    ctx.body = { imported: { savedAt: snapshot.savedAt, entries: snapshot.store.entries.length, users: state.tenant.users.length } };
   });
 
   // Time travel: GET says how far ahead the mock is; POST { "advance": 2592000 | "30d" } moves it forward (never back).
