@@ -259,7 +259,7 @@ const GET = ['GET'];
 const POST = ['POST'];
 const userId = fc.oneof(realUser, segment);
 const adminPaths = fc.oneof(
-  { weight: 60, arbitrary: oneOfPaths(pathOf('/_mock/', {}, ['GET', 'POST']), pathOf('/_mock/explain', {}, POST), pathOf('/_mock/health', {}, GET), pathOf('/_mock/faults', {}, GET), pathOf('/_mock/keys', {}, GET), pathOf('/_mock/events', {}, GET), pathOf('/_mock/roles', {}, GET), pathOf('/_mock/clock', {}, ['GET', 'POST'])) },
+  { weight: 60, arbitrary: oneOfPaths(pathOf('/_mock/', {}, ['GET', 'POST']), pathOf('/_mock/explain', {}, POST), pathOf('/_mock/health', {}, GET), pathOf('/_mock/faults', {}, GET), pathOf('/_mock/keys', {}, GET), pathOf('/_mock/events', {}, GET), pathOf('/_mock/roles', {}, GET), pathOf('/_mock/clock', {}, ['GET', 'POST']), pathOf('/_mock/state', {}, ['GET', 'POST'])) },
   { weight: 100, arbitrary: oneOfPaths(pathOf('/_mock/tokens', {}, POST), pathOf('/_mock/users', {}, ['GET', 'POST', 'POST']), pathOf('/_mock/roles', {}, POST)) },
   { weight: 55, arbitrary: pathOf('/_mock/users/:id', { id: userId }, ['GET', 'PATCH', 'PATCH', 'DELETE']) },
   { weight: 25, arbitrary: pathOf('/_mock/users/:id/revoke', { id: userId }, POST) },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMockIdp } from '../../mock-idp/index.js';
 import { cli } from '../helpers/cli.js';
-import { APP, codeFlow, refreshRequest, startAuthorize } from '../helpers/oauth.js';
+import { codeFlow, refreshRequest, startAuthorize } from '../helpers/oauth.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mock-idp-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HeadlessBrowser } from '../../mock-idp/tools/headless/index.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { cli, CLI } from '../helpers/cli.js';
 import { APP, codeFlow, refreshRequest, startAuthorize, tokenRequest } from '../helpers/oauth.js';
