@@ -1,4 +1,7 @@
 import type { RequestListener } from 'node:http';
+import { dirname } from 'node:path';
+import { ActionLoadError } from './core/actions/modules.js';
+import { ActionRunner } from './core/actions/run.js';
 import type { MockEvent } from './core/events.js';
 import type { OutboxEmail } from './core/outbox.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
@@ -11,7 +14,7 @@ import { lockDataDir, prepareDataDir, readStateFile, StateWriter } from './core/
 import { DEFAULTS } from './core/tenant/defaults.js';
 import { currentOtp } from './core/mfa.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type NewUserInput, type RoleInput, type UserInput } from './core/tenant/edits.js';
-import { loadTenantFile, parseTenant } from './core/tenant/load.js';
+import { loadTenantFile, parseTenant, TenantConfigError } from './core/tenant/load.js';
 import type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
 import { Directory } from './core/directory.js';
 import { shapeOfApi } from './core/token-dialect.js';
@@ -196,6 +199,21 @@ function resolveTenant(tenant: MockIdpOptions['tenant']): Tenant {
   return typeof tenant === 'string' ? loadTenantFile(tenant) : parseTenant(tenant, 'tenant object');
 }
 
+/** Where the tenant's relative action paths start: the tenant file's folder, else the working directory. */
+function actionsBaseOf(tenant: MockIdpOptions['tenant']): string {
+  return typeof tenant === 'string' ? dirname(tenant) : tenant === undefined ? dirname(PACKAGE_PATHS.defaultTenant) : process.cwd();
+}
+
+/** Loads every action now: one that does not load (a syntax error, with its file and line) refuses the start. */
+async function loadActions(runner: ActionRunner, source: string): Promise<void> {
+  try {
+    await runner.loadAll();
+  } catch (err) {
+    if (!(err instanceof ActionLoadError)) throw err;
+    throw new TenantConfigError(source, [{ path: err.tenantPath, message: err.message }]);
+  }
+}
+
 function sourceOf(tenant: MockIdpOptions['tenant']): string {
   return typeof tenant === 'string' ? tenant : tenant === undefined ? PACKAGE_PATHS.defaultTenant : 'tenant object';
 }
@@ -286,6 +304,16 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     dataDir = options.dataDir === undefined ? undefined : restoreFromDataDir(state, options.dataDir);
   } catch (err) {
     await listening.close();
+    throw err;
+  }
+  // After the restore: the actions of the tenant the mock will serve.
+  const actions = new ActionRunner(state, actionsBaseOf(options.tenant), () => state.rebuild());
+  state.actions = actions;
+  try {
+    await loadActions(actions, sourceOf(options.tenant));
+  } catch (err) {
+    await listening.close();
+    dataDir?.release();
     throw err;
   }
   const trustProxy = options.trustProxy === true;

@@ -23,7 +23,7 @@ export function profileClaims(person: Person): { sub: string } & Record<string, 
  */
 export function claimsByScope(customClaimNames: Iterable<string>): Record<string, string[]> {
   return {
-    openid: ['sub', 'sid', 'amr', ...customClaimNames],
+    openid: ['sub', 'sid', 'amr', 'org_id', 'org_name', ...customClaimNames],
     profile: ['name', 'nickname', 'picture', 'given_name', 'family_name', 'updated_at'],
     email: ['email', 'email_verified'],
   };

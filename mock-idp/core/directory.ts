@@ -1,6 +1,6 @@
 import { MANAGEMENT_SCOPES, managementAudience, namesManagementApi, roleIdOf } from './management/api.js';
 import { DEFAULTS } from './tenant/defaults.js';
-import type { Api, Application, Role, Tenant, User } from './tenant/schema.js';
+import type { Api, Application, Organization, Role, Tenant, User } from './tenant/schema.js';
 
 /** A person who can sign in: a database user or the simulated user of a social connection. */
 export interface Person {
@@ -123,12 +123,30 @@ export class Directory {
   }
 
   /** Auth0 RBAC: the union of the permissions of the person's roles and those assigned to them directly, for one API. */
-  permissionsOf(sub: string, audience: string): string[] {
+  /**
+   * A user's RBAC permissions for one API: their own and their roles'; logged in through an
+   * organization (`orgId`), their roles in it too (Auth0 adds organization roles to the user's).
+   */
+  permissionsOf(sub: string, audience: string, orgId?: string): string[] {
     const granted = new Set<string>(this.#usersBySub.get(sub)?.permissions[audience] ?? []);
-    for (const roleName of this.person(sub)?.roles ?? []) {
+    const orgRoles = orgId ? (this.membership(orgId, sub)?.roles ?? []) : [];
+    for (const roleName of [...(this.person(sub)?.roles ?? []), ...orgRoles]) {
       for (const p of this.#roles.get(roleName)?.permissions[audience] ?? []) granted.add(p);
     }
     return [...granted];
+  }
+
+  /** An organization by id, or by name (names compare case-insensitively). */
+  organization(idOrName: string): Organization | undefined {
+    const name = idOrName.toLowerCase();
+    return this.tenant.organizations.find((o) => o.id === idOrName) ?? this.tenant.organizations.find((o) => o.name === name);
+  }
+
+  /** The membership of a person (by sub) in an organization, if they are a member. */
+  membership(orgId: string, sub: string): { roles: string[] } | undefined {
+    const person = this.person(sub);
+    if (!person) return undefined;
+    return this.organization(orgId)?.members.find((m) => m.user === sub || m.user.toLowerCase() === person.email.toLowerCase());
   }
 
   /** Machine-to-machine: the permissions an application's client grant gives it for one API (the Management API's under either spelling). */

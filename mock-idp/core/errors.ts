@@ -60,6 +60,20 @@ export class UnknownRole extends MockIdpError {
   }
 }
 
+/** No organization with this id (or name). */
+export class UnknownOrganization extends MockIdpError {
+  constructor(readonly organization: string) {
+    super('ERR_UNKNOWN_ORGANIZATION', `no organization "${organization}" (give an org_ id or a name)`);
+  }
+}
+
+/** Another organization has this name already. */
+export class DuplicateOrganization extends MockIdpError {
+  constructor(readonly organizationName: string) {
+    super('ERR_DUPLICATE_ORGANIZATION', `an organization named "${organizationName}" exists already`);
+  }
+}
+
 /** Another role has this name already. */
 export class DuplicateRole extends MockIdpError {
   constructor(readonly roleName: string) {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Actions } from './actions/types.js';
 import { BruteForceCounter } from './brute-force.js';
 import { Clock } from './clock.js';
 import { Directory } from './directory.js';
@@ -7,6 +8,7 @@ import { MultiFactor } from './mfa.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { LoginFaults } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
+import { Invitations, LoginOrganizations } from './organizations.js';
 import { EmailLinks, Outbox } from './outbox.js';
 import { PasswordlessCodes } from './passwordless.js';
 import { STATE_FORMAT, STATE_VERSION, type StateSnapshot } from './persistence/snapshot.js';
@@ -55,6 +57,12 @@ export class MockState {
   readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock, () => this.#changed());
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
+  /** The organization of each user's last login to each application (`org_id` of its tokens). */
+  readonly loginOrganizations = new LoginOrganizations();
+  /** Pending invitations to organizations (Management API), accepted by the invitee's login or sign-up. */
+  readonly invitations = new Invitations(() => this.clock.now());
+  /** The tenant's Actions (core/actions/run.ts), installed by startMockIdp; none without it. */
+  actions: Actions | undefined;
   #directory: Directory;
   /** Whether the tenant was changed at run time (a state snapshot then carries it). */
   #tenantEdited = false;
@@ -164,6 +172,11 @@ export class MockState {
     this.#rebuilds.push(rebuild);
   }
 
+  /** Rebuilds what depends on the tenant without changing it (an Action set an ID-token claim the provider must learn to release). */
+  rebuild(): void {
+    this.#apply(this.#directory);
+  }
+
   /** Registers what must follow a login session the mock ends itself (`endSessionsOf`). */
   onSessionEnd(hook: SessionEndHook): void {
     this.#sessionEndHooks.push(hook);
@@ -239,6 +252,8 @@ export class MockState {
     this.store.clear();
     this.clock.reset();
     this.offlineRequests.clear();
+    this.loginOrganizations.clear();
+    this.invitations.clear();
     this.bruteForce.clear();
     this.loginFaults.clear();
     this.outbox.clear();

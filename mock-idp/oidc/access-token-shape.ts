@@ -1,6 +1,8 @@
 import type { Configuration } from 'oidc-provider';
 import type { Directory } from '../core/directory.js';
+import { organizationClaims, type LoginOrganizations } from '../core/organizations.js';
 import { applyDialect, shapeOfApi } from '../core/token-dialect.js';
+import { scopeAfterActions } from './actions.js';
 
 type JwtCustomizer = NonNullable<NonNullable<NonNullable<Configuration['formats']>['customizers']>['jwt']>;
 
@@ -11,9 +13,11 @@ type JwtCustomizer = NonNullable<NonNullable<NonNullable<Configuration['formats'
  * dialects (RBAC permissions of the user, the client grant's for client
  * credentials); `aud` = [API, `<issuer>userinfo`] when `openid` was granted,
  * tenant custom claims, and for client credentials `sub` =
- * `<client_id>@clients` and the client grant's permissions as `scope`.
+ * `<client_id>@clients` and the client grant's permissions as `scope`;
+ * the Actions' addScope / removeScope change `scope`; a login through an
+ * organization adds `org_id` (`org_name`) and the member's organization roles' permissions.
  */
-export function accessTokenShape(directory: Directory): JwtCustomizer {
+export function accessTokenShape(directory: Directory, organizations: LoginOrganizations): JwtCustomizer {
   return (ctx, token, jwt) => {
     const { payload } = jwt;
     const clientId = String(payload.client_id);
@@ -23,18 +27,20 @@ export function accessTokenShape(directory: Directory): JwtCustomizer {
     jwt.header = { typ: shape.typ };
     if (token.kind === 'ClientCredentials') {
       const granted = directory.clientGrantOf(clientId, audience) ?? [];
-      const scope = typeof payload.scope === 'string' ? payload.scope.split(' ') : granted;
+      const scope = scopeAfterActions(token, typeof payload.scope === 'string' ? payload.scope.split(' ') : granted);
       payload.sub = `${clientId}@clients`;
       payload.scope = scope.join(' ');
       applyDialect(payload, shape, clientId, 'client-credentials', () => scope);
       return;
     }
-    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+    const scopes = scopeAfterActions(token, typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
+    if (scopes.length) payload.scope = scopes.join(' ');
     if (scopes.includes('openid')) payload.aud = [audience, `${ctx.oidc.provider.issuer}userinfo`];
     const sub = String(payload.sub);
     const gty = 'gty' in token && token.gty === 'password' ? 'password' : undefined;
     // Auth0 computes permissions with RBAC on only.
-    applyDialect(payload, shape, clientId, gty, () => (api?.rbac.enabled ? directory.permissionsOf(sub, audience) : undefined));
-    Object.assign(payload, directory.person(sub)?.claims);
+    const orgId = organizations.get(sub, clientId);
+    applyDialect(payload, shape, clientId, gty, () => (api?.rbac.enabled ? directory.permissionsOf(sub, audience, orgId) : undefined));
+    Object.assign(payload, directory.person(sub)?.claims, organizationClaims(directory, orgId));
   };
 }

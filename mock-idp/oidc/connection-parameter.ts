@@ -1,5 +1,6 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Directory } from '../core/directory.js';
+import { requestedOrganization } from '../core/organizations.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
 
 /**
@@ -21,5 +22,18 @@ export function isEnabledConnection(directory: Directory, name: string): boolean
 export function connectionParameter(directory: Directory): (ctx: KoaContextWithOIDC, value: string | undefined) => void {
   return (_ctx, value) => {
     if (value !== undefined && !isEnabledConnection(directory, value)) throw new errors.InvalidRequest(CONNECTION_NOT_FOUND);
+  };
+}
+
+/**
+ * The validator of Auth0's `organization` parameter: refused for applications whose "type of users"
+ * excludes organizations, required (without a prompt) for those that need one, unknown organizations
+ * and (unless the tenant allows names) names refused, all with `invalid_request` back to the app.
+ */
+export function organizationParameter(directory: Directory): (ctx: KoaContextWithOIDC, value: string | undefined) => void {
+  return (ctx, value) => {
+    const app = ctx.oidc.client ? directory.application(ctx.oidc.client.clientId) : undefined;
+    const { error } = requestedOrganization(directory, app, value);
+    if (error) throw new errors.InvalidRequest(error);
   };
 }

@@ -1,5 +1,6 @@
 import type { Configuration, Grant, KoaContextWithOIDC } from 'oidc-provider';
 import type { Directory } from '../core/directory.js';
+import type { LoginOrganizations } from '../core/organizations.js';
 import { OIDC_SCOPES } from './resource-servers.js';
 
 export interface GrantRequest {
@@ -8,6 +9,8 @@ export interface GrantRequest {
   scope: string | undefined;
   /** APIs (audiences) the request names. */
   audiences: string[];
+  /** The organization the user logged in through: their roles in it add permissions. */
+  organization?: string | undefined;
 }
 
 /**
@@ -27,7 +30,7 @@ export function applyRequestedScopes(grant: InstanceType<typeof Grant>, request:
   if (oidc.length) grant.addOIDCScope(oidc.join(' '));
   if (oidc.length < oidcRequested.length) grant.rejectOIDCScope(without(oidcRequested, oidc));
   for (const api of apis) {
-    const assigned = api.rbac.enabled ? new Set(directory.permissionsOf(request.accountId, api.identifier)) : undefined;
+    const assigned = api.rbac.enabled ? new Set(directory.permissionsOf(request.accountId, api.identifier, request.organization)) : undefined;
     const permissionsRequested = api.permissions.map((p) => p.value).filter((p) => requested.has(p));
     const permissions = permissionsRequested.filter((p) => assigned === undefined || assigned.has(p));
     const all = [...oidcRequested, ...permissionsRequested];
@@ -46,7 +49,7 @@ export function audiencesOf(ctx: KoaContextWithOIDC): string[] {
  * grant is created or extended here with what the request asks. A
  * third-party application's grant is only what the user consented to.
  */
-export function grantLoader(directory: Directory): NonNullable<Configuration['loadExistingGrant']> {
+export function grantLoader(directory: Directory, organizations: LoginOrganizations): NonNullable<Configuration['loadExistingGrant']> {
   return async (ctx) => {
     const { client, session, provider } = ctx.oidc;
     if (!client || !session?.accountId) return undefined;
@@ -54,7 +57,8 @@ export function grantLoader(directory: Directory): NonNullable<Configuration['lo
     const existing = grantId ? await provider.Grant.find(grantId) : undefined;
     if (!directory.application(client.clientId)?.firstParty) return existing;
     const grant = existing ?? new provider.Grant({ accountId: session.accountId, clientId: client.clientId });
-    applyRequestedScopes(grant, { accountId: session.accountId, scope: ctx.oidc.params?.scope as string | undefined, audiences: audiencesOf(ctx) }, directory);
+    const organization = organizations.get(session.accountId, client.clientId);
+    applyRequestedScopes(grant, { accountId: session.accountId, scope: ctx.oidc.params?.scope as string | undefined, audiences: audiencesOf(ctx), organization }, directory);
     await grant.save();
     return grant;
   };

@@ -3,12 +3,13 @@ import { claimsByScope, customClaimNames } from '../core/claims.js';
 import type { Directory } from '../core/directory.js';
 import type { MockState } from '../core/state.js';
 import { accessTokenShape } from './access-token-shape.js';
+import { actionTokenClaims } from './actions.js';
 import { allowSources } from './csp.js';
 import { findAccountIn } from './accounts.js';
 import { adapterOn } from './adapter.js';
 import { backchannelFetch } from './backchannel-logout.js';
 import { RESPONSE_TYPES, toClientMetadata } from './clients.js';
-import { connectionParameter } from './connection-parameter.js';
+import { connectionParameter, organizationParameter } from './connection-parameter.js';
 import { interactionPolicyWithAccountSelection } from './interaction-policy.js';
 import { unauthorizedClientAsOnAuth0 } from './errors.js';
 import { tokenErrorsAsOnAuth0 } from './token-errors.js';
@@ -44,20 +45,22 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     clients: directory.tenant.applications.map(toClientMetadata),
     jwks: { keys: keys.signingKeys },
     cookies: { keys: cookieKeys, names: COOKIE_NAMES },
-    claims: claimsByScope(customClaimNames(directory)),
+    // The ID-token claims Actions set are learnt as they run (state.rebuild() when a new one appears).
+    claims: claimsByScope([...customClaimNames(directory), ...(state.actions?.idTokenClaimNames ?? [])]),
     scopes: [...OIDC_SCOPES],
-    extraParams: { audience: null, connection: connectionParameter(directory), screen_hint: null },
+    extraParams: { audience: null, connection: connectionParameter(directory), organization: organizationParameter(directory), invitation: null, screen_hint: null },
     conformIdTokenClaims: false,
     responseTypes: [...RESPONSE_TYPES],
-    findAccount: findAccountIn(directory),
-    loadExistingGrant: grantLoader(directory),
+    findAccount: findAccountIn(directory, state),
+    extraTokenClaims: actionTokenClaims(state),
+    loadExistingGrant: grantLoader(directory, state.loginOrganizations),
     rotateRefreshToken: rotateRefreshToken(directory),
     issueRefreshToken: issueRefreshToken(directory, offlineRequests),
     expiresWithSession: expiresWithSession(directory, offlineRequests),
     ttl: lifetimes(directory, state.clock),
     routes: ROUTES,
     interactions: { policy: interactionPolicyWithAccountSelection(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    formats: { customizers: { jwt: accessTokenShape(directory) } },
+    formats: { customizers: { jwt: accessTokenShape(directory, state.loginOrganizations) } },
     fetch: backchannelFetch(directory),
     clientBasedCORS: (_ctx, origin, client) => directory.allowsWebOrigin(origin, client.clientId),
     // Auth0's /userinfo takes the access token as `?access_token=` too: passport-auth0 sends it

@@ -92,6 +92,17 @@ describe('mock-idp start (the built CLI)', () => {
     for (const path of ['$.typo', '$.apis[0].tokenLifetime', '$.users[0].sub', '$.users[0].email']) expect(stderr).toContain(path);
   });
 
+  it('refuses to start on an action file with a syntax error, naming the file and line, with exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mock-idp-cli-'));
+    writeFileSync(join(dir, 'broken.cjs'), 'exports.onExecutePostLogin = async () => {\n  const = 1;\n};\n');
+    writeFileSync(join(dir, 'tenant.json'), JSON.stringify({ actions: { postLogin: ['./broken.cjs'] } }));
+    const { code, stderr, stdout } = await run(['start', '--config', join(dir, 'tenant.json'), '--port', '0']);
+    expect(code).toBe(1);
+    expect(stdout).not.toContain('Ready.');
+    expect(stderr).toContain('$.actions.postLogin[0]');
+    expect(stderr).toContain(`${join(dir, 'broken.cjs')}:2`);
+  });
+
   it('exits with 2 and one line naming the unknown option and the one meant', async () => {
     const { code, stderr } = await run(['start', '--prot', '4000']);
     expect(code).toBe(2);

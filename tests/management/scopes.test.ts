@@ -37,9 +37,22 @@ const TABLE: [method: string, path: string, scopes: string[]][] = [
   ['POST', '/tickets/password-change', ['create:user_tickets']],
   ['POST', '/tickets/email-verification', ['create:user_tickets']],
   ['POST', '/jobs/verification-email', ['update:users']],
+  ['GET', '/organizations', ['read:organizations']],
+  ['POST', '/organizations', ['create:organizations']],
+  ['GET', '/organizations/name/:name', ['read:organizations']],
+  ['GET', '/organizations/:org', ['read:organizations']],
+  ['DELETE', '/organizations/:org', ['delete:organizations']],
+  ['GET', '/organizations/:org/members', ['read:organization_members']],
+  ['POST', '/organizations/:org/members', ['create:organization_members']],
+  ['DELETE', '/organizations/:org/members', ['delete:organization_members']],
+  ['GET', '/organizations/:org/members/:user/roles', ['read:organization_member_roles']],
+  ['POST', '/organizations/:org/members/:user/roles', ['create:organization_member_roles']],
+  ['DELETE', '/organizations/:org/members/:user/roles', ['delete:organization_member_roles']],
+  ['GET', '/organizations/:org/invitations', ['read:organization_invitations']],
+  ['POST', '/organizations/:org/invitations', ['create:organization_invitations']],
 ];
 
-const IDS: Record<string, string> = { ':user': 'auth0|000000000000000000000000', ':role': 'rol_0000000000000000', ':api': 'no-such-api', ':client': 'no-such-client' };
+const IDS: Record<string, string> = { ':user': 'auth0|000000000000000000000000', ':role': 'rol_0000000000000000', ':api': 'no-such-api', ':client': 'no-such-client', ':org': 'org_nope', ':name': 'no-such-org' };
 const urlOf = (idp: MockIdp, path: string) => `${idp.issuer}api/v2${path.replace(/:\w+/g, (p) => encodeURIComponent(IDS[p]!))}`;
 
 let idp: MockIdp;

@@ -216,12 +216,14 @@ describe(TENANT_SCHEMA_PATH, () => {
       users: [{ sub: 'auth0|1', email: 'a@example.com', password: 'p', name: 'A' }],
       applications: [{ clientId: 'm', name: 'M', appType: 'm2m', clientSecret: 's', clientGrants: [{ audience: 'https://api', permissions: [] }] }],
       socialConnections: [{ name: 'github', displayName: 'GitHub', user: { sub: 'github|1', email: 'g@example.com', name: 'G' }, users: [{ sub: 'github|2', email: 'h@example.com', name: 'H' }] }],
+      organizations: [{ id: 'org_1', name: 'o', members: [{ user: 'auth0|1' }] }],
     };
     const lean = {
       ...full,
       apis: [{ identifier: 'https://api', name: 'API' }],
       applications: [{ clientId: 'm', name: 'M', appType: 'm2m', clientSecret: 's' }],
       socialConnections: [{ name: 'github', displayName: 'GitHub', user: { sub: 'github|1', email: 'g@example.com', name: 'G' } }],
+      organizations: [{ id: 'org_1', name: 'o' }],
     };
     const at = (root: unknown, path: string) => path.split('.').reduce<unknown>((value, part) => {
       const next = (value as Record<string, unknown> | undefined)?.[part.replace(/\[\]$/, '')];

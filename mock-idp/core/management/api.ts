@@ -14,8 +14,15 @@ export const MANAGEMENT_SCOPES = [
   'read:roles', 'create:roles', 'update:roles', 'delete:roles',
   'read:role_members', 'create:role_members', 'delete:role_members',
   'read:resource_servers', 'read:clients', 'read:client_keys', 'read:client_grants', 'read:connections',
-  'read:organizations',
+  'read:organizations', 'create:organizations', 'update:organizations', 'delete:organizations',
+  'read:organization_members', 'create:organization_members', 'delete:organization_members',
+  'read:organization_member_roles', 'create:organization_member_roles', 'delete:organization_member_roles',
+  'read:organization_invitations', 'create:organization_invitations',
 ] as const;
+
+const ORG_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** A new organization id: `org_` and 16 letters or digits, as Auth0's look. */
+export const newOrganizationId = (): string => `org_${Array.from(randomBytes(16), (b) => ORG_ALPHABET[b % ORG_ALPHABET.length]).join('')}`;
 
 /** The Management API's audience for an issuer (Auth0: `https://<domain>/api/v2/`). */
 export const managementAudience = (issuer: string): string => new URL(MANAGEMENT_API_PATH, issuer).href;

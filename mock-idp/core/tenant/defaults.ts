@@ -8,6 +8,8 @@ export const DEFAULTS = {
   port: 4000,
   /** The tenant file used when none is given (relative to the package root). */
   tenantFile: 'fixtures/tenant.json',
+  /** Auth0: an Action (all actions of one trigger run) may take 20 s before the login fails. */
+  actionTimeoutMs: 20_000,
   /** Auth0: ID token expiration, per application. */
   idTokenLifetime: 36_000,
   /** Auth0: access token lifetime, per API. */

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DuplicateRole, DuplicateUser, InvalidInput, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
-import { newRoleId, roleIdOf } from '../management/api.js';
+import { DuplicateOrganization, DuplicateRole, DuplicateUser, InvalidInput, UnknownClient, UnknownOrganization, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
+import type { Invitation } from '../organizations.js';
+import { newOrganizationId, newRoleId, roleIdOf } from '../management/api.js';
 import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
 import { TenantConfigError } from './load.js';
-import type { Role, Tenant, TenantInput, User } from './schema.js';
+import type { Organization, Role, Tenant, TenantInput, User } from './schema.js';
 
 /** A user as the admin API takes it (defaults filled in by the tenant schema). */
 export type UserInput = NonNullable<TenantInput['users']>[number];
@@ -34,7 +35,7 @@ function checkNewPassword(state: MockState, password: unknown, options: UserEdit
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Applies an edit to a copy of the tenant; a refusal names the fields inside the edited entry. */
-function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles' | 'socialConnections'): void {
+function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles' | 'socialConnections' | 'organizations'): void {
   const draft = structuredClone(state.tenant) as TenantInput;
   edit(draft);
   try {
@@ -278,4 +279,82 @@ export function signInSocialIdentity(state: MockState, connectionName: string, i
   }, 'socialConnections');
   if (!known) state.events.add({ type: 'user.created', sub, detail: { connection: connection.name, firstLogin: true } });
   return { sub, created: !known };
+}
+
+/** An organization by id or name (UnknownOrganization otherwise). */
+export function requireOrganization(state: MockState, id: string): Organization {
+  const org = state.directory.organization(id);
+  if (!org) throw new UnknownOrganization(id);
+  return org;
+}
+
+/** Changes one organization of the tenant (validated as a whole tenant). */
+function editingOrganization(state: MockState, id: string, edit: (org: NonNullable<TenantInput['organizations']>[number]) => void): Organization {
+  const org = requireOrganization(state, id);
+  applying(state, (t) => {
+    const entry = t.organizations!.find((o) => o.id === org.id)!;
+    edit(entry);
+  }, 'organizations');
+  return requireOrganization(state, org.id);
+}
+
+/** Creates an organization (Management API: `POST /api/v2/organizations`), with a new `org_` id. */
+export function createOrganization(state: MockState, input: { name: string; display_name?: string | undefined }): Organization {
+  if (state.directory.organization(input.name)) throw new DuplicateOrganization(input.name);
+  const id = newOrganizationId();
+  applying(state, (t) => {
+    t.organizations = [...(t.organizations ?? []), { id, name: input.name, ...(input.display_name ? { displayName: input.display_name } : {}) }];
+  }, 'organizations');
+  return requireOrganization(state, id);
+}
+
+export function deleteOrganization(state: MockState, id: string): Organization {
+  const org = requireOrganization(state, id);
+  applying(state, (t) => {
+    t.organizations = t.organizations!.filter((o) => o.id !== org.id);
+  }, 'organizations');
+  return org;
+}
+
+/** Adds or removes members (by user id or email): a new member has no roles in the organization. */
+export function changeOrganizationMembers(state: MockState, id: string, change: { add?: readonly string[]; remove?: readonly string[] }): Organization {
+  const subs = (ids: readonly string[] | undefined) => (ids ?? []).map((u) => {
+    const person = state.directory.findPerson(u);
+    if (!person) throw new UnknownUser(u, 'members');
+    return person.sub;
+  });
+  const add = subs(change.add);
+  const remove = new Set(subs(change.remove));
+  return editingOrganization(state, id, (org) => {
+    const members = (org.members ?? []).map((m) => ({ ...m, user: state.directory.findPerson(m.user)?.sub ?? m.user }));
+    for (const sub of add) if (!members.some((m) => m.user === sub)) members.push({ user: sub, roles: [] });
+    org.members = members.filter((m) => !remove.has(m.user));
+  });
+}
+
+/** Gives a member organization roles or takes them away (roles by id or name; UnknownUser for a non-member). */
+export function changeMemberRoles(state: MockState, id: string, userId: string, change: { add?: readonly string[]; remove?: readonly string[] }): Organization {
+  const person = state.directory.findPerson(userId);
+  const org = requireOrganization(state, id);
+  if (!person || !state.directory.membership(org.id, person.sub)) throw new UnknownUser(userId, 'user');
+  const names = (ids: readonly string[] | undefined) => (ids ?? []).map((r) => requireRole(state, r).name);
+  const add = names(change.add);
+  const remove = new Set(names(change.remove));
+  return editingOrganization(state, org.id, (entry) => {
+    const member = entry.members!.find((m) => state.directory.findPerson(m.user)?.sub === person.sub)!;
+    member.roles = [...new Set([...(member.roles ?? []), ...add])].filter((r) => !remove.has(r));
+  });
+}
+
+/**
+ * Invites someone to an organization (Management API `POST /organizations/{id}/invitations`, admin API):
+ * the application must have an `initiateLoginUri` (Auth0 builds the link from it); roles by id or name.
+ */
+export function inviteToOrganization(state: MockState, id: string, input: { inviterName: string; inviteeEmail: string; clientId: string; roles?: readonly string[] | undefined; ttlSeconds?: number | undefined }): Invitation {
+  const org = requireOrganization(state, id);
+  const app = state.directory.application(input.clientId);
+  if (!app) throw new UnknownClient(input.clientId, 'client_id');
+  if (!app.initiateLoginUri) throw new InvalidInput('client_id: the application has no initiateLoginUri (Application Login URI) to build the invitation link', 'client_id');
+  const roles = (input.roles ?? []).map((r) => requireRole(state, r).name);
+  return state.invitations.create({ organizationId: org.id, clientId: app.clientId, inviterName: input.inviterName, inviteeEmail: input.inviteeEmail.toLowerCase(), roles }, input.ttlSeconds);
 }

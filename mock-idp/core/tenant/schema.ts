@@ -158,6 +158,31 @@ const databaseConnection = z.strictObject({
 });
 
 const linkLifetime = (what: string) => z.strictObject({ urlLifetime: seconds.default(DEFAULTS.emailUrlLifetime).describe(`How long the link of ${what} email works, in seconds.`) });
+const ORGANIZATION_USAGE = ['deny', 'allow', 'require'] as const;
+const organization = z.strictObject({
+  id: z.string().regex(/^org_[A-Za-z0-9]+$/, 'must be org_ followed by letters and digits').describe('The organization id (`org_…`): `org_id` in tokens, `organization=` on /authorize.'),
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _').describe('The organization name (lowercase): `organization=<name>` when `allowOrganizationNameInAuthenticationApi`, `org_name` in tokens then.'),
+  displayName: z.string().min(1).optional().describe('Shown on the login page; default the name.'),
+  connections: z.array(z.string().min(1)).default([DEFAULTS.databaseConnection]).describe(`The connections members may log in with through this organization (Auth0's enabled connections of the organization). Default: ${DEFAULTS.databaseConnection}.`),
+  members: z
+    .array(
+      z.strictObject({
+        user: z.string().min(1).describe('The member: a user\'s `sub` or email (database or social user).'),
+        roles: z.array(z.string().min(1)).default([]).describe('Role names (of `roles`) the member has in this organization: their permissions join the user\'s own when they log in through it.'),
+      }),
+    )
+    .default([])
+    .describe('The members of the organization.'),
+});
+
+const actionFiles = z.array(z.string().min(1)).default([]);
+const actions = z.strictObject({
+  postLogin: actionFiles.describe('Post-login Actions (Auth0 "Login" flow), in order: module paths relative to the tenant file (or the working directory for a tenant object), each exporting `onExecutePostLogin(event, api)`, CommonJS or ESM. They run after every interactive login and on refresh-token exchanges.'),
+  credentialsExchange: actionFiles.describe('Credentials-exchange Actions (Auth0 "Machine to Machine" flow), in order, each exporting `onExecuteCredentialsExchange(event, api)`; they run on client-credentials token requests.'),
+  secrets: z.record(z.string().min(1), z.string()).default({}).describe("The Actions' secrets (`event.secrets`), as set in the Auth0 dashboard."),
+  timeoutMs: z.number().int().positive().default(DEFAULTS.actionTimeoutMs).describe(`How long the actions of one trigger may run before the login fails, in milliseconds (Auth0: ${DEFAULTS.actionTimeoutMs / 1000} s; shorten it in tests).`),
+});
+
 const emailTemplates = z.strictObject({
   verifyEmail: linkLifetime('the verification').default({ urlLifetime: DEFAULTS.emailUrlLifetime }).describe('The verification email (Auth0 template `verify_email`).'),
   resetPassword: linkLifetime('the password reset').default({ urlLifetime: DEFAULTS.emailUrlLifetime }).describe('The password reset email (Auth0 template `reset_email`).'),
@@ -234,6 +259,18 @@ const application = z
     appType: z.enum(APP_TYPES).describe('Regular Web Application, Single Page Application, Native or Machine to Machine. spa and native are public clients (no secret).'),
     clientSecret: z.string().min(1).optional().describe('The client secret: required for regular_web and m2m, not allowed for spa and native.'),
     firstParty: z.boolean().default(DEFAULTS.firstParty).describe('`false` makes it a third-party application: users see a consent page.'),
+    initiateLoginUri: z
+      .url({ protocol: /^https$/ })
+      .optional()
+      .describe("Auth0's Application Login URI (`initiate_login_uri`, https): the page of the application that starts a login; organization invitation links point at it."),
+    organizationUsage: z
+      .enum(ORGANIZATION_USAGE)
+      .default('deny')
+      .describe("Auth0's \"Type of users\" (`organization_usage`): `deny` individuals only (`organization=` refused), `allow` both, `require` business users only (every login through an organization)."),
+    organizationRequireBehavior: z
+      .enum(['no_prompt', 'pre_login_prompt'])
+      .default('no_prompt')
+      .describe("With `organizationUsage: require` and no `organization=`: `no_prompt` answers the callback `invalid_request`, `pre_login_prompt` asks the user for their organization first (Auth0's \"Login Flow\" setting)."),
     tokenEndpointAuthMethod: z
       .enum(['client_secret_post', 'client_secret_basic', 'none'])
       .optional()
@@ -289,6 +326,7 @@ const tenantRefinementReads = z.looseObject({
   users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings, permissions: z.record(z.string(), strings) })),
   applications: z.array(z.looseObject({ clientId: z.string(), clientGrants: z.array(z.looseObject({ audience: z.string(), permissions: strings })) })),
   socialConnections: z.array(z.looseObject({ user: z.looseObject({ sub: z.string(), email: z.string(), roles: strings }), users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })) })),
+  organizations: z.array(z.looseObject({ id: z.string(), name: z.string(), members: z.array(z.looseObject({ user: z.string(), roles: strings })) })),
 });
 
 /** What the refinements below check, for the JSON Schema's description (which cannot express them). */
@@ -298,6 +336,7 @@ export const ALSO_CHECKED: readonly string[] = [
   `applications[].clientGrants may also name Auth0's Management API (audience \`${MANAGEMENT_API_PATH}\` or \`<issuer>api/v2/\`) with its scopes (${MANAGEMENT_SCOPES.join(', ')})`,
   'users[].roles, socialConnections[].user.roles and socialConnections[].users[].roles name roles of `roles`',
   'within one social connection, user and users have distinct subs and emails',
+  'organizations have unique ids and names; their members name users (database or social) and roles of `roles`',
   'regular_web and m2m applications have a clientSecret, spa and native ones none',
   'interactive applications have at least one callback, m2m ones none',
   'URLs (callbacks, allowedLogoutUrls, webOrigins, picture) are http or https',
@@ -334,6 +373,14 @@ export const tenantSchema = z
     emailTemplates: emailTemplates
       .default({ verifyEmail: { urlLifetime: DEFAULTS.emailUrlLifetime }, resetPassword: { urlLifetime: DEFAULTS.emailUrlLifetime } })
       .describe('The emails mock-idp keeps in its outbox instead of sending them.'),
+    organizations: z.array(organization).default([]).describe("Auth0 Organizations: business customers whose members log in through `/authorize?organization=` and get `org_id` in their tokens."),
+    allowOrganizationNameInAuthenticationApi: z
+      .boolean()
+      .default(false)
+      .describe('Auth0\'s tenant setting: `organization=<name>` is accepted on /authorize and tokens carry `org_name` beside `org_id`.'),
+    actions: actions
+      .default({ postLogin: [], credentialsExchange: [], secrets: {}, timeoutMs: DEFAULTS.actionTimeoutMs })
+      .describe("Auth0 Actions: the tenant's own code run on logins and token requests (custom claims, scopes, access decisions, metadata)."),
   })
   .superRefine((tenant, ctx) => {
     const duplicates = <T>(items: T[], key: (item: T) => string, path: string, field: string) => {
@@ -350,6 +397,8 @@ export const tenantSchema = z
     duplicates(tenant.users, (u) => u.sub, 'users', 'sub');
     duplicates(tenant.users, (u) => u.email.toLowerCase(), 'users', 'email');
     duplicates(tenant.applications, (a) => a.clientId, 'applications', 'clientId');
+    duplicates(tenant.organizations, (o) => o.id, 'organizations', 'id');
+    duplicates(tenant.organizations, (o) => o.name, 'organizations', 'name');
 
     const permissionsOf = new Map(tenant.apis.map((a) => [a.identifier, new Set(a.permissions.map((p) => p.value))]));
     const managementScopes = new Set<string>(MANAGEMENT_SCOPES);
@@ -378,6 +427,13 @@ export const tenantSchema = z
       if (!roleNames.has(r)) ctx.addIssue({ code: 'custom', path: [...path, k], message: `unknown role "${r}"` });
     });
     for (const [i, u] of tenant.users.entries()) checkRoles(u.roles, ['users', i, 'roles']);
+    const people = new Set([...tenant.users, ...tenant.socialConnections.flatMap((c) => [c.user, ...c.users])].flatMap((u) => [u.sub, u.email.toLowerCase()]));
+    for (const [i, o] of tenant.organizations.entries()) {
+      for (const [j, m] of o.members.entries()) {
+        if (!people.has(m.user) && !people.has(m.user.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['organizations', i, 'members', j, 'user'], message: `unknown user "${m.user}"` });
+        checkRoles(m.roles, ['organizations', i, 'members', j, 'roles']);
+      }
+    }
     for (const [i, c] of tenant.socialConnections.entries()) {
       checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']);
       for (const [j, u] of c.users.entries()) checkRoles(u.roles, ['socialConnections', i, 'users', j, 'roles']);
@@ -402,4 +458,6 @@ export type Role = Tenant['roles'][number];
 export type User = Tenant['users'][number];
 export type Application = Tenant['applications'][number];
 export type SocialConnection = Tenant['socialConnections'][number];
+export type Organization = Tenant['organizations'][number];
+export type ActionSettings = Tenant['actions'];
 export type DatabaseConnectionSettings = Tenant['databaseConnection'];

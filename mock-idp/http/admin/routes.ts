@@ -3,9 +3,10 @@ import Router from '@koa/router';
 import type { MockState } from '../../core/state.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
 import { parseDuration } from '../../core/clock.js';
-import { UnknownUser } from '../../core/errors.js';
+import { InvalidInput, UnknownUser } from '../../core/errors.js';
 import { currentOtp } from '../../core/mfa.js';
 import { checkSnapshot } from '../../core/persistence/snapshot.js';
+import { invitationBody, invite } from '../management/organizations.js';
 import type { User } from '../../core/tenant/schema.js';
 import { readForm, readJson } from '../body.js';
 import { CSRF_FIELD } from '../csrf.js';
@@ -181,6 +182,14 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   });
   router.post('/roles', async (ctx) => {
     ctx.body = upsertRole(state, bodyObject(await readJson(ctx)) as RoleInput);
+  });
+
+  // Organization invitations as the Management API makes them (same body and answer), without a Management token.
+  router.post('/organizations/:id/invitations', async (ctx) => {
+    const parsed = invitationBody.safeParse(await readJson(ctx));
+    if (!parsed.success) throw new InvalidInput(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    ctx.status = 201;
+    ctx.body = invite(state, ctx.params.id!, parsed.data);
   });
 
   router.post('/reset', (ctx) => {

@@ -8,13 +8,14 @@ import { CLIENT_ENDPOINTS } from './clients.js';
 import type { Endpoint } from './endpoint.js';
 import { RESOURCE_SERVER_ENDPOINTS } from './resource-servers.js';
 import { JOB_ENDPOINTS } from './jobs.js';
+import { ORGANIZATION_ENDPOINTS } from './organizations.js';
 import { ROLE_ENDPOINTS } from './roles.js';
 import { TICKET_ENDPOINTS } from './tickets.js';
 import { USER_BLOCK_ENDPOINTS } from './user-blocks.js';
 import { USER_ENDPOINTS } from './users.js';
 
 /** Every Management API endpoint the mock serves, with its scopes (the README and docs list them). */
-export const MANAGEMENT_ENDPOINTS: readonly Endpoint[] = [...USER_ENDPOINTS, ...ROLE_ENDPOINTS, ...RESOURCE_SERVER_ENDPOINTS, ...CLIENT_ENDPOINTS, ...USER_BLOCK_ENDPOINTS, ...TICKET_ENDPOINTS, ...JOB_ENDPOINTS];
+export const MANAGEMENT_ENDPOINTS: readonly Endpoint[] = [...USER_ENDPOINTS, ...ROLE_ENDPOINTS, ...RESOURCE_SERVER_ENDPOINTS, ...CLIENT_ENDPOINTS, ...USER_BLOCK_ENDPOINTS, ...TICKET_ENDPOINTS, ...JOB_ENDPOINTS, ...ORGANIZATION_ENDPOINTS];
 
 const isManagementPath = (path: string) => path === MANAGEMENT_API_PATH.slice(0, -1) || path.startsWith(MANAGEMENT_API_PATH);
 

@@ -12,9 +12,11 @@ import { readForm } from '../body.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
-import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection, signInResult } from './authorize-parameters.js';
+import { organizationPage } from '../views/organization-page.js';
+import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection } from './authorize-parameters.js';
 import { mfaRoutes, startMfaStep } from './mfa-step.js';
 import { passwordlessLoginRoutes } from './passwordless-login.js';
+import { organizationOfAttempt, signInAfterActions } from './post-login.js';
 import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
 function audiencesOf(params: Record<string, unknown>): string[] {
@@ -67,8 +69,9 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
   }
 
   /** `options`: what the authorization request's parameters change (loginPageOptions). */
-  function renderLogin(ctx: Context, clientId: string, uid: string, error?: string, username?: string, options?: LoginPageOptions) {
+  function renderLogin(ctx: Context, clientId: string, uid: string, error?: string, username?: string, options?: LoginPageOptions, params: Record<string, unknown> = {}) {
     const { social, loginHint, selectAccount } = options ?? loginPageOptions(state.directory, {}, 'login');
+    const org = organizationOfAttempt(state, ctx, params);
     ctx.type = 'html';
     ctx.body = loginPage({
       uid,
@@ -80,7 +83,19 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       social,
       selectAccount,
       signupEnabled: !state.tenant.databaseConnection.disableSignup,
+      organization: org ? (org.displayName ?? org.name) : undefined,
     });
+  }
+
+  /** Auth0's "pre-login prompt": the application requires an organization and the request named none. */
+  function needsOrganizationPrompt(ctx: Context, params: Record<string, unknown>): boolean {
+    const app = state.directory.application(String(params.client_id));
+    return app?.organizationUsage === 'require' && !organizationOfAttempt(state, ctx, params);
+  }
+
+  function renderOrganizationPrompt(ctx: Context, clientId: string, uid: string, error?: string, name?: string) {
+    ctx.type = 'html';
+    ctx.body = organizationPage({ uid, csrfToken: csrf.token(uid), appName: state.directory.application(clientId)?.name ?? clientId, error, name });
   }
 
   const steps = { checkedForm, details, finish };
@@ -102,8 +117,9 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     if (isSignInPrompt(prompt.name)) {
       // connection=google-oauth2 (any enabled social connection): straight to the provider, here its simulated user.
       const social = requestedSocialConnection(state.directory, params);
+      if (needsOrganizationPrompt(ctx, params)) return renderOrganizationPrompt(ctx, clientId, uid);
       if (social) return finishSocialLogin(state, steps, ctx, prompt.name, clientId, social);
-      return renderLogin(ctx, clientId, uid, undefined, undefined, loginPageOptions(state.directory, params, prompt.name));
+      return renderLogin(ctx, clientId, uid, undefined, undefined, loginPageOptions(state.directory, params, prompt.name), params);
     }
     // First-party applications are never asked for consent (Auth0's default).
     if (state.directory.application(clientId)?.firstParty) return grantConsent(ctx, found);
@@ -136,12 +152,27 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       // Auth0's Universal Login shows the block on the page; 429 as the password grant answers.
       ctx.status = login.outcome === 'too-many-attempts' ? 429 : 401;
       const message = login.outcome === 'too-many-attempts' ? BLOCKED_MESSAGE : login.user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS;
-      return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name));
+      return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name), params);
     }
     // MFA on: the one-time-code step (or enrolment) comes before the login completes.
     if (startMfaStep(state, csrf, ctx, uid, clientId, login.user)) return;
     state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
-    await finish(ctx, signInResult(prompt.name, { accountId: login.user.sub }));
+    await finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: login.user.sub }));
+  });
+
+  router.post('/organization', async (ctx) => {
+    const form = await checkedForm(ctx);
+    const { uid, prompt, params } = await details(ctx);
+    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for an organization');
+    const name = (form.get('organization') ?? '').trim();
+    const org = name ? state.directory.organization(name) : undefined;
+    if (!org) {
+      ctx.status = 400;
+      return renderOrganizationPrompt(ctx, String(params.client_id), uid, 'No organization with that name.', name);
+    }
+    state.loginOrganizations.choose(uid, org.id);
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${uid}`);
   });
 
   socialRoutes(router, state, csrf, steps);

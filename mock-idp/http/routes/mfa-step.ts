@@ -7,7 +7,8 @@ import type { User } from '../../core/tenant/schema.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { mfaPage } from '../views/mfa-page.js';
-import { isSignInPrompt, signInResult } from './authorize-parameters.js';
+import { isSignInPrompt } from './authorize-parameters.js';
+import { signInAfterActions } from './post-login.js';
 import type { InteractionSteps } from './social-provider.js';
 
 /** Universal Login's message for a wrong one-time code. */
@@ -51,7 +52,7 @@ export function startMfaStep(state: MockState, csrf: InteractionCsrf, ctx: Conte
 export function mfaRoutes(router: Router, state: MockState, csrf: InteractionCsrf, steps: InteractionSteps): void {
   router.post('/mfa', async (ctx) => {
     const form = await steps.checkedForm(ctx);
-    const { uid, prompt } = await steps.details(ctx);
+    const { uid, prompt, params } = await steps.details(ctx);
     if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for a one-time code');
     const waiting = state.mfa.waiting(uid);
     const user = waiting && state.directory.findUser(waiting.user.sub);
@@ -65,6 +66,6 @@ export function mfaRoutes(router: Router, state: MockState, csrf: InteractionCsr
     }
     state.mfa.done(uid);
     state.events.add({ type: 'login.success', clientId, sub: user.sub, detail: { mfa: 'otp' } });
-    await steps.finish(ctx, signInResult(prompt.name, { accountId: user.sub, amr: MFA_AMR }));
+    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: user.sub, amr: MFA_AMR }));
   });
 }

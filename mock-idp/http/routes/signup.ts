@@ -10,7 +10,8 @@ import { readForm } from '../body.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { forgotPasswordPage, signupPage } from '../views/signup-page.js';
-import { isSignInPrompt, signInResult } from './authorize-parameters.js';
+import { isSignInPrompt } from './authorize-parameters.js';
+import { invitationOf, signInAfterActions } from './post-login.js';
 
 /** What the sign-up page says for each refusal (the duplicate is said plainly; see docs/auth0-differences.md). */
 function refusal(err: unknown): { status: number; message: string; rules?: WeakPassword['failure']['description']['rules'] } | undefined {
@@ -54,8 +55,11 @@ export function signupRoutes(state: MockState, oidc: OidcHost, csrf: Interaction
   // screen_hint=signup: the sign-up screen instead of the login page (while sign-ups are allowed).
   router.get('/', async (ctx: Context, next: Next) => {
     const { params, prompt } = await oidc.provider.interactionDetails(ctx.req, ctx.res);
-    if (!isSignInPrompt(prompt.name) || params.screen_hint !== 'signup' || state.tenant.databaseConnection.disableSignup) return next();
-    renderSignup(ctx, String(params.client_id));
+    // An invitation for someone without an account opens the sign-up screen with their email, as Auth0's does.
+    const invitation = invitationOf(state, params);
+    const invitedNewcomer = invitation !== undefined && state.directory.findPerson(invitation.inviteeEmail) === undefined;
+    if (!isSignInPrompt(prompt.name) || (params.screen_hint !== 'signup' && !invitedNewcomer) || state.tenant.databaseConnection.disableSignup) return next();
+    renderSignup(ctx, String(params.client_id), invitedNewcomer ? { email: invitation.inviteeEmail } : {});
   });
 
   router.get('/signup', async (ctx) => {
@@ -70,7 +74,8 @@ export function signupRoutes(state: MockState, oidc: OidcHost, csrf: Interaction
     const email = (form.get('email') ?? '').trim();
     try {
       const user = signUp(state, { email, password: form.get('password') ?? '' }, clientId);
-      const to = await oidc.provider.interactionResult(ctx.req, ctx.res, signInResult(prompt.name, { accountId: user.sub }), { mergeWithLastSubmission: false });
+      const result = await signInAfterActions(state, ctx, params, prompt.name, { accountId: user.sub });
+      const to = await oidc.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
       ctx.status = 303;
       ctx.redirect(to);
     } catch (err) {

@@ -8,7 +8,8 @@ import type { SocialConnection } from '../../core/tenant/schema.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { socialProviderPage } from '../views/social-provider-page.js';
-import { isSignInPrompt, signInResult } from './authorize-parameters.js';
+import { isSignInPrompt } from './authorize-parameters.js';
+import { signInAfterActions } from './post-login.js';
 
 /** The steps of a login attempt that interaction.ts provides (its CSRF-checked form, the interaction, the result). */
 export interface InteractionSteps {
@@ -20,7 +21,8 @@ export interface InteractionSteps {
 /** Signs the connection's person in (the fixed user unless `sub` names another of its people) and continues the authorization. */
 export async function finishSocialLogin(state: MockState, steps: InteractionSteps, ctx: Context, promptName: string, clientId: string, connection: SocialConnection, sub = connection.user.sub): Promise<void> {
   state.events.add({ type: 'login.success', clientId, sub, detail: { connection: connection.name } });
-  await steps.finish(ctx, signInResult(promptName, { accountId: sub }));
+  const { params } = await steps.details(ctx);
+  await steps.finish(ctx, await signInAfterActions(state, ctx, params, promptName, { accountId: sub }));
 }
 
 /**

@@ -26,7 +26,8 @@ export interface DebuggerView {
 }
 
 /** A Management API call's method, path and status (`management.api` events). */
-const requestOf = (e: MockEvent) => (typeof e.detail?.request === 'string' ? `${e.detail.request} → ${String(e.detail.status)}` : '');
+const requestOf = (e: MockEvent) =>
+  typeof e.detail?.request === 'string' ? `${e.detail.request} → ${String(e.detail.status)}` : typeof e.detail?.organization === 'string' ? `organization ${e.detail.organization}` : '';
 
 const rows = (cells: unknown[][]) => cells.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
 
@@ -54,6 +55,7 @@ ${view.error ? `<p class="error">${esc(view.error)}</p>` : ''}${view.explained?.
 <h2>Signing keys</h2><table><tr><th>kid</th><th>status</th></tr>${rows(view.keys.map((k) => [k.kid, k.status]))}</table>
 <h2>Applications</h2><table><tr><th>client id</th><th>type</th><th>callbacks</th><th>web origins</th></tr>${rows(view.tenant.applications.map((a) => [a.clientId, a.appType, a.callbacks.join(' '), a.webOrigins.join(' ')]))}</table>
 <h2>Users</h2><table><tr><th>email</th><th>sub</th><th>roles</th><th>blocked</th></tr>${rows(view.tenant.users.map((u) => [u.email, u.sub, u.roles.join(', '), u.blocked ? 'yes' : '']))}</table>
+${view.tenant.organizations.length ? `<h2>Organizations</h2><table id="organizations"><tr><th>id</th><th>name</th><th>connections</th><th>members (organization roles)</th></tr>${rows(view.tenant.organizations.map((o) => [o.id, o.displayName ? `${o.name} (${o.displayName})` : o.name, o.connections.join(' '), o.members.map((m) => (m.roles.length ? `${m.user} (${m.roles.join(', ')})` : m.user)).join('; ')]))}</table>` : ''}
 ${view.blocked?.length ? `<h2>Blocked by brute-force protection</h2><p class="muted">Unblock: <code>POST /_mock/users/&lt;id&gt;/unblock</code>, or the link in the <code>user.blocked</code> event.</p><table id="blocked"><tr><th>user</th><th>address</th></tr>${rows(view.blocked.map((b) => [b.user, b.ip]))}</table>` : ''}
 ${view.otp?.length ? `<h2>One-time codes (MFA)</h2><p class="muted">The code each authenticator shows now. JSON: <code>GET /_mock/users/&lt;id&gt;/otp</code>; in tests <code>idp.otp(user)</code>.</p><table id="otp"><tr><th>user</th><th>sub</th><th>code</th><th>changes in (s)</th><th>enrolled</th></tr>${rows(view.otp.map((o) => [o.user, o.sub, o.code, o.expiresIn, o.enrolled ? 'yes' : 'enrolling']))}</table>` : ''}
 <h2>Outbox (emails kept, not sent)</h2><p class="muted">JSON: <code>GET /_mock/emails?to=&lt;email&gt;</code>; in tests <code>idp.emails()</code>.</p>${outbox(view.emails ?? [])}

@@ -18,10 +18,12 @@ export interface LoginPageInput {
   selectAccount?: boolean | undefined;
   /** The database connection allows sign-ups: the page links to the sign-up screen. */
   signupEnabled?: boolean | undefined;
+  /** The organization the login is for (its display name), as Auth0's page names it. */
+  organization?: string | undefined;
 }
 
 /** The Universal-Login-like page: a username/password form, one-click test users, simulated social buttons. */
-export function loginPage({ uid, csrfToken, appName, error, username, testUsers, moreTestUsers = 0, social, selectAccount, signupEnabled = false }: LoginPageInput): string {
+export function loginPage({ uid, csrfToken, appName, error, username, testUsers, moreTestUsers = 0, social, selectAccount, signupEnabled = false, organization }: LoginPageInput): string {
   const action = `/interaction/${esc(uid)}`;
   const csrf = csrfField(csrfToken);
   const users = testUsers
@@ -34,7 +36,8 @@ export function loginPage({ uid, csrfToken, appName, error, username, testUsers,
     .join('\n');
   const more = moreTestUsers ? `\n<p class="muted">and ${moreTestUsers} more test users: sign in with their email above.</p>` : '';
   const usersList = users ? `<h2 class="muted">Test users (one click)</h2><ul class="users">${users}</ul>${more}` : '';
-  const title = selectAccount ? `Choose an account for ${appName}` : `Log in to ${appName}`;
+  const target = organization ? `${organization} to continue to ${appName}` : appName;
+  const title = selectAccount ? `Choose an account for ${target}` : `Log in to ${target}`;
   return page(title, `
 <h1>${esc(title)}</h1>
 ${selectAccount ? usersList : ''}

@@ -66,6 +66,6 @@ export function mfaGrant(state: MockState, directory: Directory, kind: keyof typ
     }
     state.mfa.spendToken(mfaToken);
     state.events.add({ type: 'login.success', clientId: client.clientId, sub: user.sub, detail: { mfa: kind } });
-    await issueUserTokens(ctx, directory, resources, user, { scope: grant.scope, audience: grant.audience, amr: ['mfa'], gty: 'mfa' }, state.clock.nowSeconds(), extra);
+    await issueUserTokens(ctx, directory, resources, user, { scope: grant.scope, audience: grant.audience, amr: ['mfa'], gty: 'mfa', idTokenClaims: state.actions?.changesFor(user.sub, client.clientId)?.idToken }, state.clock.nowSeconds(), extra);
   };
 }

@@ -61,7 +61,7 @@ export function passwordGrant(state: MockState, directory: Directory): GrantHand
       ctx.body = { error: 'mfa_required', error_description: 'Multifactor authentication required', mfa_token: mfaToken };
       return;
     }
-    await issueUserTokens(ctx, directory, resources, user, { scope: param(ctx, 'scope'), audience: param(ctx, 'audience'), amr: ['pwd'], gty: 'password' }, state.clock.nowSeconds());
+    await issueUserTokens(ctx, directory, resources, user, { scope: param(ctx, 'scope'), audience: param(ctx, 'audience'), amr: ['pwd'], gty: 'password', idTokenClaims: state.actions?.changesFor(user.sub, client.clientId)?.idToken }, state.clock.nowSeconds());
   };
 }
 
@@ -75,7 +75,7 @@ export async function issueUserTokens(
   directory: Directory,
   resources: ReturnType<typeof resourceIndicators>,
   user: User,
-  request: { scope: string | undefined; audience: string | undefined; amr: string[]; gty: string },
+  request: { scope: string | undefined; audience: string | undefined; amr: string[]; gty: string; idTokenClaims?: Record<string, unknown> | undefined },
   authTime: number,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
@@ -114,7 +114,7 @@ export async function issueUserTokens(
     const token = new provider.IdToken({ sub: user.sub }, { ctx });
     // The claims the granted scopes release, as in an ID token of the code flow (no sid: there is no login session).
     const person = directory.person(user.sub);
-    for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScopes) : {}), sub: user.sub, auth_time: authTime, ...(amr.length ? { amr } : {}) })) token.set(name, value);
+    for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScopes) : {}), ...request.idTokenClaims, sub: user.sub, auth_time: authTime, ...(amr.length ? { amr } : {}) })) token.set(name, value);
     idToken = String(await token.issue({ use: 'idtoken' }));
   }
 

@@ -39,6 +39,6 @@ export function passwordlessGrant(state: MockState, directory: Directory): Grant
       return;
     }
     state.events.add({ type: 'login.success', clientId: client.clientId, sub: checked.user.sub, detail: { connection } });
-    await issueUserTokens(ctx, directory, resources, checked.user, { scope: param(ctx, 'scope'), audience: param(ctx, 'audience'), amr: [], gty: 'passwordless' }, state.clock.nowSeconds());
+    await issueUserTokens(ctx, directory, resources, checked.user, { scope: param(ctx, 'scope'), audience: param(ctx, 'audience'), amr: [], gty: 'passwordless', idTokenClaims: state.actions?.changesFor(checked.user.sub, client.clientId)?.idToken }, state.clock.nowSeconds());
   };
 }

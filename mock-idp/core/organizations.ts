@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import type { Directory } from './directory.js';
+import type { Application, Organization } from './tenant/schema.js';
+
+/** Login attempts whose typed organization is remembered at most (they expire anyway). */
+const MAX_CHOSEN = 1000;
+
+/** Auth0's answers about `organization=` (`invalid_request` on the callback, before any login). */
+export const ORGANIZATION_ERRORS = {
+  /** Confirmed (public reports of Auth0's callback). */
+  required: 'parameter organization is required for this client',
+  /** Confirmed, with the tenant's "allow organization names" off. */
+  mustBeId: 'authorization request parameter organization must be an organization id',
+  notAllowed: 'parameter organization is not allowed for this client',
+  unknown: 'parameter organization is invalid: no organization found',
+} as const;
+
+/** Auth0's refusal of a login through an organization the user is not a member of (`access_denied`). */
+export function notAMember(sub: string, org: Organization): string {
+  return `user ${sub} is not part of the ${org.id} organization`;
+}
+
+/**
+ * The organization an authorization request names, as Auth0 checks `organization=` against the
+ * application's "type of users" (`organizationUsage`): the organization, none, or the
+ * `invalid_request` description to answer.
+ */
+export function requestedOrganization(directory: Directory, app: Application | undefined, value: string | undefined): { org?: Organization; error?: string } {
+  if (value === undefined || value === '') {
+    return app?.organizationUsage === 'require' && app.organizationRequireBehavior === 'no_prompt' ? { error: ORGANIZATION_ERRORS.required } : {};
+  }
+  if (!app || app.organizationUsage === 'deny') return { error: ORGANIZATION_ERRORS.notAllowed };
+  if (!value.startsWith('org_') && !directory.tenant.allowOrganizationNameInAuthenticationApi) return { error: ORGANIZATION_ERRORS.mustBeId };
+  const org = directory.organization(value);
+  return org ? { org } : { error: ORGANIZATION_ERRORS.unknown };
+}
+
+/** `org_id`, and `org_name` when the tenant allows names, as Auth0 puts them in the ID and access tokens. */
+export function organizationClaims(directory: Directory, orgId: string | undefined): Record<string, string> {
+  const org = orgId ? directory.organization(orgId) : undefined;
+  if (!org) return {};
+  return { org_id: org.id, ...(directory.tenant.allowOrganizationNameInAuthenticationApi ? { org_name: org.name } : {}) };
+}
+
+/**
+ * The organization each user last logged in to each application through (none: an individual login):
+ * the tokens issued for that login and its refreshes carry it.
+ */
+export class LoginOrganizations {
+  readonly #byLogin = new Map<string, string>();
+  /** Organizations users typed at the organization prompt, per login attempt (interaction uid); the newest kept. */
+  readonly #chosen = new Map<string, string>();
+
+  choose(uid: string, orgId: string): void {
+    this.#chosen.set(uid, orgId);
+    if (this.#chosen.size > MAX_CHOSEN) this.#chosen.delete(this.#chosen.keys().next().value!);
+  }
+
+  chosen(uid: string): string | undefined {
+    return this.#chosen.get(uid);
+  }
+
+  set(sub: string, clientId: string, orgId: string | undefined): void {
+    const key = `${sub}\n${clientId}`;
+    if (orgId) this.#byLogin.set(key, orgId);
+    else this.#byLogin.delete(key);
+  }
+
+  get(sub: string, clientId: string): string | undefined {
+    return this.#byLogin.get(`${sub}\n${clientId}`);
+  }
+
+  clear(): void {
+    this.#byLogin.clear();
+    this.#chosen.clear();
+  }
+}
+
+/** An invitation to join an organization (Auth0's `POST /organizations/{id}/invitations`). */
+export interface Invitation {
+  id: string;
+  ticketId: string;
+  organizationId: string;
+  clientId: string;
+  inviterName: string;
+  inviteeEmail: string;
+  /** Role names the member gets on joining. */
+  roles: string[];
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Auth0's default lifetime of an invitation: 7 days. */
+export const INVITATION_TTL = 7 * 24 * 3600;
+const MAX_INVITATIONS = 1000;
+
+/** The pending invitations (in memory, as the mock's other tickets): accepted once, by a login or sign-up with the invitee's email. */
+export class Invitations {
+  readonly #byTicket = new Map<string, Invitation>();
+
+  constructor(private readonly now: () => number) {}
+
+  create(input: Omit<Invitation, 'id' | 'ticketId' | 'createdAt' | 'expiresAt'>, ttlSeconds = INVITATION_TTL): Invitation {
+    const createdAt = this.now();
+    const invitation: Invitation = { ...input, id: `uinv_${randomBytes(8).toString('hex')}`, ticketId: randomBytes(16).toString('base64url'), createdAt, expiresAt: createdAt + ttlSeconds * 1000 };
+    this.#byTicket.set(invitation.ticketId, invitation);
+    if (this.#byTicket.size > MAX_INVITATIONS) this.#byTicket.delete(this.#byTicket.keys().next().value!);
+    return invitation;
+  }
+
+  /** A pending, unexpired invitation of this organization by its ticket. */
+  find(ticketId: string, organizationId: string): Invitation | undefined {
+    const found = this.#byTicket.get(ticketId);
+    return found && found.organizationId === organizationId && found.expiresAt > this.now() ? found : undefined;
+  }
+
+  of(organizationId: string): Invitation[] {
+    return [...this.#byTicket.values()].filter((i) => i.organizationId === organizationId && i.expiresAt > this.now());
+  }
+
+  accept(ticketId: string): void {
+    this.#byTicket.delete(ticketId);
+  }
+
+  clear(): void {
+    this.#byTicket.clear();
+  }
+}

@@ -1,0 +1,191 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
+import { startMockIdp, TenantConfigError, type MockIdp, type TenantInput } from '../../mock-idp/index.js';
+import { API, APP, clientCredentialsRequest, codeFlow, refreshRequest, startAuthorize, submitLogin, USERS, verify, WORKER } from '../helpers/oauth.js';
+import { fixtureTenant } from '../mock-idp/tenants.js';
+
+const ROLES = 'https://example.com/roles';
+const action = (name: string) => `./tests/fixtures/actions/${name}`;
+const DAVE = { username: 'dave@blocked.example', password: 'dave-pass-1234' };
+
+let idp: MockIdp;
+beforeAll(async () => {
+  const tenant = fixtureTenant();
+  tenant.users = [...(tenant.users ?? []), { sub: 'auth0|dave', email: DAVE.username, password: DAVE.password, name: 'Dave Denied' }];
+  idp = await startMockIdp({ port: 0, tenant });
+});
+afterAll(() => idp.close());
+
+/** Runs the tenant's post-login trigger with these action files from now on. */
+async function useActions(actions: Partial<NonNullable<TenantInput['actions']>>) {
+  await idp.updateTenant((draft) => {
+    draft.actions = { postLogin: [], credentialsExchange: [], ...actions };
+  });
+}
+
+/** A login through the login page that ends at the callback: its query (code or error). */
+async function callbackOf(user: { username: string; password: string }) {
+  const browser = new HeadlessBrowser();
+  const { page, redirectUri } = await startAuthorize(idp, browser);
+  const callback = await submitLogin(browser, page, user, redirectUri);
+  return { query: new URL(callback.url).searchParams, browser };
+}
+
+const eventsOf = (type: string, since = 0) => idp.events(since).filter((e) => e.type === type);
+
+describe('post-login Actions', () => {
+  it('puts a namespaced roles claim in the ID and access tokens, and drops the reserved claims it sets', async () => {
+    await useActions({ postLogin: [action('add-roles.js')] });
+    const since = idp.events().at(-1)?.seq ?? 0;
+    const { tokens } = await codeFlow(idp, USERS.alice);
+    expect(tokens.status).toBe(200);
+    const { payload: at } = await verify(idp, tokens.body.access_token!, API);
+    const { payload: id } = await verify(idp, tokens.body.id_token!, APP.clientId);
+    expect(at[ROLES]).toEqual(['admin']);
+    expect(id[ROLES]).toEqual(['admin']);
+    expect(at['https://example.com/protocol']).toBe('oidc-basic-profile');
+    expect(at.permissions).toEqual(['read:orders', 'write:orders']);
+    expect(id.sub).toBe('auth0|65a1f0c2e4b0a1b2c3d4e5f1');
+    expect(eventsOf('action.claim_ignored', since).map((e) => e.detail?.claim).sort()).toEqual(['permissions', 'sub']);
+  });
+
+  it('runs again on a refresh-token exchange (protocol oauth2-refresh-token), and a deny there answers 403 access_denied', async () => {
+    await useActions({ postLogin: [action('add-roles.js')] });
+    const { tokens } = await codeFlow(idp, USERS.bob);
+    const refreshed = await refreshRequest(idp, tokens.body.refresh_token!);
+    expect(refreshed.status).toBe(200);
+    const { payload: at } = await verify(idp, refreshed.body.access_token!, API);
+    expect(at['https://example.com/protocol']).toBe('oauth2-refresh-token');
+    expect(at[ROLES]).toEqual(['viewer']);
+    expect((await verify(idp, refreshed.body.id_token!, APP.clientId)).payload[ROLES]).toEqual(['viewer']);
+
+    await useActions({ postLogin: [action('deny-domain.mjs')], secrets: { DENIED_DOMAIN: 'example.com' } });
+    const denied = await refreshRequest(idp, refreshed.body.refresh_token!);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toBe('access_denied');
+  });
+
+  it('denies a login by email domain (ESM action, secret): the callback gets error=access_denied with the reason, other users log in', async () => {
+    await useActions({ postLogin: [action('deny-domain.mjs')], secrets: { DENIED_DOMAIN: 'blocked.example' } });
+    const denied = await callbackOf(DAVE);
+    expect(denied.query.get('error')).toBe('access_denied');
+    expect(denied.query.get('error_description')).toBe('Users of blocked.example may not use Sample App');
+    expect(denied.query.get('code')).toBeNull();
+    expect(eventsOf('action.denied').at(-1)).toMatchObject({ sub: 'auth0|dave', error: 'access_denied' });
+    expect((await callbackOf(USERS.alice)).query.get('code')).toBeTruthy();
+  });
+
+  it('adds a scope to the access token with addScope and takes one away with removeScope', async () => {
+    await useActions({ postLogin: [action('add-scope.js')] });
+    const { tokens } = await codeFlow(idp, USERS.alice);
+    const scopes = String((await verify(idp, tokens.body.access_token!, API)).payload.scope).split(' ');
+    expect(scopes).toEqual(expect.arrayContaining(['read:orders', 'write:orders', 'export:orders']));
+    const carol = await codeFlow(idp, USERS.carol, { scope: 'openid write:orders' });
+    const carolScopes = String((await verify(idp, carol.tokens.body.access_token!, API)).payload.scope).split(' ');
+    expect(carolScopes).toContain('openid');
+    expect(carolScopes).not.toContain('write:orders');
+  });
+
+  it('persists setAppMetadata / setUserMetadata: the next login sees the write in event.user', async () => {
+    await useActions({ postLogin: [action('count-logins.js')] });
+    const first = await codeFlow(idp, USERS.bob);
+    expect((await verify(idp, first.tokens.body.id_token!, APP.clientId)).payload['https://example.com/previous_logins']).toBe(0);
+    const second = await codeFlow(idp, USERS.bob);
+    expect((await verify(idp, second.tokens.body.id_token!, APP.clientId)).payload['https://example.com/previous_logins']).toBe(1);
+    const bob = idp.tenant.users.find((u) => u.email === USERS.bob.username)!;
+    expect(bob.appMetadata).toMatchObject({ login_count: 2 });
+    expect(bob.userMetadata).toMatchObject({ last_client: APP.clientId });
+  });
+
+  it('fails the login when an action throws: error=access_denied on the callback, the stack in the event log', async () => {
+    await useActions({ postLogin: [action('add-roles.js'), action('throws.js')] });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const { query } = await callbackOf(USERS.alice);
+      expect(query.get('error')).toBe('access_denied');
+      expect(query.get('code')).toBeNull();
+      const failed = eventsOf('action.failed').at(-1)!;
+      expect(failed.error).toBe('action_error');
+      expect(String(failed.detail?.stack)).toContain('throws.js');
+      expect(errors).toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('fails a login whose action never settles once the trigger timeout passes', async () => {
+    await useActions({ postLogin: [action('hangs.js')], timeoutMs: 150 });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const { query } = await callbackOf(USERS.alice);
+      expect(query.get('error')).toBe('access_denied');
+      expect(eventsOf('action.failed').at(-1)).toMatchObject({ error: 'timeout', detail: { timeoutMs: 150 } });
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('fails the login with a message naming the MFA issue when an action calls api.multifactor.enable', async () => {
+    await useActions({ postLogin: [action('mfa.js')] });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect((await callbackOf(USERS.alice)).query.get('error')).toBe('access_denied');
+      expect(String(eventsOf('action.failed').at(-1)?.detail?.message)).toContain('issue 16');
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});
+
+describe('credentials-exchange Actions', () => {
+  it('adds a claim to machine tokens, drops a reserved one, and a deny answers 400 with the code it names', async () => {
+    await useActions({ credentialsExchange: [action('m2m-tier.js')] });
+    const ok = await clientCredentialsRequest(idp);
+    expect(ok.status).toBe(200);
+    const { payload } = await verify(idp, ok.body.access_token!, API);
+    expect(payload['https://example.com/tier']).toBe('gold');
+    expect(payload.gty).toBe('client-credentials');
+
+    await useActions({ credentialsExchange: [action('m2m-tier.js')], secrets: { BANNED_CLIENT: WORKER.clientId } });
+    const denied = await clientCredentialsRequest(idp);
+    expect(denied).toEqual({ status: 400, body: { error: 'invalid_request', error_description: 'Orders Worker is suspended' } });
+  });
+});
+
+describe('action files', () => {
+  it('refuses to start on a syntax error, naming the file and line', async () => {
+    const tenant = { ...fixtureTenant(), actions: { postLogin: [action('syntax-error.js')] } };
+    const start = startMockIdp({ port: 0, tenant });
+    await expect(start).rejects.toBeInstanceOf(TenantConfigError);
+    await expect(start).rejects.toMatchObject({ problems: [{ path: '$.actions.postLogin[0]' }] });
+    await expect(start).rejects.toThrow(/syntax-error\.js:3/);
+  });
+
+  it('reloads a changed action (paths relative to the tenant file) without a restart, and keeps the old one on a syntax error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mock-idp-actions-'));
+    const file = join(dir, 'claim.cjs');
+    const version = (v: number) => `exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://example.com/version', ${v});\n};\n`;
+    writeFileSync(file, version(1));
+    writeFileSync(join(dir, 'tenant.json'), JSON.stringify({ ...fixtureTenant(), actions: { postLogin: ['./claim.cjs'] } }));
+    const local = await startMockIdp({ port: 0, tenant: join(dir, 'tenant.json') });
+    const versionAfterLogin = async () => (await verify(local, (await codeFlow(local, USERS.alice)).tokens.body.id_token!, APP.clientId)).payload['https://example.com/version'];
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await versionAfterLogin()).toBe(1);
+      writeFileSync(file, `${version(2)}// changed\n`);
+      expect(await versionAfterLogin()).toBe(2);
+      writeFileSync(file, 'exports.onExecutePostLogin = async () => {\n\n  const = ;\n};\n');
+      expect(await versionAfterLogin()).toBe(2);
+      const failed = local.events().filter((e) => e.type === 'action.reload_failed');
+      expect(failed).toHaveLength(1);
+      expect(failed[0]!.detail?.location).toBe(`${file}:3`);
+      expect(errors).toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+      await local.close();
+    }
+  });
+});
