@@ -12,6 +12,7 @@ import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
 import { lockDataDir, prepareDataDir, readStateFile, StateWriter } from './core/persistence/data-dir.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
+import { currentOtp } from './core/mfa.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type NewUserInput, type RoleInput, type UserInput } from './core/tenant/edits.js';
 import { loadTenantFile, parseTenant, TenantConfigError } from './core/tenant/load.js';
 import type { Role, Tenant, TenantInput, User } from './core/tenant/schema.js';
@@ -181,6 +182,11 @@ export interface MockIdp {
    * brute-force unblock links), oldest first; `{ to }` keeps those to one address. Also `GET /_mock/emails`.
    */
   emails(filter?: { to?: string }): OutboxEmail[];
+  /**
+   * The current one-time code of a user's OTP authenticator (by sub or email), as an authenticator app would show it
+   * now on the mock's clock: what a test types at the MFA step. Also `GET /_mock/users/<id>/otp`.
+   */
+  otp(user: string): string;
   /** The whole run-time state as JSON (as `GET /_mock/state` and `mock-idp state export` give it). */
   exportState(): StateSnapshot;
   /** Replaces the whole run-time state with an exported one (StateFileError if it is not one this mock reads). */
@@ -375,6 +381,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     reset: () => state.reset(),
     events: (since) => state.events.list(since),
     emails: (filter) => state.outbox.list(filter),
+    otp: (user) => currentOtp(state, user).code,
     exportState: () => state.exportSnapshot(),
     importState: (snapshot) => state.importSnapshot(checkSnapshot(snapshot, 'importState()')),
     close: async () => {

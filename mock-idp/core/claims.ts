@@ -16,10 +16,14 @@ export function profileClaims(person: Person): { sub: string } & Record<string, 
   return { sub: person.sub, ...Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined)) };
 }
 
-/** Which claims each scope releases; custom claims of the tenant ride on `openid`, as an Auth0 Action adds them. */
+/**
+ * Which claims each scope releases; custom claims of the tenant ride on `openid`, as an Auth0 Action adds them.
+ * `amr` rides on `openid` too: it is set only by a login with a second factor (`["mfa"]`), so, as on Auth0,
+ * ID tokens of password and social logins have none.
+ */
 export function claimsByScope(customClaimNames: Iterable<string>): Record<string, string[]> {
   return {
-    openid: ['sub', 'sid', 'org_id', 'org_name', ...customClaimNames],
+    openid: ['sub', 'sid', 'amr', 'org_id', 'org_name', ...customClaimNames],
     profile: ['name', 'nickname', 'picture', 'given_name', 'family_name', 'updated_at'],
     email: ['email', 'email_verified'],
   };

@@ -127,3 +127,11 @@ export class InvalidEmailLink extends MockIdpError {
     super('ERR_EMAIL_LINK', reason === 'expired' ? 'this link has expired: ask for a new email' : 'this link is not valid (unknown, or used already): ask for a new email');
   }
 }
+
+/** A user with no OTP authenticator, enrolled or being enrolled: no current code to read. */
+export class NoAuthenticator extends MockIdpError {
+  declare readonly code: 'ERR_NO_AUTHENTICATOR';
+  constructor(readonly user: string) {
+    super('ERR_NO_AUTHENTICATOR', `user "${user}" has no OTP authenticator: give them mfa.otp.secret in the tenant, or let them enrol at a login that requires MFA`);
+  }
+}

@@ -10,7 +10,11 @@ export type EmailKind =
   /** A link to a page that sets a new password (`reset_email`). */
   | 'reset_password'
   /** Brute-force protection's unblock link (`blocked_account`). */
-  | 'blocked_account';
+  | 'blocked_account'
+  /** An MFA email challenge's one-time code (`mfa_oob_code`); the code is in `code`. */
+  | 'mfa_oob_code'
+  /** A passwordless connection's one-time code (email, or SMS with the phone number as `to`); the code is in `code`. */
+  | 'passwordless_code';
 
 /** An email mock-idp would have sent, kept instead (as the Firebase Auth emulator keeps its out-of-band codes). */
 export interface OutboxEmail {
@@ -22,6 +26,8 @@ export interface OutboxEmail {
   /** The links in `text`, in order (the first is the one to open). */
   links: string[];
   created_at: string;
+  /** A one-time code the message carries (MFA email challenges), for a test to type. */
+  code?: string;
   /** When the links stop working (absent: they do not expire). */
   expires?: string;
 }

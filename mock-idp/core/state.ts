@@ -4,11 +4,13 @@ import { BruteForceCounter } from './brute-force.js';
 import { Clock } from './clock.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
+import { MultiFactor } from './mfa.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { LoginFaults } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
 import { Invitations, LoginOrganizations } from './organizations.js';
 import { EmailLinks, Outbox } from './outbox.js';
+import { PasswordlessCodes } from './passwordless.js';
 import { STATE_FORMAT, STATE_VERSION, type StateSnapshot } from './persistence/snapshot.js';
 import { Store, type StoredPayload } from './store.js';
 import { DEFAULTS } from './tenant/defaults.js';
@@ -41,12 +43,16 @@ export class MockState {
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock, () => this.#changed());
+  /** MFA: who must give a one-time code, users' OTP secrets, wrong codes, logins waiting for their code. */
+  readonly mfa = new MultiFactor(() => this.#directory.tenant, this.clock);
   /** Faults planted into single logins by the relying-party conformance harness. */
   readonly loginFaults = new LoginFaults(this.clock);
   /** When this mock started: the creation time of tenant users whose entry gives none. */
   readonly startedAt = new Date().toISOString();
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
   readonly outbox = new Outbox(DEFAULTS.outboxSize, undefined, this.clock, () => this.#changed());
+  /** Passwordless one-time codes (email and SMS), sent to the outbox. */
+  readonly passwordless = new PasswordlessCodes(this.clock, this.outbox);
   /** The tickets of the links in those emails (they expire on the mock's clock). */
   readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock, () => this.#changed());
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
@@ -252,6 +258,8 @@ export class MockState {
     this.loginFaults.clear();
     this.outbox.clear();
     this.emailLinks.clear();
+    this.mfa.clear();
+    this.passwordless.clear();
     this.events.clear();
     this.jwksFetches = 0;
     this.events.add({ type: 'reset' });

@@ -9,6 +9,8 @@ import { allowedHostNames, hostGuard } from './allowed-hosts.js';
 import { InteractionCsrf } from './csrf.js';
 import { HttpError } from './errors.js';
 import { dbConnectionsRoutes } from './routes/dbconnections.js';
+import { mfaApiRoutes } from './routes/mfa-api.js';
+import { passwordlessRoutes } from './routes/passwordless.js';
 import { emailLinkRoutes } from './routes/email-links.js';
 import { managementApi } from './management/index.js';
 import { interactionRoutes } from './routes/interaction.js';
@@ -102,7 +104,7 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
   const csrf = new InteractionCsrf();
   // The sign-up routes come before the login page's: they take `screen_hint=signup` and hand everything else on.
-  const routers = [admin, signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), emailLinkRoutes(state, csrf)];
+  const routers = [admin, signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), mfaApiRoutes(state), passwordlessRoutes(state), emailLinkRoutes(state, csrf)];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     if (!isAdminPath(ctx.path)) return next();

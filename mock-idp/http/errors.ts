@@ -33,6 +33,7 @@ const STATUS_OF: Record<string, [status: number, error: string]> = {
   ERR_PASSWORD_STRENGTH: [400, 'invalid_password'],
   ERR_SIGNUP_DISABLED: [400, 'invalid_request'],
   ERR_EMAIL_LINK: [400, 'invalid_ticket'],
+  ERR_NO_AUTHENTICATOR: [404, 'not_found'],
   ERR_STATE_CORRUPT: [400, 'invalid_request'],
   ERR_STATE_NEWER: [400, 'invalid_request'],
 };

@@ -13,6 +13,8 @@ import { connectionParameter, organizationParameter } from './connection-paramet
 import { interactionPolicyWithAccountSelection } from './interaction-policy.js';
 import { unauthorizedClientAsOnAuth0 } from './errors.js';
 import { tokenErrorsAsOnAuth0 } from './token-errors.js';
+import { PASSWORDLESS_GRANT, PASSWORDLESS_GRANT_PARAMETERS, passwordlessGrant } from './grant-types/passwordless.js';
+import { MFA_GRANT_PARAMETERS, MFA_GRANTS, mfaGrant } from './grant-types/mfa.js';
 import { PASSWORD_GRANT_PARAMETERS, PASSWORD_GRANTS, passwordGrant } from './grant-types/password.js';
 import { grantLoader } from './granted-scopes.js';
 import { lifetimes, rotateRefreshToken } from './lifetimes.js';
@@ -141,5 +143,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   provider.use(tokenErrorsAsOnAuth0(provider));
   const password = passwordGrant(state, directory);
   for (const grantType of PASSWORD_GRANTS) provider.registerGrantType(grantType, password, PASSWORD_GRANT_PARAMETERS);
+  for (const [kind, grantType] of Object.entries(MFA_GRANTS)) provider.registerGrantType(grantType, mfaGrant(state, directory, kind as keyof typeof MFA_GRANTS), MFA_GRANT_PARAMETERS);
+  provider.registerGrantType(PASSWORDLESS_GRANT, passwordlessGrant(state, directory), PASSWORDLESS_GRANT_PARAMETERS);
   return provider;
 }

@@ -85,4 +85,32 @@ describe.skipIf(!chromiumAvailable)('real browser (Debian Chromium via playwrigh
     await page.screenshot({ path: artifactPath('browser-signup-after-reset.png'), fullPage: true });
     await context.close();
   }, 60_000);
+  it('logs alice in to sample-app through the MFA step with MFA on, typing the code a CI test reads from GET /_mock/users/<id>/otp', async () => {
+    await stack.idp.updateTenant((draft) => {
+      draft.mfa = { policy: 'always' };
+      draft.users = draft.users!.map((u) => (u.email === 'alice@example.com' ? { ...u, mfa: { otp: { secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' } } } : u));
+    });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(stack.app.url);
+      await page.getByRole('link', { name: 'Log in' }).click();
+      await page.waitForURL(/\/interaction\//);
+      await page.fill('input[name="username"]', 'alice@example.com');
+      await page.fill('input[name="password"]', 'alice-pass');
+      await page.getByRole('button', { name: 'Continue', exact: true }).click();
+      await page.locator('input[name="code"]').waitFor();
+      await page.screenshot({ path: artifactPath('browser-mfa-step.png'), fullPage: true });
+      const { code } = (await (await fetch(`${stack.idp.issuer}_mock/users/alice@example.com/otp`)).json()) as { code: string };
+      await page.fill('input[name="code"]', code);
+      await page.getByRole('button', { name: 'Continue', exact: true }).click();
+      await page.waitForURL(`${stack.app.url}/`);
+      expect(await page.locator('h1').innerText()).toContain('Alice Admin');
+    } finally {
+      await context.close();
+      await stack.idp.updateTenant((draft) => {
+        draft.mfa = { policy: 'never' };
+      });
+    }
+  }, 60_000);
 });

@@ -53,7 +53,7 @@ const authorizeParams: Record<string, fc.Arbitrary<string>> = {
 };
 
 const tokenParams: Record<string, fc.Arbitrary<string>> = {
-  grant_type: pick('authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:token-exchange', 'implicit', 'AUTHORIZATION_CODE'),
+  grant_type: pick('authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:token-exchange', 'implicit', 'AUTHORIZATION_CODE', 'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-recovery-code', 'http://auth0.com/oauth/grant-type/passwordless/otp'),
   client_id: clientId,
   client_secret: clientSecret,
   code: pick('$AUTH_CODE', 'invalid-code', '$REFRESH_TOKEN'),
@@ -70,6 +70,15 @@ const tokenParams: Record<string, fc.Arbitrary<string>> = {
   client_assertion: tokens,
   client_assertion_type: pick('urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'x'),
   subject_token: tokens,
+  mfa_token: pick('not-an-mfa-token', '', 'a'.repeat(300)),
+  otp: pick('123456', '000000', 'abcdef', '1e6', ''),
+  oob_code: idLike,
+  binding_code: pick('123456', 'x'),
+  recovery_code: pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 'x'),
+  phone_number: pick('+15555550100', '12', ''),
+  connection: pick('email', 'sms', 'Username-Password-Authentication', ''),
+  send: pick('code', 'link', 'x'),
+  email: username,
 };
 
 const bearerParams: Record<string, fc.Arbitrary<string>> = { access_token: tokens, client_id: clientId, scope };
@@ -113,6 +122,8 @@ const interactionParams: Record<string, fc.Arbitrary<string>> = {
   prompt: pick('login', 'consent'),
   submit: pick('Continue', 'Accept', 'Cancel'),
   _csrf: pick('$CSRF', '$CONSENT_CSRF', '', 'forged'),
+  code: pick('123456', '000000', 'abc', ''),
+  email: username,
 };
 
 // ---------------------------------------------------------------- admin JSON bodies
@@ -332,9 +343,10 @@ const managementPaths = oneOfPaths(
 
 const ALL_PATHS = [
   '/authorize', '/authorize/:uid', '/oauth/token', '/userinfo', '/oauth/revoke', '/oidc/logout', '/v2/logout', '/oauth/device/code', '/activate', '/activate/:code',
-  '/interaction/:uid', '/interaction/:uid/login', '/interaction/:uid/social', '/interaction/:uid/consent', '/interaction/:uid/abort', '/.well-known/openid-configuration',
+  '/interaction/:uid', '/interaction/:uid/login', '/interaction/:uid/social', '/interaction/:uid/consent', '/interaction/:uid/abort', '/interaction/:uid/mfa', '/.well-known/openid-configuration',
   '/.well-known/jwks.json', '/_mock/', '/_mock/users/:id', '/', '/favicon.ico', '/:unknown', '/.well-known/:unknown', '/oauth/:unknown', '/oidc/logout/confirm', '/session/end',
   '/request', '/token', '/me', '/jwks', '/reg', '/interaction', '/interaction/', '//authorize', '/OAUTH/TOKEN', '/oauth/token/', '/userinfo;x', '/%2e%2e/_mock/health', '/_mock/../authorize',
+  '/mfa/authenticators', '/mfa/associate', '/mfa/challenge', '/_mock/users/:id/otp', '/passwordless/start',
 ];
 
 export interface Group extends GroupSpec {
@@ -353,7 +365,7 @@ export const GROUPS: Group[] = [
     share: 0.09,
   },
   {
-    ...formGroup('interaction', ['GET', 'POST'], oneOfPaths(...['', '/login', '/social', '/consent', '/abort'].map((sub) => pathOf(`/interaction/:uid${sub}`, { uid }, sub ? POST : GET))), interactionParams, 2, VALID_INTERACTION),
+    ...formGroup('interaction', ['GET', 'POST'], oneOfPaths(...['', '/login', '/social', '/consent', '/abort', '/mfa', '/passwordless'].map((sub) => pathOf(`/interaction/:uid${sub}`, { uid }, sub === '/passwordless' ? ['GET', 'POST'] : sub ? POST : GET))), interactionParams, 2, VALID_INTERACTION),
     share: 0.11,
   },
   { ...formGroup('discovery', ['GET'], oneOfPaths(pathOf('/.well-known/openid-configuration'), pathOf('/.well-known/jwks.json')), {}, 3), share: 0.06 },

@@ -82,6 +82,17 @@ export const DEFAULTS = {
   bruteForceProtection: { enabled: true, maxAttempts: 10 },
   /** Auth0: a brute-force block lifts by itself after 30 days (unless the unblock link or an administrator lifts it first). */
   bruteForceBlockLifetime: 30 * 86_400,
+  /**
+   * Auth0's MFA: the tenant policy (Security > Multi-factor Auth, "Require Multi-factor Auth") is `never` for a new
+   * tenant. One TOTP code is 6 digits for 30 s (Google Authenticator's); a code of the step before or after is also
+   * accepted (clock drift). Auth0 locks a user's MFA after 10 wrong codes; the MFA token of the token endpoint lasts 10 minutes; an emailed MFA code (mfa-oob) 5 minutes.
+   */
+  mfa: { policy: 'never', otpDigits: 6, otpPeriod: 30, otpWindow: 1, maxFailedCodes: 10, mfaTokenLifetime: 600, oobCodeLifetime: 300 },
+  /**
+   * Auth0's passwordless connections (email, sms): a 6-digit one-time code lasting 180 s ("OTP Expiry"); only the
+   * latest code sent to an address works; 3 wrong codes spend it (a new one must be requested).
+   */
+  passwordless: { codeLength: 6, codeLifetime: 180, maxAttempts: 3 },
   /** Auth0: applications are first party (no consent page) unless marked third party. */
   firstParty: true,
   /** Auth0's default grant types per application type (the password and device grants are opt-in, as on Auth0). */

@@ -13,6 +13,9 @@ export const RESERVED_CLAIMS = [
 export const TOKEN_DIALECTS = ['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'] as const;
 export type TokenDialect = (typeof TOKEN_DIALECTS)[number];
 
+/** Auth0's tenant MFA policies ("Require Multi-factor Auth": Never, Always). */
+export const MFA_POLICIES = ['never', 'always'] as const;
+
 const seconds = z.number().int().positive();
 const httpUrl = z.url({ protocol: /^https?$/ });
 const identifier = z.string().min(1).regex(/^\S+$/, 'must not contain spaces');
@@ -110,6 +113,22 @@ const user = z.strictObject({
     .describe("Permissions assigned to the user directly (not through a role), per API, as the Management API's `POST /api/v2/users/{id}/permissions` assigns them: they join the roles' permissions in access tokens."),
   appMetadata: metadata.default({}).describe("Auth0's `app_metadata`: data about the user that the user cannot change (set by the Management API); not a claim."),
   userMetadata: metadata.default({}).describe("Auth0's `user_metadata`: what the user may edit about themselves (set by a sign-up's `user_metadata` and the Management API); not a claim."),
+  phoneNumber: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. +15555550100')
+    .optional()
+    .describe('Phone number (E.164) the SMS passwordless connection signs the user in with: `POST /passwordless/start` with `connection: "sms"` puts its code in the outbox, addressed to this number.'),
+  mfa: z
+    .strictObject({
+      otp: z
+        .strictObject({
+          secret: z.string().regex(/^[A-Z2-7]{16,}=*$/, 'must be base32 (A-Z, 2-7), at least 16 characters').describe('The base32 TOTP secret an authenticator app holds; the current code is at `GET /_mock/users/<id>/otp` (`idp.otp(user)`).'),
+        })
+        .optional()
+        .describe('An enrolled one-time-password authenticator (Google Authenticator and the like): the user is asked for its code when the tenant policy requires MFA.'),
+    })
+    .optional()
+    .describe("The user's enrolled MFA factors. Without one, a login that requires MFA first enrols an OTP authenticator (the enrolment screen shows the secret)."),
   createdAt: timestamp.optional().describe('When the user was created (ISO 8601); set by the Management API and the admin API. Without it, the time the mock started.'),
   updatedAt: timestamp.optional().describe('When the user was last changed (ISO 8601); set on every change. Without it, `createdAt`.'),
 });
@@ -200,8 +219,12 @@ const refreshTokenPolicy = z.strictObject({
   idleLifetime: seconds.default(DEFAULTS.refreshTokenIdleLifetime).describe('Inactivity lifetime of a refresh token, in seconds.'),
 });
 
-/** The grant types an application may be given (Auth0's names; `password` needs a database user). */
-export const GRANT_TYPE_NAMES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code'] as const;
+/** The grant types an application may be given (Auth0's names; `password` needs a database user; the `mfa-*` grants are Auth0's "MFA" grant type, after a password grant answered `mfa_required`). */
+export const GRANT_TYPE_NAMES = [
+  'authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code',
+  'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
+  'http://auth0.com/oauth/grant-type/passwordless/otp',
+] as const;
 
 const APP_TYPES = ['regular_web', 'spa', 'native', 'm2m'] as const;
 
@@ -338,6 +361,15 @@ export const tenantSchema = z
     databaseConnection: databaseConnection
       .default({ ...DB })
       .describe(`Settings of the database connection ${DEFAULTS.databaseConnection} (the users in \`users\`): sign-ups, password policy, email verification.`),
+    mfa: z
+      .strictObject({
+        policy: z
+          .enum(MFA_POLICIES)
+          .default(DEFAULTS.mfa.policy)
+          .describe("Auth0's \"Require Multi-factor Auth\": `never` (only when an Action calls `api.multifactor.enable`), `always` (every password login: the login page asks for a one-time code, the password grant answers 403 `mfa_required`)."),
+      })
+      .default({ policy: DEFAULTS.mfa.policy })
+      .describe("Auth0's multi-factor authentication (one-time-password authenticators); codes a test can read at `GET /_mock/users/<id>/otp`."),
     emailTemplates: emailTemplates
       .default({ verifyEmail: { urlLifetime: DEFAULTS.emailUrlLifetime }, resetPassword: { urlLifetime: DEFAULTS.emailUrlLifetime } })
       .describe('The emails mock-idp keeps in its outbox instead of sending them.'),

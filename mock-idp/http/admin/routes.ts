@@ -4,6 +4,7 @@ import type { MockState } from '../../core/state.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
 import { parseDuration } from '../../core/clock.js';
 import { InvalidInput, UnknownUser } from '../../core/errors.js';
+import { currentOtp } from '../../core/mfa.js';
 import { checkSnapshot } from '../../core/persistence/snapshot.js';
 import { invitationBody, invite } from '../management/organizations.js';
 import type { User } from '../../core/tenant/schema.js';
@@ -72,6 +73,10 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       emails: state.outbox.list().slice(-20).reverse(),
       blocked: state.bruteForce.blocked().map(({ sub, ip }) => ({ user: state.directory.findUser(sub)?.email ?? sub, ip })),
       clock: state.clock.read(),
+      otp: state.tenant.users.flatMap((u) => {
+        const reading = state.mfa.current(u);
+        return reading ? [{ user: u.email, sub: u.sub, code: reading.code, expiresIn: reading.expires_in, enrolled: reading.enrolled }] : [];
+      }),
       csrfToken,
       ...extra,
     });
@@ -156,6 +161,11 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   router.delete('/users/:id', (ctx) => {
     deleteUser(state, ctx.params.id!);
     ctx.status = 204;
+  });
+  // The current one-time code of the user's OTP authenticator (enrolled or being enrolled): what a CI test types at the MFA step.
+  router.get('/users/:id/otp', (ctx) => {
+    ctx.set('cache-control', 'no-store');
+    ctx.body = currentOtp(state, ctx.params.id!);
   });
   router.post('/users/:id/revoke', (ctx) => {
     revokeUser(state, ctx.params.id!);

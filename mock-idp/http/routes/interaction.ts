@@ -14,6 +14,8 @@ import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
 import { organizationPage } from '../views/organization-page.js';
 import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection } from './authorize-parameters.js';
+import { mfaRoutes, startMfaStep } from './mfa-step.js';
+import { passwordlessLoginRoutes } from './passwordless-login.js';
 import { organizationOfAttempt, signInAfterActions } from './post-login.js';
 import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
@@ -152,8 +154,10 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       const message = login.outcome === 'too-many-attempts' ? BLOCKED_MESSAGE : login.user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS;
       return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name), params);
     }
+    // MFA on: the one-time-code step (or enrolment) comes before the login completes.
+    if (startMfaStep(state, csrf, ctx, uid, clientId, login.user)) return;
     state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
-    await finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: login.user.sub, amr: ['pwd'] }));
+    await finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: login.user.sub }));
   });
 
   router.post('/organization', async (ctx) => {
@@ -172,6 +176,8 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
   });
 
   socialRoutes(router, state, csrf, steps);
+  mfaRoutes(router, state, csrf, steps);
+  passwordlessLoginRoutes(router, state, csrf, steps);
 
   router.post('/consent', async (ctx) => {
     await checkedForm(ctx);

@@ -74,7 +74,7 @@ export function signupRoutes(state: MockState, oidc: OidcHost, csrf: Interaction
     const email = (form.get('email') ?? '').trim();
     try {
       const user = signUp(state, { email, password: form.get('password') ?? '' }, clientId);
-      const result = await signInAfterActions(state, ctx, params, prompt.name, { accountId: user.sub, amr: ['pwd'] });
+      const result = await signInAfterActions(state, ctx, params, prompt.name, { accountId: user.sub });
       const to = await oidc.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
       ctx.status = 303;
       ctx.redirect(to);

@@ -22,7 +22,7 @@ export interface InteractionSteps {
 export async function finishSocialLogin(state: MockState, steps: InteractionSteps, ctx: Context, promptName: string, clientId: string, connection: SocialConnection, sub = connection.user.sub): Promise<void> {
   state.events.add({ type: 'login.success', clientId, sub, detail: { connection: connection.name } });
   const { params } = await steps.details(ctx);
-  await steps.finish(ctx, await signInAfterActions(state, ctx, params, promptName, { accountId: sub, amr: ['fed'] }));
+  await steps.finish(ctx, await signInAfterActions(state, ctx, params, promptName, { accountId: sub }));
 }
 
 /**

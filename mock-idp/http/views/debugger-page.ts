@@ -19,6 +19,8 @@ export interface DebuggerView {
   blocked?: { user: string; ip: string }[] | undefined;
   /** Time travel: the mock's clock (offset 0: the real time). */
   clock?: { offset: number; now: string } | undefined;
+  /** The current one-time codes of users with an OTP authenticator (enrolled or being enrolled). */
+  otp?: { user: string; sub: string; code: string; expiresIn: number; enrolled: boolean }[] | undefined;
   /** The per-process CSRF token its forms send (hidden field `_csrf`, as the login forms'), checked on POST /_mock/. */
   csrfToken: string;
 }
@@ -31,10 +33,10 @@ const rows = (cells: unknown[][]) => cells.map((row) => `<tr>${row.map((c) => `<
 
 const outbox = (emails: OutboxEmail[]) =>
   emails.length
-    ? `<table id="outbox"><tr><th>at</th><th>to</th><th>kind</th><th>subject</th><th>link</th><th>expires</th></tr>${emails
-        .map((e) => `<tr><td>${esc(e.created_at)}</td><td>${esc(e.to)}</td><td>${esc(e.kind)}</td><td>${esc(e.subject)}</td><td>${e.links.map((l) => `<a href="${esc(l)}">${esc(l)}</a>`).join(' ')}</td><td>${esc(e.expires ?? '')}</td></tr>`)
+    ? `<table id="outbox"><tr><th>at</th><th>to</th><th>kind</th><th>subject</th><th>link or code</th><th>expires</th></tr>${emails
+        .map((e) => `<tr><td>${esc(e.created_at)}</td><td>${esc(e.to)}</td><td>${esc(e.kind)}</td><td>${esc(e.subject)}</td><td>${e.links.map((l) => `<a href="${esc(l)}">${esc(l)}</a>`).join(' ')}${e.code ? `<code>${esc(e.code)}</code>` : ''}</td><td>${esc(e.expires ?? '')}</td></tr>`)
         .join('')}</table>`
-    : '<p class="muted">No email yet: sign-ups, "Forgot password?" and brute-force blocks put theirs here.</p>';
+    : '<p class="muted">No email yet: sign-ups, "Forgot password?", brute-force blocks, MFA email challenges and passwordless codes (SMS too) put theirs here.</p>';
 
 /** GET /_mock/: what the mock holds and what happened, and a token explainer. */
 export function debuggerPage(view: DebuggerView): string {
@@ -55,6 +57,7 @@ ${view.error ? `<p class="error">${esc(view.error)}</p>` : ''}${view.explained?.
 <h2>Users</h2><table><tr><th>email</th><th>sub</th><th>roles</th><th>blocked</th></tr>${rows(view.tenant.users.map((u) => [u.email, u.sub, u.roles.join(', '), u.blocked ? 'yes' : '']))}</table>
 ${view.tenant.organizations.length ? `<h2>Organizations</h2><table id="organizations"><tr><th>id</th><th>name</th><th>connections</th><th>members (organization roles)</th></tr>${rows(view.tenant.organizations.map((o) => [o.id, o.displayName ? `${o.name} (${o.displayName})` : o.name, o.connections.join(' '), o.members.map((m) => (m.roles.length ? `${m.user} (${m.roles.join(', ')})` : m.user)).join('; ')]))}</table>` : ''}
 ${view.blocked?.length ? `<h2>Blocked by brute-force protection</h2><p class="muted">Unblock: <code>POST /_mock/users/&lt;id&gt;/unblock</code>, or the link in the <code>user.blocked</code> event.</p><table id="blocked"><tr><th>user</th><th>address</th></tr>${rows(view.blocked.map((b) => [b.user, b.ip]))}</table>` : ''}
+${view.otp?.length ? `<h2>One-time codes (MFA)</h2><p class="muted">The code each authenticator shows now. JSON: <code>GET /_mock/users/&lt;id&gt;/otp</code>; in tests <code>idp.otp(user)</code>.</p><table id="otp"><tr><th>user</th><th>sub</th><th>code</th><th>changes in (s)</th><th>enrolled</th></tr>${rows(view.otp.map((o) => [o.user, o.sub, o.code, o.expiresIn, o.enrolled ? 'yes' : 'enrolling']))}</table>` : ''}
 <h2>Outbox (emails kept, not sent)</h2><p class="muted">JSON: <code>GET /_mock/emails?to=&lt;email&gt;</code>; in tests <code>idp.emails()</code>.</p>${outbox(view.emails ?? [])}
 <h2>Recent events</h2><table id="events"><tr><th>#</th><th>at</th><th>type</th><th>client</th><th>user</th><th>error</th><th>request</th></tr>${rows(view.events.map((e) => [e.seq, e.at, e.type, e.clientId ?? '', e.sub ?? '', e.error ?? '', requestOf(e)]))}</table>`;
   return page('Debugger', body, { wide: true });

@@ -17,7 +17,7 @@ function errorBlock(error: string | undefined, rules: PasswordRule[] | undefined
 /** The login page's links to sign-up and password reset, and what the test-user panel says about them. */
 export function accountLinks(uid: string, signupEnabled: boolean): string {
   const base = `/interaction/${esc(uid)}`;
-  return `<p class="muted"><a href="${base}/forgot-password">Forgot password?</a>${signupEnabled ? ` · Don't have an account? <a href="${base}/signup">Sign up</a>` : ''}</p>`;
+  return `<p class="muted"><a href="${base}/forgot-password">Forgot password?</a> · <a href="${base}/passwordless">Email me a code</a>${signupEnabled ? ` · Don't have an account? <a href="${base}/signup">Sign up</a>` : ''}</p>`;
 }
 
 /** The test-user panel's note on sign-up and the outbox. */

@@ -9,14 +9,17 @@ import { TooManyAttempts, UserBlocked, WrongCredentials } from '../errors.js';
 import { applyRequestedScopes } from '../granted-scopes.js';
 import { resourceIndicators } from '../resource-servers.js';
 import type { Directory } from '../../core/directory.js';
+import type { User } from '../../core/tenant/schema.js';
 
 /** Auth0's resource owner password grant, and its variant naming the connection (`realm`). */
 export const PASSWORD_GRANTS = ['password', 'http://auth0.com/oauth/grant-type/password-realm'] as const;
 export const PASSWORD_GRANT_PARAMETERS = ['username', 'password', 'scope', 'audience', 'realm'];
 
-type GrantHandler = Parameters<Provider['registerGrantType']>[1];
+/** What `provider.registerGrantType` takes: the grant's handler. */
+export type GrantHandler = Parameters<Provider['registerGrantType']>[1];
 
-const param = (ctx: KoaContextWithOIDC, name: string): string | undefined => {
+/** A non-empty string parameter of the token request. */
+export const param = (ctx: KoaContextWithOIDC, name: string): string | undefined => {
   const value = ctx.oidc.params?.[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
@@ -34,7 +37,7 @@ const param = (ctx: KoaContextWithOIDC, name: string): string | undefined => {
 export function passwordGrant(state: MockState, directory: Directory): GrantHandler {
   const resources = resourceIndicators(directory);
   return async (ctx) => {
-    const { client, provider } = ctx.oidc;
+    const { client } = ctx.oidc;
     if (!client) throw new errors.InvalidClient('client authentication failed');
     const username = param(ctx, 'username');
     const password = param(ctx, 'password');
@@ -50,52 +53,78 @@ export function passwordGrant(state: MockState, directory: Directory): GrantHand
     if (login.outcome === 'user-blocked') throw new UserBlocked();
     const { user } = login;
 
-    const audience = param(ctx, 'audience');
-    // Unknown APIs answer 403 access_denied "Service not found", as on the other grants; before anything is saved.
-    const resourceServer = audience ? new provider.ResourceServer(audience, await resources.getResourceServerInfo!(ctx, audience, client)) : undefined;
-    const requested = new Set((param(ctx, 'scope') ?? '').split(' ').filter(Boolean));
-    const grant = new provider.Grant({ accountId: user.sub, clientId: client.clientId });
-    applyRequestedScopes(grant, { accountId: user.sub, scope: [...requested].join(' '), audiences: audience ? [audience] : [] }, directory);
-    const grantId = await grant.save();
-    const oidcScope = grant.getOIDCScopeFiltered(requested);
-    const oidcScopes = oidcScope.split(' ');
-
-    const at = new provider.AccessToken({ accountId: user.sub, client, grantId, gty: 'password' });
-    if (audience && resourceServer) {
-      at.resourceServer = resourceServer;
-      at.scope = grant.getResourceScopeFiltered(audience, requested);
-    } else {
-      at.scope = oidcScope;
+    // MFA on (the tenant policy, or an Action's requirement): Auth0's 403 mfa_required with an MFA token for the /mfa API and the mfa-* grants.
+    if (state.mfa.required({ user, clientId: client.clientId })) {
+      const mfaToken = state.mfa.issueToken({ sub: user.sub, clientId: client.clientId, scope: param(ctx, 'scope') ?? '', audience: param(ctx, 'audience') });
+      state.events.add({ type: 'mfa.challenged', clientId: client.clientId, sub: user.sub, error: 'mfa_required' });
+      ctx.status = 403;
+      ctx.body = { error: 'mfa_required', error_description: 'Multifactor authentication required', mfa_token: mfaToken };
+      return;
     }
-    ctx.oidc.entity('AccessToken', at);
-    const accessToken = await at.save();
-    const authTime = state.clock.nowSeconds();
+    await issueUserTokens(ctx, directory, resources, user, { scope: param(ctx, 'scope'), audience: param(ctx, 'audience'), amr: ['pwd'], gty: 'password', idTokenClaims: state.actions?.changesFor(user.sub, client.clientId)?.idToken }, state.clock.nowSeconds());
+  };
+}
 
-    let refreshToken: string | undefined;
-    if (oidcScopes.includes('offline_access') && client.grantTypeAllowed('refresh_token')) {
-      const scope = [...new Set([...oidcScopes, ...(at.scope ?? '').split(' ')])].filter(Boolean).join(' ');
-      const rt = new provider.RefreshToken({ accountId: user.sub, client, grantId, gty: 'password', scope, rotations: 0, authTime, amr: ['pwd'], ...(audience ? { resource: audience } : {}) });
-      ctx.oidc.entity('RefreshToken', rt);
-      refreshToken = await rt.save();
-    }
+/**
+ * The tokens a grant for a user gives, as a login would: RBAC scope and permissions for `audience`,
+ * an ID token with `openid` (its `amr`: how the user authenticated), a rotating refresh token with
+ * `offline_access`. Shared by the password grant and the MFA grants that complete it.
+ */
+export async function issueUserTokens(
+  ctx: KoaContextWithOIDC,
+  directory: Directory,
+  resources: ReturnType<typeof resourceIndicators>,
+  user: User,
+  request: { scope: string | undefined; audience: string | undefined; amr: string[]; gty: string; idTokenClaims?: Record<string, unknown> | undefined },
+  authTime: number,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const { client, provider } = ctx.oidc;
+  if (!client) throw new errors.InvalidClient('client authentication failed');
+  const { audience, amr, gty } = request;
+  // Unknown APIs answer 403 access_denied "Service not found", as on the other grants; before anything is saved.
+  const resourceServer = audience ? new provider.ResourceServer(audience, await resources.getResourceServerInfo!(ctx, audience, client)) : undefined;
+  const requested = new Set((request.scope ?? '').split(' ').filter(Boolean));
+  const grant = new provider.Grant({ accountId: user.sub, clientId: client.clientId });
+  applyRequestedScopes(grant, { accountId: user.sub, scope: [...requested].join(' '), audiences: audience ? [audience] : [] }, directory);
+  const grantId = await grant.save();
+  const oidcScope = grant.getOIDCScopeFiltered(requested);
+  const oidcScopes = oidcScope.split(' ');
 
-    let idToken: string | undefined;
-    if (oidcScopes.includes('openid')) {
-      const token = new provider.IdToken({ sub: user.sub }, { ctx });
-      // The claims the granted scopes release, as in an ID token of the code flow (no sid: there is no login session).
-      const person = directory.person(user.sub);
-      const fromActions = state.actions?.changesFor(user.sub, client.clientId)?.idToken;
-      for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScopes) : {}), ...fromActions, sub: user.sub, auth_time: authTime, amr: ['pwd'] })) token.set(name, value);
-      idToken = String(await token.issue({ use: 'idtoken' }));
-    }
+  const at = new provider.AccessToken({ accountId: user.sub, client, grantId, gty });
+  if (audience && resourceServer) {
+    at.resourceServer = resourceServer;
+    at.scope = grant.getResourceScopeFiltered(audience, requested);
+  } else {
+    at.scope = oidcScope;
+  }
+  ctx.oidc.entity('AccessToken', at);
+  const accessToken = await at.save();
 
-    ctx.body = {
-      access_token: accessToken,
-      ...(idToken ? { id_token: idToken } : {}),
-      ...(refreshToken ? { refresh_token: refreshToken } : {}),
-      scope: at.scope,
-      expires_in: at.expiration,
-      token_type: at.tokenType,
-    };
+  let refreshToken: string | undefined;
+  if (oidcScopes.includes('offline_access') && client.grantTypeAllowed('refresh_token')) {
+    const scope = [...new Set([...oidcScopes, ...(at.scope ?? '').split(' ')])].filter(Boolean).join(' ');
+    const rt = new provider.RefreshToken({ accountId: user.sub, client, grantId, gty, scope, rotations: 0, authTime, amr, ...(audience ? { resource: audience } : {}) });
+    ctx.oidc.entity('RefreshToken', rt);
+    refreshToken = await rt.save();
+  }
+
+  let idToken: string | undefined;
+  if (oidcScopes.includes('openid')) {
+    const token = new provider.IdToken({ sub: user.sub }, { ctx });
+    // The claims the granted scopes release, as in an ID token of the code flow (no sid: there is no login session).
+    const person = directory.person(user.sub);
+    for (const [name, value] of Object.entries({ ...(person ? releasedClaims(person, oidcScopes) : {}), ...request.idTokenClaims, sub: user.sub, auth_time: authTime, ...(amr.length ? { amr } : {}) })) token.set(name, value);
+    idToken = String(await token.issue({ use: 'idtoken' }));
+  }
+
+  ctx.body = {
+    access_token: accessToken,
+    ...(idToken ? { id_token: idToken } : {}),
+    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    scope: at.scope,
+    expires_in: at.expiration,
+    token_type: at.tokenType,
+    ...extra,
   };
 }

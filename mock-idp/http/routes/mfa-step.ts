@@ -1,0 +1,71 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { TOO_MANY_CODES_MESSAGE } from '../../core/mfa.js';
+import type { MockState } from '../../core/state.js';
+import { DEFAULTS } from '../../core/tenant/defaults.js';
+import type { User } from '../../core/tenant/schema.js';
+import type { InteractionCsrf } from '../csrf.js';
+import { fail } from '../errors.js';
+import { mfaPage } from '../views/mfa-page.js';
+import { isSignInPrompt } from './authorize-parameters.js';
+import { signInAfterActions } from './post-login.js';
+import type { InteractionSteps } from './social-provider.js';
+
+/** Universal Login's message for a wrong one-time code. */
+const WRONG_CODE = 'The code you entered is invalid';
+
+/**
+ * Auth0's `amr` after a login with a second factor: `["mfa"]` (Auth0's docs: an app checks that `amr`
+ * contains `mfa`). Auth0 adds `acr` only when the app asked for it with `acr_values`; the mock does not.
+ */
+export const MFA_AMR = ['mfa'];
+
+function renderMfa(state: MockState, csrf: InteractionCsrf, ctx: Context, uid: string, clientId: string, user: User, error?: string) {
+  const enrolment = state.mfa.secretOf(user) ? undefined : state.mfa.enrolment(user);
+  ctx.type = 'html';
+  ctx.body = mfaPage({
+    uid,
+    csrfToken: csrf.token(uid),
+    appName: state.directory.application(clientId)?.name ?? clientId,
+    email: user.email,
+    sub: user.sub,
+    error,
+    ...(enrolment ? { enrolment: { secret: enrolment.secret, uri: enrolment.uri } } : {}),
+  });
+}
+
+/**
+ * After a right password: when the login needs MFA (the tenant policy, or an Action's
+ * `api.multifactor.enable` through `state.mfa.addRequirement`), the one-time-code step
+ * is shown (the enrolment screen for a user without an authenticator) and true is returned;
+ * otherwise false, and the caller finishes the login.
+ */
+export function startMfaStep(state: MockState, csrf: InteractionCsrf, ctx: Context, uid: string, clientId: string, user: User): boolean {
+  if (!state.mfa.required({ user, clientId })) return false;
+  state.mfa.wait(uid, { user, clientId }, DEFAULTS.interactionLifetime);
+  state.events.add({ type: 'mfa.challenged', clientId, sub: user.sub, detail: { enrolment: !state.mfa.secretOf(user) } });
+  renderMfa(state, csrf, ctx, uid, clientId, user);
+  return true;
+}
+
+/** `POST /interaction/:uid/mfa`: a wrong code shows the step again (401; 429 once locked), a right one completes the login with `amr: ["mfa"]`. */
+export function mfaRoutes(router: Router, state: MockState, csrf: InteractionCsrf, steps: InteractionSteps): void {
+  router.post('/mfa', async (ctx) => {
+    const form = await steps.checkedForm(ctx);
+    const { uid, prompt, params } = await steps.details(ctx);
+    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for a one-time code');
+    const waiting = state.mfa.waiting(uid);
+    const user = waiting && state.directory.findUser(waiting.user.sub);
+    if (!waiting || !user) fail(400, 'this login attempt is not waiting for a one-time code: start again from the application');
+    const { clientId } = waiting;
+    const outcome = state.mfa.check(user, (form.get('code') ?? '').trim());
+    if (outcome !== 'ok') {
+      state.events.add({ type: 'login.failed', clientId, sub: user.sub, error: outcome === 'too-many' ? 'too_many_attempts' : 'invalid_otp', detail: { factor: 'otp' } });
+      ctx.status = outcome === 'too-many' ? 429 : 401;
+      return renderMfa(state, csrf, ctx, uid, clientId, user, outcome === 'too-many' ? TOO_MANY_CODES_MESSAGE : WRONG_CODE);
+    }
+    state.mfa.done(uid);
+    state.events.add({ type: 'login.success', clientId, sub: user.sub, detail: { mfa: 'otp' } });
+    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: user.sub, amr: MFA_AMR }));
+  });
+}

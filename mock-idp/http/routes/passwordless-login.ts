@@ -1,0 +1,58 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { MockState } from '../../core/state.js';
+import type { InteractionCsrf } from '../csrf.js';
+import { fail } from '../errors.js';
+import { passwordlessPage } from '../views/passwordless-page.js';
+import { isSignInPrompt } from './authorize-parameters.js';
+import { signInAfterActions } from './post-login.js';
+import type { InteractionSteps } from './social-provider.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * Universal Login's passwordless path ("Email me a code" on the login page):
+ * `GET /interaction/:uid/passwordless` asks for an email, `POST` with it sends a code
+ * to the outbox and asks for the code, `POST` with `email` and `code` checks it
+ * (core/passwordless.ts: 180 s, the latest code, 3 tries) and completes the login.
+ */
+export function passwordlessLoginRoutes(router: Router, state: MockState, csrf: InteractionCsrf, steps: InteractionSteps): void {
+  const render = (ctx: Context, uid: string, clientId: string, input: { email?: string; error?: string } = {}) => {
+    ctx.type = 'html';
+    ctx.body = passwordlessPage({ uid, csrfToken: csrf.token(uid), appName: state.directory.application(clientId)?.name ?? clientId, ...input });
+  };
+
+  router.get('/passwordless', async (ctx) => {
+    const { uid, prompt, params } = await steps.details(ctx);
+    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for credentials');
+    render(ctx, uid, String(params.client_id));
+  });
+
+  router.post('/passwordless', async (ctx) => {
+    const form = await steps.checkedForm(ctx);
+    const { uid, prompt, params } = await steps.details(ctx);
+    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for credentials');
+    const clientId = String(params.client_id);
+    const email = (form.get('email') ?? '').trim();
+    if (!EMAIL.test(email)) {
+      ctx.status = 400;
+      return render(ctx, uid, clientId, { error: 'Enter a valid email address.' });
+    }
+    const code = form.get('code');
+    if (code === null) {
+      state.passwordless.send('email', email, state.directory.application(clientId)?.name ?? clientId);
+      return render(ctx, uid, clientId, { email });
+    }
+    const checked = state.passwordless.check(state.directory, 'email', email, code);
+    if (checked.outcome !== 'ok') {
+      state.events.add({ type: 'login.failed', clientId, error: 'invalid_grant', detail: { connection: 'email', reason: checked.outcome } });
+      ctx.status = 401;
+      // A wrong code may be typed again; an expired or spent one needs a new code.
+      return checked.outcome === 'wrong'
+        ? render(ctx, uid, clientId, { email, error: 'Wrong email or verification code.' })
+        : render(ctx, uid, clientId, { error: checked.outcome === 'expired' ? 'The code has expired: ask for a new one.' : "You've reached the maximum number of attempts: ask for a new code." });
+    }
+    state.events.add({ type: 'login.success', clientId, sub: checked.user.sub, detail: { connection: 'email' } });
+    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: checked.user.sub }));
+  });
+}

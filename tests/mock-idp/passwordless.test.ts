@@ -1,0 +1,101 @@
+/** Passwordless (email and SMS codes): POST /passwordless/start, codes in the outbox, the passwordless/otp grant, expiry and Auth0's attempt limit. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULTS, startMockIdp, type MockIdp } from '../../mock-idp/index.js';
+import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
+import { API, APP, startAuthorize, tokenRequest, USERS, verify } from '../helpers/oauth.js';
+import { app, tenantWith } from './tenants.js';
+
+const GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
+const BOB_PHONE = '+15555550100';
+
+let idp: MockIdp;
+beforeAll(async () => {
+  const tenant = tenantWith((apps) => {
+    app(apps, APP.clientId).grantTypes = ['authorization_code', 'refresh_token', GRANT];
+  });
+  tenant.users = tenant.users!.map((u) => (u.email === USERS.bob.username ? { ...u, phoneNumber: BOB_PHONE } : u));
+  idp = await startMockIdp({ port: 0, tenant });
+});
+beforeEach(() => idp.reset());
+afterAll(() => idp.close());
+
+const client = { client_id: APP.clientId, client_secret: APP.secret };
+
+async function start(body: Record<string, unknown>) {
+  const response = await fetch(`${idp.issuer}passwordless/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...client, ...body }) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The code of the latest passwordless message to `to` in the outbox (as a CI test reads it). */
+const codeFor = (to: string) => idp.emails({ to }).filter((e) => e.kind === 'passwordless_code').at(-1)?.code;
+
+const exchange = (realm: 'email' | 'sms', username: string, otp: string) => tokenRequest(idp, { grant_type: GRANT, ...client, realm, username, otp, audience: API, scope: 'openid profile email' });
+
+describe('passwordless', () => {
+  it("emails alice a 6-digit code (outbox) that the passwordless/otp grant exchanges for her tokens, once", async () => {
+    expect(await start({ connection: 'email', email: USERS.alice.username, send: 'code' })).toMatchObject({ status: 200, body: { email: USERS.alice.username, email_verified: false } });
+    const code = codeFor(USERS.alice.username);
+    expect(code).toMatch(/^\d{6}$/);
+    const { status, body } = await exchange('email', USERS.alice.username, code!);
+    expect(status).toBe(200);
+    expect((await verify(idp, body.id_token!, APP.clientId)).payload).toMatchObject({ sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f1', email: USERS.alice.username });
+    expect(await exchange('email', USERS.alice.username, code!)).toMatchObject({ status: 403, body: { error: 'invalid_grant' } });
+  });
+
+  it('texts bob a code, kept in the outbox addressed to his phone number, and signs him in with realm sms', async () => {
+    expect(await start({ connection: 'sms', phone_number: BOB_PHONE })).toMatchObject({ status: 200, body: { phone_number: BOB_PHONE, phone_verified: false } });
+    const { status, body } = await exchange('sms', BOB_PHONE, codeFor(BOB_PHONE)!);
+    expect(status).toBe(200);
+    expect((await verify(idp, body.id_token!, APP.clientId)).payload.sub).toBe('auth0|65a1f0c2e4b0a1b2c3d4e5f2');
+  });
+
+  it('refuses a code past its 180 s on the mock clock (403 invalid_grant)', async () => {
+    await start({ connection: 'email', email: USERS.alice.username });
+    const code = codeFor(USERS.alice.username)!;
+    idp.clock.advance(DEFAULTS.passwordless.codeLifetime);
+    expect(await exchange('email', USERS.alice.username, code)).toMatchObject({ status: 403, body: { error: 'invalid_grant', error_description: expect.stringContaining('expired') } });
+  });
+
+  it('counts wrong codes: after 3 the code is spent and even the right one is refused', async () => {
+    await start({ connection: 'email', email: USERS.alice.username });
+    const code = codeFor(USERS.alice.username)!;
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < DEFAULTS.passwordless.maxAttempts; i++) expect(await exchange('email', USERS.alice.username, wrong)).toMatchObject({ status: 403, body: { error: 'invalid_grant' } });
+    expect(await exchange('email', USERS.alice.username, code)).toMatchObject({ status: 403, body: { error: 'invalid_grant' } });
+  });
+
+  it('accepts only the latest code sent to an address', async () => {
+    await start({ connection: 'email', email: USERS.alice.username });
+    const first = codeFor(USERS.alice.username)!;
+    await start({ connection: 'email', email: USERS.alice.username });
+    const latest = codeFor(USERS.alice.username)!;
+    if (first !== latest) expect((await exchange('email', USERS.alice.username, first)).status).toBe(403);
+    expect((await exchange('email', USERS.alice.username, latest)).status).toBe(200);
+  });
+
+  it("answers bad input with Auth0's 400s, not 500s", async () => {
+    expect((await start({ connection: 'nope', email: USERS.alice.username })).body).toMatchObject({ error: 'bad.connection' });
+    expect((await start({ connection: 'email' })).status).toBe(400);
+    expect((await start({ connection: 'sms', phone_number: '12' })).status).toBe(400);
+    expect((await start({ client_id: 'unknown-app', connection: 'email', email: USERS.alice.username })).status).toBe(400);
+    expect((await exchange('email', USERS.alice.username, '123456')).status).toBe(403);
+  });
+
+  it('logs alice in through the login page\'s "Email me a code": a wrong code shows the form again (401), the code from the outbox reaches the callback', async () => {
+    const browser = new HeadlessBrowser();
+    const { page, verifier } = await startAuthorize(idp, browser);
+    const link = /href="([^"]*\/passwordless)"/.exec(page.body)?.[1];
+    expect(link).toBeDefined();
+    const emailForm = await browser.navigate(new URL(link!, page.url).href);
+    const codeForm = await browser.submit(emailForm, '/passwordless', { email: USERS.alice.username });
+    expect(codeForm.body).toContain('name="code"');
+    const code = codeFor(USERS.alice.username)!;
+    const wrong = await browser.submit(codeForm, '/passwordless', { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.response.status).toBe(401);
+    const callback = await browser.submit(wrong, '/passwordless', { code }, APP.callback);
+    const authCode = new URL(callback.url).searchParams.get('code');
+    expect(authCode).toBeTruthy();
+    const tokens = await tokenRequest(idp, { grant_type: 'authorization_code', code: authCode!, redirect_uri: APP.callback, code_verifier: verifier, ...client });
+    expect((await verify(idp, tokens.body.id_token!, APP.clientId)).payload.sub).toBe('auth0|65a1f0c2e4b0a1b2c3d4e5f1');
+  });
+});
