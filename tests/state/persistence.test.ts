@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
@@ -164,8 +165,11 @@ describe('mock-idp start --data-dir', () => {
     let answered = 0;
     const burst = Array.from({ length: 200 }, (_, i) => create(100 + i).finally(() => answered++));
     await until(() => answered >= 50);
-    child!.kill('SIGKILL');
-    await Promise.all(burst);
+    const killed = child!;
+    const exited = once(killed, 'exit');
+    killed.kill('SIGKILL');
+    // Until Node has reaped it, the killed process is a zombie that still "exists" for the lock's liveness check.
+    await Promise.all([exited, ...burst]);
     child = undefined;
     const again = await startMockIdp({ port: 0, dataDir });
     try {
