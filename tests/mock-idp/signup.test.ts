@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HeadlessBrowser, type Page } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp, type OutboxEmail, type TenantInput } from '../../mock-idp/index.js';
-import { APP, startAuthorize, submitLogin, tokenRequest, USERS } from '../helpers/oauth.js';
+import { APP, codeFlow, startAuthorize, submitLogin, tokenRequest, USERS } from '../helpers/oauth.js';
 
 let idp: MockIdp;
 beforeAll(async () => {
@@ -104,6 +104,17 @@ describe('the sign-up page', () => {
     expect(plain.page.body).toContain('Log in to Sample App');
     await connection({ disableSignup: true });
     expect((await startAuthorize(idp, new HeadlessBrowser(), { extra: { screen_hint: 'signup' } })).page.body).toContain('Log in to Sample App');
+  });
+
+  it('offers sign-up from the account chooser (prompt=select_account) as from the login page', async () => {
+    const { browser } = await codeFlow(idp, USERS.alice);
+    const { page } = await startAuthorize(idp, browser, { extra: { prompt: 'select_account' } });
+    expect(page.body).toContain('Choose an account');
+    const signup = await browser.navigate(link(page, 'Sign up'));
+    expect(signup.response.status).toBe(200);
+    expect(signup.body).toContain('Sign up to Sample App');
+    await browser.submit(signup, '/signup', { email: 'frank@example.com', password: 'frank-pass' }, APP.callback);
+    expect(idp.tenant.users.some((u) => u.email === 'frank@example.com')).toBe(true);
   });
 
   it('refuses a sign-up form without the login attempt\'s CSRF token (403)', async () => {

@@ -9,7 +9,6 @@ import { type GrantHandler, issueUserTokens, param } from './password.js';
 export const PASSWORDLESS_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
 export const PASSWORDLESS_GRANT_PARAMETERS = ['username', 'otp', 'realm', 'scope', 'audience'];
 
-
 /**
  * The passwordless grant: a right code signs the user in (tokens as after a login, `amr` none);
  * Auth0's 403 invalid_grant for a wrong, expired or spent code (3 wrong codes spend it).
