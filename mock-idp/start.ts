@@ -143,6 +143,8 @@ export interface MockIdp {
   jwksFetches(): number;
   /** Removes a published (not the active) key from the JWKS; default: the oldest. */
   retireKey(kid?: string): KeyInfo[];
+  /** Puts the key ring back as `exportState().keys` had it (private keys and the pending next key); also `POST /_mock/keys/restore`. */
+  restoreKeys(snapshot: StateSnapshot['keys']): KeyInfo[];
   keys(): KeyInfo[];
   /**
    * Every check an API should make on a JWT from this mock, each reported on its own with the
@@ -356,6 +358,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     publishNextKey: (next) => state.publishNextKey(next),
     jwksFetches: () => state.jwksFetches,
     retireKey: (kid) => state.retireKey(kid),
+    restoreKeys: (snapshot) => state.restoreKeys(snapshot),
     keys: () => state.keys.list(),
     explainToken: async (token, explain = {}) => (await tools.explainToken({ ...explain, token })) as TokenExplanation,
     mintToken: async (request) => (await tools.mintToken(request)) as MintedToken,

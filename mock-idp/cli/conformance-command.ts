@@ -31,6 +31,8 @@ Options:
                          or rfc9068_profile_authz (typ at+jwt); default the mock's tenant setting for the API
   --clock-tolerance S    the API's clock tolerance, for the expiry-edge cases (default ${CONFORMANCE_DEFAULTS.clockTolerance})
   --rotation-wait S      how long key rotation may take to be honoured (RS-34, RS-35; default ${CONFORMANCE_DEFAULTS.rotationWait / 1000})
+  --jwks-cooldown S      the API's minimum time between JWKS refetches: RS-34 waits this long after its last
+                         fetch for it to pick up a new key (default ${CONFORMANCE_DEFAULTS.jwksCooldown / 1000}, jose's; 0: --rotation-wait only)
   --timeout S            per-request timeout; a hang is a failure of that case (default ${CONFORMANCE_DEFAULTS.requestTimeout / 1000})
   --format F             text (default), json or junit
   --out FILE             write the report to FILE (the summary line still goes to stdout)
@@ -53,6 +55,7 @@ const OPTIONS = {
   'token-dialect': { type: 'string' },
   'clock-tolerance': { type: 'string' },
   'rotation-wait': { type: 'string' },
+  'jwks-cooldown': { type: 'string' },
   timeout: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
@@ -64,11 +67,11 @@ const FORMATS: readonly ReportFormat[] = ['text', 'json', 'junit'];
 /** The flag behind each option of runApiConformance, to name it in a usage error. */
 const FLAG_OF = {
   url: 'url', method: 'method', body: 'body', audience: 'audience', permission: 'permission', issuer: 'issuer', adminToken: 'admin-token',
-  port: 'port', user: 'user', tokenDialect: 'token-dialect', clockTolerance: 'clock-tolerance', rotationWait: 'rotation-wait', requestTimeout: 'timeout',
+  port: 'port', user: 'user', tokenDialect: 'token-dialect', clockTolerance: 'clock-tolerance', rotationWait: 'rotation-wait', jwksCooldown: 'jwks-cooldown', requestTimeout: 'timeout',
 } as const satisfies Partial<Record<keyof ApiConformanceOptions, keyof typeof OPTIONS>>;
 
 /** The options the flags give in seconds but runApiConformance takes in milliseconds. */
-const IN_MILLISECONDS = new Set<string>(['rotationWait', 'requestTimeout']);
+const IN_MILLISECONDS = new Set<string>(['rotationWait', 'jwksCooldown', 'requestTimeout']);
 
 /** Seconds from a flag (fractions allowed) as milliseconds, for the schema to check; NaN when not a number. */
 const milliseconds = (value: string | undefined) => {
@@ -100,6 +103,7 @@ function optionsFromFlags(values: Flags): ApiConformanceOptions {
     tokenDialect: values['token-dialect'],
     clockTolerance: numberFlag(values['clock-tolerance']),
     rotationWait: milliseconds(values['rotation-wait']),
+    jwksCooldown: milliseconds(values['jwks-cooldown']),
     requestTimeout: milliseconds(values.timeout),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as unknown as ApiConformanceOptions;
@@ -111,7 +115,7 @@ function describeIssue(values: Flags, issue: z.core.$ZodIssue, flag: string): st
   const typed = values[FLAG_OF[field]];
   const got = typed === undefined ? '' : `, got "${Array.isArray(typed) ? typed.join(',') : typed}"`;
   if (IN_MILLISECONDS.has(field)) {
-    const { min, max } = numericBounds(field as 'rotationWait' | 'requestTimeout');
+    const { min, max } = numericBounds(field as 'rotationWait' | 'jwksCooldown' | 'requestTimeout');
     return `${flag} must be a number of seconds from ${min / 1000} to ${max / 1000}${got}`;
   }
   return `${flag} ${issue.message}${got}`;
@@ -165,10 +169,21 @@ export async function runConformanceCommand(argv: string[], io: ConformanceComma
   }
   const { options, format, out } = parsed;
   const { runApiConformance } = await import('../conformance/runner.js');
-  // The run rotates the keys of the mock it drives (RS-34, RS-35): a running one, other apps trust it too.
-  const rotated = `the run rotates the signing key of the mock-idp at ${options.issuer}: a new key signs from now on and the old one leaves its JWKS (apps that trust it refetch the JWKS; restart the mock to get its keys back)`;
-  if (options.issuer !== undefined) io.stderr(`mock-idp conformance: WARNING ${rotated}\n`);
-  const code = await printConformanceRun(() => runApiConformance(options), format, out, io);
-  if (options.issuer !== undefined && code !== 2) io.stderr(`mock-idp conformance: WARNING done: ${rotated.replace('the run rotates', 'the run rotated').replace('signs from now on', 'signs now')}\n`);
+  // The run rotates the keys of the mock it drives (RS-34, RS-35) and puts them back: a running one, other apps trust it too.
+  const mock = `the mock-idp at ${options.issuer}`;
+  if (options.issuer !== undefined) io.stderr(`mock-idp conformance: the run rotates the signing key of ${mock} (RS-34, RS-35) and puts its keys back at the end\n`);
+  let restored: boolean | undefined;
+  const code = await printConformanceRun(async () => {
+    const report = await runApiConformance(options);
+    restored = report.keysRestored;
+    return report;
+  }, format, out, io);
+  if (options.issuer !== undefined && restored !== undefined) {
+    io.stderr(
+      restored
+        ? `mock-idp conformance: the keys of ${mock} are back as they were\n`
+        : `mock-idp conformance: WARNING the keys of ${mock} could not be put back: the run's key signs now and the old one left its JWKS (restart the mock to get its keys back)\n`,
+    );
+  }
   return code;
 }

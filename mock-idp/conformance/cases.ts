@@ -115,7 +115,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     ...catalogueCase('RS-06'),
     levelText: 'MUST (never the second token\'s identity), SHOULD 400 or 401',
     expected: '400 or 401; never the second token\'s identity',
-    sent: 'Two `Authorization` field lines in one request: a token without the permission and the good token, then the same in the other order.',
+    sent: 'Two `Authorization` field lines in one request: an invalid token (its signature broken, no permission) and the good token, then the same in the other order. The two differ by validity, so the answer shows which copy the API acted on even if it checks no permission: a 200 to "invalid, then good" means it used the second.',
     why: '`Authorization` is a singleton field: RFC 9110 §5.3 forbids sending it twice, and parsers disagree on which copy to keep (Node keeps the first, other stacks the last or a comma-joined value), so a proxy and the app can authorise different identities. The API must never act as the second token (FAIL); silently using the first one is reported as a warning, the safe answer is 400 `invalid_request` ("repeats the same parameter", RFC 6750 §3.1).',
     incident: 'Duplicate-header desynchronisation is the mechanism of HTTP request smuggling and of many header-injection bypasses: two components reading "the" header pick different copies. Node documents that it discards duplicate `Authorization` headers.',
     fix: {

@@ -4,6 +4,8 @@ export const CONFORMANCE_DEFAULTS = {
   port: 4000,
   clockTolerance: 5,
   rotationWait: 5_000,
+  /** RS-34: jose's (and express-oauth2-jwt-bearer's) default cooldownDuration between JWKS refetches. */
+  jwksCooldown: 30_000,
   requestTimeout: 5_000,
   /** Lifetime of the tokens the harness mints, seconds. */
   tokenLifetime: 600,
@@ -11,6 +13,8 @@ export const CONFORMANCE_DEFAULTS = {
   floodSize: 20,
   floodFetchCap: 10,
   retryEveryMs: 250,
+  /** RS-34: added to the API's refetch cooldown, for the retry to land after it ends. */
+  cooldownMarginMs: 1_000,
   /** How long common JWKS clients may keep a retired key (jwks-rsa, express-oauth2-jwt-bearer, jose: 10 min); RS-35 is only judged with a window this long. */
   keyCacheBoundMs: 600_000,
 } as const;

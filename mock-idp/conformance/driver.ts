@@ -4,7 +4,7 @@
  * the runner is the same in-process and against a running mock over HTTP.
  */
 import { MockIdpError } from '../core/errors.js';
-import type { KeyInfo, MintRequest, MockEvent, MockIdp } from '../start.js';
+import type { KeyInfo, MintRequest, MockEvent, MockIdp, PrivateJwk, StateSnapshot } from '../start.js';
 import type { LoginFaultId } from '../tools/faults/index.js';
 import { ConformanceSetupError, MintRefusedError } from './errors.js';
 
@@ -19,9 +19,12 @@ export interface IdpDriver {
   keys(): Promise<KeyInfo[]>;
   /** Publishes a next key without signing with it (kept when one is pending). */
   publishNextKey(): Promise<KeyInfo[]>;
-  /** Signs with the next key from now on. */
-  rotateKeys(): Promise<KeyInfo[]>;
+  /** Signs with `key` from now on (published with it), else with the next key, else a new one. */
+  rotateKeys(key?: PrivateJwk): Promise<KeyInfo[]>;
   retireKey(kid: string): Promise<KeyInfo[]>;
+  /** The key ring with its private keys, to put back with `restoreKeys` after a run rotated it; absent when the IdP cannot. */
+  snapshotKeys?(): Promise<KeyRingSnapshot>;
+  restoreKeys?(snapshot: KeyRingSnapshot): Promise<KeyInfo[]>;
   /** How often the JWKS was fetched so far; undefined when the IdP cannot tell. */
   jwksFetches(): Promise<number | undefined>;
   /** Plants a fault into the one login of `clientId` whose authorization carries `state` (the login-app harness). */
@@ -31,6 +34,9 @@ export interface IdpDriver {
   /** Stops what the driver started (a mock-idp started for the run); a no-op otherwise. */
   close(): Promise<void>;
 }
+
+/** A mock-idp's key ring as its state export holds it. */
+export type KeyRingSnapshot = StateSnapshot['keys'];
 
 const unreachable = (message: string) => new ConformanceSetupError('ERR_IDP_UNREACHABLE', message);
 
@@ -56,8 +62,10 @@ export function inProcessDriver(idp: MockIdp, options: { closeOnEnd?: boolean } 
     defaultUser: async () => firstUser(idp.tenant.users),
     keys: async () => idp.keys(),
     publishNextKey: () => idp.publishNextKey(),
-    rotateKeys: () => idp.rotateKeys(),
+    rotateKeys: (key) => idp.rotateKeys(key),
     retireKey: async (kid) => idp.retireKey(kid),
+    snapshotKeys: async () => idp.exportState().keys,
+    restoreKeys: async (snapshot) => idp.restoreKeys(snapshot),
     jwksFetches: async () => idp.jwksFetches(),
     planLoginFault: async (plan) => {
       await idp.planLoginFault(plan);
@@ -125,8 +133,10 @@ export async function httpDriver(issuer: string, options: { adminToken?: string;
     defaultUser: async () => firstUser((await call<{ users: Array<{ email: string }> }>('GET', 'users')).users),
     keys: async () => (await call<{ keys: KeyInfo[] }>('GET', 'keys')).keys,
     publishNextKey: async () => (await call<{ keys: KeyInfo[] }>('POST', 'keys/publish', {})).keys,
-    rotateKeys: async () => (await call<{ keys: KeyInfo[] }>('POST', 'keys/rotate', {})).keys,
+    rotateKeys: async (key) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/rotate', key ? { key } : {})).keys,
     retireKey: async (kid) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/retire', { kid })).keys,
+    snapshotKeys: async () => (await call<{ keys: KeyRingSnapshot }>('GET', 'state')).keys,
+    restoreKeys: async (snapshot) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/restore', snapshot)).keys,
     jwksFetches: async () => (await call<{ jwksFetches?: number }>('GET', 'keys')).jwksFetches,
     planLoginFault: async (plan) => {
       await call('POST', 'login-faults', plan);

@@ -57,6 +57,7 @@ export const apiConformanceOptionsSchema = z.object({
   tokenDialect: z.enum(TOKEN_DIALECT_VALUES, rule(`must be one of ${TOKEN_DIALECT_VALUES.join(', ')}`)).optional(),
   clockTolerance: wholeNumber(mintClockTolerance.minValue ?? 0, mintClockTolerance.maxValue ?? 3600, 'seconds').optional(),
   rotationWait: wholeNumber(0, HOUR_MS, 'milliseconds').optional(),
+  jwksCooldown: wholeNumber(0, HOUR_MS, 'milliseconds').optional(),
   requestTimeout: wholeNumber(1, HOUR_MS, 'milliseconds').optional(),
   onResult: z.custom<(result: CheckResult) => void>().optional(),
 });
@@ -69,7 +70,7 @@ const _accepts: Accepts<z.input<typeof apiConformanceOptionsSchema>> = true;
 void _accepts;
 
 /** The bounds of a numeric option, e.g. for a flag in other units to word them. */
-export function numericBounds(field: 'port' | 'clockTolerance' | 'rotationWait' | 'requestTimeout'): { min: number; max: number } {
+export function numericBounds(field: 'port' | 'clockTolerance' | 'rotationWait' | 'jwksCooldown' | 'requestTimeout'): { min: number; max: number } {
   const schema = apiConformanceOptionsSchema.shape[field].unwrap();
   return { min: schema.minValue ?? Number.NEGATIVE_INFINITY, max: schema.maxValue ?? Number.POSITIVE_INFINITY };
 }

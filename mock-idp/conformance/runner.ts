@@ -11,11 +11,11 @@
  *      that rate-limited key fetches cannot starve it;
  *   7. RS-34 / RS-35 are retried until `rotationWait` has passed since the rotation.
  */
-import { FAULTS } from '../tools/faults/index.js';
+import { FAULTS, generateSigningKey } from '../tools/faults/index.js';
 import { startCanary, type Canary } from './canary.js';
 import { CONFORMANCE_CASES } from './cases.js';
 import { ConformanceSetupError, MintRefusedError } from './errors.js';
-import type { IdpDriver } from './driver.js';
+import type { IdpDriver, KeyRingSnapshot } from './driver.js';
 import { describeAnswer, judgeAccept } from './judge.js';
 import type { ApiConformanceOptions, CheckResult, ConformanceReport, Diagnosis } from './types.js';
 import { diagnose } from './run/diagnose.js';
@@ -41,6 +41,13 @@ export async function runApiConformance(options: ApiConformanceOptions): Promise
   const started = performance.now();
   const driver = await openDriver(options, settings.requestTimeout);
   let canary: Canary | undefined;
+  // The key ring as found: the run rotates and retires keys (RS-34, RS-35) and puts them back at the end.
+  let savedKeys: KeyRingSnapshot | undefined;
+  let keysRestored: boolean | undefined;
+  const report = async (results: CheckResult[], misconfigured?: Diagnosis) => {
+    keysRestored = await restoreKeys(driver, savedKeys);
+    return finish(settings, driver, startedAt, started, results, misconfigured, keysRestored);
+  };
   try {
     canary = await startCanary();
     const run = new Run(settings, driver, canary);
@@ -60,17 +67,19 @@ export async function runApiConformance(options: ApiConformanceOptions): Promise
       if (err instanceof MintRefusedError) throw new ConformanceSetupError('ERR_OPTIONS', `cannot mint the good token: ${err.message}`);
       throw err;
     }
-    // Published before the API first fetches the JWKS, as Auth0 publishes its next key ahead of a rotation (RS-34).
-    const keys = await driver.publishNextKey();
-    const oldKid = keys.find((k) => k.status === 'active')?.kid;
-    const fetchesBefore = await driver.jwksFetches();
+    savedKeys = await driver.snapshotKeys?.();
+    // RS-34's key: new, so the API cannot have fetched it; made now (RSA keygen is slow), published only at the rotation.
+    const rotationKey = await generateSigningKey();
+    const oldKid = (await driver.keys()).find((k) => k.status === 'active')?.kid;
+    const fetchesBefore = await run.noteJwksFetches();
 
     const baseline = await run.call(bearer(good));
+    await run.noteJwksFetches();
     const baselineJudgement = judgeAccept(baseline.answer, 'MUST');
     if (baselineJudgement.verdict !== 'PASS') {
       const misconfigured = await diagnose(run, baseline.answer, fetchesBefore);
       run.record({ caseId: 'RS-40', sent: 'good token with the permission', expected: '200' }, { ...baselineJudgement, reason: `misconfigured target: ${misconfigured.causes[0] ?? 'see the diagnosis'}` }, baseline);
-      return finish(settings, driver, startedAt, started, run.results, misconfigured);
+      return report(run.results, misconfigured);
     }
     run.record({ caseId: 'RS-40', sent: 'good token with the permission', expected: '200' }, baselineJudgement, baseline);
 
@@ -78,7 +87,7 @@ export async function runApiConformance(options: ApiConformanceOptions): Promise
     for (const preset of FAULTS) {
       if (!UNKNOWN_KID_CASES.has(preset.caseId) && !SPECIAL_PRESETS.has(preset.id)) await runPreset(run, preset);
     }
-    if (oldKid !== undefined) await runRotation(run, oldKid, good);
+    if (oldKid !== undefined) await runRotation(run, rotationKey, oldKid, good);
     for (const preset of FAULTS) {
       if (UNKNOWN_KID_CASES.has(preset.caseId)) await runPreset(run, preset);
     }
@@ -90,14 +99,26 @@ export async function runApiConformance(options: ApiConformanceOptions): Promise
       const late = canary.hitsFor(r.checkId);
       if (late.length > 0) Object.assign(r, { verdict: 'FAIL', got: `${r.got}; fetched later (${late.join(', ')})`, reason: `the API fetched the URL the token's ${r.variant ?? 'jku'} header names` });
     }
-    return finish(settings, driver, startedAt, started, run.results);
+    return report(run.results);
   } finally {
     await canary?.close();
+    if (keysRestored === undefined) await restoreKeys(driver, savedKeys);
     await driver.close();
   }
 }
 
-function finish(settings: Settings, driver: IdpDriver, startedAt: Date, started: number, results: CheckResult[], misconfigured?: Diagnosis): ConformanceReport {
+/** Puts the key ring back as it was found; whether the IdP now publishes exactly those keys again (false when it could not). */
+async function restoreKeys(driver: IdpDriver, saved: KeyRingSnapshot | undefined): Promise<boolean> {
+  if (saved === undefined || driver.restoreKeys === undefined) return false;
+  try {
+    const keys = await driver.restoreKeys(saved);
+    return keys.map((k) => k.kid).join() === saved.keys.map((k) => k.kid).join() && keys[0]?.kid === saved.keys[0]?.kid;
+  } catch {
+    return false;
+  }
+}
+
+function finish(settings: Settings, driver: IdpDriver, startedAt: Date, started: number, results: CheckResult[], misconfigured?: Diagnosis, keysRestored?: boolean): ConformanceReport {
   const ordered = results.map((r, i) => ({ r, i })).sort((a, b) => caseOrder(a.r.caseId) - caseOrder(b.r.caseId) || a.i - b.i).map(({ r }) => r);
   const count = (verdict: CheckResult['verdict']) => ordered.filter((r) => r.verdict === verdict).length;
   const summary = { passed: count('PASS'), failed: count('FAIL'), warnings: count('WARN'), skipped: count('SKIP') };
@@ -106,6 +127,7 @@ function finish(settings: Settings, driver: IdpDriver, startedAt: Date, started:
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     ...(misconfigured ? { misconfigured } : {}),
+    keysRestored: keysRestored === true,
     results: ordered,
     summary,
     exitCode: summary.failed > 0 ? 1 : 0,

@@ -52,6 +52,13 @@ export interface ApiConformanceOptions {
   clockTolerance?: number;
   /** How long a key-rotation case may take to be honoured, in milliseconds (RS-34, RS-35); default 5000. */
   rotationWait?: number;
+  /**
+   * The API's minimum time between JWKS refetches, in milliseconds (jose's and express-oauth2-jwt-bearer's
+   * `cooldownDuration`): RS-34 signs with a key the API cannot have fetched and gives it this long after its
+   * last JWKS fetch before failing the case; default 30 000 (jose's default). An API that refetches at once
+   * (jwks-rsa) passes without waiting; 0 judges RS-34 by `rotationWait` alone.
+   */
+  jwksCooldown?: number;
   /** Per-request timeout in milliseconds; default 5000. */
   requestTimeout?: number;
   /** Called after each check, e.g. to print progress. */
@@ -132,6 +139,12 @@ export interface ConformanceReport {
   durationMs: number;
   /** Set when the baseline failed: the other cases were not run. */
   misconfigured?: Diagnosis;
+  /**
+   * Whether the IdP publishes and signs with the keys it had before the run again (the run rotates and
+   * retires keys for RS-34 and RS-35, then puts its key ring back); false when it could not (an IdpDriver
+   * without `restoreKeys`, or the IdP refused).
+   */
+  keysRestored: boolean;
   /** RS-40 first, then the catalogue order. */
   results: CheckResult[];
   summary: ConformanceSummary;

@@ -301,6 +301,19 @@ export class MockState {
     return keys;
   }
 
+  /**
+   * Puts the key ring back as `exportSnapshot().keys` had it (the conformance harness undoing its
+   * rotations on a mock other apps trust). A ring the provider refuses changes nothing and throws.
+   */
+  restoreKeys(snapshot: StateSnapshot['keys']): KeyInfo[] {
+    const before = this.keys.snapshot();
+    this.keys.restore({ keys: structuredClone(snapshot.keys), next: snapshot.next ?? undefined });
+    this.#applyKeys(before);
+    this.#changed();
+    this.events.add({ type: 'keys.restored', detail: { active: this.keys.active.kid, published: this.keys.list().map((k) => k.kid) } });
+    return this.keys.list();
+  }
+
   retireKey(kid?: string): KeyInfo[] {
     const before = this.keys.snapshot();
     const keys = this.keys.retire(kid);

@@ -1,12 +1,13 @@
 /**
  * The harness's self-test: each deliberately flawed API (one realistic flaw on a
  * correct jose base) is flagged with the right case ids, and with nothing else.
- * All runs go concurrently, each against its own mock-idp.
+ * All runs go concurrently, each against its own mock-idp (a longer request timeout: fifteen
+ * runs at once on a shared machine answer slowly, and no API here hangs).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../mock-idp/conformance/index.js';
 import { FLAWS, startProtectedApi, type FlawName } from '../fixtures/flawed-apis/index.js';
-import { API, PERMISSION, caseIds, conformanceOf, result } from './helpers.js';
+import { API, PERMISSION, RFC9068, caseIds, conformanceOf, result } from './helpers.js';
 
 /** What each flaw must be flagged with: the case ids that FAIL and those that WARN. */
 const EXPECTED: Record<FlawName | 'none', { fail: string[]; warn: string[] }> = {
@@ -28,7 +29,13 @@ const EXPECTED: Record<FlawName | 'none', { fail: string[]; warn: string[] }> = 
   'accepts query-string tokens': { fail: [], warn: ['RS-04', 'RS-05'] },
   // it loaded the keys at boot: the rotated-in key is unknown
   'never refetches the JWKS': { fail: ['RS-34'], warn: [] },
+  // it holds every key published before its first request: only a key published after it shows the flaw
+  'fetches the JWKS once, at its first request': { fail: ['RS-34'], warn: [] },
   'fetches jku': { fail: ['RS-30'], warn: [] },
+  // an invalid token first and the good one second is accepted: it acted on the second copy
+  'uses the last Authorization header': { fail: ['RS-06'], warn: [] },
+  // it used the first of two headers (WARN), which only the tokens' validity shows: both grant it access
+  'checks no permission': { fail: ['RS-39'], warn: ['RS-06'] },
 };
 
 const reports = new Map<string, ConformanceReport>();
@@ -37,12 +44,12 @@ beforeAll(async () => {
   const names = ['none', ...Object.keys(FLAWS)] as Array<FlawName | 'none'>;
   await Promise.all(
     names.map((name) =>
-      conformanceOf((idp) => startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION }, name === 'none' ? undefined : FLAWS[name])).then(
+      conformanceOf((idp) => startProtectedApi({ issuer: idp.issuer, audience: API, permission: PERMISSION }, name === 'none' ? undefined : FLAWS[name]), { ...RFC9068, requestTimeout: 5_000 }).then(
         (report) => void reports.set(name, report),
       ),
     ),
   );
-}, 60_000);
+}, 90_000);
 
 describe('the correct jose base the flawed APIs derive from', () => {
   it('passes every case, without a warning', () => {
@@ -84,6 +91,22 @@ describe('a flawed API is flagged with the case ids of its flaw and no other', (
     expect(jku.verdict).toBe('FAIL');
     expect(jku.got).toMatch(/canary was fetched \(GET \/[0-9a-f]+\/RS-30-jku\/jwks\.json\)/);
     expect(result(reports.get('fetches jku')!, 'RS-30-x5u').got).toBe('401 invalid_token; canary not fetched');
+  });
+
+  it('acts on which of two Authorization headers the API used, told apart by validity: an invalid token first, the good one second', () => {
+    expect(result(reports.get('uses the last Authorization header')!, 'RS-06-second-valid')).toMatchObject({ verdict: 'FAIL', got: '200' });
+    expect(result(reports.get('uses the last Authorization header')!, 'RS-06-first-valid')).toMatchObject({ verdict: 'PASS', got: '401 invalid_token' });
+    expect(result(reports.get('none')!, 'RS-06-second-valid')).toMatchObject({ verdict: 'PASS', got: '400 invalid_request' });
+    // an API that checks no permission: the invalid first copy refused, the good first copy used
+    expect(result(reports.get('checks no permission')!, 'RS-06-second-valid')).toMatchObject({ verdict: 'PASS', got: '401 invalid_token' });
+    expect(result(reports.get('checks no permission')!, 'RS-06-first-valid')).toMatchObject({ verdict: 'WARN', got: '200' });
+  });
+
+  it('rotates to a key published only after the API\'s first fetch, so an API that fetched the JWKS once is caught', () => {
+    const rs34 = result(reports.get('fetches the JWKS once, at its first request')!, 'RS-34');
+    expect(rs34.got).toMatch(/^401 invalid_token for \d+(\.\d)? s$/);
+    expect(result(reports.get('none')!, 'RS-34').verdict).toBe('PASS');
+    for (const report of reports.values()) expect(report.keysRestored).toBe(true);
   });
 
   it('gives a key-caching API the rotation window before failing RS-34', () => {

@@ -11,8 +11,8 @@ export const PERMISSION = 'read:orders';
  * their runs send RFC 9068 tokens. sample-api's runs use the tenant's dialect, Auth0's default profile.
  */
 export const RFC9068 = { tokenDialect: 'rfc9068_profile_authz' } as const;
-/** Short windows for the tests: correct APIs here honour rotation within about a second. */
-export const FAST = { rotationWait: 2_500, requestTimeout: 2_000 } as const;
+/** Short windows for the tests: the test APIs keep their key set 1 s (`cacheMaxAge`), so correct ones honour a rotation within about a second. */
+export const FAST = { rotationWait: 2_500, jwksCooldown: 1_000, requestTimeout: 2_000 } as const;
 
 /** Sorted, distinct case ids with this verdict. */
 export function caseIds(report: ConformanceReport, verdict: Verdict): string[] {

@@ -7,6 +7,7 @@ const REPORT: ConformanceReport = {
   target: { url: 'http://127.0.0.1:3001/orders', method: 'GET', audience: 'https://api.example.com', permissions: ['read:orders'], issuer: 'http://localhost:4000/', jwksUri: 'http://localhost:4000/.well-known/jwks.json' },
   startedAt: '2025-06-15T15:06:40.000Z',
   durationMs: 1234,
+  keysRestored: true,
   results: [
     { caseId: 'RS-40', checkId: 'RS-40', title: 'Good token', level: 'MUST', sent: 'good token', expected: '200', got: '200', verdict: 'PASS', reference: '—' },
     { caseId: 'RS-23', checkId: 'RS-23-mixedcase', variant: 'nOnE', title: 'alg "nOnE" <unsigned> & co', level: 'MUST', sent: 'alg "nOnE"', expected: '401 invalid_token', got: '200', verdict: 'FAIL', reason: 'the API accepted a token it must refuse', reference: 'RFC 8725 §3.1', answer: { kind: 'response', status: 200, wwwAuthenticate: [], body: '{}', ms: 12 } },

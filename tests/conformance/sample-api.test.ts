@@ -25,7 +25,7 @@ describe('sample-api under the conformance harness', () => {
         expect(new Set(report.results.map((r) => r.caseId))).toEqual(new Set(CONFORMANCE_CASES.map((c) => c.id)));
         expect(report.results[0]).toMatchObject({ caseId: 'RS-40', verdict: 'PASS' });
         expect(result(report, 'RS-07').got).toBe('431; still answers (200)');
-        expect(result(report, 'RS-06-second-has-permission').got).toBe('400 invalid_request');
+        expect(result(report, 'RS-06-second-valid').got).toBe('400 invalid_request');
       } finally {
         await api.close();
       }

@@ -24,20 +24,22 @@ export async function runRequestShapes(run: Run, good: string, unprivileged: str
   const rs05 = await run.call(bearer(unprivileged), { access_token: good });
   run.record({ caseId: 'RS-05', sent: 'header: token without the permission; ?access_token=<good token>' }, judgeTwoMethods(rs05.answer), rs05);
 
-  for (const [checkId, first, second, secondHasPermission] of [
-    ['RS-06-second-has-permission', unprivileged, good, true],
-    ['RS-06-first-has-permission', good, unprivileged, false],
+  // Two tokens that differ by validity (one with a broken signature and no permission), so the answer shows which copy the API used even when it checks no permission.
+  const invalid = breakSignature(unprivileged);
+  for (const [checkId, first, second, secondValid] of [
+    ['RS-06-second-valid', invalid, good, true],
+    ['RS-06-first-valid', good, invalid, false],
   ] as const) {
     const exchange = await run.call([...bearer(first), ...bearer(second)]);
     run.record(
       {
         caseId: 'RS-06',
         checkId,
-        variant: secondHasPermission ? 'second header has the permission' : 'first header has the permission',
-        sent: `two Authorization headers: ${secondHasPermission ? 'token without the permission, then good token' : 'good token, then token without the permission'}`,
+        variant: secondValid ? 'second header valid' : 'first header valid',
+        sent: `two Authorization headers: ${secondValid ? 'an invalid token (broken signature, no permission), then the good token' : 'the good token, then an invalid token (broken signature, no permission)'}`,
         expected: '400 or 401',
       },
-      judgeDuplicateHeaders(exchange.answer, secondHasPermission),
+      judgeDuplicateHeaders(exchange.answer, secondValid),
       exchange,
     );
   }
@@ -106,15 +108,26 @@ function judgeTwoMethods(answer: Answer): Judgement {
   return { verdict: 'WARN', got, reason: 'two tokens in one request: 400 invalid_request (RFC 6750 §3.1)' };
 }
 
-function judgeDuplicateHeaders(answer: Answer, secondHasPermission: boolean): Judgement {
+/** A token with one signature character changed (a middle one: the last carries padding bits), so no verifying API accepts it. */
+function breakSignature(token: string): string {
+  const dot = token.lastIndexOf('.');
+  const i = dot + Math.floor((token.length - dot) / 2);
+  return `${token.slice(0, i)}${token[i] === 'A' ? 'B' : 'A'}${token.slice(i + 1)}`;
+}
+
+/**
+ * RS-06: the valid token is first or second; the other one is invalid and carries no permission.
+ * A 2xx shows the API used the valid copy, a 403 the invalid one (decoded, not verified): either way which copy it acted on.
+ */
+function judgeDuplicateHeaders(answer: Answer, secondValid: boolean): Judgement {
   if (answer.kind !== 'response') return unansweredJudgement(answer);
   const got = describeAnswer(answer);
   const { status } = answer;
   if (status === 400 || status === 401) return { verdict: 'PASS', got };
   if (is5xx(status)) return { verdict: 'FAIL', got, reason: 'a duplicated header is the client\'s error: 400 invalid_request, not a crash' };
-  const usedSecond = secondHasPermission ? is2xx(status) : status === 403;
-  const usedFirst = secondHasPermission ? status === 403 : is2xx(status);
-  if (usedSecond) return { verdict: 'FAIL', got, reason: 'the API acted as the SECOND Authorization header\'s identity: a proxy that checks the first one is bypassed' };
+  const usedSecond = secondValid ? is2xx(status) : status === 403;
+  const usedFirst = secondValid ? status === 403 : is2xx(status);
+  if (usedSecond) return { verdict: 'FAIL', got, reason: 'the API acted as the SECOND Authorization header\'s token: a proxy that checks the first one is bypassed' };
   if (usedFirst) return { verdict: 'WARN', got, reason: 'the API silently used the first Authorization header; repeated credentials are an invalid_request, 400 (RFC 6750 §3.1, RFC 9110 §5.3)' };
   return { verdict: 'WARN', got, reason: 'two Authorization headers: answer 400 invalid_request' };
 }

@@ -1,21 +1,28 @@
 /** Steps 5 and 6: key rotation (RS-34, RS-35) and the unknown-kid flood (RS-33). */
 import { randomBytes } from 'node:crypto';
+import type { PrivateJwk } from '../../start.js';
 import { attackerRsaKey, signJws } from '../../tools/faults/index.js';
 import { CONFORMANCE_DEFAULTS } from '../defaults.js';
 import { describeAnswer, is2xx, judgeAccept, judgeReject, unanswered, type Judgement } from '../judge.js';
 import { bearer, now, type Exchange, type Run } from './run.js';
 
-/** Step 5: rotate to the next key (RS-34), then retire the old one (RS-35). */
-export async function runRotation(run: Run, oldKid: string, oldToken: string): Promise<void> {
-  const keys = await run.driver.rotateKeys();
+/**
+ * Step 5: rotate to a key the API cannot have fetched (RS-34), then retire the old one (RS-35).
+ * The new key enters the JWKS only now, after the API's last fetch, so only a refetch finds it:
+ * the case waits for `rotationWait`, and at least the API's refetch cooldown after its last fetch.
+ */
+export async function runRotation(run: Run, key: PrivateJwk, oldKid: string, oldToken: string): Promise<void> {
+  await run.noteJwksFetches();
+  const keys = await run.driver.rotateKeys(key);
   const active = keys.find((k) => k.status === 'active')?.kid;
   const rotatedAt = Date.now();
   const newToken = await run.mint();
-  const { rotationWait } = run.settings;
+  const { rotationWait, jwksCooldown } = run.settings;
+  const cooldownEnds = run.lastJwksFetchSeenAt + jwksCooldown + (jwksCooldown > 0 ? CONFORMANCE_DEFAULTS.cooldownMarginMs : 0);
   const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
   await run.eventually({
-    spec: { caseId: 'RS-34', sent: `token signed by the new key${active ? ` ${active}` : ''} right after the IdP rotated to it` },
-    deadline: rotatedAt + rotationWait,
+    spec: { caseId: 'RS-34', sent: `token signed by a new key${active ? ` ${active}` : ''}, published in the JWKS only after the API's last fetch of it` },
+    deadline: Math.max(rotatedAt + rotationWait, cooldownEnds),
     attempt: () => run.call(bearer(newToken)),
     done: (answer) => answer.kind === 'response' && is2xx(answer.status),
     judge: (answer) => {
@@ -26,7 +33,7 @@ export async function runRotation(run: Run, oldKid: string, oldToken: string): P
     giveUp: (answer) => ({
       verdict: 'FAIL',
       got: `${describeAnswer(answer)} for ${seconds(Date.now() - rotatedAt)}`,
-      reason: `a token signed by the newly published key was still refused ${seconds(Date.now() - rotatedAt)} after the rotation: the API does not refetch the JWKS for a new kid (keys loaded once or pinned). Raise --rotation-wait if its refetch cooldown is longer.`,
+      reason: `a token signed by the newly published key was still refused ${seconds(Date.now() - rotatedAt)} after the rotation${jwksCooldown > 0 ? ` and ${seconds(Date.now() - run.lastJwksFetchSeenAt)} after the API's last JWKS fetch` : ''}: the API does not refetch the JWKS for a new kid (keys fetched once, or pinned). If its refetch cooldown is longer than ${seconds(jwksCooldown)}, pass it as --jwks-cooldown.`,
     }),
   });
 

@@ -51,12 +51,23 @@ export class Run {
   readonly results: CheckResult[] = [];
   readonly pending: Pending[] = [];
   user = '';
+  /** The JWKS fetches counted so far, and when the harness last saw the count grow (an upper bound of the API's last fetch). */
+  #fetches: number | undefined;
+  lastJwksFetchSeenAt = Date.now();
 
   constructor(
     readonly settings: Settings,
     readonly driver: IdpDriver,
     readonly canary: Canary,
   ) {}
+
+  /** Reads the IdP's JWKS fetch count and notes when it grew (when the IdP cannot count, "now": the safe bound). */
+  async noteJwksFetches(): Promise<number | undefined> {
+    const count = await this.driver.jwksFetches();
+    if (count === undefined || this.#fetches === undefined || count > this.#fetches) this.lastJwksFetchSeenAt = Date.now();
+    this.#fetches = count;
+    return count;
+  }
 
   async call(headers: Array<[string, string]>, query: Record<string, string> = {}): Promise<Exchange> {
     const url = new URL(this.settings.url);

@@ -18,6 +18,7 @@ export interface Settings {
   tokenDialect: TokenDialect | undefined;
   clockTolerance: number;
   rotationWait: number;
+  jwksCooldown: number;
   requestTimeout: number;
   onResult: ((result: CheckResult) => void) | undefined;
 }
@@ -37,6 +38,7 @@ export function settingsOf(options: ApiConformanceOptions): Settings {
     tokenDialect: checked.tokenDialect,
     clockTolerance: checked.clockTolerance ?? CONFORMANCE_DEFAULTS.clockTolerance,
     rotationWait: checked.rotationWait ?? CONFORMANCE_DEFAULTS.rotationWait,
+    jwksCooldown: checked.jwksCooldown ?? CONFORMANCE_DEFAULTS.jwksCooldown,
     requestTimeout: checked.requestTimeout ?? CONFORMANCE_DEFAULTS.requestTimeout,
     onResult: options.onResult,
   };

@@ -48,6 +48,8 @@ export class StateFileError extends MockIdpError {
 }
 
 const record = z.record(z.string(), z.unknown());
+/** The key ring's part of a state (`StateSnapshot['keys']`): also what `POST /_mock/keys/restore` takes. */
+export const keyRingSnapshotSchema = z.object({ keys: z.array(record.and(z.object({ kid: z.string(), d: z.string() }))).min(1), next: z.string().nullable() });
 const SHAPE = z.object({
   format: z.literal(STATE_FORMAT),
   version: z.literal(STATE_VERSION),
@@ -56,7 +58,7 @@ const SHAPE = z.object({
   seed: z.string(),
   clockOffset: z.number().min(0),
   tenant: record.optional(),
-  keys: z.object({ keys: z.array(record.and(z.object({ kid: z.string(), d: z.string() }))).min(1), next: z.string().nullable() }),
+  keys: keyRingSnapshotSchema,
   cookieKeys: z.array(z.string().min(1)).min(1),
   store: z.object({
     entries: z.array(z.tuple([z.string(), z.string(), record, z.number().nullable()])),

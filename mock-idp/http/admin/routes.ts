@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
+import { z } from 'zod';
+import type { PrivateJwk } from '../../core/keys.js';
 import type { MockState } from '../../core/state.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
 import { parseDuration } from '../../core/clock.js';
 import { InvalidInput, UnknownUser } from '../../core/errors.js';
 import { currentOtp } from '../../core/mfa.js';
-import { checkSnapshot } from '../../core/persistence/snapshot.js';
+import { checkSnapshot, keyRingSnapshotSchema } from '../../core/persistence/snapshot.js';
 import { invitationBody, invite } from '../management/organizations.js';
 import type { User } from '../../core/tenant/schema.js';
 import { readForm, readJson } from '../body.js';
@@ -39,6 +41,9 @@ export const CSRF_REFUSED = 'invalid_csrf_token';
 function publicUser({ password: _password, ...user }: User): Omit<User, 'password'> {
   return user;
 }
+
+/** A private RSA signing key as `POST /_mock/keys/rotate` takes it. */
+const privateRsaJwk = z.looseObject({ kty: z.literal('RSA'), kid: z.string().min(1), ...Object.fromEntries(['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'].map((name) => [name, z.string().min(1)])) });
 
 function bodyObject(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body: expected a JSON object');
@@ -133,9 +138,32 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
     await readJson(ctx);
     ctx.body = { keys: await state.publishNextKey() };
   });
+  // `{ "key": private JWK }` rotates to that key (the conformance harness's, generated ahead of time); `{}` to the next key or a new one.
   router.post('/keys/rotate', async (ctx) => {
-    await readJson(ctx);
-    ctx.body = { keys: await state.rotateKeys() };
+    const { key, ...rest } = bodyObject(await readJson(ctx));
+    const unknown = Object.keys(rest)[0];
+    if (unknown !== undefined) throw new HttpError(400, `${unknown}: unknown field (expected { "key": a private RSA JWK with kid } or {})`);
+    if (key === undefined) {
+      ctx.body = { keys: await state.rotateKeys() };
+      return;
+    }
+    const jwk = privateRsaJwk.safeParse(key);
+    if (!jwk.success) throw new HttpError(400, 'key: expected a private RSA JWK with kid (kty RSA, n, e, d, p, q, dp, dq, qi)');
+    try {
+      ctx.body = { keys: await state.rotateKeys(jwk.data as unknown as PrivateJwk) };
+    } catch (err) {
+      throw new HttpError(400, `key: the mock cannot sign with it: ${(err as Error).message}`);
+    }
+  });
+  // The key ring with its private keys is in `GET /_mock/state` (`keys`); this puts such a ring back.
+  router.post('/keys/restore', async (ctx) => {
+    const parsed = keyRingSnapshotSchema.safeParse(await readJson(ctx));
+    if (!parsed.success) throw new HttpError(400, 'expected the "keys" of GET /_mock/state: { "keys": [private JWKs with kid and d], "next": kid or null }');
+    try {
+      ctx.body = { keys: state.restoreKeys(parsed.data as Parameters<MockState['restoreKeys']>[0]) };
+    } catch (err) {
+      throw new HttpError(400, `the mock cannot sign with these keys: ${(err as Error).message}`);
+    }
   });
   router.post('/keys/retire', async (ctx) => {
     const { kid } = bodyObject(await readJson(ctx));
