@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, sign, verify, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MockIdpError } from './errors.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
@@ -29,6 +30,18 @@ export function readKeyFile(file: string): PrivateJwk[] {
     return keys;
   } catch (cause) {
     throw new KeyRingError('ERR_KEY_FILE', `cannot use signing keys from ${file}: ${(cause as Error).message}`);
+  }
+}
+
+/** Whether a private JWK from outside (the admin API) is a working RSA key pair: it signs, and its public half verifies that. */
+export function isUsableSigningKey(jwk: PrivateJwk): boolean {
+  try {
+    const privateKey = createPrivateKey({ key: jwk as unknown as JsonWebKey, format: 'jwk' });
+    if (privateKey.asymmetricKeyType !== 'rsa' || (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) return false;
+    const probe = Buffer.from('mock-idp signing-key probe');
+    return verify('sha256', probe, createPublicKey(privateKey), sign('sha256', probe, privateKey));
+  } catch {
+    return false;
   }
 }
 

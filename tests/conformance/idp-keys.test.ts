@@ -20,8 +20,8 @@ afterEach(async () => {
 
 const servedKids = async (mock: MockIdp) => ((await (await fetch(mock.jwksUri)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
 const m2mKid = async (mock: MockIdp) => decodeProtectedHeader((await clientCredentialsRequest(mock)).body.access_token!).kid;
-const admin = async (mock: MockIdp, method: string, path: string) => {
-  const response = await fetch(`${mock.issuer}_mock/${path}`, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+const admin = async (mock: MockIdp, method: string, path: string, body: unknown = {}) => {
+  const response = await fetch(`${mock.issuer}_mock/${path}`, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
@@ -71,5 +71,31 @@ describe('publishing the next signing key', () => {
     idp.reset();
     expect(idp.jwksFetches()).toBe(0);
     expect(idp.keys().map((k) => k.status)).toEqual(['active']);
+  });
+
+  it('POST /_mock/keys/rotate with a key signs with it, and POST /_mock/keys/restore puts the exported ring back', async () => {
+    idp = await startMockIdp({ port: 0 });
+    const saved = idp.exportState().keys;
+    const rotated = await admin(idp, 'POST', 'keys/rotate', { key: spare });
+    expect(rotated.status).toBe(200);
+    expect(await m2mKid(idp)).toBe(spare.kid);
+    const restored = await admin(idp, 'POST', 'keys/restore', saved);
+    expect(restored).toMatchObject({ status: 200, body: { keys: [{ kid: saved.keys[0]!.kid, status: 'active' }] } });
+    expect(await servedKids(idp)).toEqual(saved.keys.map((k) => k.kid));
+    expect(await m2mKid(idp)).toBe(saved.keys[0]!.kid);
+  });
+
+  it.each([
+    ['keys/rotate', { key: { kty: 'RSA', kid: 'x' } }],
+    ['keys/rotate', { key: { ...{ kty: 'RSA', kid: 'x', n: 'AQAB', e: 'AQAB', d: 'AQAB', p: 'AQAB', q: 'AQAB', dp: 'AQAB', dq: 'AQAB', qi: 'AQAB' } } }],
+    ['keys/rotate', { kid: 'x' }],
+    ['keys/restore', { keys: [] , next: null }],
+    ['keys/restore', { keys: [{ kid: 'x', d: 'AQAB', kty: 'RSA' }], next: null }],
+  ])('refuses a key it cannot sign with: POST /_mock/%s %j answers 400 and changes nothing', async (path, body) => {
+    idp = await startMockIdp({ port: 0 });
+    const before = idp.keys();
+    expect((await admin(idp, 'POST', path, body)).status).toBe(400);
+    expect(idp.keys()).toEqual(before);
+    expect(await m2mKid(idp)).toBe(before[0]!.kid);
   });
 });

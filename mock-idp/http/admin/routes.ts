@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { PrivateJwk } from '../../core/keys.js';
+import { isUsableSigningKey, type PrivateJwk } from '../../core/keys.js';
 import type { MockState } from '../../core/state.js';
 import { createUser, deleteUser, revokeUser, unblockUser, updateUser, upsertRole, type RoleInput, type UserInput } from '../../core/tenant/edits.js';
 import { parseDuration } from '../../core/clock.js';
@@ -148,7 +148,7 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       return;
     }
     const jwk = privateRsaJwk.safeParse(key);
-    if (!jwk.success) throw new HttpError(400, 'key: expected a private RSA JWK with kid (kty RSA, n, e, d, p, q, dp, dq, qi)');
+    if (!jwk.success || !isUsableSigningKey(jwk.data as unknown as PrivateJwk)) throw new HttpError(400, 'key: expected a working private RSA JWK of 2048 bits or more, with kid (kty RSA, n, e, d, p, q, dp, dq, qi)');
     try {
       ctx.body = { keys: await state.rotateKeys(jwk.data as unknown as PrivateJwk) };
     } catch (err) {
@@ -159,6 +159,8 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   router.post('/keys/restore', async (ctx) => {
     const parsed = keyRingSnapshotSchema.safeParse(await readJson(ctx));
     if (!parsed.success) throw new HttpError(400, 'expected the "keys" of GET /_mock/state: { "keys": [private JWKs with kid and d], "next": kid or null }');
+    const unusable = parsed.data.keys.find((k) => !isUsableSigningKey(k as unknown as PrivateJwk));
+    if (unusable) throw new HttpError(400, `keys: "${unusable.kid}" is not a working RSA key pair (2048 bits or more)`);
     try {
       ctx.body = { keys: state.restoreKeys(parsed.data as Parameters<MockState['restoreKeys']>[0]) };
     } catch (err) {
