@@ -29,6 +29,7 @@ import type { HeadlessLoginOptions, TokenSet } from './tools/headless/login.js';
 import type { MintRequest } from './tools/mint/mint-request.js';
 import type { MintedToken } from './tools/mint/mint-token.js';
 import type { LoginFaultId, PlantedLoginFault } from './tools/faults/login-forge.js';
+import type { ForgedLogoutToken, LogoutTokenFault } from './tools/faults/logout-forge.js';
 
 export type { StateSnapshot };
 export type { KeyInfo, PrivateJwk, MintRequest, MintedToken, TokenExplanation, ExplainRequest, HeadlessLoginOptions, TokenSet, MockEvent, ClockReading, OutboxEmail };
@@ -158,6 +159,12 @@ export interface MockIdp {
    * answer or authorization response, and logs whether the app redeemed the code or called userinfo.
    */
   planLoginFault(plan: { state: string; clientId: string; nonce?: string; codeChallenge?: string; fault: LoginFaultId }): Promise<PlantedLoginFault>;
+  /**
+   * A back-channel logout token for the session of `sub` / `sid` at `clientId`, valid or with one fault
+   * (RP-24: `alg-none`, `wrong-iss`, `wrong-aud`, `no-events`, `with-nonce`), and the application's
+   * back-channel logout URI to POST it to (null when it has none). Also `POST /_mock/logout-tokens`.
+   */
+  forgeLogoutToken(request: { clientId: string; sub?: string; sid?: string; fault: LogoutTokenFault }): Promise<ForgedLogoutToken>;
   /** Mints an access or ID token (good, or with a fault preset) signed by the active key. */
   mintToken(request: MintRequest): Promise<MintedToken>;
   /** Logs a tenant user in headless (authorize, login form, PKCE code exchange) and returns the tokens. */
@@ -238,6 +245,7 @@ function adminTools(state: MockState): AdminTools {
       return explanationView(await explainFor(explainContext(), input), input.audience);
     },
     planLoginFault: async (input) => (await import('./tools/faults/login-forge.js')).planLoginFault({ loginFaults: state.loginFaults, keys: state.keys, directory: state.directory }, input),
+    forgeLogoutToken: async (input) => (await import('./tools/faults/logout-forge.js')).forgeLogoutToken({ issuer: state.issuer, keys: state.keys, directory: state.directory }, input),
     faults: async () => (await import('./tools/faults/index.js')).FAULTS.map(({ id, caseId, title, explanation, expect, level, reference }) => ({ id, caseId, title, explanation, expect, level, reference })),
   };
 }
@@ -363,6 +371,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     explainToken: async (token, explain = {}) => (await tools.explainToken({ ...explain, token })) as TokenExplanation,
     mintToken: async (request) => (await tools.mintToken(request)) as MintedToken,
     planLoginFault: async (plan) => (await tools.planLoginFault(plan)) as PlantedLoginFault,
+    forgeLogoutToken: async (request) => (await tools.forgeLogoutToken(request)) as ForgedLogoutToken,
     loginForTokens: async (login) => (await import('./tools/headless/login.js')).loginForTokens(state.issuer, state.directory, login, send),
     createUser: (user) => createUser(state, user),
     updateUser: (id, patch) => updateUser(state, id, patch),

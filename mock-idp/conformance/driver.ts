@@ -5,6 +5,7 @@
  */
 import { MockIdpError } from '../core/errors.js';
 import type { KeyInfo, MintRequest, MockEvent, MockIdp, PrivateJwk, StateSnapshot } from '../start.js';
+import type { ForgedLogoutToken, LogoutTokenFault } from '../tools/faults/index.js';
 import type { LoginFaultId } from '../tools/faults/index.js';
 import { ConformanceSetupError, MintRefusedError } from './errors.js';
 
@@ -29,6 +30,8 @@ export interface IdpDriver {
   jwksFetches(): Promise<number | undefined>;
   /** Plants a fault into the one login of `clientId` whose authorization carries `state` (the login-app harness). */
   planLoginFault(plan: { state: string; clientId: string; nonce?: string; codeChallenge?: string; fault: LoginFaultId }): Promise<void>;
+  /** A back-channel logout token (valid or with one fault) for a session at `clientId`, and where to POST it (RP-24); absent when the IdP cannot forge them. */
+  forgeLogoutToken?(request: { clientId: string; sub?: string; sid?: string; fault: LogoutTokenFault }): Promise<ForgedLogoutToken>;
   /** The mock's events after `since` (their `seq`). */
   events(since?: number): Promise<MockEvent[]>;
   /** Stops what the driver started (a mock-idp started for the run); a no-op otherwise. */
@@ -70,6 +73,7 @@ export function inProcessDriver(idp: MockIdp, options: { closeOnEnd?: boolean } 
     planLoginFault: async (plan) => {
       await idp.planLoginFault(plan);
     },
+    forgeLogoutToken: (request) => idp.forgeLogoutToken(request),
     events: async (since) => idp.events(since),
     close: async () => {
       if (options.closeOnEnd) await idp.close();
@@ -141,6 +145,7 @@ export async function httpDriver(issuer: string, options: { adminToken?: string;
     planLoginFault: async (plan) => {
       await call('POST', 'login-faults', plan);
     },
+    forgeLogoutToken: (request) => call<ForgedLogoutToken>('POST', 'logout-tokens', request),
     events: async (since = 0) => (await call<{ events: MockEvent[] }>('GET', `events?since=${since}`)).events,
     close: async () => undefined,
   };

@@ -74,6 +74,8 @@ export type Answer =
       wwwAuthenticate: string[];
       /** The first 500 characters of the body. */
       body: string;
+      /** Where a redirect sent the client (the login-app harness: where the app sent the browser from its callback). */
+      location?: string;
       ms: number;
     }
   | { kind: 'timeout'; ms: number }

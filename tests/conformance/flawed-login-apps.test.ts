@@ -2,10 +2,17 @@
  * The login-app harness against hand-written apps (tests/fixtures/flawed-login-apps),
  * each with exactly one realistic flaw: every flaw is flagged with exactly its own
  * cases, and no other MUST case fails. One mock for all; every app on port 0.
+ *
+ * The correct app and one flawed app (the one that trusts any logout token) go through the whole
+ * catalogue: that shows that one flaw fails its own cases and nothing else. The other flawed apps
+ * run a targeted subset: the baseline, their own cases and a few MUST controls (state, iss, alg none,
+ * expiry, error=) that a second flaw would trip; the rest is reported SKIP. Each app is its own
+ * run, one after another (RP-13 publishes a key on the shared mock).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { runAppConformance, type AppConformanceReport } from '../../mock-idp/conformance/index.js';
+import { RP_CATALOGUE_CASES } from '../../mock-idp/tools/faults/index.js';
 import { startLoginApp, type LoginFlaw, type RunningLoginApp } from '../fixtures/flawed-login-apps/base.js';
 import { APP } from '../helpers/oauth.js';
 
@@ -20,19 +27,32 @@ const FLAWS: Record<LoginFlaw, string[]> = {
   'accepts-alg-none': ['RP-11'],
   'jwks-fetched-once': ['RP-13'],
   'error-is-success': ['RP-17'],
+  'accepts-any-logout-token': ['RP-24'],
 };
+/** The flawed apps run through every case. */
+const FULL_RUNS = new Set<LoginFlaw | 'correct'>(['correct', 'accepts-any-logout-token']);
+/** MUST cases every targeted run also goes through: each catches a different second flaw. */
+const CONTROLS = ['RP-00', 'RP-01', 'RP-04', 'RP-09', 'RP-11', 'RP-17'];
+/** The apps registered with a back-channel logout URI (each its own application: one URI per client). */
+const BACKCHANNEL: Partial<Record<LoginFlaw | 'correct', string>> = { correct: 'bcl-correct', 'accepts-any-logout-token': 'bcl-flawed' };
 
 let idp: MockIdp;
 const apps = new Map<LoginFlaw | 'correct', RunningLoginApp>();
+const clientOf = (flaw: LoginFlaw | 'correct') => BACKCHANNEL[flaw] ?? APP.clientId;
 
 beforeAll(async () => {
   idp = await startMockIdp({ port: 0 });
   for (const flaw of ['correct', ...Object.keys(FLAWS)] as Array<LoginFlaw | 'correct'>) {
-    apps.set(flaw, await startLoginApp({ issuer: idp.issuer, clientId: APP.clientId, clientSecret: APP.secret, ...(flaw === 'correct' ? {} : { flaw }) }));
+    apps.set(flaw, await startLoginApp({ issuer: idp.issuer, clientId: clientOf(flaw), clientSecret: APP.secret, ...(flaw === 'correct' ? {} : { flaw }) }));
   }
-  const callbacks = [...apps.values()].map((a) => `${a.url}/callback`);
+  const callbacks = [...apps].filter(([flaw]) => BACKCHANNEL[flaw] === undefined).map(([, a]) => `${a.url}/callback`);
   await idp.updateTenant((t) => {
+    const sampleApp = (t.applications ?? []).find((a) => a.clientId === APP.clientId)!;
     t.applications = (t.applications ?? []).map((a) => (a.clientId === APP.clientId ? { ...a, callbacks } : a));
+    for (const [flaw, clientId] of Object.entries(BACKCHANNEL) as Array<[LoginFlaw | 'correct', string]>) {
+      const app = apps.get(flaw)!;
+      t.applications.push({ ...sampleApp, clientId, name: clientId, callbacks: [`${app.url}/callback`], backchannelLogoutUri: `${app.url}/backchannel-logout` });
+    }
   });
 });
 afterAll(async () => {
@@ -42,7 +62,9 @@ afterAll(async () => {
 
 function run(flaw: LoginFlaw | 'correct'): Promise<AppConformanceReport> {
   const app = apps.get(flaw)!;
-  return runAppConformance({ idp, loginUrl: `${app.url}/login`, protectedUrl: `${app.url}/profile`, clientId: APP.clientId, rotationWait: 2_500 });
+  const wanted = new Set([...CONTROLS, ...(flaw === 'correct' ? [] : FLAWS[flaw])]);
+  const skip = FULL_RUNS.has(flaw) ? [] : RP_CATALOGUE_CASES.map((c) => c.id).filter((id) => !wanted.has(id));
+  return runAppConformance({ idp, loginUrl: `${app.url}/login`, protectedUrl: `${app.url}/profile`, clientId: clientOf(flaw), rotationWait: 2_500, skip });
 }
 
 const failedCases = (report: AppConformanceReport) => [...new Set(report.results.filter((r) => r.verdict === 'FAIL').map((r) => r.caseId))].sort();
@@ -52,16 +74,33 @@ describe('login-app conformance against flawed apps', () => {
     const report = await run('correct');
     expect(report.misconfigured).toBeUndefined();
     expect(report.results.filter((r) => r.verdict === 'FAIL' || r.verdict === 'WARN').map((r) => `${r.checkId}: ${r.got}`)).toEqual([]);
-    expect(report.results.filter((r) => r.verdict === 'SKIP').map((r) => r.caseId)).toEqual(['RP-21', 'RP-24', 'RP-25']);
+    expect(report.results.filter((r) => r.verdict === 'SKIP').map((r) => r.caseId)).toEqual(['RP-21', 'RP-25']);
+    // RP-24: five forged logout tokens refused with 400 and the session kept, then a valid one ends it.
+    expect(report.results.filter((r) => r.caseId === 'RP-24').map((r) => `${r.checkId} ${r.verdict}: ${r.got}`)).toEqual([
+      ...['alg-none', 'wrong-iss', 'wrong-aud', 'no-events', 'with-nonce'].map((f) => `RP-24-${f} PASS: back-channel 400; session kept`),
+      'RP-24-valid PASS: back-channel 200; session ended',
+    ]);
     expect(report.exitCode).toBe(0);
   });
 
   for (const [flaw, cases] of Object.entries(FLAWS) as Array<[LoginFlaw, string[]]>) {
-    it(`flags an app that ${flaw.replace(/-/g, ' ')} with ${cases.join(', ')} and nothing else`, async () => {
+    it(`flags an app that ${flaw.replace(/-/g, ' ')} with ${cases.join(', ')} and nothing else (${FULL_RUNS.has(flaw) ? 'every case' : 'its cases and the controls'})`, async () => {
       const report = await run(flaw);
       expect(report.misconfigured).toBeUndefined();
       expect(failedCases(report)).toEqual(cases);
       expect(report.exitCode).toBe(1);
     });
   }
+
+  it('SKIPs RP-24 with the reason when the application registered no back-channel logout URI', async () => {
+    const app = apps.get('no-state-check')!;
+    const report = await runAppConformance({ idp, loginUrl: `${app.url}/login`, protectedUrl: `${app.url}/profile`, clientId: APP.clientId, skip: RP_CATALOGUE_CASES.map((c) => c.id).filter((id) => id !== 'RP-00' && id !== 'RP-24') });
+    expect(report.results.find((r) => r.caseId === 'RP-24')).toMatchObject({ verdict: 'SKIP', reason: expect.stringMatching(/registered no back-channel logout URI/) });
+  });
+
+  it('carries what the app answered each login: its status and where it sent the browser', async () => {
+    const app = apps.get('error-is-success')!;
+    const report = await runAppConformance({ idp, loginUrl: `${app.url}/login`, protectedUrl: `${app.url}/profile`, clientId: APP.clientId, skip: RP_CATALOGUE_CASES.map((c) => c.id).filter((id) => id !== 'RP-00' && id !== 'RP-17') });
+    expect(report.results.find((r) => r.caseId === 'RP-17')?.answer).toMatchObject({ kind: 'response', status: 200, location: `${app.url}/profile` });
+  });
 });

@@ -143,7 +143,7 @@ describe('POST /_mock/users when a rebuild refuses the new tenant (a mock assemb
     const unused = async () => {
       throw new Error('not used by this test');
     };
-    const tools: AdminTools = { mintToken: unused, explainToken: unused, explainTokenHtml: unused, faults: unused, planLoginFault: unused };
+    const tools: AdminTools = { mintToken: unused, explainToken: unused, explainTokenHtml: unused, faults: unused, planLoginFault: unused, forgeLogoutToken: unused };
     handler = createApp(state, oidc, { tools }).callback();
   });
   afterAll(() => listening.close());

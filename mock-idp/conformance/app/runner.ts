@@ -12,14 +12,18 @@ import { ConformanceSetupError } from '../errors.js';
 import type { IdpDriver } from '../driver.js';
 import { broken } from '../judge.js';
 import { openDriver } from '../run/settings.js';
-import type { CheckResult, Level, Verdict } from '../types.js';
+import type { Answer, CheckResult, Level, Verdict } from '../types.js';
+import type { Page } from '../../tools/headless/index.js';
+import { runBackchannelLogout } from './backchannel.js';
 import { appConformanceCase } from './cases.js';
 import { AppLogin, LoginError, type Authorization, type Callback } from './login.js';
 import type { AppConformanceOptions, AppConformanceReport, AppDiagnosis } from './types.js';
 
 
-interface Outcome {
+export interface Outcome {
   accepted: boolean;
+  /** What the app answered the callback with (its status, where it sent the browser), and how long the login took. */
+  answer?: Answer;
   /** The mock's refusal of a token request in the attempt (e.g. PKCE's invalid_grant). */
   grantError?: string;
   got: string;
@@ -29,13 +33,15 @@ interface Outcome {
   ms: number;
 }
 
-interface Spec {
+export interface Spec {
   caseId: RpCaseId;
   checkId: string;
   variant?: string;
   sent: string;
   level?: Level;
   expect: 'reject' | 'accept';
+  /** What a correct app does, when not the protected page or no session (RP-24). */
+  expected?: string;
   /** The code must not be redeemed either (RP-01, RP-17). */
   noCodeRequest?: boolean;
   /** A redemption that PKCE made fail counts as refused (RFC 9700 §4.7.1). */
@@ -44,7 +50,13 @@ interface Spec {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-class AppRun {
+/** The app's answer to a delivered callback: its status, the first place it redirected to, the start of its page. */
+export function appAnswer(landed: Page, ms: number): Answer {
+  const location = landed.hops[1];
+  return { kind: 'response', status: landed.response.status, wwwAuthenticate: [], body: landed.body.slice(0, 500), ...(location !== undefined ? { location } : {}), ms };
+}
+
+export class AppRun {
   readonly results: CheckResult[] = [];
   seq = 0;
   constructor(
@@ -58,11 +70,17 @@ class AppRun {
   }
 
   /** What the app did in the authorizations planted since the last mark (their `login.*` events), and the mock's last refusal of its token request. */
-  async watch(): Promise<{ redeemed: boolean; userinfo: boolean; grantError?: string }> {
+  async watch(): Promise<{ redeemed: boolean; userinfo: boolean; grantError?: string; session: { sub?: string; sid?: string } }> {
     const events = await this.driver.events(this.seq);
     const mine = events.filter((e) => e.type.startsWith('login.') && e.clientId === this.options.clientId);
     const grantError = events.find((e) => e.type === 'grant.error' && e.clientId === this.options.clientId)?.error;
-    return { redeemed: mine.some((e) => e.type === 'login.code_redeemed'), userinfo: mine.some((e) => e.type === 'login.userinfo'), ...(grantError ? { grantError } : {}) };
+    // The sub and sid of the ID token the mock issued in this login: the session a back-channel logout names (RP-24).
+    const session: { sub?: string; sid?: string } = {};
+    for (const e of mine) {
+      if (typeof e.detail?.sub === 'string') session.sub = e.detail.sub;
+      if (typeof e.detail?.sid === 'string') session.sid = e.detail.sid;
+    }
+    return { redeemed: mine.some((e) => e.type === 'login.code_redeemed'), userinfo: mine.some((e) => e.type === 'login.userinfo'), ...(grantError ? { grantError } : {}), session };
   }
 
   async mark(): Promise<void> {
@@ -82,7 +100,7 @@ class AppRun {
   }
 
   /** One login with `fault` planted (and the callback changed by `alter`), judged by the protected page. */
-  async attempt(fault: LoginFaultId | undefined, alter?: (callback: Callback, login: AppLogin) => Promise<Callback> | Callback): Promise<Outcome & { authorization: Authorization; callback: Callback }> {
+  async attempt(fault: LoginFaultId | undefined, alter?: (callback: Callback, login: AppLogin) => Promise<Callback> | Callback): Promise<Outcome & { authorization: Authorization; callback: Callback; login: AppLogin; session: { sub?: string; sid?: string } }> {
     const started = performance.now();
     await this.mark();
     const login = this.login();
@@ -92,12 +110,13 @@ class AppRun {
     if (alter) callback = await alter(callback, login);
     const landed = await login.deliver(callback);
     const { page, accepted } = await login.protectedPage();
-    const { redeemed, userinfo, grantError } = await this.watch();
+    const { redeemed, userinfo, grantError, session } = await this.watch();
     const parts = [`callback ${landed.response.status}`, redeemed ? `code redeemed${grantError ? ` (the mock refused it: ${grantError})` : ''}` : undefined, userinfo ? 'userinfo called' : undefined, accepted ? `protected page ${page.response.status}: session created` : 'protected page → login'];
-    return { accepted, got: parts.filter(Boolean).join('; '), redeemed, userinfo, ...(grantError ? { grantError } : {}), status: landed.response.status, ms: Math.round(performance.now() - started), authorization, callback };
+    const ms = Math.round(performance.now() - started);
+    return { accepted, got: parts.filter(Boolean).join('; '), redeemed, userinfo, ...(grantError ? { grantError } : {}), status: landed.response.status, answer: appAnswer(landed, ms), ms, authorization, callback, login, session };
   }
 
-  record(spec: Spec, verdict: Verdict, got: string, reason?: string, ms?: number): void {
+  record(spec: Spec, verdict: Verdict, got: string, reason?: string, answer?: Answer): void {
     const known = appConformanceCase(spec.caseId);
     const result: CheckResult = {
       caseId: spec.caseId,
@@ -106,12 +125,12 @@ class AppRun {
       title: known.title,
       level: spec.level ?? known.level,
       sent: spec.sent,
-      expected: spec.expect === 'accept' ? 'the protected page (2xx)' : `no session${spec.noCodeRequest ? ', code not redeemed' : ''}`,
+      expected: spec.expected ?? (spec.expect === 'accept' ? 'the protected page (2xx)' : `no session${spec.noCodeRequest ? ', code not redeemed' : ''}`),
       got,
       verdict,
       ...(reason !== undefined ? { reason } : {}),
       reference: known.reference,
-      ...(ms !== undefined ? { answer: { kind: 'response' as const, status: 0, wwwAuthenticate: [], body: '', ms } } : {}),
+      ...(answer !== undefined ? { answer } : {}),
     };
     this.results.push(result);
     this.options.onResult?.(result);
@@ -126,7 +145,7 @@ class AppRun {
       if (spec.noCodeRequest && outcome.redeemed && !(spec.pkceSuffices === true && outcome.grantError === 'invalid_grant')) return ['WARN', 'no session, but the app redeemed the code before noticing: check the callback first'];
       return ['PASS'];
     })();
-    this.record(spec, verdict, outcome.got, reason, outcome.ms);
+    this.record(spec, verdict, outcome.got, reason, outcome.answer);
   }
 
   skipped(caseId: RpCaseId): boolean {
@@ -253,7 +272,7 @@ export async function runAppConformance(options: AppConformanceOptions): Promise
       const replay = run.login();
       const landed = await replay.deliver(first, replay.browser);
       const { page, accepted } = await replay.protectedPage();
-      run.judge({ caseId: 'RP-02', checkId: 'RP-02', sent: 'the baseline\'s callback, delivered again from another browser', expect: 'reject' }, { accepted, got: `callback ${landed.response.status}; ${accepted ? `protected page ${page.response.status}: session created` : 'protected page → login'}`, redeemed: false, userinfo: false, ms: 0 });
+      run.judge({ caseId: 'RP-02', checkId: 'RP-02', sent: 'the baseline\'s callback, delivered again from another browser', expect: 'reject' }, { accepted, got: `callback ${landed.response.status}; ${accepted ? `protected page ${page.response.status}: session created` : 'protected page → login'}`, redeemed: false, userinfo: false, answer: appAnswer(landed, 0), ms: 0 });
     } catch (err) {
       if (!(err instanceof LoginError)) throw err;
       run.record({ caseId: 'RP-02', checkId: 'RP-02', sent: 'replayed callback', expect: 'reject' }, 'PASS', err.message);
@@ -307,15 +326,15 @@ export async function runAppConformance(options: AppConformanceOptions): Promise
           outcome = await run.attempt('RP-13');
         }
         const after = `${Math.round((Date.now() - publishedAt) / 100) / 10} s`;
-        if (outcome.accepted) run.record(spec, 'PASS', `${outcome.got} (after ${after})`, undefined, outcome.ms);
-        else run.record(spec, 'FAIL', `${outcome.got} for ${after}`, `logins signed by the new key were refused for ${after}: the app does not refetch the JWKS for an unknown kid (keys loaded once). Raise rotationWait if its refetch cooldown is longer.`, outcome.ms);
+        if (outcome.accepted) run.record(spec, 'PASS', `${outcome.got} (after ${after})`, undefined, outcome.answer);
+        else run.record(spec, 'FAIL', `${outcome.got} for ${after}`, `logins signed by the new key were refused for ${after}: the app does not refetch the JWKS for an unknown kid (keys loaded once). Raise rotationWait if its refetch cooldown is longer.`, outcome.answer);
       } finally {
         if (next) await driver.retireKey(next.kid);
       }
     }
 
     run.skip('RP-21', 'the harness cannot make the app refresh its tokens');
-    run.skip('RP-24', 'forged logout_tokens are not sent by this version of the harness (the mock sends real back-channel logouts to an application\'s backchannelLogoutUri)');
+    await runBackchannelLogout(run);
     run.skip('RP-25', 'the app\'s session limits were not stated');
     return report(undefined, responseType);
   } finally {

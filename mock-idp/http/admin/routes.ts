@@ -29,6 +29,8 @@ export interface AdminTools {
   faults(): Promise<unknown>;
   /** Plants a fault into one login (the relying-party conformance harness), keyed by its state and client. */
   planLoginFault(input: unknown): Promise<unknown>;
+  /** A back-channel logout token, valid or forged (RP-24), for one application's session. */
+  forgeLogoutToken(input: unknown): Promise<unknown>;
 }
 
 /** The largest state `POST /_mock/state` takes (a state holds every session and token). */
@@ -125,6 +127,10 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
   router.post('/login-faults', async (ctx) => {
     ctx.body = await tools.planLoginFault(await readJson(ctx));
     ctx.status = 201;
+  });
+
+  router.post('/logout-tokens', async (ctx) => {
+    ctx.body = await tools.forgeLogoutToken(await readJson(ctx));
   });
 
   router.get('/faults', async (ctx) => {

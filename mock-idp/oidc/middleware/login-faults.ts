@@ -1,4 +1,5 @@
 import type { Context, Middleware } from 'koa';
+import { decodeJwt } from 'jose';
 import type { EventLog } from '../../core/events.js';
 import { esc, unesc } from '../../core/html.js';
 import type { LoginFaultPlan, LoginFaults } from '../../core/login-faults.js';
@@ -67,7 +68,7 @@ function carrierOf(ctx: Context): Carrier | undefined {
  * request passes untouched.
  */
 export function loginFaults(faults: LoginFaults, events: EventLog): Middleware {
-  const note = (type: string, plan: LoginFaultPlan) => events.add({ type, clientId: plan.clientId, detail: { state: plan.state, fault: plan.fault } });
+  const note = (type: string, plan: LoginFaultPlan, idToken?: string) => events.add({ type, clientId: plan.clientId, detail: { state: plan.state, fault: plan.fault, ...sessionOf(idToken) } });
   return async (ctx, next) => {
     if (ctx.path === ROUTES.userinfo) {
       const token = /^Bearer +(\S+)$/i.exec(ctx.get('authorization'))?.[1];
@@ -107,16 +108,28 @@ export function loginFaults(faults: LoginFaults, events: EventLog): Middleware {
       params.set('id_token', await plan.tamper.idToken(idToken, 'authorization'));
       carrier.write(params);
     }
-    note('login.fault_planted', plan);
+    note('login.fault_planted', plan, idToken);
   };
 }
 
-async function answerToken(ctx: Context, oidc: OidcOfRequest, faults: LoginFaults, note: (type: string, plan: LoginFaultPlan) => void): Promise<void> {
+/** The `sub` and `sid` of the ID token the mock issued (before any tamper): the session a harness may log out over the back channel (RP-24). */
+function sessionOf(idToken: string | undefined): { sub?: string; sid?: string } {
+  if (idToken === undefined) return {};
+  try {
+    const { sub, sid } = decodeJwt(idToken);
+    return { ...(typeof sub === 'string' ? { sub } : {}), ...(typeof sid === 'string' ? { sid } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+async function answerToken(ctx: Context, oidc: OidcOfRequest, faults: LoginFaults, note: (type: string, plan: LoginFaultPlan, idToken?: string) => void): Promise<void> {
   const grantType = str(oidc.params?.grant_type);
   const refreshed = grantType === 'refresh_token';
   const plan = grantType === 'authorization_code' ? faults.forArtifact(str(oidc.params?.code)) : refreshed ? faults.forArtifact(str(oidc.params?.refresh_token)) : undefined;
   if (!plan) return;
-  note(refreshed ? 'login.refreshed' : 'login.code_redeemed', plan);
+  const issued = ctx.status === 200 && ctx.body !== null && typeof ctx.body === 'object' ? str((ctx.body as Record<string, unknown>).id_token) : undefined;
+  note(refreshed ? 'login.refreshed' : 'login.code_redeemed', plan, issued);
   if (ctx.status !== 200 || ctx.body === null || typeof ctx.body !== 'object') return;
   const body = ctx.body as Record<string, unknown>;
   for (const name of ['access_token', 'refresh_token'] as const) {

@@ -35,4 +35,5 @@ export {
   WRONG_AUDIENCE,
   WRONG_ISSUER,
 } from './recipes.js';
+export { BACKCHANNEL_LOGOUT_EVENT, LOGOUT_TOKEN_FAULTS, forgeLogoutToken, type ForgedLogoutToken, type LogoutTokenFault } from './logout-forge.js';
 export { LOGIN_FAULT_IDS, OTHER_SUBJECT, STRANGER_CLIENT, isLoginFaultId, loginTamper, planLoginFault, type LoginFaultContext, type LoginFaultId, type PlantedLoginFault } from './login-forge.js';
