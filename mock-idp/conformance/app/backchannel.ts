@@ -5,10 +5,31 @@
  * `nonce`), each of which must get 400 and leave the session alone, and last a valid one for that
  * session (its `sub` and `sid`, signed by the mock's key), which must end it.
  */
-import type { LogoutTokenFault } from '../../tools/faults/index.js';
-import type { Answer } from '../types.js';
-import { LoginError } from './login.js';
-import { appAnswer, type AppRun, type Spec } from './runner.js';
+import type { LogoutTokenFault, RpCaseId } from '../../tools/faults/index.js';
+import type { IdpDriver } from '../driver.js';
+import type { Answer, Verdict } from '../types.js';
+import { appAnswer, LoginError, type AppLogin } from './login.js';
+import type { AppConformanceOptions } from './types.js';
+
+interface Spec {
+  caseId: RpCaseId;
+  checkId: string;
+  variant: string;
+  sent: string;
+  expect: 'reject' | 'accept';
+  expected: string;
+}
+
+/** What RP-24 uses of the run (runner.ts's AppRun). */
+export interface BackchannelRun {
+  readonly driver: IdpDriver;
+  readonly options: AppConformanceOptions;
+  login(): AppLogin;
+  attempt(fault: 'none'): Promise<{ accepted: boolean; login: AppLogin; session: { sub?: string; sid?: string } }>;
+  record(spec: Spec, verdict: Verdict, got: string, reason?: string, answer?: Answer): void;
+  skipped(caseId: RpCaseId): boolean;
+  skip(caseId: RpCaseId, reason: string): void;
+}
 
 const FORGERIES: ReadonlyArray<[Exclude<LogoutTokenFault, 'valid'>, string]> = [
   ['alg-none', 'logout_token with alg none, no signature'],
@@ -27,7 +48,7 @@ const spec = (fault: LogoutTokenFault, sent: string): Spec => ({
   expected: fault === 'valid' ? '2xx, and the session ended' : '400, and the session kept',
 });
 
-export async function runBackchannelLogout(run: AppRun): Promise<void> {
+export async function runBackchannelLogout(run: BackchannelRun): Promise<void> {
   const { driver, options } = run;
   if (run.skipped('RP-24')) return run.skip('RP-24', 'skipped by the options');
   if (driver.forgeLogoutToken === undefined) return run.skip('RP-24', 'the IdP driver cannot forge logout tokens');
@@ -35,7 +56,7 @@ export async function runBackchannelLogout(run: AppRun): Promise<void> {
   if (probe.backchannelLogoutUri === null) return run.skip('RP-24', `the application "${options.clientId}" registered no back-channel logout URI (backchannelLogoutUri in the tenant): the app does not take back-channel logouts`);
   const uri = probe.backchannelLogoutUri;
 
-  let login: Awaited<ReturnType<AppRun['attempt']>>;
+  let login: Awaited<ReturnType<BackchannelRun['attempt']>>;
   try {
     login = await run.attempt('none');
   } catch (err) {

@@ -6,6 +6,7 @@
  * callback delivered to the app and its protected page asked for.
  */
 import { findForms, HeadlessBrowser, type Page } from '../../tools/headless/index.js';
+import type { Answer } from '../types.js';
 
 export interface Callback {
   url: string;
@@ -47,6 +48,12 @@ const param = (url: URL, name: string) => url.searchParams.get(name) ?? undefine
 /** The message of the mock's error page (http/views/message-page.ts shows the error code). */
 function pageError(page: Page): string | undefined {
   return /\b(invalid_[a-z_]+|unauthorized_client|access_denied|unsupported_response_type|login_required)\b/.exec(page.body)?.[1];
+}
+
+/** What the app answered: its status, the first place it redirected the browser to, the start of its page. */
+export function appAnswer(landed: Page, ms: number): Answer {
+  const location = landed.hops[1];
+  return { kind: 'response', status: landed.response.status, wwwAuthenticate: [], body: landed.body.slice(0, 500), ...(location !== undefined ? { location } : {}), ms };
 }
 
 export class AppLogin {

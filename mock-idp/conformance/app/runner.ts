@@ -13,14 +13,13 @@ import type { IdpDriver } from '../driver.js';
 import { broken } from '../judge.js';
 import { openDriver } from '../run/settings.js';
 import type { Answer, CheckResult, Level, Verdict } from '../types.js';
-import type { Page } from '../../tools/headless/index.js';
 import { runBackchannelLogout } from './backchannel.js';
 import { appConformanceCase } from './cases.js';
-import { AppLogin, LoginError, type Authorization, type Callback } from './login.js';
+import { AppLogin, appAnswer, LoginError, type Authorization, type Callback } from './login.js';
 import type { AppConformanceOptions, AppConformanceReport, AppDiagnosis } from './types.js';
 
 
-export interface Outcome {
+interface Outcome {
   accepted: boolean;
   /** What the app answered the callback with (its status, where it sent the browser), and how long the login took. */
   answer?: Answer;
@@ -33,7 +32,7 @@ export interface Outcome {
   ms: number;
 }
 
-export interface Spec {
+interface Spec {
   caseId: RpCaseId;
   checkId: string;
   variant?: string;
@@ -50,13 +49,7 @@ export interface Spec {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The app's answer to a delivered callback: its status, the first place it redirected to, the start of its page. */
-export function appAnswer(landed: Page, ms: number): Answer {
-  const location = landed.hops[1];
-  return { kind: 'response', status: landed.response.status, wwwAuthenticate: [], body: landed.body.slice(0, 500), ...(location !== undefined ? { location } : {}), ms };
-}
-
-export class AppRun {
+class AppRun {
   readonly results: CheckResult[] = [];
   seq = 0;
   constructor(
