@@ -104,14 +104,18 @@ export async function httpDriver(issuer: string, options: { adminToken?: string;
       throw unreachable(`cannot reach the mock-idp at ${url} (${cause}): is it running with issuer ${issuer}?`);
     }
     const text = await response.text();
-    if ((response.status === 400 || response.status === 404) && path === 'tokens') {
-      let description = text;
+    const errorOf = () => {
       try {
-        description = (JSON.parse(text) as { error_description?: string }).error_description ?? text;
+        const { error, error_description: description } = JSON.parse(text) as { error?: string; error_description?: string };
+        return description !== undefined ? `${error ? `${error}: ` : ''}${description}` : text;
       } catch {
-        // not JSON: keep the text
+        return text; // not JSON: keep the text
       }
-      throw new MintRefusedError(`the mock-idp refused to mint: ${description}`);
+    };
+    if ((response.status === 400 || response.status === 404) && path === 'tokens') throw new MintRefusedError(`the mock-idp refused to mint: ${errorOf()}`);
+    // The mock answered, and refused what the harness asked (a plan, a key): its error, not "unreachable".
+    if (response.status === 400 || (response.status === 404 && response.headers.get('content-type')?.includes('json') === true && errorOf() !== text)) {
+      throw new ConformanceSetupError('ERR_IDP_REFUSED', `the mock-idp refused ${method} ${url}: ${response.status} ${errorOf().slice(0, 300)}`);
     }
     if (!response.ok) {
       const hint = response.status === 401 ? ' (pass its admin token)' : response.status === 404 ? ' (is this a mock-idp?)' : '';

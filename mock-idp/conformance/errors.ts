@@ -1,9 +1,10 @@
 /**
  * Why a conformance run could not start: bad options (exit 2), an API that does
- * not answer at all (exit 2), an IdP that cannot be reached or started (exit 2).
+ * not answer at all (exit 2), an IdP that cannot be reached or started (exit 2), or that
+ * refused a request of the harness itself (ERR_IDP_REFUSED: its status and error, exit 2).
  * A run that starts never throws these for what the API answers.
  */
-export type ConformanceSetupCode = 'ERR_OPTIONS' | 'ERR_TARGET_UNREACHABLE' | 'ERR_IDP_UNREACHABLE' | 'ERR_IDP_START';
+export type ConformanceSetupCode = 'ERR_OPTIONS' | 'ERR_TARGET_UNREACHABLE' | 'ERR_IDP_UNREACHABLE' | 'ERR_IDP_REFUSED' | 'ERR_IDP_START';
 
 export class ConformanceSetupError extends Error {
   constructor(

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformanceCommand } from '../../mock-idp/cli/conformance-command.js';
-import type { AppConformanceReport } from '../../mock-idp/conformance/index.js';
+import { httpDriver, type AppConformanceReport } from '../../mock-idp/conformance/index.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { decodeJwt } from 'jose';
 import { AppLogin } from '../../mock-idp/conformance/app/login.js';
@@ -84,6 +84,12 @@ describe('POST /_mock/login-faults', () => {
     expect((await plant({ state: 's', clientId: APP.clientId, fault: 'RP-99' })).status).toBe(400);
     expect((await plant({ state: '', clientId: APP.clientId, fault: 'RP-04' })).status).toBe(400);
     expect((await plant({ state: 's', clientId: 'nobody', fault: 'RP-04' })).status).toBe(404);
+  });
+
+  it('over --issuer, a plan the mock refuses is reported with its status and error, not as an unreachable IdP', async () => {
+    const driver = await httpDriver(idp.issuer);
+    await expect(driver.planLoginFault({ state: 'x'.repeat(3000), clientId: APP.clientId, fault: 'RP-04' })).rejects.toMatchObject({ code: 'ERR_IDP_REFUSED', message: expect.stringMatching(/refused POST .*login-faults: 400 .*state/) });
+    await expect(driver.planLoginFault({ state: 's', clientId: 'nobody', fault: 'RP-04' })).rejects.toMatchObject({ code: 'ERR_IDP_REFUSED', message: expect.stringMatching(/: 404 /) });
   });
 
   it('forges the ID token of the one authorization it is planted for, not of another login with the same state', async () => {
