@@ -295,6 +295,24 @@ export async function runAppConformance(options: AppConformanceOptions): Promise
     const published = await driver.keys();
     if (published.length === 1) await run.check({ caseId: 'RP-12', checkId: 'RP-12', sent: 'ID token without kid, one key in the JWKS', expect: 'accept' }, 'RP-12-no-kid');
     else run.skip('RP-12', `the JWKS holds ${published.length} keys: the one-key case needs exactly one`);
+    // RP-12 with several keys: a second key published for this one login; refusing or trying each key are both right, a crash is not.
+    if (run.skipped('RP-12')) run.skip('RP-12', 'skipped by the options', 'RP-12-several-keys');
+    else if (published.some((k) => k.status === 'next')) run.skip('RP-12', 'the mock already publishes a next key: retire it and run again', 'RP-12-several-keys');
+    else {
+      const keys = await driver.publishNextKey();
+      const spec: Spec = { caseId: 'RP-12', checkId: 'RP-12-several-keys', variant: 'several keys', sent: `ID token without kid, ${keys.length} keys in the JWKS`, expect: 'accept', expected: 'the protected page, or a clean refusal (4xx, back to login); never a 5xx' };
+      try {
+        const outcome = await run.attempt('RP-12-no-kid');
+        if (outcome.status !== undefined && outcome.status >= 500) run.record(spec, 'WARN', outcome.got, 'the app crashed on an ID token without kid while the JWKS holds several keys: try each key, or refuse the login cleanly', outcome.answer);
+        else run.record(spec, 'PASS', `${outcome.got}${outcome.accepted ? ' (tried the keys)' : ' (refused)'}`, undefined, outcome.answer);
+      } catch (err) {
+        if (!(err instanceof LoginError)) throw err;
+        run.record(spec, 'PASS', `login did not complete: ${err.message}`);
+      } finally {
+        const next = keys.find((k) => k.status === 'next');
+        if (next) await driver.retireKey(next.kid);
+      }
+    }
 
     if (baseline.userinfo) await run.check({ caseId: 'RP-15', checkId: 'RP-15', sent: 'userinfo answer with another user\'s sub', expect: 'reject' }, 'RP-15');
     else run.skip('RP-15', 'the app did not call userinfo in the baseline login');
