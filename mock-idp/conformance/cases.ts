@@ -454,7 +454,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     ...catalogueCase('RS-34'),
     levelText: 'MUST',
     expected: '200 after a refetch',
-    sent: 'At the start of the run the IdP publishes a next key (as Auth0 publishes its next signing key ahead of a rotation); later it rotates to it and the harness sends a token signed by it, retried for up to `--rotation-wait`.',
+    sent: 'Late in the run the IdP rotates to a key it never published before (so the API cannot hold it, however it caches), and the harness sends a token signed by it, retried for up to `--rotation-wait`, and at least until `--jwks-cooldown` (default 30 s, jose\'s `cooldownDuration`) has passed since the API\'s last JWKS fetch: an API that refetches at once passes at once. The keys are put back as they were at the end of the run.',
     why: 'IdPs rotate keys on a schedule or after a compromise; an API that loaded the keys once (at boot, or a pinned PEM) refuses every token after the rotation: an outage.',
     incident: 'The OpenID conformance suite\'s `signing-key-rotation` test; outages after IdP key rotations are a recurring post-mortem theme for services that pinned a certificate.',
     fix: {
