@@ -30,6 +30,17 @@ export interface MfaTokenGrant {
 /** What checking a code gave: accepted, wrong (counted), or refused because too many wrong codes came before it. */
 export type CodeCheck = 'ok' | 'wrong' | 'too-many';
 
+/**
+ * Auth0's `acr` for a login with a second factor, the PAPE multi-factor policy: an application asks for MFA
+ * with `acr_values=<it>` and finds it in the ID token's `acr` afterwards (beside `amr: ["mfa"]`).
+ */
+export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+
+/** Whether an authorization's `acr_values` (space-separated) ask for the multi-factor policy. */
+export function asksForMfa(acrValues: unknown): boolean {
+  return typeof acrValues === 'string' && acrValues.split(' ').includes(MFA_ACR);
+}
+
 /** Auth0's message once a user's MFA is locked after too many wrong codes. */
 export const TOO_MANY_CODES_MESSAGE = 'Too many failed codes. Wait for some minutes before retrying.';
 

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from './clock.js';
 import type { Directory } from './directory.js';
 import type { Outbox } from './outbox.js';
@@ -11,6 +11,18 @@ export type PasswordlessConnection = (typeof PASSWORDLESS_CONNECTIONS)[number];
 
 /** What checking a passwordless code gave. */
 export type PasswordlessCheck = { outcome: 'ok'; user: User } | { outcome: 'wrong' | 'expired' | 'too-many' };
+
+/** Where a magic link leads once opened: the user it signs in, or Auth0's error for the application's callback. */
+export type MagicLinkOutcome = { sub: string } | { error: string; error_description: string };
+
+/** Auth0's `error_description` for a passwordless code that did not sign anyone in (the grant, a magic link). */
+export function passwordlessFailure(connection: PasswordlessConnection, outcome: Exclude<PasswordlessCheck['outcome'], 'ok'>): string {
+  return {
+    wrong: `Wrong ${connection === 'email' ? 'email' : 'phone number'} or verification code.`,
+    expired: 'The verification code has expired. Please try to login again.',
+    'too-many': "You've reached the maximum number of attempts. Please try to login again.",
+  }[outcome];
+}
 
 interface SentCode {
   code: string;
@@ -26,6 +38,8 @@ interface SentCode {
  */
 export class PasswordlessCodes {
   readonly #codes = new Map<string, SentCode>();
+  /** Opened magic links waiting for their authorization to reach the login step (a cookie carries the ticket). */
+  readonly #magicLogins = new Map<string, { clientId: string; outcome: MagicLinkOutcome; expiresAt: number }>();
 
   constructor(
     private readonly clock: Pick<Clock, 'now'>,
@@ -35,26 +49,69 @@ export class PasswordlessCodes {
 
   /** Sends a new code to `address` (an email, or an E.164 phone number for sms); returns it. */
   send(connection: PasswordlessConnection, address: string, appName: string): string {
+    const { code, expiresAt } = this.#issue(connection, address);
+    this.outbox.add({
+      to: address.trim(),
+      kind: 'passwordless_code',
+      subject: connection === 'sms' ? 'SMS' : `Welcome to ${appName}`,
+      text: `Your verification code is: ${code}. It expires in ${DEFAULTS.passwordless.codeLifetime / 60} minutes.`,
+      links: [],
+      code,
+      expires: new Date(expiresAt).toISOString(),
+    });
+    return code;
+  }
+
+  /**
+   * Emails a magic link: a new code (replacing any before it, as a code would) inside the link
+   * `linkTo(code)` builds (`/passwordless/verify_redirect?…&verification_code=<code>`); returns the link.
+   */
+  sendLink(email: string, appName: string, linkTo: (code: string) => string): string {
+    const { code, expiresAt } = this.#issue('email', email);
+    const link = linkTo(code);
+    this.outbox.add({
+      to: email.trim(),
+      kind: 'passwordless_link',
+      subject: `Welcome to ${appName}`,
+      text: `Click and confirm that you want to sign in to ${appName}. This link will expire in ${DEFAULTS.passwordless.codeLifetime / 60} minutes: ${link}`,
+      links: [link],
+      expires: new Date(expiresAt).toISOString(),
+    });
+    return link;
+  }
+
+  #issue(connection: PasswordlessConnection, address: string): { code: string; expiresAt: number } {
     const { codeLength, codeLifetime } = DEFAULTS.passwordless;
     const code = String(randomInt(10 ** codeLength)).padStart(codeLength, '0');
     const expiresAt = this.clock.now() + codeLifetime * 1000;
     const key = keyOf(connection, address);
     this.#codes.delete(key);
     this.#codes.set(key, { code, expiresAt, failures: 0 });
-    for (const oldest of this.#codes.keys()) {
-      if (this.#codes.size <= this.max) break;
-      this.#codes.delete(oldest);
+    this.#bound(this.#codes);
+    return { code, expiresAt };
+  }
+
+  #bound(map: Map<string, unknown>): void {
+    for (const oldest of map.keys()) {
+      if (map.size <= this.max) break;
+      map.delete(oldest);
     }
-    this.outbox.add({
-      to: address.trim(),
-      kind: 'passwordless_code',
-      subject: connection === 'sms' ? 'SMS' : `Welcome to ${appName}`,
-      text: `Your verification code is: ${code}. It expires in ${codeLifetime / 60} minutes.`,
-      links: [],
-      code,
-      expires: new Date(expiresAt).toISOString(),
-    });
-    return code;
+  }
+
+  /** Keeps what an opened magic link gave until the login step of its authorization takes it (`lifetimeSeconds`); returns the ticket. */
+  holdMagicLogin(clientId: string, outcome: MagicLinkOutcome, lifetimeSeconds: number): string {
+    const ticket = randomBytes(24).toString('base64url');
+    this.#magicLogins.set(ticket, { clientId, outcome, expiresAt: this.clock.now() + lifetimeSeconds * 1000 });
+    this.#bound(this.#magicLogins);
+    return ticket;
+  }
+
+  /** The outcome an opened magic link left for this application's login step, once (undefined: unknown, expired or another application's). */
+  takeMagicLogin(ticket: string, clientId: string): MagicLinkOutcome | undefined {
+    const held = this.#magicLogins.get(ticket);
+    if (!held || held.clientId !== clientId) return undefined;
+    this.#magicLogins.delete(ticket);
+    return this.clock.now() < held.expiresAt ? held.outcome : undefined;
   }
 
   /** Checks a code for `address`; a right one is spent and names the user (none: 'wrong', as Auth0 says nothing more). */
@@ -79,6 +136,7 @@ export class PasswordlessCodes {
 
   clear(): void {
     this.#codes.clear();
+    this.#magicLogins.clear();
   }
 }
 

@@ -50,14 +50,14 @@ describe('passwordless', () => {
   });
 
   it('refuses a code past its 180 s on the mock clock (403 invalid_grant)', async () => {
-    await start({ connection: 'email', email: USERS.alice.username });
+    await start({ connection: 'email', email: USERS.alice.username, send: 'code' });
     const code = codeFor(USERS.alice.username)!;
     idp.clock.advance(DEFAULTS.passwordless.codeLifetime);
     expect(await exchange('email', USERS.alice.username, code)).toMatchObject({ status: 403, body: { error: 'invalid_grant', error_description: expect.stringContaining('expired') } });
   });
 
   it('counts wrong codes: after 3 the code is spent and even the right one is refused', async () => {
-    await start({ connection: 'email', email: USERS.alice.username });
+    await start({ connection: 'email', email: USERS.alice.username, send: 'code' });
     const code = codeFor(USERS.alice.username)!;
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < DEFAULTS.passwordless.maxAttempts; i++) expect(await exchange('email', USERS.alice.username, wrong)).toMatchObject({ status: 403, body: { error: 'invalid_grant' } });
@@ -65,15 +65,18 @@ describe('passwordless', () => {
   });
 
   it('accepts only the latest code sent to an address', async () => {
-    await start({ connection: 'email', email: USERS.alice.username });
+    await start({ connection: 'email', email: USERS.alice.username, send: 'code' });
     const first = codeFor(USERS.alice.username)!;
-    await start({ connection: 'email', email: USERS.alice.username });
+    await start({ connection: 'email', email: USERS.alice.username, send: 'code' });
     const latest = codeFor(USERS.alice.username)!;
     if (first !== latest) expect((await exchange('email', USERS.alice.username, first)).status).toBe(403);
     expect((await exchange('email', USERS.alice.username, latest)).status).toBe(200);
   });
 
   it("answers bad input with Auth0's 400s, not 500s", async () => {
+    for (const send of ['link_ios', 'link_android', 'x']) expect(await start({ connection: 'email', email: USERS.alice.username, send })).toMatchObject({ status: 400, body: { error: 'bad.send' } });
+    expect(await start({ connection: 'sms', phone_number: BOB_PHONE, send: 'link' })).toMatchObject({ status: 400, body: { error: 'bad.send' } });
+    expect(await start({ connection: 'email', email: USERS.alice.username, authParams: { scope: 1 } })).toMatchObject({ status: 400, body: { error: 'bad.authParams' } });
     expect((await start({ connection: 'nope', email: USERS.alice.username })).body).toMatchObject({ error: 'bad.connection' });
     expect((await start({ connection: 'email' })).status).toBe(400);
     expect((await start({ connection: 'sms', phone_number: '12' })).status).toBe(400);
@@ -97,5 +100,50 @@ describe('passwordless', () => {
     expect(authCode).toBeTruthy();
     const tokens = await tokenRequest(idp, { grant_type: 'authorization_code', code: authCode!, redirect_uri: APP.callback, code_verifier: verifier, ...client });
     expect((await verify(idp, tokens.body.id_token!, APP.clientId)).payload.sub).toBe('auth0|65a1f0c2e4b0a1b2c3d4e5f1');
+  });
+});
+
+/** The magic link of the latest link email to `to` (Auth0's `send: "link"`, the default for email). */
+const linkFor = (to: string) => idp.emails({ to }).filter((e) => e.kind === 'passwordless_link').at(-1)?.links[0];
+
+describe('passwordless magic links', () => {
+  const authParams = { redirect_uri: APP.callback, response_type: 'code', scope: 'openid profile email', state: 'st-42' };
+
+  /** Opens a link in a fresh browser up to the application's callback; its query. */
+  const open = async (link: string) => new URL((await new HeadlessBrowser().navigate(link, { stopAt: APP.callback })).url).searchParams;
+
+  it("emails alice an Auth0-shaped link by default (send omitted) that signs her in at the app's callback, once", async () => {
+    expect(await start({ connection: 'email', email: USERS.alice.username, authParams })).toMatchObject({ status: 200, body: { email: USERS.alice.username } });
+    const link = new URL(linkFor(USERS.alice.username)!);
+    expect(link.pathname).toBe('/passwordless/verify_redirect');
+    expect(Object.fromEntries(link.searchParams)).toMatchObject({ ...authParams, client_id: APP.clientId, connection: 'email', email: USERS.alice.username, verification_code: expect.stringMatching(/^\d{6}$/) });
+    const callback = await open(link.href);
+    expect(callback.get('state')).toBe('st-42');
+    const tokens = await tokenRequest(idp, { grant_type: 'authorization_code', code: callback.get('code')!, redirect_uri: APP.callback, ...client });
+    expect(tokens.status).toBe(200);
+    expect((await verify(idp, tokens.body.id_token!, APP.clientId)).payload).toMatchObject({ sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f1', email: USERS.alice.username });
+    const again = await open(link.href);
+    expect([again.get('error'), again.get('code'), again.get('state')]).toEqual(['unauthorized', null, 'st-42']);
+  });
+
+  it("sends an expired link to the callback with Auth0's error=unauthorized (the code's 180 s on the mock clock)", async () => {
+    await start({ connection: 'email', email: USERS.alice.username, send: 'link', authParams });
+    idp.clock.advance(DEFAULTS.passwordless.codeLifetime);
+    const callback = await open(linkFor(USERS.alice.username)!);
+    expect(callback.get('error')).toBe('unauthorized');
+    expect(callback.get('error_description')).toContain('expired');
+  });
+
+  it('refuses a link with another code or no email with 4xx, never a 500', async () => {
+    await start({ connection: 'email', email: USERS.alice.username, authParams });
+    const link = new URL(linkFor(USERS.alice.username)!);
+    const code = link.searchParams.get('verification_code')!;
+    link.searchParams.set('verification_code', code === '000000' ? '111111' : '000000');
+    expect((await open(link.href)).get('error')).toBe('unauthorized');
+    for (const drop of ['email', 'client_id', 'connection']) {
+      const broken = new URL(link);
+      broken.searchParams.delete(drop);
+      expect((await fetch(broken, { redirect: 'manual' })).status).toBe(400);
+    }
   });
 });

@@ -4,11 +4,33 @@ import type { MockState } from '../../core/state.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { passwordlessPage } from '../views/passwordless-page.js';
+import { MAGIC_LINK_COOKIE } from './passwordless.js';
 import { isSignInPrompt } from './authorize-parameters.js';
 import { signInAfterActions } from './post-login.js';
 import type { InteractionSteps } from './social-provider.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * The login step of an authorization a magic link started (`/passwordless/verify_redirect` set the cookie):
+ * signs the link's user in, or ends at the application's callback with the link's error. False when this
+ * login attempt did not come from a magic link of this application.
+ */
+export async function finishMagicLink(state: MockState, steps: InteractionSteps, ctx: Context, promptName: string, params: Record<string, unknown>): Promise<boolean> {
+  const ticket = ctx.cookies.get(MAGIC_LINK_COOKIE, { signed: false });
+  if (!ticket) return false;
+  ctx.cookies.set(MAGIC_LINK_COOKIE, null, { path: '/interaction' });
+  const clientId = String(params.client_id);
+  const outcome = state.passwordless.takeMagicLogin(ticket, clientId);
+  if (!outcome) return false;
+  if (!('sub' in outcome)) {
+    await steps.finish(ctx, outcome);
+    return true;
+  }
+  state.events.add({ type: 'login.success', clientId, sub: outcome.sub, detail: { connection: 'email', magicLink: true } });
+  await steps.finish(ctx, await signInAfterActions(state, ctx, params, promptName, { accountId: outcome.sub }));
+  return true;
+}
 
 /**
  * Universal Login's passwordless path ("Email me a code" on the login page):

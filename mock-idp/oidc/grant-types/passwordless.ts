@@ -1,6 +1,6 @@
 import { errors } from 'oidc-provider';
 import type { Directory } from '../../core/directory.js';
-import { PASSWORDLESS_CONNECTIONS, type PasswordlessConnection } from '../../core/passwordless.js';
+import { PASSWORDLESS_CONNECTIONS, passwordlessFailure, type PasswordlessConnection } from '../../core/passwordless.js';
 import type { MockState } from '../../core/state.js';
 import { resourceIndicators } from '../resource-servers.js';
 import { type GrantHandler, issueUserTokens, param } from './password.js';
@@ -26,12 +26,7 @@ export function passwordlessGrant(state: MockState, directory: Directory): Grant
     const connection = realm as PasswordlessConnection;
     const checked = state.passwordless.check(directory, connection, username, otp);
     if (checked.outcome !== 'ok') {
-      const what = connection === 'email' ? 'email' : 'phone number';
-      const description = {
-        wrong: `Wrong ${what} or verification code.`,
-        expired: 'The verification code has expired. Please try to login again.',
-        'too-many': "You've reached the maximum number of attempts. Please try to login again.",
-      }[checked.outcome];
+      const description = passwordlessFailure(connection, checked.outcome);
       state.events.add({ type: 'login.failed', clientId: client.clientId, error: 'invalid_grant', detail: { connection, reason: checked.outcome } });
       ctx.status = 403;
       ctx.body = { error: 'invalid_grant', error_description: description };
