@@ -24,6 +24,9 @@ export function passwordlessFailure(connection: PasswordlessConnection, outcome:
   }[outcome];
 }
 
+/** A sent passwordless code as a restart keeps it: `[connection:address, code]` (core/persistence). */
+export type PasswordlessSnapshot = Array<[key: string, SentCode]>;
+
 interface SentCode {
   code: string;
   expiresAt: number;
@@ -45,7 +48,21 @@ export class PasswordlessCodes {
     private readonly clock: Pick<Clock, 'now'>,
     private readonly outbox: Outbox,
     private readonly max: number = DEFAULTS.maxPendingEntries,
+    /** Called after every change a restart keeps (the codes; opened magic links are not kept). */
+    private readonly onChange: () => void = () => {},
   ) {}
+
+  /** The unexpired codes, oldest first. */
+  exportState(): PasswordlessSnapshot {
+    const now = this.clock.now();
+    return [...this.#codes].filter(([, sent]) => sent.expiresAt > now).map(([key, sent]) => [key, { ...sent }]);
+  }
+
+  importState(codes: PasswordlessSnapshot): void {
+    this.clear();
+    for (const [key, sent] of codes.slice(-this.max)) this.#codes.set(key, { ...sent });
+    this.onChange();
+  }
 
   /** Sends a new code to `address` (an email, or an E.164 phone number for sms); returns it. */
   send(connection: PasswordlessConnection, address: string, appName: string): string {
@@ -88,6 +105,7 @@ export class PasswordlessCodes {
     this.#codes.delete(key);
     this.#codes.set(key, { code, expiresAt, failures: 0 });
     this.#bound(this.#codes);
+    this.onChange();
     return { code, expiresAt };
   }
 
@@ -121,9 +139,11 @@ export class PasswordlessCodes {
     if (!sent) return { outcome: 'wrong' };
     if (this.clock.now() >= sent.expiresAt) {
       this.#codes.delete(key);
+      this.onChange();
       return { outcome: 'expired' };
     }
     const user = connection === 'email' ? directory.userByEmail(address) : directory.tenant.users.find((u) => u.phoneNumber === address.trim());
+    this.onChange();
     if (code.trim() !== sent.code || !user) {
       sent.failures++;
       if (sent.failures < DEFAULTS.passwordless.maxAttempts) return { outcome: 'wrong' };
