@@ -1,16 +1,17 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from './clock.js';
-import type { Directory } from './directory.js';
 import type { Outbox } from './outbox.js';
 import { DEFAULTS } from './tenant/defaults.js';
-import type { User } from './tenant/schema.js';
 
 /** Auth0's passwordless connections. */
 export const PASSWORDLESS_CONNECTIONS = ['email', 'sms'] as const;
 export type PasswordlessConnection = (typeof PASSWORDLESS_CONNECTIONS)[number];
 
 /** What checking a passwordless code gave. */
-export type PasswordlessCheck = { outcome: 'ok'; user: User } | { outcome: 'wrong' | 'expired' | 'too-many' };
+export type PasswordlessCheck = { outcome: 'ok'; sub: string } | { outcome: 'wrong' | 'expired' | 'too-many' };
+
+/** Auth0's id of a passwordless identity (`_id` of /passwordless/start's answer, and the user's `email|<id>` / `sms|<id>`): stable per address. */
+export const passwordlessId = (address: string) => createHash('sha256').update(address.trim().toLowerCase()).digest('hex').slice(0, 24);
 
 /** Where a magic link leads once opened: the user it signs in, or Auth0's error for the application's callback. */
 export type MagicLinkOutcome = { sub: string } | { error: string; error_description: string };
@@ -37,7 +38,7 @@ interface SentCode {
  * Passwordless one-time codes (`POST /passwordless/start`): one per connection and
  * address, the latest replacing any before it, expiring on the mock's clock, spent by a
  * right code or by Auth0's 3 wrong ones. Codes go to the outbox (SMS too, addressed to
- * the phone number). Sign-in is for the tenant's database users with that email or `phoneNumber`.
+ * the phone number). Who signs in is the caller's (core/tenant/edits.ts `passwordlessSignIn`).
  */
 export class PasswordlessCodes {
   readonly #codes = new Map<string, SentCode>();
@@ -132,26 +133,29 @@ export class PasswordlessCodes {
     return this.clock.now() < held.expiresAt ? held.outcome : undefined;
   }
 
-  /** Checks a code for `address`; a right one is spent and names the user (none: 'wrong', as Auth0 says nothing more). */
-  check(directory: Directory, connection: PasswordlessConnection, address: string, code: string): PasswordlessCheck {
+  /**
+   * Checks a code for `address`; a right one is spent and signs in whom `signIn` names (the address's user,
+   * created on a first login; undefined when nobody may sign in, e.g. sign-ups disabled: then it counts as
+   * wrong, as Auth0 says nothing more).
+   */
+  check(connection: PasswordlessConnection, address: string, code: string, signIn: () => string | undefined): PasswordlessCheck {
     const key = keyOf(connection, address);
     const sent = this.#codes.get(key);
     if (!sent) return { outcome: 'wrong' };
+    this.onChange();
     if (this.clock.now() >= sent.expiresAt) {
       this.#codes.delete(key);
-      this.onChange();
       return { outcome: 'expired' };
     }
-    const user = connection === 'email' ? directory.userByEmail(address) : directory.tenant.users.find((u) => u.phoneNumber === address.trim());
-    this.onChange();
-    if (code.trim() !== sent.code || !user) {
+    const sub = code.trim() === sent.code ? signIn() : undefined;
+    if (sub === undefined) {
       sent.failures++;
       if (sent.failures < DEFAULTS.passwordless.maxAttempts) return { outcome: 'wrong' };
       this.#codes.delete(key);
       return { outcome: 'too-many' };
     }
     this.#codes.delete(key);
-    return { outcome: 'ok', user };
+    return { outcome: 'ok', sub };
   }
 
   clear(): void {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULTS, startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { API, APP, startAuthorize, tokenRequest, USERS, verify } from '../helpers/oauth.js';
+import { managementToken, MGMT } from '../management/helpers.js';
 import { app, tenantWith } from './tenants.js';
 
 const GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
@@ -12,6 +13,7 @@ let idp: MockIdp;
 beforeAll(async () => {
   const tenant = tenantWith((apps) => {
     app(apps, APP.clientId).grantTypes = ['authorization_code', 'refresh_token', GRANT];
+    apps.push({ clientId: MGMT.clientId, name: 'Management worker', appType: 'm2m', clientSecret: MGMT.secret, clientGrants: [{ audience: '/api/v2/', permissions: ['read:users'] }] });
   });
   tenant.users = tenant.users!.map((u) => (u.email === USERS.bob.username ? { ...u, phoneNumber: BOB_PHONE } : u));
   idp = await startMockIdp({ port: 0, tenant });
@@ -145,5 +147,47 @@ describe('passwordless magic links', () => {
       broken.searchParams.delete(drop);
       expect((await fetch(broken, { redirect: 'manual' })).status).toBe(400);
     }
+  });
+});
+
+describe('passwordless users (connections email and sms)', () => {
+  const DORA = 'dora@example.com';
+  const PHONE = '+15555550199';
+
+  async function management(path: string) {
+    const response = await fetch(`${idp.issuer}api/v2/${path}`, { headers: { authorization: `Bearer ${await managementToken(idp, MGMT)}` } });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> & Array<Record<string, unknown>> };
+  }
+
+  it('creates email|<id> at an unknown address\'s first login, signs the same user in next time, and lists it in the Management API under connection email', async () => {
+    const started = await start({ connection: 'email', email: DORA, send: 'code' });
+    const first = await exchange('email', DORA, codeFor(DORA)!);
+    expect(first.status).toBe(200);
+    const { payload } = await verify(idp, first.body.id_token!, APP.clientId);
+    expect(payload).toMatchObject({ sub: `email|${String(started.body._id)}`, email: DORA, email_verified: true });
+    await start({ connection: 'email', email: DORA, send: 'code' });
+    expect((await verify(idp, (await exchange('email', DORA, codeFor(DORA)!)).body.id_token!, APP.clientId)).payload.sub).toBe(payload.sub);
+
+    const listed = await management('users?connection=email');
+    expect(listed.body.map((u) => u.user_id)).toEqual([payload.sub]);
+    expect(listed.body[0]).toMatchObject({ email: DORA, identities: [{ provider: 'email', connection: 'email', isSocial: false }] });
+    expect((await management(`users/${encodeURIComponent(payload.sub!)}`)).status).toBe(200);
+  });
+
+  it('creates sms|<id> for an unknown phone number: no email claim, the phone number in the Management API', async () => {
+    await start({ connection: 'sms', phone_number: PHONE });
+    const { status, body } = await exchange('sms', PHONE, codeFor(PHONE)!);
+    expect(status).toBe(200);
+    const { payload } = await verify(idp, body.id_token!, APP.clientId);
+    expect(payload.sub).toMatch(/^sms\|[0-9a-f]{24}$/);
+    expect(payload.email).toBeUndefined();
+    expect((await management(`users/${encodeURIComponent(payload.sub!)}`)).body).toMatchObject({ phone_number: PHONE, identities: [{ provider: 'sms', connection: 'sms' }] });
+  });
+
+  it("creates nobody when the connection's sign-ups are disabled: the right code answers 403 invalid_grant", async () => {
+    await idp.updateTenant((t) => void (t.passwordless = { email: { disableSignup: true } }));
+    await start({ connection: 'email', email: DORA, send: 'code' });
+    expect(await exchange('email', DORA, codeFor(DORA)!)).toMatchObject({ status: 403, body: { error: 'invalid_grant' } });
+    expect(idp.tenant.passwordless.email.users).toEqual([]);
   });
 });

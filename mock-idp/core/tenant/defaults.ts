@@ -93,6 +93,11 @@ export const DEFAULTS = {
    * latest code sent to an address works; 3 wrong codes spend it (a new one must be requested).
    */
   passwordless: { codeLength: 6, codeLifetime: 180, maxAttempts: 3 },
+  /**
+   * Auth0's passwordless connections (`email`, `sms`) take sign-ups: the first login of an unknown address creates
+   * its user (`email|<id>`, `sms|<id>`) unless the connection's "Disable Sign Ups" is on.
+   */
+  passwordlessConnection: { disableSignup: false },
   /** Auth0: applications are first party (no consent page) unless marked third party. */
   firstParty: true,
   /** Auth0's default grant types per application type (the password and device grants are opt-in, as on Auth0). */

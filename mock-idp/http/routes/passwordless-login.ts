@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { MockState } from '../../core/state.js';
+import { passwordlessSignIn } from '../../core/tenant/edits.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { passwordlessPage } from '../views/passwordless-page.js';
@@ -65,7 +66,7 @@ export function passwordlessLoginRoutes(router: Router, state: MockState, csrf: 
       state.passwordless.send('email', email, state.directory.application(clientId)?.name ?? clientId);
       return render(ctx, uid, clientId, { email });
     }
-    const checked = state.passwordless.check(state.directory, 'email', email, code);
+    const checked = state.passwordless.check('email', email, code, () => passwordlessSignIn(state, 'email', email));
     if (checked.outcome !== 'ok') {
       state.events.add({ type: 'login.failed', clientId, error: 'invalid_grant', detail: { connection: 'email', reason: checked.outcome } });
       ctx.status = 401;
@@ -74,7 +75,7 @@ export function passwordlessLoginRoutes(router: Router, state: MockState, csrf: 
         ? render(ctx, uid, clientId, { email, error: 'Wrong email or verification code.' })
         : render(ctx, uid, clientId, { error: checked.outcome === 'expired' ? 'The code has expired: ask for a new one.' : "You've reached the maximum number of attempts: ask for a new code." });
     }
-    state.events.add({ type: 'login.success', clientId, sub: checked.user.sub, detail: { connection: 'email' } });
-    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: checked.user.sub }));
+    state.events.add({ type: 'login.success', clientId, sub: checked.sub, detail: { connection: 'email' } });
+    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: checked.sub }));
   });
 }

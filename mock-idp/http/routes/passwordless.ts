@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { type MagicLinkOutcome, PASSWORDLESS_CONNECTIONS, passwordlessFailure, type PasswordlessConnection } from '../../core/passwordless.js';
+import { type MagicLinkOutcome, PASSWORDLESS_CONNECTIONS, passwordlessFailure, passwordlessId, type PasswordlessConnection } from '../../core/passwordless.js';
 import type { MockState } from '../../core/state.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
+import { passwordlessSignIn } from '../../core/tenant/edits.js';
 import type { Application } from '../../core/tenant/schema.js';
 import { BodyError, readForm, readJson } from '../body.js';
 import { fail } from '../errors.js';
@@ -17,8 +17,6 @@ async function bodyOf(ctx: Context): Promise<Record<string, unknown> | undefined
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 }
 
-/** Auth0's id of a passwordless identity (`_id` of /passwordless/start's answer): stable per address. */
-const identityId = (address: string) => createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, 24);
 
 /** `authParams` of /passwordless/start: string parameters for the magic link's authorization (undefined: not such an object). */
 function authParamsOf(value: unknown): Record<string, string> | undefined {
@@ -64,8 +62,8 @@ function verifyRedirect(state: MockState, ctx: Context): void {
   const email = (query.email ?? '').trim();
   const code = query.verification_code ?? '';
   if (!EMAIL.test(email) || !code) fail(400, 'this link has no email or verification code', 'invalid_request');
-  const checked = state.passwordless.check(state.directory, 'email', email, code);
-  const outcome: MagicLinkOutcome = checked.outcome === 'ok' ? { sub: checked.user.sub } : { error: 'unauthorized', error_description: passwordlessFailure('email', checked.outcome) };
+  const checked = state.passwordless.check('email', email, code, () => passwordlessSignIn(state, 'email', email));
+  const outcome: MagicLinkOutcome = checked.outcome === 'ok' ? { sub: checked.sub } : { error: 'unauthorized', error_description: passwordlessFailure('email', checked.outcome) };
   state.events.add({ type: checked.outcome === 'ok' ? 'passwordless.link_opened' : 'login.failed', clientId: app.clientId, ...('sub' in outcome ? { sub: outcome.sub } : { error: 'unauthorized' }), detail: { connection: 'email', reason: checked.outcome } });
   const ticket = state.passwordless.holdMagicLogin(app.clientId, outcome, DEFAULTS.interactionLifetime);
   ctx.cookies.set(MAGIC_LINK_COOKIE, ticket, { path: '/interaction', httpOnly: true, sameSite: 'lax', signed: false, maxAge: DEFAULTS.interactionLifetime * 1000, secure: ctx.secure });
@@ -114,13 +112,13 @@ export function passwordlessRoutes(state: MockState): Router {
       if (!EMAIL.test(email)) return refuse(400, 'bad.email', 'Missing required property: email');
       if (send === 'link') state.passwordless.sendLink(email, app.name, (code) => magicLink(state.issuer, app, email, code, authParams));
       else state.passwordless.send('email', email, app.name);
-      ctx.body = { _id: identityId(email), email, email_verified: false };
+      ctx.body = { _id: passwordlessId(email), email, email_verified: false };
       return;
     }
     const phone = typeof body.phone_number === 'string' ? body.phone_number.trim() : '';
     if (!E164.test(phone)) return refuse(400, 'bad.phone_number', 'Missing required property: phone_number');
     state.passwordless.send(connection as PasswordlessConnection, phone, app.name);
-    ctx.body = { _id: identityId(phone), phone_number: phone, phone_verified: false, request_language: null };
+    ctx.body = { _id: passwordlessId(phone), phone_number: phone, phone_verified: false, request_language: null };
   });
   router.get('/passwordless/verify_redirect', (ctx) => verifyRedirect(state, ctx));
   return router;
