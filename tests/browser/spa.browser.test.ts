@@ -164,6 +164,11 @@ describe.skipIf(!chromiumAvailable)('sample-spa with @auth0/auth0-react against 
     expect(await page.getByTestId('banner').innerText()).toMatch(/^Signed in through mock-idp/);
     await page.setViewportSize({ width: 1000, height: 640 });
     await page.screenshot({ path: docsScreenshotPath('sample-spa.png'), fullPage: true });
+
+    // The SPA is one page: a wrong link shows a page that leads back to it.
+    await page.goto(`${stack.spa.url}/no-such-page`);
+    expect(await page.getByRole('heading').innerText()).toBe('Nothing here');
+    expect(await page.getByRole('link', { name: 'Open sample-spa' }).getAttribute('href')).toBe('/');
   }, 60_000);
 
   it("shows bob's POST /orders as not allowed: sample-api answers 403 insufficient_scope", async () => {

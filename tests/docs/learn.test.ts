@@ -52,7 +52,7 @@ it("runs every command of docs/learn.md against the stack and shows what the pag
   const marker = (n: number) => `@@@ end of step ${n} @@@`;
   const script = lab.map((step, n) => `${ports(step.commands)}\necho '${marker(n)}'\n`).join('');
   // Asynchronous: the stack answers the commands from this same process.
-  const { stdout, stderr } = await promisify(execFile)('bash', ['-c', script], { cwd: process.cwd(), timeout: 60_000, maxBuffer: 4 << 20 });
+  const { stdout, stderr } = await promisify(execFile)('bash', ['-c', script], { cwd: process.cwd(), timeout: 150_000, maxBuffer: 4 << 20 });
   let rest = stdout;
   lab.forEach((step, n) => {
     const end = rest.indexOf(`${marker(n)}\n`);
@@ -66,4 +66,4 @@ it("runs every command of docs/learn.md against the stack and shows what the pag
       at = found + 1;
     }
   });
-}, 90_000);
+}, 180_000);
