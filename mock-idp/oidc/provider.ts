@@ -138,10 +138,10 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   provider.use(corsPreflight(directory, events));
   provider.use(tokenBody);
   provider.use(userinfoForJwt(issuer, directory, keys, state.clock));
-  provider.use(webMessageOrigin(directory, events, views));
   provider.use(discoveryAdditions(ADVERTISED_RESPONSE_TYPES, () => offersPlain(directory)));
-  // Before offlineAccessPrompt and the rest, which read the parameters oidc-provider will see.
+  // Before webMessageOrigin, offlineAccessPrompt and the rest, which read the parameters oidc-provider will see.
   provider.use(rewriteAuthorizationParameters(tokenOnlyAsIdTokenToken, plainChallengeAsS256(directory)));
+  provider.use(webMessageOrigin(directory, events, views));
   provider.use(offlineAccessPrompt(offlineRequests));
   provider.use(deviceSession(views, (id) => store.get('Session', id) !== undefined));
   provider.use(resumeWithoutParameters(views));

@@ -154,6 +154,16 @@ describe('response_type=token (the legacy implicit grant: an access token, no ID
     expect(response.id_token).toBeUndefined();
   });
 
+  it('POST /authorize (a form) is translated alike: an access token, no id_token', async () => {
+    const { url, state } = tokenOnlyUrl(APP);
+    const browser = new HeadlessBrowser();
+    const page = await browser.navigate(`${idp.issuer}authorize`, { method: 'POST', form: Object.fromEntries(new URL(url).searchParams), stopAt: APP.callback });
+    const answer = answerOf(await submitLogin(browser, page, USERS.alice, APP.callback), APP.callback);
+    expect(answer.get('state')).toBe(state);
+    expect(answer.has('id_token')).toBe(false);
+    expect((await callApi(answer.get('access_token')!)).status).toBe(200);
+  });
+
   it('refuses response_mode=query: tokens never go in the query (invalid_request)', async () => {
     const { url } = tokenOnlyUrl(APP, { response_mode: 'query' });
     const page = await new HeadlessBrowser().navigate(url, { stopAt: APP.callback });

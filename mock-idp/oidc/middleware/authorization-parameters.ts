@@ -1,24 +1,45 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { ROUTES } from '../routes.js';
+import { BODY_LIMIT, readText } from './token-body.js';
 
 /** Changes the parameters of an authorization request in place. */
 export type ParameterRewrite = (params: URLSearchParams) => void;
 
+const isFormWithin = (ctx: Context) => Boolean(ctx.is('application/x-www-form-urlencoded')) && ctx.request.length !== undefined && ctx.request.length <= BODY_LIMIT;
+
 /**
- * Runs `rewrites` over the query of `GET /authorize` before oidc-provider
- * reads it (Auth0 features oidc-provider offers in another form:
- * token-only-response.ts, pkce-plain.ts). The query is written back only when
- * a rewrite changed it. `POST /authorize` is left as it is.
+ * Runs `rewrites` over the parameters of an authorization request before
+ * oidc-provider reads them (Auth0 features oidc-provider offers in another
+ * form: token-only-response.ts, pkce-plain.ts). `GET /authorize`: the query,
+ * written back only when a rewrite changed it. `POST /authorize` with a form
+ * (oidc-provider reads a POST's parameters from its body alone): the form is
+ * read here and handed on as the query of the same request, run as a GET,
+ * which oidc-provider answers alike. Other POSTs (no length, another type,
+ * over 56 KiB) go on untouched, for oidc-provider to refuse or answer.
  */
 export function rewriteAuthorizationParameters(...rewrites: ParameterRewrite[]): Middleware {
-  return async (ctx, next) => {
-    if (ctx.method !== 'GET' || ctx.path !== ROUTES.authorization) return next();
-    const params = new URLSearchParams(ctx.querystring);
-    const before = params.toString();
+  const rewritten = (query: string) => {
+    const params = new URLSearchParams(query);
     for (const rewrite of rewrites) rewrite(params);
-    const after = params.toString();
-    if (after !== before) ctx.querystring = after;
-    return next();
+    return params.toString();
+  };
+  return async (ctx, next) => {
+    if (ctx.path !== ROUTES.authorization) return next();
+    if (ctx.method === 'GET') {
+      const before = new URLSearchParams(ctx.querystring).toString();
+      const after = rewritten(ctx.querystring);
+      if (after !== before) ctx.querystring = after;
+      return next();
+    }
+    if (ctx.method !== 'POST' || !isFormWithin(ctx)) return next();
+    const form = (await readText(ctx)) ?? '';
+    ctx.method = 'GET';
+    ctx.querystring = rewritten(form);
+    try {
+      await next();
+    } finally {
+      ctx.method = 'POST';
+    }
   };
 }
 
