@@ -32,7 +32,14 @@ export function rewriteAuthorizationParameters(...rewrites: ParameterRewrite[]):
       return next();
     }
     if (ctx.method !== 'POST' || !isFormWithin(ctx)) return next();
-    const form = (await readText(ctx)) ?? '';
+    let form: string;
+    try {
+      form = (await readText(ctx)) ?? '';
+    } catch {
+      ctx.status = 400; // the client went away or sent less than its Content-Length
+      ctx.body = { error: 'invalid_request', error_description: 'the request body could not be read' };
+      return;
+    }
     ctx.method = 'GET';
     ctx.querystring = rewritten(form);
     try {
