@@ -27,3 +27,10 @@ export function artifactPath(name: string): string {
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
 }
+
+/** Where the README's screenshots go (`docs/screenshots/`, committed): the browser tests that visit a page keep its picture current. */
+export function docsScreenshotPath(name: string): string {
+  const dir = join(process.cwd(), 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
