@@ -136,6 +136,14 @@ describe('passwordless magic links', () => {
     expect(callback.get('error_description')).toContain('expired');
   });
 
+  it('lets a link whose authorization failed (a foreign redirect_uri) sign no later login in once its hand-off has passed', async () => {
+    await start({ connection: 'email', email: USERS.alice.username, authParams: { ...authParams, redirect_uri: 'http://evil.example/callback' } });
+    const browser = new HeadlessBrowser();
+    expect((await browser.navigate(linkFor(USERS.alice.username)!, { stopAt: 'http://evil.example' })).response.status).toBe(400);
+    idp.clock.advance(DEFAULTS.passwordless.linkHandoff);
+    expect((await startAuthorize(idp, browser)).page.body).toContain('name="password"');
+  });
+
   it('refuses a link with another code or no email with 4xx, never a 500', async () => {
     await start({ connection: 'email', email: USERS.alice.username, authParams });
     const link = new URL(linkFor(USERS.alice.username)!);

@@ -65,8 +65,8 @@ function verifyRedirect(state: MockState, ctx: Context): void {
   const checked = state.passwordless.check('email', email, code, () => passwordlessSignIn(state, 'email', email));
   const outcome: MagicLinkOutcome = checked.outcome === 'ok' ? { sub: checked.sub } : { error: 'unauthorized', error_description: passwordlessFailure('email', checked.outcome) };
   state.events.add({ type: checked.outcome === 'ok' ? 'passwordless.link_opened' : 'login.failed', clientId: app.clientId, ...('sub' in outcome ? { sub: outcome.sub } : { error: 'unauthorized' }), detail: { connection: 'email', reason: checked.outcome } });
-  const ticket = state.passwordless.holdMagicLogin(app.clientId, outcome, DEFAULTS.interactionLifetime);
-  ctx.cookies.set(MAGIC_LINK_COOKIE, ticket, { path: '/interaction', httpOnly: true, sameSite: 'lax', signed: false, maxAge: DEFAULTS.interactionLifetime * 1000, secure: ctx.secure });
+  const ticket = state.passwordless.holdMagicLogin(app.clientId, outcome, DEFAULTS.passwordless.linkHandoff);
+  ctx.cookies.set(MAGIC_LINK_COOKIE, ticket, { path: '/interaction', httpOnly: true, sameSite: 'lax', signed: false, maxAge: DEFAULTS.passwordless.linkHandoff * 1000, secure: ctx.secure });
   const authorize = new URL('authorize', state.issuer);
   for (const [name, value] of Object.entries(query)) if (!LINK_OWN.includes(name) || name === 'client_id') authorize.searchParams.set(name, value);
   authorize.searchParams.set('prompt', 'login');
