@@ -14,9 +14,10 @@ import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
 import { organizationPage } from '../views/organization-page.js';
 import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection } from './authorize-parameters.js';
-import { mfaRoutes, startMfaStep } from './mfa-step.js';
+import { continueRoutes } from './continue.js';
+import { mfaRoutes } from './mfa-step.js';
 import { passwordlessLoginRoutes } from './passwordless-login.js';
-import { organizationOfAttempt, signInAfterActions } from './post-login.js';
+import { completeSignIn, organizationOfAttempt } from './post-login.js';
 import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
 function audiencesOf(params: Record<string, unknown>): string[] {
@@ -98,7 +99,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     ctx.body = organizationPage({ uid, csrfToken: csrf.token(uid), appName: state.directory.application(clientId)?.name ?? clientId, error, name });
   }
 
-  const steps = { checkedForm, details, finish };
+  const steps = { checkedForm, details, finish, csrf };
 
   async function grantConsent(ctx: Context, found: Awaited<ReturnType<typeof details>>) {
     const { params, session, grantId } = found;
@@ -154,10 +155,9 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       const message = login.outcome === 'too-many-attempts' ? BLOCKED_MESSAGE : login.user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS;
       return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name), params);
     }
-    // MFA on: the one-time-code step (or enrolment) comes before the login completes.
-    if (startMfaStep(state, csrf, ctx, uid, clientId, login.user)) return;
-    state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
-    await finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: login.user.sub }));
+    // The post-login Actions, then the one-time-code step (or enrolment) when the policy or an action asks for it.
+    const onSignedIn = () => state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
+    await completeSignIn({ state, csrf, finish }, ctx, { uid, params, promptName: prompt.name }, { accountId: login.user.sub }, { mfaPolicy: true, onSignedIn });
   });
 
   router.post('/organization', async (ctx) => {
@@ -177,6 +177,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
 
   socialRoutes(router, state, csrf, steps);
   mfaRoutes(router, state, csrf, steps);
+  continueRoutes(router, state, steps);
   passwordlessLoginRoutes(router, state, csrf, steps);
 
   router.post('/consent', async (ctx) => {

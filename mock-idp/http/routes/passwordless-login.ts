@@ -5,8 +5,8 @@ import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { passwordlessPage } from '../views/passwordless-page.js';
 import { isSignInPrompt } from './authorize-parameters.js';
-import { signInAfterActions } from './post-login.js';
-import type { InteractionSteps } from './social-provider.js';
+import { completeSignIn } from './post-login.js';
+import type { InteractionSteps } from './interaction-steps.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -53,6 +53,6 @@ export function passwordlessLoginRoutes(router: Router, state: MockState, csrf: 
         : render(ctx, uid, clientId, { error: checked.outcome === 'expired' ? 'The code has expired: ask for a new one.' : "You've reached the maximum number of attempts: ask for a new code." });
     }
     state.events.add({ type: 'login.success', clientId, sub: checked.user.sub, detail: { connection: 'email' } });
-    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: checked.user.sub }));
+    await completeSignIn({ state, csrf, finish: steps.finish }, ctx, { uid, params, promptName: prompt.name }, { accountId: checked.user.sub });
   });
 }

@@ -4,8 +4,11 @@ import { type Invitation, notAMember } from '../../core/organizations.js';
 import { changeMemberRoles, changeOrganizationMembers } from '../../core/tenant/edits.js';
 import type { MockState } from '../../core/state.js';
 import type { Organization } from '../../core/tenant/schema.js';
+import type { PostLoginOutcome } from '../../core/actions/types.js';
 import { clientAddress } from '../../oidc/client-address.js';
+import type { InteractionCsrf } from '../csrf.js';
 import { signInResult } from './authorize-parameters.js';
+import { startMfaStep } from './mfa-step.js';
 
 /** The pending invitation an authorization request carries (`invitation=<ticket>` with its `organization=`). */
 export function invitationOf(state: MockState, params: Record<string, unknown>): Invitation | undefined {
@@ -32,36 +35,94 @@ export function organizationOfAttempt(state: MockState, ctx: Context, params: Re
   return named ? state.directory.organization(named) : undefined;
 }
 
+/** What ends a sign-in: the interaction's result (oidc-provider sends it to the callback), the MFA step's page, or an Action's redirect. */
+export interface SignInEnd {
+  state: MockState;
+  csrf: InteractionCsrf;
+  finish(ctx: Context, result: InteractionResults): Promise<void>;
+}
+
+/** The login attempt a sign-in completes: its interaction uid, the authorization request and the prompt it answers. */
+export interface SignInAttempt {
+  uid: string;
+  params: Record<string, unknown>;
+  promptName: string;
+}
+
+export interface SignInOptions {
+  /** The tenant's MFA policy applies (password logins): the one-time-code step when `mfa.policy` asks for it. */
+  mfaPolicy?: boolean;
+  /** Called when the login completes with no MFA step after it (the password route's `login.success`). */
+  onSignedIn?: () => void;
+}
+
+/** The request of a trigger run: Auth0's `event.request` (the authorization request's query, or the `/continue` request's). */
+function actionRequest(ctx: Context, query: Record<string, unknown>, body: Record<string, unknown> = {}) {
+  return { ip: clientAddress(ctx.req, ctx.app.proxy), hostname: ctx.hostname, user_agent: ctx.get('user-agent'), query: Object.fromEntries(Object.entries(query).filter(([, v]) => typeof v === 'string')), body };
+}
+
 /**
- * The interaction result of a sign-in once the tenant's post-login Actions ran for it: the login
- * (signInResult), or the refusal of the organization it is for (not a member, a connection it does not
- * enable) or of the Actions, which oidc-provider sends to the application's callback
- * (`error=access_denied&error_description=<reason>`) with no session created.
+ * Completes a sign-in: the organization it is for (not a member, a connection it does not enable: refused),
+ * the tenant's post-login Actions (a deny or failure refused, which oidc-provider sends to the application's
+ * callback as `error=access_denied&error_description=<reason>` with no session created; a redirect pauses
+ * the login until `/continue`), then the MFA step when an Action enabled it (or the tenant policy asks for
+ * it), else the login.
  */
-export async function signInAfterActions(state: MockState, ctx: Context, params: Record<string, unknown>, promptName: string, login: NonNullable<InteractionResults['login']>): Promise<InteractionResults> {
+export async function completeSignIn(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: NonNullable<InteractionResults['login']>, options: SignInOptions = {}): Promise<void> {
+  const { state } = end;
+  const { params, uid } = attempt;
   const clientId = String(params.client_id);
   const org = organizationOfAttempt(state, ctx, params);
   if (org) {
     const membership = state.directory.membership(org.id, login.accountId) ?? acceptInvitation(state, params, org, login.accountId);
-    if (!membership) return { error: 'access_denied', error_description: notAMember(login.accountId, org) };
+    if (!membership) return end.finish(ctx, { error: 'access_denied', error_description: notAMember(login.accountId, org) });
     const connection = state.directory.person(login.accountId)?.connection;
-    if (connection && !org.connections.includes(connection)) return { error: 'access_denied', error_description: `the connection ${connection} is not enabled for the ${org.id} organization` };
+    if (connection && !org.connections.includes(connection)) return end.finish(ctx, { error: 'access_denied', error_description: `the connection ${connection} is not enabled for the ${org.id} organization` });
   }
   state.loginOrganizations.set(login.accountId, clientId, org?.id);
   if (org) state.events.add({ type: 'login.organization', clientId, sub: login.accountId, detail: { organization: org.id } });
-  const actions = state.actions;
-  if (actions) {
-    const query = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string'));
-    const outcome = await actions.postLogin({
-      sub: login.accountId,
-      clientId,
-      organization: org?.id,
-      protocol: 'oidc-basic-profile',
-      requestedScopes: String(params.scope ?? '').split(' ').filter(Boolean),
-      audience: typeof params.audience === 'string' ? params.audience : undefined,
-      request: { ip: clientAddress(ctx.req, ctx.app.proxy), hostname: ctx.hostname, user_agent: ctx.get('user-agent'), query },
-    });
-    if (!outcome.ok) return { error: outcome.failure.code, error_description: outcome.failure.description };
+  const outcome = state.actions
+    ? await state.actions.postLogin(
+        {
+          sub: login.accountId,
+          clientId,
+          organization: org?.id,
+          protocol: 'oidc-basic-profile',
+          requestedScopes: String(params.scope ?? '').split(' ').filter(Boolean),
+          audience: typeof params.audience === 'string' ? params.audience : undefined,
+          request: actionRequest(ctx, params),
+        },
+        uid,
+      )
+    : undefined;
+  await afterActions(end, ctx, attempt, login, outcome, options);
+}
+
+/**
+ * `GET|POST /interaction/:uid/continue?state=`: a login paused by an Action's redirect resumes at that
+ * action's `onContinuePostLogin` (with this request as `event.request`), then the rest of the trigger.
+ */
+export async function continueSignIn(end: SignInEnd, ctx: Context, attempt: SignInAttempt, continueState: string, body: Record<string, unknown>): Promise<void> {
+  const actions = end.state.actions;
+  const paused = actions?.paused(continueState);
+  if (!actions || !paused || paused.uid !== attempt.uid) return end.finish(ctx, { error: 'invalid_request', error_description: 'the state of this /continue is unknown or expired, or belongs to another login' });
+  const outcome = await actions.resume(continueState, actionRequest(ctx, ctx.query as Record<string, unknown>, body));
+  await afterActions(end, ctx, attempt, { accountId: paused.sub }, outcome, {});
+}
+
+async function afterActions(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: NonNullable<InteractionResults['login']>, outcome: PostLoginOutcome | undefined, options: SignInOptions): Promise<void> {
+  const { state } = end;
+  if (outcome?.ok === false) return end.finish(ctx, { error: outcome.failure.code, error_description: outcome.failure.description });
+  if (outcome?.ok === 'redirect') {
+    ctx.status = 303;
+    return ctx.redirect(outcome.redirect.url);
   }
-  return signInResult(promptName, login);
+  const clientId = String(attempt.params.client_id);
+  const user = state.directory.findUser(login.accountId);
+  // The one-time-code step after the Actions, as on Auth0: an action's api.multifactor.enable, or the tenant policy.
+  if (user && (outcome?.multifactor || (options.mfaPolicy && state.mfa.required({ user, clientId })))) {
+    return startMfaStep(state, end.csrf, ctx, attempt.uid, clientId, user, outcome?.multifactor);
+  }
+  options.onSignedIn?.();
+  await end.finish(ctx, signInResult(attempt.promptName, login));
 }
