@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Directory } from './directory.js';
+import type { Outbox, OutboxEmail } from './outbox.js';
 import type { Application, Organization } from './tenant/schema.js';
 
 /** Login attempts whose typed organization is remembered at most (they expire anyway). */
@@ -88,6 +89,33 @@ export interface Invitation {
   roles: string[];
   createdAt: number;
   expiresAt: number;
+}
+
+/**
+ * The invitation link as Auth0 builds it: the application's Application Login URI (`initiateLoginUri`;
+ * the issuer without one) with `invitation`, `organization` and `organization_name`.
+ */
+export function invitationUrl(directory: Directory, issuer: string, invitation: Invitation): string {
+  const org = directory.organization(invitation.organizationId);
+  const url = new URL(directory.application(invitation.clientId)?.initiateLoginUri ?? issuer);
+  url.search = new URLSearchParams({ invitation: invitation.ticketId, organization: invitation.organizationId, organization_name: org?.name ?? '' }).toString();
+  return url.href;
+}
+
+/** Auth0's invitation email (`send_invitation_email`), kept in the outbox: who invites, to which organization, the link. */
+export function sendInvitationEmail(state: { readonly directory: Directory; readonly issuer: string; readonly outbox: Outbox }, invitation: Invitation): OutboxEmail {
+  const org = state.directory.organization(invitation.organizationId);
+  const orgName = org?.displayName ?? org?.name ?? invitation.organizationId;
+  const appName = state.directory.application(invitation.clientId)?.name ?? invitation.clientId;
+  const url = invitationUrl(state.directory, state.issuer, invitation);
+  return state.outbox.add({
+    to: invitation.inviteeEmail,
+    kind: 'organization_invitation',
+    subject: `You've been invited to join ${orgName}`,
+    text: `${invitation.inviterName} has invited you to join ${orgName} on ${appName}. Accept the invitation: ${url}`,
+    links: [url],
+    expires: new Date(invitation.expiresAt).toISOString(),
+  });
 }
 
 /** Auth0's default lifetime of an invitation: 7 days. */

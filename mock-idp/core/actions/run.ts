@@ -404,7 +404,7 @@ interface PostLoginRun {
 function orgOf(state: MockState, input: PostLoginInput) {
   const id = input.organization ?? state.loginOrganizations.get(input.sub, input.clientId);
   const org = id ? state.directory.organization(id) : undefined;
-  return org ? { id: org.id, name: org.name, display_name: org.displayName ?? org.name, metadata: {} } : undefined;
+  return org ? { id: org.id, name: org.name, display_name: org.displayName ?? org.name, metadata: { ...org.metadata } } : undefined;
 }
 
 function requestOf(request: ActionRequest) {

@@ -29,6 +29,14 @@ function acceptInvitation(state: MockState, params: Record<string, unknown>, org
   return state.directory.membership(org.id, sub);
 }
 
+/** Auth0's "Membership On Authentication": a user of an enabled connection that assigns membership joins (no roles) by logging in through the organization. */
+function assignMembership(state: MockState, org: Organization, sub: string, connection: string | undefined): { roles: string[] } | undefined {
+  if (!connection || !org.connections.includes(connection) || !org.assignMembershipOnLogin.includes(connection)) return undefined;
+  changeOrganizationMembers(state, org.id, { add: [sub] });
+  state.events.add({ type: 'organization.member_assigned', sub, detail: { organization: org.id, connection } });
+  return state.directory.membership(org.id, sub);
+}
+
 /** The organization a login attempt is for: `organization=` of the request, or the one typed at the organization prompt. */
 export function organizationOfAttempt(state: MockState, ctx: Context, params: Record<string, unknown>): Organization | undefined {
   const named = typeof params.organization === 'string' && params.organization !== '' ? params.organization : state.loginOrganizations.chosen(String(ctx.params.uid));
@@ -74,9 +82,9 @@ export async function completeSignIn(end: SignInEnd, ctx: Context, attempt: Sign
   const clientId = String(params.client_id);
   const org = organizationOfAttempt(state, ctx, params);
   if (org) {
-    const membership = state.directory.membership(org.id, login.accountId) ?? acceptInvitation(state, params, org, login.accountId);
-    if (!membership) return end.finish(ctx, { error: 'access_denied', error_description: notAMember(login.accountId, org) });
     const connection = state.directory.person(login.accountId)?.connection;
+    const membership = state.directory.membership(org.id, login.accountId) ?? acceptInvitation(state, params, org, login.accountId) ?? assignMembership(state, org, login.accountId, connection);
+    if (!membership) return end.finish(ctx, { error: 'access_denied', error_description: notAMember(login.accountId, org) });
     if (connection && !org.connections.includes(connection)) return end.finish(ctx, { error: 'access_denied', error_description: `the connection ${connection} is not enabled for the ${org.id} organization` });
   }
   state.loginOrganizations.set(login.accountId, clientId, org?.id);
