@@ -49,6 +49,9 @@ export function organizationClaims(directory: Directory, orgId: string | undefin
  */
 export class LoginOrganizations {
   readonly #byLogin = new Map<string, string>();
+
+  /** `onChange`: called after every change of the per-login organizations (persistence). */
+  constructor(private readonly onChange: () => void = () => {}) {}
   /** Organizations users typed at the organization prompt, per login attempt (interaction uid); the newest kept. */
   readonly #chosen = new Map<string, string>();
 
@@ -63,8 +66,24 @@ export class LoginOrganizations {
 
   set(sub: string, clientId: string, orgId: string | undefined): void {
     const key = `${sub}\n${clientId}`;
+    if (this.#byLogin.get(key) === orgId) return;
     if (orgId) this.#byLogin.set(key, orgId);
     else this.#byLogin.delete(key);
+    this.onChange();
+  }
+
+  /** The organization of each user's last login per application, as `[sub, clientId, orgId]` (a state snapshot). */
+  exportState(): Array<[sub: string, clientId: string, orgId: string]> {
+    return [...this.#byLogin].map(([key, orgId]) => {
+      const [sub = '', clientId = ''] = key.split('\n');
+      return [sub, clientId, orgId];
+    });
+  }
+
+  importState(entries: ReadonlyArray<readonly [string, string, string]>): void {
+    this.#byLogin.clear();
+    this.#chosen.clear();
+    for (const [sub, clientId, orgId] of entries) this.#byLogin.set(`${sub}\n${clientId}`, orgId);
   }
 
   get(sub: string, clientId: string): string | undefined {
@@ -126,13 +145,18 @@ const MAX_INVITATIONS = 1000;
 export class Invitations {
   readonly #byTicket = new Map<string, Invitation>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    /** Called after every change (persistence). */
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   create(input: Omit<Invitation, 'id' | 'ticketId' | 'createdAt' | 'expiresAt'>, ttlSeconds = INVITATION_TTL): Invitation {
     const createdAt = this.now();
     const invitation: Invitation = { ...input, id: `uinv_${randomBytes(8).toString('hex')}`, ticketId: randomBytes(16).toString('base64url'), createdAt, expiresAt: createdAt + ttlSeconds * 1000 };
     this.#byTicket.set(invitation.ticketId, invitation);
     if (this.#byTicket.size > MAX_INVITATIONS) this.#byTicket.delete(this.#byTicket.keys().next().value!);
+    this.onChange();
     return invitation;
   }
 
@@ -148,9 +172,20 @@ export class Invitations {
 
   accept(ticketId: string): void {
     this.#byTicket.delete(ticketId);
+    this.onChange();
   }
 
   clear(): void {
     this.#byTicket.clear();
+  }
+
+  /** The pending invitations, oldest first (a state snapshot; expired ones are dropped on import). */
+  exportState(): Invitation[] {
+    return [...this.#byTicket.values()].map((i) => structuredClone(i));
+  }
+
+  importState(invitations: readonly Invitation[]): void {
+    this.#byTicket.clear();
+    for (const i of invitations) if (i.expiresAt > this.now()) this.#byTicket.set(i.ticketId, structuredClone(i));
   }
 }
