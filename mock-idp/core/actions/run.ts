@@ -308,6 +308,7 @@ export class ActionRunner implements Actions {
           } catch {
             throw new Error(`api.redirect.sendUserTo: ${String(url)} is not an absolute URL`);
           }
+          if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error(`api.redirect.sendUserTo: ${target.protocol} URLs are not followed (http or https only)`);
           const state = randomBytes(24).toString('base64url');
           for (const [name, value] of Object.entries(options?.query ?? {})) target.searchParams.set(name, String(value));
           target.searchParams.set('state', state);
