@@ -159,4 +159,37 @@ describe('Management API: organization settings, enabled connections and invitat
     expect((await verify(idp, tokens.body.id_token!, APP.clientId)).payload.org_id).toBe(org.id);
     expect((await call('GET', `/organizations/${org.id}/members`)).body).toEqual([expect.objectContaining({ email: USERS.carol.username })]);
   });
+
+  it('post_login_prompt: after the login a member of several organizations picks one (org_id of the pick), a member of none is refused', async () => {
+    const setBehavior = (usage: 'allow' | 'require', behavior: 'no_prompt' | 'post_login_prompt') =>
+      idp.updateTenant((draft) => {
+        const app = draft.applications!.find((a) => a.clientId === APP.clientId)!;
+        app.organizationUsage = usage;
+        app.organizationRequireBehavior = behavior;
+      });
+    const ids: string[] = [];
+    for (const name of ['oscorp', 'daily-bugle']) {
+      const org = (await call('POST', '/organizations', { name })).body!;
+      await call('POST', `/organizations/${org.id}/members`, { members: [USERS.alice.username] });
+      ids.push(String(org.id));
+    }
+    await setBehavior('require', 'post_login_prompt');
+    try {
+      const browser = new HeadlessBrowser();
+      const { page, verifier, redirectUri } = await startAuthorize(idp, browser);
+      const picker = await browser.submit(page, '/login', USERS.alice, redirectUri);
+      expect(picker.body).toContain('daily-bugle');
+      const callback = await browser.submit(picker, '/organization-picker', { organization: ids[1]! }, redirectUri);
+      const code = new URL(callback.url).searchParams.get('code')!;
+      const tokens = await tokenRequest(idp, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: APP.clientId, client_secret: APP.secret });
+      expect((await verify(idp, tokens.body.access_token!, API)).payload.org_id).toBe(ids[1]);
+
+      // Bob, once out of every organization (earlier tests made him a member of some).
+      for (const org of (await call('GET', '/organizations')).body as unknown as { id: string }[]) await call('DELETE', `/organizations/${org.id}/members`, { members: [USERS.bob.username] });
+      const refused = await codeFlow(idp, USERS.bob).catch((err: Error) => err);
+      expect(String(refused)).toContain('error=access_denied');
+    } finally {
+      await setBehavior('allow', 'no_prompt');
+    }
+  });
 });

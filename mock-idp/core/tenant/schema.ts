@@ -290,9 +290,9 @@ const application = z
       .default('deny')
       .describe("Auth0's \"Type of users\" (`organization_usage`): `deny` individuals only (`organization=` refused), `allow` both, `require` business users only (every login through an organization)."),
     organizationRequireBehavior: z
-      .enum(['no_prompt', 'pre_login_prompt'])
+      .enum(['no_prompt', 'pre_login_prompt', 'post_login_prompt'])
       .default('no_prompt')
-      .describe("With `organizationUsage: require` and no `organization=`: `no_prompt` answers the callback `invalid_request`, `pre_login_prompt` asks the user for their organization first (Auth0's \"Login Flow\" setting)."),
+      .describe("With `organizationUsage: require` and no `organization=`: `no_prompt` answers the callback `invalid_request`, `pre_login_prompt` asks the user for their organization first, `post_login_prompt` lets the user log in and then pick one of their organizations (Auth0's \"Login Flow\" setting)."),
     tokenEndpointAuthMethod: z
       .enum(['client_secret_post', 'client_secret_basic', 'none'])
       .optional()

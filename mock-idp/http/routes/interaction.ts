@@ -17,7 +17,7 @@ import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions,
 import { continueRoutes } from './continue.js';
 import { mfaRoutes } from './mfa-step.js';
 import { passwordlessLoginRoutes } from './passwordless-login.js';
-import { completeSignIn, organizationOfAttempt } from './post-login.js';
+import { completeSignIn, organizationOfAttempt, organizationPickerRoute } from './post-login.js';
 import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
 function audiencesOf(params: Record<string, unknown>): string[] {
@@ -91,7 +91,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
   /** Auth0's "pre-login prompt": the application requires an organization and the request named none. */
   function needsOrganizationPrompt(ctx: Context, params: Record<string, unknown>): boolean {
     const app = state.directory.application(String(params.client_id));
-    return app?.organizationUsage === 'require' && !organizationOfAttempt(state, ctx, params);
+    return app?.organizationUsage === 'require' && app.organizationRequireBehavior === 'pre_login_prompt' && !organizationOfAttempt(state, ctx, params);
   }
 
   function renderOrganizationPrompt(ctx: Context, clientId: string, uid: string, error?: string, name?: string) {
@@ -178,6 +178,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
   socialRoutes(router, state, csrf, steps);
   mfaRoutes(router, state, csrf, steps);
   continueRoutes(router, state, steps);
+  organizationPickerRoute(router, state, steps);
   passwordlessLoginRoutes(router, state, csrf, steps);
 
   router.post('/consent', async (ctx) => {

@@ -1,3 +1,4 @@
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
 import { type Invitation, notAMember } from '../../core/organizations.js';
@@ -7,7 +8,10 @@ import type { Organization } from '../../core/tenant/schema.js';
 import type { PostLoginOutcome } from '../../core/actions/types.js';
 import { clientAddress } from '../../oidc/client-address.js';
 import type { InteractionCsrf } from '../csrf.js';
-import { signInResult } from './authorize-parameters.js';
+import { fail } from '../errors.js';
+import { organizationPickerPage } from '../views/organization-page.js';
+import { isSignInPrompt, signInResult } from './authorize-parameters.js';
+import type { InteractionSteps } from './interaction-steps.js';
 import { startMfaStep } from './mfa-step.js';
 
 /** The pending invitation an authorization request carries (`invitation=<ticket>` with its `organization=`). */
@@ -27,6 +31,46 @@ function acceptInvitation(state: MockState, params: Record<string, unknown>, org
   state.invitations.accept(invitation.ticketId);
   state.events.add({ type: 'organization.invitation_accepted', sub, clientId: invitation.clientId, detail: { organization: org.id, invitation: invitation.id } });
   return state.directory.membership(org.id, sub);
+}
+
+/** Logins waiting at the organization picker, per mock and login attempt (uid). */
+const picking = new WeakMap<MockState, Map<string, { login: NonNullable<InteractionResults['login']>; options: SignInOptions }>>();
+const MAX_PICKING = 1000;
+
+/**
+ * Auth0's `post_login_prompt`: after the login, the user picks one of their organizations (a user of one
+ * goes straight on with it; a user of none is refused with `access_denied`).
+ */
+function pickOrganization(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: NonNullable<InteractionResults['login']>, options: SignInOptions): Promise<void> | void {
+  const { state } = end;
+  const organizations = state.tenant.organizations.filter((o) => state.directory.membership(o.id, login.accountId));
+  if (organizations.length === 0) return end.finish(ctx, { error: 'access_denied', error_description: `user ${login.accountId} is not a member of any organization` });
+  if (organizations.length === 1) {
+    state.loginOrganizations.choose(attempt.uid, organizations[0]!.id);
+    return completeSignIn(end, ctx, attempt, login, options);
+  }
+  const waiting = picking.get(state) ?? new Map();
+  picking.set(state, waiting);
+  waiting.set(attempt.uid, { login, options });
+  if (waiting.size > MAX_PICKING) waiting.delete(waiting.keys().next().value!);
+  const clientId = String(attempt.params.client_id);
+  ctx.type = 'html';
+  ctx.body = organizationPickerPage({ uid: attempt.uid, csrfToken: end.csrf.token(attempt.uid), appName: state.directory.application(clientId)?.name ?? clientId, organizations: organizations.map((o) => ({ id: o.id, name: o.displayName ?? o.name })) });
+}
+
+/** `POST /interaction/:uid/organization-picker`: the organization picked after the login; the sign-in goes on through it. */
+export function organizationPickerRoute(router: Router, state: MockState, steps: InteractionSteps): void {
+  router.post('/organization-picker', async (ctx) => {
+    const form = await steps.checkedForm(ctx);
+    const { uid, prompt, params } = await steps.details(ctx);
+    const pending = picking.get(state)?.get(uid);
+    if (!isSignInPrompt(prompt.name) || !pending) fail(400, 'this login attempt is not waiting for an organization: start again from the application');
+    const org = state.directory.organization(form.get('organization') ?? '');
+    if (!org || !state.directory.membership(org.id, pending.login.accountId)) fail(400, 'pick one of your organizations', 'invalid_request');
+    picking.get(state)?.delete(uid);
+    state.loginOrganizations.choose(uid, org.id);
+    await completeSignIn({ state, csrf: steps.csrf, finish: steps.finish }, ctx, { uid, params, promptName: prompt.name }, pending.login, pending.options);
+  });
 }
 
 /** Auth0's "Membership On Authentication": a user of an enabled connection that assigns membership joins (no roles) by logging in through the organization. */
@@ -81,6 +125,8 @@ export async function completeSignIn(end: SignInEnd, ctx: Context, attempt: Sign
   const { params, uid } = attempt;
   const clientId = String(params.client_id);
   const org = organizationOfAttempt(state, ctx, params);
+  const app = state.directory.application(clientId);
+  if (!org && app?.organizationUsage === 'require' && app.organizationRequireBehavior === 'post_login_prompt') return pickOrganization(end, ctx, attempt, login, options);
   if (org) {
     const connection = state.directory.person(login.accountId)?.connection;
     const membership = state.directory.membership(org.id, login.accountId) ?? acceptInvitation(state, params, org, login.accountId) ?? assignMembership(state, org, login.accountId, connection);

@@ -1,6 +1,5 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { InteractionResults } from 'oidc-provider';
 import { InvalidInput } from '../../core/errors.js';
 import type { MockState } from '../../core/state.js';
 import { signInSocialIdentity } from '../../core/tenant/edits.js';
