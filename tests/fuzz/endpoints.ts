@@ -354,7 +354,7 @@ const ALL_PATHS = [
   '/interaction/:uid', '/interaction/:uid/login', '/interaction/:uid/social', '/interaction/:uid/consent', '/interaction/:uid/abort', '/interaction/:uid/mfa', '/.well-known/openid-configuration',
   '/.well-known/jwks.json', '/_mock/', '/_mock/users/:id', '/', '/favicon.ico', '/:unknown', '/.well-known/:unknown', '/oauth/:unknown', '/oidc/logout/confirm', '/session/end',
   '/request', '/token', '/me', '/jwks', '/reg', '/interaction', '/interaction/', '//authorize', '/OAUTH/TOKEN', '/oauth/token/', '/userinfo;x', '/%2e%2e/_mock/health', '/_mock/../authorize',
-  '/mfa/authenticators', '/mfa/associate', '/mfa/challenge', '/_mock/users/:id/otp', '/passwordless/start', '/continue', '/interaction/:uid/continue',
+  '/mfa/authenticators', '/mfa/associate', '/mfa/challenge', '/_mock/users/:id/otp', '/passwordless/start', '/continue', '/interaction/:uid/continue', '/interaction/:uid/organization-picker',
 ];
 
 export interface Group extends GroupSpec {
