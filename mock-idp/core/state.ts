@@ -58,9 +58,9 @@ export class MockState {
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
   jwksFetches = 0;
   /** The organization of each user's last login to each application (`org_id` of its tokens). */
-  readonly loginOrganizations = new LoginOrganizations();
+  readonly loginOrganizations = new LoginOrganizations(() => this.#changed());
   /** Pending invitations to organizations (Management API), accepted by the invitee's login or sign-up. */
-  readonly invitations = new Invitations(() => this.clock.now());
+  readonly invitations = new Invitations(() => this.clock.now(), () => this.#changed());
   /** The tenant's Actions (core/actions/run.ts), installed by startMockIdp; none without it. */
   actions: Actions | undefined;
   #directory: Directory;
@@ -114,6 +114,8 @@ export class MockState {
       bruteForce: this.bruteForce.exportState(),
       mfa: this.mfa.exportState(),
       passwordless: this.passwordless.exportState(),
+      invitations: this.invitations.exportState(),
+      loginOrganizations: this.loginOrganizations.exportState(),
     };
   }
 
@@ -148,6 +150,8 @@ export class MockState {
     // Files written before MFA was kept have neither: nothing enrolled at run time, no codes pending.
     this.mfa.importState(snapshot.mfa ?? { enrolled: [], recoveryCodes: [], emailFactor: [], failures: [], tokens: [], oobCodes: [] });
     this.passwordless.importState(snapshot.passwordless ?? []);
+    this.invitations.importState(snapshot.invitations ?? []);
+    this.loginOrganizations.importState(snapshot.loginOrganizations ?? []);
     this.offlineRequests.clear();
     this.events.add({ type: 'state.imported', detail: { savedAt: snapshot.savedAt, entries: snapshot.store.entries.length } });
     this.#changed();

@@ -3,6 +3,7 @@ import { MockIdpError } from '../errors.js';
 import type { BruteForceSnapshot } from '../brute-force.js';
 import type { PrivateJwk } from '../keys.js';
 import type { MfaSnapshot } from '../mfa.js';
+import type { Invitation } from '../organizations.js';
 import type { EmailLink, OutboxEmail } from '../outbox.js';
 import type { PasswordlessSnapshot } from '../passwordless.js';
 import type { StoreSnapshot } from '../store.js';
@@ -39,6 +40,10 @@ export interface StateSnapshot {
   mfa?: MfaSnapshot | undefined;
   /** Passwordless codes not yet used or expired. */
   passwordless?: PasswordlessSnapshot | undefined;
+  /** Pending organization invitations (absent in states written before they were kept). */
+  invitations?: Invitation[] | undefined;
+  /** The organization of each user's last login per application, `[sub, clientId, orgId]` (`org_id` of its refreshes; absent likewise). */
+  loginOrganizations?: Array<[string, string, string]> | undefined;
 }
 
 /** A state file or body that cannot be used: `ERR_STATE_CORRUPT` (not a state, or damaged) or `ERR_STATE_NEWER` (a newer format). */
@@ -82,6 +87,10 @@ const SHAPE = z.object({
     })
     .optional(),
   passwordless: z.array(z.tuple([z.string(), z.object({ code: z.string(), expiresAt: z.number(), failures: z.number().int().min(0) })])).optional(),
+  invitations: z
+    .array(z.object({ id: z.string(), ticketId: z.string(), organizationId: z.string(), clientId: z.string(), inviterName: z.string(), inviteeEmail: z.string(), roles: z.array(z.string()), createdAt: z.number(), expiresAt: z.number() }))
+    .optional(),
+  loginOrganizations: z.array(z.tuple([z.string(), z.string(), z.string()])).optional(),
 });
 
 /**

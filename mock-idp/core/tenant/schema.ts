@@ -204,6 +204,28 @@ const organization = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _').describe('The organization name (lowercase): `organization=<name>` when `allowOrganizationNameInAuthenticationApi`, `org_name` in tokens then.'),
   displayName: z.string().min(1).optional().describe('Shown on the login page; default the name.'),
   connections: z.array(z.string().min(1)).default([DEFAULTS.databaseConnection]).describe(`The connections members may log in with through this organization (Auth0's enabled connections of the organization). Default: ${DEFAULTS.databaseConnection}.`),
+  assignMembershipOnLogin: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("Enabled connections (of `connections`) with Auth0's \"Membership On Authentication\" (`assign_membership_on_login`): a user of one who logs in through the organization and is not a member becomes one (with no roles)."),
+  metadata: z
+    .record(z.string(), z.string().max(255))
+    .refine((m) => Object.keys(m).length <= 25, 'at most 25 metadata properties')
+    .default({})
+    .describe("Auth0's organization `metadata`: string values (at most 255 characters, 25 keys), seen by Actions as `event.organization.metadata`."),
+  branding: z
+    .strictObject({
+      logoUrl: z.url().optional().describe('The logo shown on the login page of the organization (`branding.logo_url`).'),
+      colors: z
+        .strictObject({
+          primary: z.string().regex(/^#([0-9a-fA-F]{3}){1,2}$/, 'a hex color such as #0059d6').describe('The primary color (`branding.colors.primary`).'),
+          pageBackground: z.string().regex(/^#([0-9a-fA-F]{3}){1,2}$/, 'a hex color such as #000000').describe('The page background color (`branding.colors.page_background`).'),
+        })
+        .optional()
+        .describe("The organization's colors (`branding.colors`)."),
+    })
+    .optional()
+    .describe("Auth0's organization `branding` (logo and colors), as the Management API returns it; the login page does not apply it."),
   members: z
     .array(
       z.strictObject({
@@ -308,9 +330,9 @@ const application = z
       .default('deny')
       .describe("Auth0's \"Type of users\" (`organization_usage`): `deny` individuals only (`organization=` refused), `allow` both, `require` business users only (every login through an organization)."),
     organizationRequireBehavior: z
-      .enum(['no_prompt', 'pre_login_prompt'])
+      .enum(['no_prompt', 'pre_login_prompt', 'post_login_prompt'])
       .default('no_prompt')
-      .describe("With `organizationUsage: require` and no `organization=`: `no_prompt` answers the callback `invalid_request`, `pre_login_prompt` asks the user for their organization first (Auth0's \"Login Flow\" setting)."),
+      .describe("With `organizationUsage: require` and no `organization=`: `no_prompt` answers the callback `invalid_request`, `pre_login_prompt` asks the user for their organization first, `post_login_prompt` lets the user log in and then pick one of their organizations (Auth0's \"Login Flow\" setting)."),
     tokenEndpointAuthMethod: z
       .enum(['client_secret_post', 'client_secret_basic', 'none'])
       .optional()

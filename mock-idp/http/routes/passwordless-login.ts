@@ -7,8 +7,8 @@ import { fail } from '../errors.js';
 import { passwordlessPage } from '../views/passwordless-page.js';
 import { MAGIC_LINK_COOKIE } from './passwordless.js';
 import { isSignInPrompt } from './authorize-parameters.js';
-import { signInAfterActions } from './post-login.js';
-import type { InteractionSteps } from './social-provider.js';
+import { completeSignIn } from './post-login.js';
+import type { InteractionSteps } from './interaction-steps.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -17,7 +17,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * signs the link's user in, or ends at the application's callback with the link's error. False when this
  * login attempt did not come from a magic link of this application.
  */
-export async function finishMagicLink(state: MockState, steps: InteractionSteps, ctx: Context, promptName: string, params: Record<string, unknown>): Promise<boolean> {
+export async function finishMagicLink(state: MockState, steps: InteractionSteps, ctx: Context, uid: string, promptName: string, params: Record<string, unknown>): Promise<boolean> {
   const ticket = ctx.cookies.get(MAGIC_LINK_COOKIE, { signed: false });
   if (!ticket) return false;
   ctx.cookies.set(MAGIC_LINK_COOKIE, null, { path: '/interaction' });
@@ -29,7 +29,7 @@ export async function finishMagicLink(state: MockState, steps: InteractionSteps,
     return true;
   }
   state.events.add({ type: 'login.success', clientId, sub: outcome.sub, detail: { connection: 'email', magicLink: true } });
-  await steps.finish(ctx, await signInAfterActions(state, ctx, params, promptName, { accountId: outcome.sub }));
+  await completeSignIn({ state, csrf: steps.csrf, finish: steps.finish }, ctx, { uid, params, promptName }, { accountId: outcome.sub });
   return true;
 }
 
@@ -76,6 +76,6 @@ export function passwordlessLoginRoutes(router: Router, state: MockState, csrf: 
         : render(ctx, uid, clientId, { error: checked.outcome === 'expired' ? 'The code has expired: ask for a new one.' : "You've reached the maximum number of attempts: ask for a new code." });
     }
     state.events.add({ type: 'login.success', clientId, sub: checked.sub, detail: { connection: 'email' } });
-    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: checked.sub }));
+    await completeSignIn({ state, csrf, finish: steps.finish }, ctx, { uid, params, promptName: prompt.name }, { accountId: checked.sub });
   });
 }
