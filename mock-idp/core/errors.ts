@@ -67,6 +67,26 @@ export class UnknownOrganization extends MockIdpError {
   }
 }
 
+/** A connection that does not exist, or (`enabled`) that the organization does not enable. */
+export class UnknownConnection extends MockIdpError {
+  constructor(
+    readonly connection: string,
+    readonly organization?: string,
+  ) {
+    super('ERR_UNKNOWN_CONNECTION', organization ? `the connection ${connection} is not enabled for the organization ${organization}` : `no connection "${connection}"`);
+  }
+}
+
+/** The organization enables this connection already. */
+export class DuplicateConnection extends MockIdpError {
+  constructor(
+    readonly connection: string,
+    readonly organization: string,
+  ) {
+    super('ERR_DUPLICATE_CONNECTION', `the connection ${connection} is already enabled for the organization ${organization}`);
+  }
+}
+
 /** Another organization has this name already. */
 export class DuplicateOrganization extends MockIdpError {
   constructor(readonly organizationName: string) {

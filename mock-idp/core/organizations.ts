@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Directory } from './directory.js';
+import type { Outbox, OutboxEmail } from './outbox.js';
 import type { Application, Organization } from './tenant/schema.js';
 
 /** Login attempts whose typed organization is remembered at most (they expire anyway). */
@@ -48,6 +49,9 @@ export function organizationClaims(directory: Directory, orgId: string | undefin
  */
 export class LoginOrganizations {
   readonly #byLogin = new Map<string, string>();
+
+  /** `onChange`: called after every change of the per-login organizations (persistence). */
+  constructor(private readonly onChange: () => void = () => {}) {}
   /** Organizations users typed at the organization prompt, per login attempt (interaction uid); the newest kept. */
   readonly #chosen = new Map<string, string>();
 
@@ -62,8 +66,24 @@ export class LoginOrganizations {
 
   set(sub: string, clientId: string, orgId: string | undefined): void {
     const key = `${sub}\n${clientId}`;
+    if (this.#byLogin.get(key) === orgId) return;
     if (orgId) this.#byLogin.set(key, orgId);
     else this.#byLogin.delete(key);
+    this.onChange();
+  }
+
+  /** The organization of each user's last login per application, as `[sub, clientId, orgId]` (a state snapshot). */
+  exportState(): Array<[sub: string, clientId: string, orgId: string]> {
+    return [...this.#byLogin].map(([key, orgId]) => {
+      const [sub = '', clientId = ''] = key.split('\n');
+      return [sub, clientId, orgId];
+    });
+  }
+
+  importState(entries: ReadonlyArray<readonly [string, string, string]>): void {
+    this.#byLogin.clear();
+    this.#chosen.clear();
+    for (const [sub, clientId, orgId] of entries) this.#byLogin.set(`${sub}\n${clientId}`, orgId);
   }
 
   get(sub: string, clientId: string): string | undefined {
@@ -90,6 +110,33 @@ export interface Invitation {
   expiresAt: number;
 }
 
+/**
+ * The invitation link as Auth0 builds it: the application's Application Login URI (`initiateLoginUri`;
+ * the issuer without one) with `invitation`, `organization` and `organization_name`.
+ */
+export function invitationUrl(directory: Directory, issuer: string, invitation: Invitation): string {
+  const org = directory.organization(invitation.organizationId);
+  const url = new URL(directory.application(invitation.clientId)?.initiateLoginUri ?? issuer);
+  url.search = new URLSearchParams({ invitation: invitation.ticketId, organization: invitation.organizationId, organization_name: org?.name ?? '' }).toString();
+  return url.href;
+}
+
+/** Auth0's invitation email (`send_invitation_email`), kept in the outbox: who invites, to which organization, the link. */
+export function sendInvitationEmail(state: { readonly directory: Directory; readonly issuer: string; readonly outbox: Outbox }, invitation: Invitation): OutboxEmail {
+  const org = state.directory.organization(invitation.organizationId);
+  const orgName = org?.displayName ?? org?.name ?? invitation.organizationId;
+  const appName = state.directory.application(invitation.clientId)?.name ?? invitation.clientId;
+  const url = invitationUrl(state.directory, state.issuer, invitation);
+  return state.outbox.add({
+    to: invitation.inviteeEmail,
+    kind: 'organization_invitation',
+    subject: `You've been invited to join ${orgName}`,
+    text: `${invitation.inviterName} has invited you to join ${orgName} on ${appName}. Accept the invitation: ${url}`,
+    links: [url],
+    expires: new Date(invitation.expiresAt).toISOString(),
+  });
+}
+
 /** Auth0's default lifetime of an invitation: 7 days. */
 export const INVITATION_TTL = 7 * 24 * 3600;
 const MAX_INVITATIONS = 1000;
@@ -98,13 +145,18 @@ const MAX_INVITATIONS = 1000;
 export class Invitations {
   readonly #byTicket = new Map<string, Invitation>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    /** Called after every change (persistence). */
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   create(input: Omit<Invitation, 'id' | 'ticketId' | 'createdAt' | 'expiresAt'>, ttlSeconds = INVITATION_TTL): Invitation {
     const createdAt = this.now();
     const invitation: Invitation = { ...input, id: `uinv_${randomBytes(8).toString('hex')}`, ticketId: randomBytes(16).toString('base64url'), createdAt, expiresAt: createdAt + ttlSeconds * 1000 };
     this.#byTicket.set(invitation.ticketId, invitation);
     if (this.#byTicket.size > MAX_INVITATIONS) this.#byTicket.delete(this.#byTicket.keys().next().value!);
+    this.onChange();
     return invitation;
   }
 
@@ -120,9 +172,20 @@ export class Invitations {
 
   accept(ticketId: string): void {
     this.#byTicket.delete(ticketId);
+    this.onChange();
   }
 
   clear(): void {
     this.#byTicket.clear();
+  }
+
+  /** The pending invitations, oldest first (a state snapshot; expired ones are dropped on import). */
+  exportState(): Invitation[] {
+    return [...this.#byTicket.values()].map((i) => structuredClone(i));
+  }
+
+  importState(invitations: readonly Invitation[]): void {
+    this.#byTicket.clear();
+    for (const i of invitations) if (i.expiresAt > this.now()) this.#byTicket.set(i.ticketId, structuredClone(i));
   }
 }

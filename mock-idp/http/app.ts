@@ -13,6 +13,7 @@ import { mfaApiRoutes } from './routes/mfa-api.js';
 import { passwordlessRoutes } from './routes/passwordless.js';
 import { emailLinkRoutes } from './routes/email-links.js';
 import { managementApi } from './management/index.js';
+import { continueRoute } from './routes/continue.js';
 import { interactionRoutes } from './routes/interaction.js';
 import { signupRoutes } from './routes/signup.js';
 import { unblockRoute } from './routes/unblock.js';
@@ -104,7 +105,7 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
   const csrf = new InteractionCsrf();
   // The sign-up routes come before the login page's: they take `screen_hint=signup` and hand everything else on.
-  const routers = [admin, signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), mfaApiRoutes(state), passwordlessRoutes(state), emailLinkRoutes(state, csrf)];
+  const routers = [admin, signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), mfaApiRoutes(state), passwordlessRoutes(state), emailLinkRoutes(state, csrf), continueRoute(state)];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     if (!isAdminPath(ctx.path)) return next();

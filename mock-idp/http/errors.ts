@@ -26,6 +26,8 @@ const STATUS_OF: Record<string, [status: number, error: string]> = {
   ERR_UNKNOWN_CLIENT: [404, 'not_found'],
   ERR_UNKNOWN_ORGANIZATION: [404, 'not_found'],
   ERR_DUPLICATE_ORGANIZATION: [409, 'conflict'],
+  ERR_UNKNOWN_CONNECTION: [404, 'not_found'],
+  ERR_DUPLICATE_CONNECTION: [409, 'conflict'],
   ERR_KEY_NOT_FOUND: [404, 'not_found'],
   ERR_KEY_ACTIVE: [409, 'conflict'],
   ERR_DUPLICATE_EMAIL: [409, 'conflict'],
@@ -78,6 +80,8 @@ const MANAGEMENT_OF: Record<string, [status: number, errorCode: string | undefin
   ERR_DUPLICATE_ROLE: [409, 'conflict'],
   ERR_UNKNOWN_ORGANIZATION: [404, 'inexistent_organization', 'No organization found by that id or name'],
   ERR_DUPLICATE_ORGANIZATION: [409, 'conflict'],
+  ERR_UNKNOWN_CONNECTION: [404, 'inexistent_connection'],
+  ERR_DUPLICATE_CONNECTION: [409, 'conflict'],
 };
 
 /** A domain error (or a body error) as the Management API answers it; anything else unchanged (a 500). */

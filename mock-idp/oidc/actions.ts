@@ -64,7 +64,9 @@ export function actionTokenClaims(state: MockState): ExtraTokenClaims {
       const protocol = RUNS_POST_LOGIN[stringParam(ctx, 'grant_type') ?? ''];
       if (protocol) {
         const outcome = await actions.postLogin({ sub, clientId, protocol, requestedScopes: requestedScopes.length ? requestedScopes : String(token.scope ?? '').split(' '), audience: token.resourceServer?.identifier(), request });
-        if (!outcome.ok) throw new ActionRefused(outcome.failure, 403);
+        // Without a login attempt (uid) the runner turns a redirect into a failure: no 'redirect' outcome here.
+        if (outcome.ok !== true) throw new ActionRefused(outcome.ok === false ? outcome.failure : { code: 'interaction_required', description: 'redirect' }, 403);
+        if (outcome.multifactor) state.events.add({ type: 'action.mfa_ignored', sub, clientId, error: 'not_interactive', detail: { protocol } });
         changes = outcome.changes;
       } else {
         changes = actions.changesFor(sub, clientId);

@@ -1,10 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, TenantConfigError, type MockIdp, type TenantInput } from '../../mock-idp/index.js';
-import { API, APP, clientCredentialsRequest, codeFlow, refreshRequest, startAuthorize, submitLogin, USERS, verify, WORKER } from '../helpers/oauth.js';
+import { API, APP, clientCredentialsRequest, codeFlow, refreshRequest, startAuthorize, submitLogin, tokenRequest, USERS, verify, WORKER } from '../helpers/oauth.js';
 import { fixtureTenant } from '../mock-idp/tenants.js';
 
 const ROLES = 'https://example.com/roles';
@@ -20,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => idp.close());
 
 /** Runs the tenant's post-login trigger with these action files from now on. */
-async function useActions(actions: Partial<NonNullable<TenantInput['actions']>>) {
+async function installActions(actions: Partial<NonNullable<TenantInput['actions']>>) {
   await idp.updateTenant((draft) => {
     draft.actions = { postLogin: [], credentialsExchange: [], ...actions };
   });
@@ -35,10 +38,17 @@ async function callbackOf(user: { username: string; password: string }) {
 }
 
 const eventsOf = (type: string, since = 0) => idp.events(since).filter((e) => e.type === type);
+const BOB_SUB = 'auth0|65a1f0c2e4b0a1b2c3d4e5f2';
+
+/** Redeems the code of a callback URL. */
+function redeem(callbackUrl: string, verifier: string, redirectUri: string) {
+  const code = new URL(callbackUrl).searchParams.get('code') ?? '';
+  return tokenRequest(idp, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: APP.clientId, client_secret: APP.secret });
+}
 
 describe('post-login Actions', () => {
   it('puts a namespaced roles claim in the ID and access tokens, and drops the reserved claims it sets', async () => {
-    await useActions({ postLogin: [action('add-roles.js')] });
+    await installActions({ postLogin: [action('add-roles.js')] });
     const since = idp.events().at(-1)?.seq ?? 0;
     const { tokens } = await codeFlow(idp, USERS.alice);
     expect(tokens.status).toBe(200);
@@ -53,7 +63,7 @@ describe('post-login Actions', () => {
   });
 
   it('runs again on a refresh-token exchange (protocol oauth2-refresh-token), and a deny there answers 403 access_denied', async () => {
-    await useActions({ postLogin: [action('add-roles.js')] });
+    await installActions({ postLogin: [action('add-roles.js')] });
     const { tokens } = await codeFlow(idp, USERS.bob);
     const refreshed = await refreshRequest(idp, tokens.body.refresh_token!);
     expect(refreshed.status).toBe(200);
@@ -62,14 +72,14 @@ describe('post-login Actions', () => {
     expect(at[ROLES]).toEqual(['viewer']);
     expect((await verify(idp, refreshed.body.id_token!, APP.clientId)).payload[ROLES]).toEqual(['viewer']);
 
-    await useActions({ postLogin: [action('deny-domain.mjs')], secrets: { DENIED_DOMAIN: 'example.com' } });
+    await installActions({ postLogin: [action('deny-domain.mjs')], secrets: { DENIED_DOMAIN: 'example.com' } });
     const denied = await refreshRequest(idp, refreshed.body.refresh_token!);
     expect(denied.status).toBe(403);
     expect(denied.body.error).toBe('access_denied');
   });
 
   it('denies a login by email domain (ESM action, secret): the callback gets error=access_denied with the reason, other users log in', async () => {
-    await useActions({ postLogin: [action('deny-domain.mjs')], secrets: { DENIED_DOMAIN: 'blocked.example' } });
+    await installActions({ postLogin: [action('deny-domain.mjs')], secrets: { DENIED_DOMAIN: 'blocked.example' } });
     const denied = await callbackOf(DAVE);
     expect(denied.query.get('error')).toBe('access_denied');
     expect(denied.query.get('error_description')).toBe('Users of blocked.example may not use Sample App');
@@ -79,7 +89,7 @@ describe('post-login Actions', () => {
   });
 
   it('adds a scope to the access token with addScope and takes one away with removeScope', async () => {
-    await useActions({ postLogin: [action('add-scope.js')] });
+    await installActions({ postLogin: [action('add-scope.js')] });
     const { tokens } = await codeFlow(idp, USERS.alice);
     const scopes = String((await verify(idp, tokens.body.access_token!, API)).payload.scope).split(' ');
     expect(scopes).toEqual(expect.arrayContaining(['read:orders', 'write:orders', 'export:orders']));
@@ -90,7 +100,7 @@ describe('post-login Actions', () => {
   });
 
   it('persists setAppMetadata / setUserMetadata: the next login sees the write in event.user', async () => {
-    await useActions({ postLogin: [action('count-logins.js')] });
+    await installActions({ postLogin: [action('count-logins.js')] });
     const first = await codeFlow(idp, USERS.bob);
     expect((await verify(idp, first.tokens.body.id_token!, APP.clientId)).payload['https://example.com/previous_logins']).toBe(0);
     const second = await codeFlow(idp, USERS.bob);
@@ -101,7 +111,7 @@ describe('post-login Actions', () => {
   });
 
   it('fails the login when an action throws: error=access_denied on the callback, the stack in the event log', async () => {
-    await useActions({ postLogin: [action('add-roles.js'), action('throws.js')] });
+    await installActions({ postLogin: [action('add-roles.js'), action('throws.js')] });
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const { query } = await callbackOf(USERS.alice);
@@ -117,7 +127,7 @@ describe('post-login Actions', () => {
   });
 
   it('fails a login whose action never settles once the trigger timeout passes', async () => {
-    await useActions({ postLogin: [action('hangs.js')], timeoutMs: 150 });
+    await installActions({ postLogin: [action('hangs.js')], timeoutMs: 150 });
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const { query } = await callbackOf(USERS.alice);
@@ -128,28 +138,122 @@ describe('post-login Actions', () => {
     }
   });
 
-  it('fails the login with a message naming the MFA issue when an action calls api.multifactor.enable', async () => {
-    await useActions({ postLogin: [action('mfa.js')] });
+});
+
+describe('post-login Actions that enable MFA', () => {
+  it('shows the one-time-code step after the actions for the user an action enables MFA for (policy never), with amr ["mfa"]; others pass without it', async () => {
+    await installActions({ postLogin: [action('mfa.js'), action('add-roles.js')], secrets: { MFA_USER: USERS.bob.username } });
+    const alice = await callbackOf(USERS.alice);
+    expect(alice.query.get('code')).toBeTruthy();
+
+    const browser = new HeadlessBrowser();
+    const { page, redirectUri, verifier } = await startAuthorize(idp, browser);
+    const step = await submitLogin(browser, page, USERS.bob, redirectUri);
+    expect(step.response.status).toBe(200);
+    expect(step.url).toContain('/interaction/');
+    expect(eventsOf('mfa.challenged').at(-1)).toMatchObject({ sub: BOB_SUB, detail: { action: 'any' } });
+    const callback = await browser.submit(step, '/mfa', { code: idp.otp(USERS.bob.username) }, redirectUri);
+    const tokens = await redeem(callback.url, verifier, redirectUri);
+    expect(tokens.status).toBe(200);
+    const { payload } = await verify(idp, tokens.body.id_token!, APP.clientId);
+    expect(payload.amr).toEqual(['mfa']);
+    // The actions' claims survive the MFA step (they ran before it).
+    expect(payload[ROLES]).toEqual(['viewer']);
+  });
+});
+
+/** The site a redirect Action sends the user to: it checks the action's session token and answers with a form POSTing its own signed answer to /continue. */
+function termsSite(secret: string) {
+  const key = new TextEncoder().encode(secret);
+  const seen: Array<{ email: unknown; state: string | null }> = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const state = url.searchParams.get('state');
+    const { payload } = await jwtVerify(url.searchParams.get('session_token') ?? '', key, { algorithms: ['HS256'] });
+    seen.push({ email: payload.email, state });
+    const accept = url.pathname !== '/decline';
+    const answer = await new SignJWT({ state: url.searchParams.get('forge') ?? state, accepted: accept }).setProtectedHeader({ alg: 'HS256' }).setIssuer(String(payload.iss)).setSubject(String(payload.sub)).setIssuedAt().setExpirationTime('1m').sign(key);
+    res.setHeader('content-type', 'text/html');
+    res.end(`<form method="post" action="${idp.issuer}continue?via=terms-site"><input type="hidden" name="state" value="${state}"><input type="hidden" name="session_token" value="${answer}"></form>`);
+  });
+  return { server, seen };
+}
+
+describe('post-login Actions that redirect (api.redirect.sendUserTo and /continue)', () => {
+  const SECRET = 'terms-secret-0123456789abcdef0123';
+  const site = termsSite(SECRET);
+  let siteUrl: string;
+  beforeAll(async () => {
+    await new Promise<void>((done) => site.server.listen(0, '127.0.0.1', done));
+    siteUrl = `http://127.0.0.1:${(site.server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((done) => site.server.close(() => done())));
+
+  /** Carol has not accepted the terms (yet). */
+  const forgetTerms = () =>
+    idp.updateTenant((draft) => {
+      for (const u of draft.users ?? []) if (u.email === USERS.carol.username) u.appMetadata = {};
+    });
+
+  /** A login through the terms site: the site's page (its form POSTs to /continue), then the callback. */
+  async function loginThroughTerms(path: string, forge?: string) {
+    await forgetTerms();
+    await installActions({ postLogin: [action('terms-redirect.js'), action('add-roles.js')], secrets: { TERMS_SECRET: SECRET, TERMS_URL: `${siteUrl}${path}${forge ? `?forge=${forge}` : ''}` } });
+    const browser = new HeadlessBrowser();
+    const { page, redirectUri, verifier } = await startAuthorize(idp, browser);
+    const terms = await submitLogin(browser, page, USERS.carol, redirectUri);
+    const callback = await browser.submit(terms, '/continue', {}, redirectUri);
+    return { terms, callback, query: new URL(callback.url).searchParams, verifier, redirectUri, browser };
+  }
+
+  it('pauses the login at the URL with state and a session token, resumes at onContinuePostLogin on POST /continue, then runs the rest', async () => {
+    const { terms, query, verifier, redirectUri } = await loginThroughTerms('/terms');
+    expect(terms.url.startsWith(`${siteUrl}/terms?`)).toBe(true);
+    expect(site.seen.at(-1)).toMatchObject({ email: USERS.carol.username, state: expect.any(String) });
+    const tokens = await redeem(`${redirectUri}?${query}`, verifier, redirectUri);
+    expect(tokens.status).toBe(200);
+    const { payload } = await verify(idp, tokens.body.id_token!, APP.clientId);
+    expect(payload['https://example.com/terms']).toBe('terms-site');
+    expect(payload[ROLES]).toEqual([]);
+    expect(idp.tenant.users.find((u) => u.email === USERS.carol.username)?.appMetadata).toMatchObject({ terms_accepted: true });
+    // Accepted once: the next login does not redirect.
+    expect((await callbackOf(USERS.carol)).query.get('code')).toBeTruthy();
+  });
+
+  it('fails the login when the answer is a refusal (deny in onContinuePostLogin) or its token carries another state (validateToken throws)', async () => {
+    const declined = await loginThroughTerms('/decline');
+    expect(declined.query.get('error')).toBe('access_denied');
+    expect(declined.query.get('error_description')).toBe('the terms were not accepted');
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    try {
-      expect((await callbackOf(USERS.alice)).query.get('error')).toBe('access_denied');
-      expect(String(eventsOf('action.failed').at(-1)?.detail?.message)).toContain('issue 16');
-    } finally {
-      errors.mockRestore();
-    }
+    const forged = await loginThroughTerms('/terms', 'another-state').finally(() => errors.mockRestore());
+    expect(forged.query.get('error')).toBe('access_denied');
+    expect(forged.query.get('code')).toBeNull();
+    expect(eventsOf('action.failed').at(-1)).toMatchObject({ sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f3', error: 'action_error' });
+  });
+
+  it('answers 400 invalid_request on /continue with an unknown or missing state, and a refresh-token run that redirects 403 interaction_required', async () => {
+    expect((await fetch(`${idp.issuer}continue?state=nope`, { redirect: 'manual' })).status).toBe(400);
+    expect((await fetch(`${idp.issuer}continue`, { redirect: 'manual' })).status).toBe(400);
+    await installActions({ postLogin: [action('add-roles.js')] });
+    const { tokens } = await codeFlow(idp, USERS.carol);
+    await installActions({ postLogin: [action('terms-redirect.js')], secrets: { TERMS_SECRET: SECRET, TERMS_URL: siteUrl } });
+    await forgetTerms();
+    const refreshed = await refreshRequest(idp, tokens.body.refresh_token!);
+    expect(refreshed.status).toBe(403);
+    expect(refreshed.body.error).toBe('interaction_required');
   });
 });
 
 describe('credentials-exchange Actions', () => {
   it('adds a claim to machine tokens, drops a reserved one, and a deny answers 400 with the code it names', async () => {
-    await useActions({ credentialsExchange: [action('m2m-tier.js')] });
+    await installActions({ credentialsExchange: [action('m2m-tier.js')] });
     const ok = await clientCredentialsRequest(idp);
     expect(ok.status).toBe(200);
     const { payload } = await verify(idp, ok.body.access_token!, API);
     expect(payload['https://example.com/tier']).toBe('gold');
     expect(payload.gty).toBe('client-credentials');
 
-    await useActions({ credentialsExchange: [action('m2m-tier.js')], secrets: { BANNED_CLIENT: WORKER.clientId } });
+    await installActions({ credentialsExchange: [action('m2m-tier.js')], secrets: { BANNED_CLIENT: WORKER.clientId } });
     const denied = await clientCredentialsRequest(idp);
     expect(denied).toEqual({ status: 400, body: { error: 'invalid_request', error_description: 'Orders Worker is suspended' } });
   });

@@ -27,7 +27,7 @@ const password = pick('alice-pass', 'bob-pass', 'wrong', '');
 
 const authorizeParams: Record<string, fc.Arbitrary<string>> = {
   client_id: clientId,
-  response_type: pick('code', 'token', 'id_token', 'code id_token', 'none', 'code code'),
+  response_type: pick('code', 'token', 'id_token', 'code id_token', 'none', 'code code', 'id_token token', 'token token', 'token code'),
   redirect_uri: redirectUri,
   scope,
   audience,
@@ -77,7 +77,8 @@ const tokenParams: Record<string, fc.Arbitrary<string>> = {
   recovery_code: pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 'x'),
   phone_number: pick('+15555550100', '12', ''),
   connection: pick('email', 'sms', 'Username-Password-Authentication', ''),
-  send: pick('code', 'link', 'x'),
+  send: pick('code', 'link', 'link_ios', 'link_android', 'x'),
+  authParams: pick('{"scope":"openid"}', 'x', ''),
   email: username,
 };
 
@@ -283,8 +284,13 @@ const accountParams: Record<string, fc.Arbitrary<string>> = {
   _csrf: pick('x', ''),
   new_password: password,
   email_verified: pick('true', 'false', 'x'),
+  verification_code: pick('123456', '000000', 'x', ''),
+  redirect_uri: redirectUri,
+  response_type: pick('code', 'id_token', 'token', 'x'),
+  state: idLike,
 };
 const accountPaths = oneOfPaths(
+  pathOf('/passwordless/verify_redirect', {}, GET),
   pathOf('/dbconnections/signup', {}, POST),
   pathOf('/dbconnections/change_password', {}, POST),
   pathOf('/u/reset-password', {}, ['GET', 'POST']),
@@ -313,6 +319,12 @@ const managementParams: Record<string, fc.Arbitrary<string>> = {
   user_id: mgmtId,
   app_metadata: pick('{"a":1}', 'null', '[]'),
   user_metadata: pick('{"a":{"b":null}}', 'null', '"x"'),
+  display_name: pick('Acme', '', 'x'.repeat(300)),
+  metadata: pick('{"tier":"gold"}', 'null', '{"n":1}'),
+  branding: pick('{"colors":{"primary":"#123456","page_background":"#000"}}', 'null', '{"logo_url":"nope"}'),
+  connection_id: pick('con_Username-Password-Authentication', 'con_github', 'con_nope', ''),
+  assign_membership_on_login: pick('true', 'false', 'x'),
+  is_signup_enabled: pick('false', 'true'),
 };
 const managementPaths = oneOfPaths(
   pathOf('/api/v2/users', {}, ['GET', 'POST']),
@@ -333,7 +345,9 @@ const managementPaths = oneOfPaths(
   pathOf('/api/v2/tickets/email-verification', {}, POST),
   pathOf('/api/v2/jobs/verification-email', {}, POST),
   pathOf('/api/v2/organizations', {}, ['GET', 'POST']),
-  pathOf('/api/v2/organizations/:id', { id: mgmtId }, ['GET', 'DELETE']),
+  pathOf('/api/v2/organizations/:id', { id: mgmtId }, ['GET', 'PATCH', 'DELETE']),
+  pathOf('/api/v2/organizations/:id/enabled_connections', { id: mgmtId }, ['GET', 'POST']),
+  pathOf('/api/v2/organizations/:id/enabled_connections/:connection', { id: mgmtId, connection: mgmtId }, ['GET', 'PATCH', 'DELETE']),
   pathOf('/api/v2/organizations/name/:id', { id: mgmtId }, GET),
   pathOf('/api/v2/organizations/:id/members', { id: mgmtId }, ['GET', 'POST', 'DELETE']),
   pathOf('/api/v2/organizations/:id/members/:user/roles', { id: mgmtId, user: mgmtId }, ['GET', 'POST', 'DELETE']),
@@ -346,7 +360,7 @@ const ALL_PATHS = [
   '/interaction/:uid', '/interaction/:uid/login', '/interaction/:uid/social', '/interaction/:uid/consent', '/interaction/:uid/abort', '/interaction/:uid/mfa', '/.well-known/openid-configuration',
   '/.well-known/jwks.json', '/_mock/', '/_mock/users/:id', '/', '/favicon.ico', '/:unknown', '/.well-known/:unknown', '/oauth/:unknown', '/oidc/logout/confirm', '/session/end',
   '/request', '/token', '/me', '/jwks', '/reg', '/interaction', '/interaction/', '//authorize', '/OAUTH/TOKEN', '/oauth/token/', '/userinfo;x', '/%2e%2e/_mock/health', '/_mock/../authorize',
-  '/mfa/authenticators', '/mfa/associate', '/mfa/challenge', '/_mock/users/:id/otp', '/passwordless/start',
+  '/mfa/authenticators', '/mfa/associate', '/mfa/challenge', '/_mock/users/:id/otp', '/passwordless/start', '/passwordless/verify_redirect', '/continue', '/interaction/:uid/continue', '/interaction/:uid/organization-picker',
 ];
 
 export interface Group extends GroupSpec {

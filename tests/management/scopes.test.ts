@@ -41,7 +41,13 @@ const TABLE: [method: string, path: string, scopes: string[]][] = [
   ['POST', '/organizations', ['create:organizations']],
   ['GET', '/organizations/name/:name', ['read:organizations']],
   ['GET', '/organizations/:org', ['read:organizations']],
+  ['PATCH', '/organizations/:org', ['update:organizations']],
   ['DELETE', '/organizations/:org', ['delete:organizations']],
+  ['GET', '/organizations/:org/enabled_connections', ['read:organization_connections']],
+  ['POST', '/organizations/:org/enabled_connections', ['create:organization_connections']],
+  ['GET', '/organizations/:org/enabled_connections/:connection', ['read:organization_connections']],
+  ['PATCH', '/organizations/:org/enabled_connections/:connection', ['update:organization_connections']],
+  ['DELETE', '/organizations/:org/enabled_connections/:connection', ['delete:organization_connections']],
   ['GET', '/organizations/:org/members', ['read:organization_members']],
   ['POST', '/organizations/:org/members', ['create:organization_members']],
   ['DELETE', '/organizations/:org/members', ['delete:organization_members']],
@@ -52,7 +58,7 @@ const TABLE: [method: string, path: string, scopes: string[]][] = [
   ['POST', '/organizations/:org/invitations', ['create:organization_invitations']],
 ];
 
-const IDS: Record<string, string> = { ':user': 'auth0|000000000000000000000000', ':role': 'rol_0000000000000000', ':api': 'no-such-api', ':client': 'no-such-client', ':org': 'org_nope', ':name': 'no-such-org' };
+const IDS: Record<string, string> = { ':user': 'auth0|000000000000000000000000', ':role': 'rol_0000000000000000', ':api': 'no-such-api', ':client': 'no-such-client', ':org': 'org_nope', ':name': 'no-such-org', ':connection': 'con_nope' };
 const urlOf = (idp: MockIdp, path: string) => `${idp.issuer}api/v2${path.replace(/:\w+/g, (p) => encodeURIComponent(IDS[p]!))}`;
 
 let idp: MockIdp;

@@ -21,10 +21,17 @@ export class ActionLoadError extends MockIdpError {
 
 export type Handler = (event: unknown, api: unknown) => unknown;
 
+/** A loaded action: its trigger's handler and the optional exports the trigger may call too (`onContinuePostLogin`). */
+export interface LoadedHandler {
+  file: string;
+  handler: Handler;
+  optional: Readonly<Record<string, Handler>>;
+}
+
 interface Loaded {
   mtimeMs: number;
   size: number;
-  handler: Handler;
+  handler: LoadedHandler;
 }
 
 const require = createRequire(import.meta.url);
@@ -68,13 +75,15 @@ export class ActionModules {
     readonly files: readonly string[],
     private readonly exportName: string,
     private readonly onReloadError: (err: ActionLoadError) => void,
+    /** Exports read when present, e.g. `onContinuePostLogin` (the resumption after a redirect). */
+    private readonly optionalExports: readonly string[] = [],
   ) {}
 
   static resolve(baseDir: string, paths: readonly string[]): string[] {
     return paths.map((p) => resolve(baseDir, p));
   }
 
-  async #load(file: string, stamp: number): Promise<Handler> {
+  async #load(file: string, stamp: number): Promise<LoadedHandler> {
     let mod: Record<string, unknown>;
     try {
       if (isEsm(file)) {
@@ -88,9 +97,11 @@ export class ActionModules {
       const e = err as Error;
       throw new ActionLoadError(file, file, `${e.name}: ${e.message}`);
     }
-    const handler = mod[this.exportName] ?? (mod.default as Record<string, unknown> | undefined)?.[this.exportName];
+    const exported = (name: string) => mod[name] ?? (mod.default as Record<string, unknown> | undefined)?.[name];
+    const handler = exported(this.exportName);
     if (typeof handler !== 'function') throw new ActionLoadError(file, file, `exports no ${this.exportName} function`);
-    return handler as Handler;
+    const optional = Object.fromEntries(this.optionalExports.flatMap((name) => (typeof exported(name) === 'function' ? [[name, exported(name) as Handler]] : [])));
+    return { file, handler: handler as Handler, optional };
   }
 
   /** Loads every file now; throws the first ActionLoadError (at start: the mock refuses to start). */
@@ -98,7 +109,7 @@ export class ActionModules {
     for (const file of this.files) await this.#refresh(file, true);
   }
 
-  async #refresh(file: string, strict: boolean): Promise<Handler | undefined> {
+  async #refresh(file: string, strict: boolean): Promise<LoadedHandler | undefined> {
     let stat: { mtimeMs: number; size: number };
     try {
       stat = statSync(file);
@@ -120,7 +131,7 @@ export class ActionModules {
     }
   }
 
-  #keepOld(file: string, mtimeMs: number, err: ActionLoadError): Handler | undefined {
+  #keepOld(file: string, mtimeMs: number, err: ActionLoadError): LoadedHandler | undefined {
     if (this.#failed.get(file) !== mtimeMs) {
       this.#failed.set(file, mtimeMs);
       this.onReloadError(err);
@@ -129,11 +140,11 @@ export class ActionModules {
   }
 
   /** The handlers to run now, in order (each file re-read if it changed; a broken one keeps its last good version). */
-  async handlers(): Promise<{ file: string; handler: Handler }[]> {
-    const out: { file: string; handler: Handler }[] = [];
+  async handlers(): Promise<LoadedHandler[]> {
+    const out: LoadedHandler[] = [];
     for (const file of this.files) {
-      const handler = await this.#refresh(file, false);
-      if (handler) out.push({ file, handler });
+      const loaded = await this.#refresh(file, false);
+      if (loaded) out.push(loaded);
     }
     return out;
   }

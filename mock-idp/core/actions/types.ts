@@ -45,11 +45,41 @@ export interface ActionFailure {
   description: string;
 }
 
-export type ActionOutcome = { ok: true; changes: TokenChanges } | { ok: false; failure: ActionFailure };
+/** What `api.multifactor.enable` asked for: the one-time-code step follows the actions (the mock's only factor). */
+export interface MultifactorRequest {
+  provider: string;
+  allowRememberBrowser: boolean;
+}
+
+/** `api.redirect.sendUserTo`: the login waits at `url` (with `state`) until the browser comes back to `/continue?state=`. */
+export interface ActionRedirect {
+  url: string;
+  /** The opaque `state` of the paused run (also in `url`). */
+  state: string;
+}
+
+export type ActionOutcome = { ok: true; changes: TokenChanges; multifactor?: MultifactorRequest | undefined } | { ok: false; failure: ActionFailure };
+
+/** A post-login run may also pause for a redirect (interactive logins only). */
+export type PostLoginOutcome = ActionOutcome | { ok: 'redirect'; redirect: ActionRedirect };
+
+/** The paused run a `/continue?state=` resumes: the login attempt (interaction uid) it belongs to. */
+export interface PausedLogin {
+  uid: string;
+  sub: string;
+  clientId: string;
+}
 
 export interface Actions {
-  /** Runs the post-login actions; the changes are kept for the tokens of this user and application (`changesFor`). */
-  postLogin(input: PostLoginInput): Promise<ActionOutcome>;
+  /**
+   * Runs the post-login actions; the changes are kept for the tokens of this user and application (`changesFor`).
+   * `uid`: the login attempt of an interactive login, which an action may pause with a redirect.
+   */
+  postLogin(input: PostLoginInput, uid?: string): Promise<PostLoginOutcome>;
+  /** The paused run of a `state` (undefined when unknown or expired). */
+  paused(state: string): PausedLogin | undefined;
+  /** Resumes a paused run at `onContinuePostLogin` of the action that redirected, with the `/continue` request; then the rest. */
+  resume(state: string, request: ActionRequest): Promise<PostLoginOutcome>;
   credentialsExchange(input: CredentialsExchangeInput): Promise<ActionOutcome>;
   /** The changes of the last post-login run for this user and application. */
   changesFor(sub: string, clientId: string): TokenChanges | undefined;

@@ -18,6 +18,7 @@ export const MANAGEMENT_SCOPES = [
   'read:organization_members', 'create:organization_members', 'delete:organization_members',
   'read:organization_member_roles', 'create:organization_member_roles', 'delete:organization_member_roles',
   'read:organization_invitations', 'create:organization_invitations',
+  'read:organization_connections', 'create:organization_connections', 'update:organization_connections', 'delete:organization_connections',
 ] as const;
 
 const ORG_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

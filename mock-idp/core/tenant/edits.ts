@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DuplicateOrganization, DuplicateRole, DuplicateUser, InvalidInput, UnknownClient, UnknownOrganization, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
-import type { Invitation } from '../organizations.js';
+import { DuplicateConnection, DuplicateOrganization, DuplicateRole, DuplicateUser, InvalidInput, UnknownClient, UnknownConnection, UnknownOrganization, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
+import { type Invitation, sendInvitationEmail } from '../organizations.js';
+import { type PasswordlessConnection, passwordlessId } from '../passwordless.js';
 import { newOrganizationId, newRoleId, roleIdOf } from '../management/api.js';
 import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
+import { DEFAULTS } from './defaults.js';
 import { TenantConfigError } from './load.js';
 import type { Organization, Role, Tenant, TenantInput, User } from './schema.js';
 
@@ -35,7 +37,7 @@ function checkNewPassword(state: MockState, password: unknown, options: UserEdit
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Applies an edit to a copy of the tenant; a refusal names the fields inside the edited entry. */
-function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles' | 'socialConnections' | 'organizations'): void {
+function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles' | 'socialConnections' | 'organizations' | 'passwordless'): void {
   const draft = structuredClone(state.tenant) as TenantInput;
   edit(draft);
   try {
@@ -281,6 +283,30 @@ export function signInSocialIdentity(state: MockState, connectionName: string, i
   return { sub, created: !known };
 }
 
+/**
+ * Who a right passwordless code signs in: the tenant's database user with that email (or `phoneNumber`), else
+ * the connection's user with that address, else (Auth0's first login) a new user `email|<id>` / `sms|<id>`,
+ * unless the connection's sign-ups are disabled (undefined then).
+ */
+export function passwordlessSignIn(state: MockState, connection: PasswordlessConnection, address: string): string | undefined {
+  const at = address.trim();
+  const { directory } = state;
+  const known = connection === 'email' ? directory.userByEmail(at) ?? directory.passwordlessUser('email', at) : directory.tenant.users.find((u) => u.phoneNumber === at) ?? directory.passwordlessUser('sms', at);
+  if (known) return known.sub;
+  const settings = state.tenant.passwordless[connection];
+  if (settings.disableSignup) return undefined;
+  const sub = `${connection}|${passwordlessId(at)}`;
+  const createdAt = new Date(state.clock.now()).toISOString();
+  applying(state, (t) => {
+    const connections = t.passwordless ?? {};
+    if (connection === 'email') connections.email = { ...connections.email, users: [...(connections.email?.users ?? []), { sub, email: at, createdAt }] };
+    else connections.sms = { ...connections.sms, users: [...(connections.sms?.users ?? []), { sub, phoneNumber: at, createdAt }] };
+    t.passwordless = connections;
+  }, 'passwordless');
+  state.events.add({ type: 'user.created', sub, detail: { connection, firstLogin: true } });
+  return sub;
+}
+
 /** An organization by id or name (UnknownOrganization otherwise). */
 export function requireOrganization(state: MockState, id: string): Organization {
   const org = state.directory.organization(id);
@@ -314,6 +340,61 @@ export function deleteOrganization(state: MockState, id: string): Organization {
     t.organizations = t.organizations!.filter((o) => o.id !== org.id);
   }, 'organizations');
   return org;
+}
+
+/** Auth0's `PATCH /organizations/{id}` (Management API field names); `null` clears branding or metadata. DuplicateOrganization for a taken name. */
+export function updateOrganization(state: MockState, id: string, patch: OrganizationPatch): Organization {
+  const org = requireOrganization(state, id);
+  const other = patch.name === undefined ? undefined : state.directory.organization(patch.name);
+  if (other && other.id !== org.id) throw new DuplicateOrganization(patch.name!);
+  return editingOrganization(state, id, (entry) => {
+    if (patch.name !== undefined) entry.name = patch.name;
+    if (patch.display_name !== undefined) entry.displayName = patch.display_name;
+    if (patch.metadata !== undefined) entry.metadata = patch.metadata ?? {};
+    if (patch.branding === null) delete entry.branding;
+    else if (patch.branding !== undefined) {
+      const { logo_url, colors } = patch.branding;
+      entry.branding = { ...(logo_url ? { logoUrl: logo_url } : {}), ...(colors ? { colors: { primary: colors.primary, pageBackground: colors.page_background } } : {}) };
+    }
+  });
+}
+
+export interface OrganizationPatch {
+  name?: string | undefined;
+  display_name?: string | undefined;
+  branding?: { logo_url?: string | undefined; colors?: { primary: string; page_background: string } | undefined } | null | undefined;
+  metadata?: Record<string, string> | null | undefined;
+}
+
+/** The tenant's connections by name: the database connection and the social ones. */
+export function connectionNames(state: MockState): string[] {
+  return [DEFAULTS.databaseConnection, ...state.tenant.socialConnections.map((c) => c.name)];
+}
+
+/**
+ * Enables, changes or disables a connection of an organization (Auth0's enabled connections, with
+ * "Membership On Authentication"). UnknownConnection for a connection the tenant lacks (or, changing or
+ * disabling, one the organization does not enable); DuplicateConnection when enabling it twice.
+ */
+export function changeOrganizationConnection(state: MockState, id: string, connection: string, change: 'enable' | 'update' | 'disable', assignMembershipOnLogin?: boolean): Organization {
+  const org = requireOrganization(state, id);
+  if (!connectionNames(state).includes(connection)) throw new UnknownConnection(connection);
+  const enabled = org.connections.includes(connection);
+  if (change === 'enable' && enabled) throw new DuplicateConnection(connection, org.id);
+  if (change !== 'enable' && !enabled) throw new UnknownConnection(connection, org.id);
+  return editingOrganization(state, id, (entry) => {
+    const connections = entry.connections ?? [DEFAULTS.databaseConnection];
+    const assigning = new Set(entry.assignMembershipOnLogin ?? []);
+    if (change === 'disable') {
+      entry.connections = connections.filter((c) => c !== connection);
+      assigning.delete(connection);
+    } else {
+      if (change === 'enable') entry.connections = [...connections, connection];
+      if (assignMembershipOnLogin === true) assigning.add(connection);
+      if (assignMembershipOnLogin === false) assigning.delete(connection);
+    }
+    entry.assignMembershipOnLogin = [...assigning];
+  });
 }
 
 /** Adds or removes members (by user id or email): a new member has no roles in the organization. */
@@ -350,11 +431,14 @@ export function changeMemberRoles(state: MockState, id: string, userId: string, 
  * Invites someone to an organization (Management API `POST /organizations/{id}/invitations`, admin API):
  * the application must have an `initiateLoginUri` (Auth0 builds the link from it); roles by id or name.
  */
-export function inviteToOrganization(state: MockState, id: string, input: { inviterName: string; inviteeEmail: string; clientId: string; roles?: readonly string[] | undefined; ttlSeconds?: number | undefined }): Invitation {
+export function inviteToOrganization(state: MockState, id: string, input: { inviterName: string; inviteeEmail: string; clientId: string; roles?: readonly string[] | undefined; ttlSeconds?: number | undefined; sendEmail?: boolean | undefined }): Invitation {
   const org = requireOrganization(state, id);
   const app = state.directory.application(input.clientId);
   if (!app) throw new UnknownClient(input.clientId, 'client_id');
   if (!app.initiateLoginUri) throw new InvalidInput('client_id: the application has no initiateLoginUri (Application Login URI) to build the invitation link', 'client_id');
   const roles = (input.roles ?? []).map((r) => requireRole(state, r).name);
-  return state.invitations.create({ organizationId: org.id, clientId: app.clientId, inviterName: input.inviterName, inviteeEmail: input.inviteeEmail.toLowerCase(), roles }, input.ttlSeconds);
+  const invitation = state.invitations.create({ organizationId: org.id, clientId: app.clientId, inviterName: input.inviterName, inviteeEmail: input.inviteeEmail.toLowerCase(), roles }, input.ttlSeconds);
+  // Auth0's send_invitation_email defaults to true.
+  if (input.sendEmail !== false) sendInvitationEmail(state, invitation);
+  return invitation;
 }

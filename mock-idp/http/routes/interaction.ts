@@ -7,6 +7,7 @@ import type { MockState } from '../../core/state.js';
 import { clientAddress } from '../../oidc/client-address.js';
 import { applyRequestedScopes } from '../../oidc/granted-scopes.js';
 import type { OidcHost } from '../../oidc/host.js';
+import { MFA_STEP_UP } from '../../oidc/interaction-policy.js';
 import { fail } from '../errors.js';
 import { readForm } from '../body.js';
 import type { InteractionCsrf } from '../csrf.js';
@@ -14,9 +15,10 @@ import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
 import { organizationPage } from '../views/organization-page.js';
 import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection } from './authorize-parameters.js';
-import { mfaRoutes, startMfaStep } from './mfa-step.js';
-import { passwordlessLoginRoutes } from './passwordless-login.js';
-import { organizationOfAttempt, signInAfterActions } from './post-login.js';
+import { continueRoutes } from './continue.js';
+import { mfaRoutes } from './mfa-step.js';
+import { finishMagicLink, passwordlessLoginRoutes } from './passwordless-login.js';
+import { completeSignIn, organizationOfAttempt, organizationPickerRoute } from './post-login.js';
 import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
 function audiencesOf(params: Record<string, unknown>): string[] {
@@ -90,7 +92,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
   /** Auth0's "pre-login prompt": the application requires an organization and the request named none. */
   function needsOrganizationPrompt(ctx: Context, params: Record<string, unknown>): boolean {
     const app = state.directory.application(String(params.client_id));
-    return app?.organizationUsage === 'require' && !organizationOfAttempt(state, ctx, params);
+    return app?.organizationUsage === 'require' && app.organizationRequireBehavior === 'pre_login_prompt' && !organizationOfAttempt(state, ctx, params);
   }
 
   function renderOrganizationPrompt(ctx: Context, clientId: string, uid: string, error?: string, name?: string) {
@@ -98,7 +100,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     ctx.body = organizationPage({ uid, csrfToken: csrf.token(uid), appName: state.directory.application(clientId)?.name ?? clientId, error, name });
   }
 
-  const steps = { checkedForm, details, finish };
+  const steps = { checkedForm, details, finish, csrf };
 
   async function grantConsent(ctx: Context, found: Awaited<ReturnType<typeof details>>) {
     const { params, session, grantId } = found;
@@ -117,6 +119,11 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     if (isSignInPrompt(prompt.name)) {
       // connection=google-oauth2 (any enabled social connection): straight to the provider, here its simulated user.
       const social = requestedSocialConnection(state.directory, params);
+      if (await finishMagicLink(state, steps, ctx, uid, prompt.name, params)) return;
+      // Step-up (acr_values asking for MFA over a session without it): the session's user gives the second factor
+      // only, after the post-login Actions as at every login.
+      const stepUpUser = prompt.reasons.includes(MFA_STEP_UP) && session ? state.directory.findUser(session.accountId) : undefined;
+      if (stepUpUser) return completeSignIn({ state, csrf, finish }, ctx, { uid, params, promptName: prompt.name }, { accountId: stepUpUser.sub }, { mfaPolicy: true });
       if (needsOrganizationPrompt(ctx, params)) return renderOrganizationPrompt(ctx, clientId, uid);
       if (social) return finishSocialLogin(state, steps, ctx, prompt.name, clientId, social);
       return renderLogin(ctx, clientId, uid, undefined, undefined, loginPageOptions(state.directory, params, prompt.name), params);
@@ -154,10 +161,9 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       const message = login.outcome === 'too-many-attempts' ? BLOCKED_MESSAGE : login.user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS;
       return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name), params);
     }
-    // MFA on: the one-time-code step (or enrolment) comes before the login completes.
-    if (startMfaStep(state, csrf, ctx, uid, clientId, login.user)) return;
-    state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
-    await finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: login.user.sub }));
+    // The post-login Actions, then the one-time-code step (or enrolment) when the policy or an action asks for it.
+    const onSignedIn = () => state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
+    await completeSignIn({ state, csrf, finish }, ctx, { uid, params, promptName: prompt.name }, { accountId: login.user.sub }, { mfaPolicy: true, onSignedIn });
   });
 
   router.post('/organization', async (ctx) => {
@@ -177,6 +183,8 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
 
   socialRoutes(router, state, csrf, steps);
   mfaRoutes(router, state, csrf, steps);
+  continueRoutes(router, state, steps);
+  organizationPickerRoute(router, state, steps);
   passwordlessLoginRoutes(router, state, csrf, steps);
 
   router.post('/consent', async (ctx) => {

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { InteractionResults } from 'oidc-provider';
 import type { Context, Next } from 'koa';
 import { sendPasswordResetEmail, signUp } from '../../core/database-connection.js';
 import { DuplicateUser, InvalidInput, SignupDisabled, WeakPassword } from '../../core/errors.js';
@@ -11,7 +12,7 @@ import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { forgotPasswordPage, signupPage } from '../views/signup-page.js';
 import { isSignInPrompt } from './authorize-parameters.js';
-import { invitationOf, signInAfterActions } from './post-login.js';
+import { completeSignIn, invitationOf } from './post-login.js';
 
 /** What the sign-up page says for each refusal (the duplicate is said plainly; see docs/auth0-differences.md). */
 function refusal(err: unknown): { status: number; message: string; rules?: WeakPassword['failure']['description']['rules'] } | undefined {
@@ -74,10 +75,12 @@ export function signupRoutes(state: MockState, oidc: OidcHost, csrf: Interaction
     const email = (form.get('email') ?? '').trim();
     try {
       const user = signUp(state, { email, password: form.get('password') ?? '' }, clientId);
-      const result = await signInAfterActions(state, ctx, params, prompt.name, { accountId: user.sub });
-      const to = await oidc.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
-      ctx.status = 303;
-      ctx.redirect(to);
+      const finish = async (c: Context, result: InteractionResults) => {
+        const to = await oidc.provider.interactionResult(c.req, c.res, result, { mergeWithLastSubmission: false });
+        c.status = 303;
+        c.redirect(to);
+      };
+      await completeSignIn({ state, csrf, finish }, ctx, { uid: ctx.params.uid!, params, promptName: prompt.name }, { accountId: user.sub });
     } catch (err) {
       const refused = refusal(err);
       if (!refused) throw err;

@@ -1,6 +1,5 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { InteractionResults } from 'oidc-provider';
 import { InvalidInput } from '../../core/errors.js';
 import type { MockState } from '../../core/state.js';
 import { signInSocialIdentity } from '../../core/tenant/edits.js';
@@ -9,20 +8,14 @@ import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { socialProviderPage } from '../views/social-provider-page.js';
 import { isSignInPrompt } from './authorize-parameters.js';
-import { signInAfterActions } from './post-login.js';
-
-/** The steps of a login attempt that interaction.ts provides (its CSRF-checked form, the interaction, the result). */
-export interface InteractionSteps {
-  checkedForm(ctx: Context): Promise<URLSearchParams>;
-  details(ctx: Context): Promise<{ uid: string; prompt: { name: string }; params: Record<string, unknown> }>;
-  finish(ctx: Context, result: InteractionResults): Promise<void>;
-}
+import type { InteractionSteps } from './interaction-steps.js';
+import { completeSignIn } from './post-login.js';
 
 /** Signs the connection's person in (the fixed user unless `sub` names another of its people) and continues the authorization. */
 export async function finishSocialLogin(state: MockState, steps: InteractionSteps, ctx: Context, promptName: string, clientId: string, connection: SocialConnection, sub = connection.user.sub): Promise<void> {
   state.events.add({ type: 'login.success', clientId, sub, detail: { connection: connection.name } });
-  const { params } = await steps.details(ctx);
-  await steps.finish(ctx, await signInAfterActions(state, ctx, params, promptName, { accountId: sub }));
+  const { uid, params } = await steps.details(ctx);
+  await completeSignIn({ state, csrf: steps.csrf, finish: steps.finish }, ctx, { uid, params, promptName }, { accountId: sub });
 }
 
 /**
