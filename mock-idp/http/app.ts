@@ -89,6 +89,13 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
     }
   });
 
+  // With the state in Redis, a change (a user created, a session ended) is written before the answer goes out:
+  // the next request may reach another replica. In memory nothing is ever pending.
+  app.use(async (_ctx, next) => {
+    await next();
+    if (state.unsettled) await state.settled();
+  });
+
   // oidc-provider builds URLs from the Host header; one it cannot parse would be a 500 there (RFC 9112 §3.2: 400).
   app.use(async (ctx, next) => {
     const host = ctx.get('host');
