@@ -109,7 +109,7 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   const admin = adminRoutes(state, options.tools);
   app.use(async (ctx, next) => (isHostGuarded(ctx.path) ? hosts(ctx, next) : next()));
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
-  const csrf = new InteractionCsrf();
+  const csrf = new InteractionCsrf(() => state.cookieKeys[0]);
   // The sign-up routes come before the login page's: they take `screen_hint=signup` and hand everything else on.
   const routers = [admin, signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), mfaApiRoutes(state), passwordlessRoutes(state), emailLinkRoutes(state, csrf)];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());

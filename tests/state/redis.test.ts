@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import { API, codeFlow, refreshRequest, USERS, verify } from '../helpers/oauth.js';
+import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
+import { API, codeFlow, refreshRequest, startAuthorize, submitLogin, tokenRequest, USERS, verify, APP } from '../helpers/oauth.js';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
 /** Polls a condition another replica makes true (a pub/sub message away) for up to 5 s. */
@@ -67,6 +68,17 @@ describe.skipIf(!redisServerAvailable)('two mocks on one redis-server', () => {
     expect([reuse.status, reuse.body.error]).toEqual([403, 'invalid_grant']);
     const newest = await refreshRequest(atB, rotated.body.refresh_token!);
     expect([newest.status, newest.body.error]).toEqual([403, 'invalid_grant']);
+  });
+
+  it('completes on B a login whose page A served (no sticky sessions needed: the form token is the same on both)', async () => {
+    const browser = new HeadlessBrowser();
+    const { page, verifier, redirectUri } = await startAuthorize(a, browser);
+    const onB = { ...page, url: page.url.replace(a.baseUrl, atB.issuer.replace(/\/$/, '')) };
+    const callback = await submitLogin(browser, onB, USERS.alice, redirectUri);
+    const code = new URL(callback.url).searchParams.get('code');
+    expect(code).toBeTruthy();
+    const tokens = await tokenRequest(a, { grant_type: 'authorization_code', code: code!, redirect_uri: redirectUri, code_verifier: verifier, client_id: APP.clientId, client_secret: APP.secret });
+    expect(tokens.status).toBe(200);
   });
 
   it('logs a user created on B (admin API) in on A', async () => {
