@@ -3,8 +3,7 @@
  * one process on free ports, wired as tests/helpers/stack.ts does (sample-app's
  * callback registered for the port it got), for the login benchmark.
  * Prints `Ready. app=<url> idp=<issuer>`; stops on SIGTERM. With an argument, the mock
- * keeps its state in that data directory (`startMockIdp({ dataDir })`, the persistence section), or in
- * Redis when it is a redis:// URL (`startMockIdp({ redis })`, the redis section).
+ * keeps its state in that data directory (`startMockIdp({ dataDir })`, the persistence section).
  */
 import { startMockIdp } from '../../mock-idp/index.js';
 import { loadApiConfig } from '../../sample-api/config.js';
@@ -12,8 +11,8 @@ import { startApi } from '../../sample-api/server.js';
 import { loadAppConfig } from '../../sample-app/config.js';
 import { startSampleApp } from '../../sample-app/server.js';
 
-const where = process.argv[2];
-const idp = await startMockIdp({ port: 0, ...(where?.startsWith('redis://') ? { redis: where } : where ? { dataDir: where } : {}) });
+const dataDir = process.argv[2];
+const idp = await startMockIdp({ port: 0, ...(dataDir ? { dataDir } : {}) });
 const api = await startApi({ ...loadApiConfig({}), issuer: idp.issuer, jwksUri: idp.jwksUri, port: 0 });
 const app = await startSampleApp({ ...loadAppConfig({}), issuerBaseURL: idp.issuer, apiUrl: api.url, port: 0 });
 await idp.updateTenant((draft) => {

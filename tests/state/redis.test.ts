@@ -131,6 +131,12 @@ describe.skipIf(!redisServerAvailable)('two mocks on one redis-server', () => {
     }
   });
 
+  it('refuses to start, at once, when nothing answers at the redis URL', async () => {
+    const started = Date.now();
+    await expect(startMockIdp({ port: 0, redis: 'redis://127.0.0.1:1' })).rejects.toMatchObject({ code: 'ERR_REDIS' });
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
   it('refuses redis together with a data directory', async () => {
     await expect(startMockIdp({ port: 0, redis: server.url, dataDir: '/nonexistent' })).rejects.toMatchObject({ code: 'ERR_REDIS_WITH_DATA_DIR' });
   });

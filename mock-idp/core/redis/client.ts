@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { MockIdpError } from '../errors.js';
 
-function redisClient(url: string) {
-  return createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) } });
+/** `connected()`: whether the first connection succeeded; before it, a failure is final (the start is refused), after it node-redis retries. */
+function redisClient(url: string, connected: () => boolean) {
+  return createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: (retries, cause) => (connected() ? Math.min(retries * 100, 2_000) : cause) } });
 }
 
 /** A connected node-redis client (the `redis` package). */
@@ -24,10 +25,11 @@ export class RedisStateError extends MockIdpError {
  */
 export async function connectRedis(url: string): Promise<RedisConnection> {
   if (!/^rediss?:\/\//.test(url)) throw new RedisStateError(`redis: expected a redis://HOST:PORT URL, got ${JSON.stringify(url)}`);
-  const client = redisClient(url);
+  let connected = false;
+  const client = redisClient(url, () => connected);
   let reported = false;
   client.on('error', (err: Error) => {
-    if (!reported && client.isReady) console.error(`mock-idp: redis ${url}: ${err.message}`);
+    if (!reported && connected) console.error(`mock-idp: redis ${url}: ${err.message}`);
     reported = true;
   });
   client.on('ready', () => {
@@ -35,8 +37,9 @@ export async function connectRedis(url: string): Promise<RedisConnection> {
   });
   try {
     await Promise.race([client.connect(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5_000).unref())]);
+    connected = true;
   } catch (err) {
-    client.destroy();
+    if (client.isOpen) client.destroy();
     throw new RedisStateError(`cannot connect to redis at ${url}: ${(err as Error).message}`);
   }
   return client;
