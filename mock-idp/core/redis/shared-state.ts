@@ -19,7 +19,7 @@ return v + 1
 /**
  * The mock's own run-time state shared by replicas on Redis: the tenant as edited at run time (users,
  * roles, metadata, organizations), the signing keys after a rotation, the cookie keys, the clock's
- * offset, the outbox and its links, brute-force counts. One versioned document (a state snapshot
+ * offset, the outbox and its links, brute-force counts, MFA and passwordless state. One versioned document (a state snapshot
  * without its store, core/persistence/snapshot.ts) at `P state`, written with compare-and-set after
  * every change; `P state:changed` announces each new version and every other replica loads it.
  *
