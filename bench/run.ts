@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (= build, then `node dist/bench/run.js [flags]`): runs the
- * eight measurements, prints a markdown table and writes JSON to bench/results/.
+ * measurements, prints a markdown table and writes JSON to bench/results/.
  * Flags and environment: see lib/config.ts (`BENCH_SCALE=tiny` for a quick run).
  *
  * Run as a program it re-executes itself under `taskset -c 0` (when available)
@@ -26,6 +26,7 @@ import { measureBoundedCost } from './measure/bounded-cost.js';
 import { measureConcurrency } from './measure/concurrency.js';
 import { measureMemory } from './measure/memory.js';
 import { measurePersistence } from './measure/persistence.js';
+import { measureRedis } from './measure/redis.js';
 import { measureValidation } from './measure/validation.js';
 
 const MEASURES: Record<SectionName, (config: BenchConfig) => Promise<SectionResult>> = {
@@ -37,6 +38,7 @@ const MEASURES: Record<SectionName, (config: BenchConfig) => Promise<SectionResu
   memory: measureMemory,
   boundedCost: measureBoundedCost,
   persistence: measurePersistence,
+  redis: measureRedis,
   concurrency: measureConcurrency,
   appConformance: measureAppConformance,
 };

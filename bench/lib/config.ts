@@ -16,7 +16,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['coldStart', 'inProcess', 'issuance', 'validation', 'logins', 'memory', 'boundedCost', 'concurrency', 'appConformance', 'persistence'] as const;
+export const SECTIONS = ['coldStart', 'inProcess', 'issuance', 'validation', 'logins', 'memory', 'boundedCost', 'concurrency', 'appConformance', 'persistence', 'redis'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchConfig {

@@ -90,6 +90,13 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
     }
   });
 
+  // With the state in Redis, a change (a user created, a session ended) is written before the answer goes out:
+  // the next request may reach another replica. In memory nothing is ever pending.
+  app.use(async (_ctx, next) => {
+    await next();
+    if (state.unsettled) await state.settled();
+  });
+
   // oidc-provider builds URLs from the Host header; one it cannot parse would be a 500 there (RFC 9112 §3.2: 400).
   app.use(async (ctx, next) => {
     const host = ctx.get('host');
@@ -103,7 +110,7 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   const admin = adminRoutes(state, options.tools);
   app.use(async (ctx, next) => (isHostGuarded(ctx.path) ? hosts(ctx, next) : next()));
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
-  const csrf = new InteractionCsrf();
+  const csrf = new InteractionCsrf(() => state.cookieKeys[0]);
   // The sign-up routes come before the login page's: they take `screen_hint=signup` and hand everything else on.
   const routers = [admin, signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), mfaApiRoutes(state), passwordlessRoutes(state), emailLinkRoutes(state, csrf), continueRoute(state)];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
