@@ -12,6 +12,7 @@ import { readForm, readJson } from '../body.js';
 import { CSRF_FIELD } from '../csrf.js';
 import { asHttpError, HttpError } from '../errors.js';
 import { sameSecret } from './guard.js';
+import { timelineAnswer } from './timeline.js';
 import { debuggerPage, type DebuggerView } from '../views/debugger-page.js';
 
 /**
@@ -227,6 +228,10 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
     if (to !== undefined && typeof to !== 'string') throw new HttpError(400, 'to: give one email address');
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { emails: state.outbox.list({ to }) };
+  });
+
+  router.get('/timeline', (ctx) => {
+    ctx.body = timelineAnswer(state, ctx);
   });
 
   router.get('/events', (ctx) => {
