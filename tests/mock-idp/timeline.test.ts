@@ -75,7 +75,7 @@ describe('GET /_mock/timeline', () => {
   });
 
   it('shows a key rotation, and tokens issued after it name the new kid', async () => {
-    const [{ kid: before }] = idp.keys();
+    const before = idp.keys()[0]!.kid;
     await idp.rotateKeys();
     const { tokens } = await codeFlow(idp, USERS.bob);
     const { entries } = (await timeline()).body;

@@ -32,7 +32,7 @@ export function passwordlessGrant(state: MockState, directory: Directory): Grant
         expired: 'The verification code has expired. Please try to login again.',
         'too-many': "You've reached the maximum number of attempts. Please try to login again.",
       }[checked.outcome];
-      state.events.add({ type: 'login.failed', clientId: client.clientId, error: 'invalid_grant', detail: { connection, reason: checked.outcome } });
+      state.events.add({ type: 'login.failed', clientId: client.clientId, error: 'invalid_grant', detail: { connection, ...(connection === 'email' ? { email: username } : { phone_number: username }), reason: checked.outcome } });
       ctx.status = 403;
       ctx.body = { error: 'invalid_grant', error_description: description };
       return;
