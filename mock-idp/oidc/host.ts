@@ -8,6 +8,7 @@ import { toClientMetadata } from './clients.js';
 import { buildProvider } from './provider.js';
 import { logProviderEvents } from './provider-events.js';
 import { recordTokenTimeline } from './token-timeline.js';
+import { notFound } from './middleware/not-found.js';
 import type { OidcViews } from './views.js';
 
 /** oidc-provider prints this on Node 20; mock-idp supports Node >= 20.19, so say that it is expected. */
@@ -38,6 +39,7 @@ export class OidcHost {
       provider.proxy = options.trustProxy === true;
       logProviderEvents(provider, state.events);
       provider.use(recordTokenTimeline(provider, state, directory));
+      provider.use(notFound(views));
       return () => {
         this.#provider = provider;
         this.#callback = provider.callback();

@@ -35,7 +35,7 @@ export const STYLE_SOURCE = sha256Source(STYLE);
 export function page(title: string, body: string, options: { wide?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${esc(title)} · mock-idp (test IdP)</title><style>${STYLE}</style></head>
+<meta name="robots" content="noindex"><link rel="icon" href="/favicon.ico" type="image/svg+xml"><title>${esc(title)} · mock-idp (test IdP)</title><style>${STYLE}</style></head>
 <body><div class="banner" role="alert">mock-idp — a local TEST identity provider. Not a real login: never enter real credentials here.</div>
 <main${options.wide ? ' class="wide"' : ''}>${body}</main></body></html>`;
 }
