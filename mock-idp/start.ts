@@ -234,6 +234,7 @@ function adminTools(state: MockState): AdminTools {
       const api = state.directory.api(audience);
       return api ? shapeOfApi(api).typ : undefined;
     },
+    mockNow: () => state.clock.nowSeconds(),
   });
   return {
     mintToken: async (input) => (await import('./tools/mint/mint-token.js')).mintToken({ issuer: state.issuer, keys: state.keys, directory: state.directory, events: state.events, clock: state.clock }, input),

@@ -66,9 +66,10 @@ const describe = (l: Lifetime) => `${formatDuration(l.seconds)}${l.source === 'd
  * The effective lifetimes of a tenant, compactly, one line per application and API:
  * what `mock-idp start` prints.
  */
-export function lifetimeLines(tenant: Tenant, directory: Pick<Directory, 'application' | 'api'>): string[] {
+export function lifetimeLines(tenant: Tenant): string[] {
+  const directory = { application: (id: string) => tenant.applications.find((a) => a.clientId === id), api: (aud: string) => tenant.apis.find((a) => a.identifier === aud) };
   const apps = tenant.applications.map((app) => {
-    if (app.appType === 'm2m') return `  ${app.clientId} (m2m): access token from its API's lifetime`;
+    if (app.appType === 'm2m') return `  ${app.clientId} (m2m): access tokens live as long as their API says`;
     const refresh = refreshTokenLifetimes(directory, app.clientId);
     const offline = (app.grantTypes ?? DEFAULTS.grantTypes[app.appType]).includes('refresh_token');
     return `  ${app.clientId}: ID token ${describe(idTokenLifetime(directory, app.clientId))}${offline ? ` · refresh token idle ${describe(refresh.idle)}, absolute ${describe(refresh.absolute)}${refresh.rotation ? ', rotating' : ''}${refresh.reuseInterval ? `, reuse interval ${formatDuration(refresh.reuseInterval)}` : ''}` : ''}`;

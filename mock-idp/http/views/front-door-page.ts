@@ -4,7 +4,7 @@ import { esc, page } from './html.js';
 
 export interface FrontDoorView {
   issuer: string;
-  directory: Pick<Directory, 'tenant' | 'application' | 'api'>;
+  directory: Pick<Directory, 'tenant'>;
   /** At most this many users are listed (as on the login page). */
   maxUsers: number;
   /** The admin API needs a bearer token: the debugger link says so. */
@@ -55,7 +55,7 @@ ${more > 0 ? `<p class="muted">and ${more} more in the tenant.</p>` : ''}
 <p>Change only where the app finds its tenant; keep the code:</p>
 <table id="settings"><tr><th>SDK</th><th>setting</th><th>value</th></tr>${rows(sdkSettings(issuer, tenant.apis[0]?.identifier))}</table>
 <h2>Token lifetimes</h2>
-<pre>${esc(lifetimeLines(tenant, directory).map((l) => l.trim()).join('\n'))}</pre>`;
+<pre>${esc(lifetimeLines(tenant).map((l) => l.trim()).join('\n'))}</pre>`;
   return page('mock-idp', body, { wide: true });
 }
 
