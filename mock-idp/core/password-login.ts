@@ -37,12 +37,12 @@ export interface PasswordLoginInput {
   via: 'login page' | 'password grant';
 }
 
-/** Why a password login failed, as the `login.failed` event's `error` and `detail.reason` say it (Auth0's logs: `fp`, `fu`, `limit_wc`, ...). */
+/** Why a password login failed, as the `login.failed` event's `error` and `detail.reason` say it, and the type of Auth0's tenant log event for it. */
 const FAILURES = {
-  'unknown-user': { error: 'unknown_user', reason: 'no user with this email' },
-  'wrong-password': { error: 'wrong_password', reason: 'wrong password' },
-  'user-blocked': { error: 'user_blocked', reason: 'the user is blocked (blocked: true)' },
-  'too-many-attempts': { error: 'too_many_attempts', reason: 'blocked from this address by brute-force protection' },
+  'unknown-user': { error: 'unknown_user', reason: 'no user with this email', auth0Log: 'fu' },
+  'wrong-password': { error: 'wrong_password', reason: 'wrong password', auth0Log: 'fp' },
+  'user-blocked': { error: 'user_blocked', reason: 'the user is blocked (blocked: true)', auth0Log: 'f' },
+  'too-many-attempts': { error: 'too_many_attempts', reason: 'blocked from this address by brute-force protection', auth0Log: 'limit_wc' },
 } as const;
 
 /** Every failed password login is a `login.failed` event naming the email tried, the user when there is one, and why. */
@@ -53,7 +53,7 @@ function logFailure(state: MockState, input: PasswordLoginInput, login: Exclude<
     ...(input.clientId ? { clientId: input.clientId } : {}),
     ...(login.user ? { sub: login.user.sub } : {}),
     error: failure.error,
-    detail: { email: input.username, reason: failure.reason, via: input.via },
+    detail: { email: input.username, reason: failure.reason, via: input.via, auth0Log: failure.auth0Log },
   });
 }
 

@@ -55,7 +55,7 @@ describe('grant_type=password', () => {
     }
     // Each is a login.failed event with the email tried and why (and the user, when there is one).
     expect(idp.events(since).filter((e) => e.type === 'login.failed')).toEqual([
-      expect.objectContaining({ clientId: APP.clientId, sub: BOB_SUB, error: 'wrong_password', detail: { email: USERS.bob.username, reason: 'wrong password', via: 'password grant' } }),
+      expect.objectContaining({ clientId: APP.clientId, sub: BOB_SUB, error: 'wrong_password', detail: { email: USERS.bob.username, reason: 'wrong password', via: 'password grant', auth0Log: 'fp' } }),
       expect.objectContaining({ clientId: APP.clientId, error: 'unknown_user', detail: expect.objectContaining({ email: 'nobody@example.com' }) }),
     ]);
     expect(idp.events(since).filter((e) => e.type === 'grant.error').map((e) => e.detail?.grant_type)).toEqual(['password', 'password']);
