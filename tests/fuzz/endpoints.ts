@@ -27,7 +27,7 @@ const password = pick('alice-pass', 'bob-pass', 'wrong', '');
 
 const authorizeParams: Record<string, fc.Arbitrary<string>> = {
   client_id: clientId,
-  response_type: pick('code', 'token', 'id_token', 'code id_token', 'none', 'code code'),
+  response_type: pick('code', 'token', 'id_token', 'code id_token', 'none', 'code code', 'id_token token', 'token token', 'token code'),
   redirect_uri: redirectUri,
   scope,
   audience,

@@ -98,12 +98,15 @@ export const DEFAULTS = {
   /** Auth0: applications are first party (no consent page) unless marked third party. */
   firstParty: true,
   /** Auth0's default grant types per application type (the password and device grants are opt-in, as on Auth0). */
+  /** Auth0: a new interactive application has the implicit grant (the front-channel response types) besides the code flow. */
   grantTypes: {
-    regular_web: ['authorization_code', 'refresh_token'],
-    spa: ['authorization_code', 'refresh_token'],
-    native: ['authorization_code', 'refresh_token'],
+    regular_web: ['authorization_code', 'implicit', 'refresh_token'],
+    spa: ['authorization_code', 'implicit', 'refresh_token'],
+    native: ['authorization_code', 'implicit', 'refresh_token'],
     m2m: ['client_credentials'],
   },
   /** Auth0: confidential applications send their secret in the body; public ones (SPA, native) none. */
   tokenEndpointAuthMethod: { confidential: 'client_secret_post', public: 'none' },
+  /** Who may send PKCE `code_challenge_method=plain` (Auth0 lists it in discovery): applications with a secret. */
+  pkcePlain: 'confidential',
 } as const;

@@ -16,6 +16,9 @@ export type TokenDialect = (typeof TOKEN_DIALECTS)[number];
 /** Auth0's tenant MFA policies ("Require Multi-factor Auth": Never, Always). */
 export const MFA_POLICIES = ['never', 'always'] as const;
 
+/** Who may send PKCE `code_challenge_method=plain`. */
+export const PKCE_PLAIN_POLICIES = ['confidential', 'all', 'never'] as const;
+
 const seconds = z.number().int().positive();
 const httpUrl = z.url({ protocol: /^https?$/ });
 const identifier = z.string().min(1).regex(/^\S+$/, 'must not contain spaces');
@@ -219,9 +222,9 @@ const refreshTokenPolicy = z.strictObject({
   idleLifetime: seconds.default(DEFAULTS.refreshTokenIdleLifetime).describe('Inactivity lifetime of a refresh token, in seconds.'),
 });
 
-/** The grant types an application may be given (Auth0's names; `password` needs a database user; the `mfa-*` grants are Auth0's "MFA" grant type, after a password grant answered `mfa_required`). */
+/** The grant types an application may be given (Auth0's names; `implicit` allows the response types with a token or ID token from /authorize; `password` needs a database user; the `mfa-*` grants are Auth0's "MFA" grant type, after a password grant answered `mfa_required`). */
 export const GRANT_TYPE_NAMES = [
-  'authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code',
+  'authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code',
   'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
   'http://auth0.com/oauth/grant-type/passwordless/otp',
 ] as const;
@@ -300,7 +303,7 @@ const application = z
       .min(1)
       .optional()
       .describe(
-        `Auth0's grant types of the application. password and password-realm (realm ${DEFAULTS.databaseConnection}) sign in database users; the device code grant is the device authorization flow. Default by appType: ${byAppType(DEFAULTS.grantTypes)}.`,
+        `Auth0's grant types of the application. implicit allows the response types that return a token or ID token from /authorize (id_token, token and the hybrid ones; code needs authorization_code); password and password-realm (realm ${DEFAULTS.databaseConnection}) sign in database users; the device code grant is the device authorization flow. Default by appType: ${byAppType(DEFAULTS.grantTypes)}.`,
       ),
   })
   .superRefine((app, ctx) => {
@@ -378,6 +381,15 @@ export const tenantSchema = z
       .boolean()
       .default(false)
       .describe('Auth0\'s tenant setting: `organization=<name>` is accepted on /authorize and tokens carry `org_name` beside `org_id`.'),
+    pkce: z
+      .strictObject({
+        plain: z
+          .enum(PKCE_PLAIN_POLICIES)
+          .default(DEFAULTS.pkcePlain)
+          .describe('Who may send `code_challenge_method=plain` (Auth0 lists it in discovery, its docs recommend S256): `confidential` applications (with a secret; public ones must use S256, since their code is bound to nothing else), `all`, or `never` (S256 only; discovery then lists only S256).'),
+      })
+      .default({ plain: DEFAULTS.pkcePlain })
+      .describe('PKCE (RFC 7636) on /authorize. S256 is accepted from every application and required from public ones (SPA, native).'),
     actions: actions
       .default({ postLogin: [], credentialsExchange: [], secrets: {}, timeoutMs: DEFAULTS.actionTimeoutMs })
       .describe("Auth0 Actions: the tenant's own code run on logins and token requests (custom claims, scopes, access decisions, metadata)."),
