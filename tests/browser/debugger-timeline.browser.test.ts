@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { tokenRequest, USERS } from '../helpers/oauth.js';
-import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumAvailable, docsScreenshotPath, launchChromium } from '../helpers/chromium.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
-/** Where the README's screenshot of the debugger's timeline is written (kept in git: the README shows it). */
-const SCREENSHOT = 'docs/screenshots/debugger-timeline.png';
 const LIFETIME = 120;
 
 describe.skipIf(!chromiumAvailable)('the debugger timeline in Chromium, live beside sample-spa', () => {
@@ -82,7 +80,7 @@ describe.skipIf(!chromiumAvailable)('the debugger timeline in Chromium, live bes
     await rows('[data-kind="family_revoked"]').waitFor();
     const family = await rows('[data-kind="family_revoked"]').getAttribute('data-family');
     expect(await rows('[data-kind="issued"][data-token="refresh_token"]').first().getAttribute('data-family')).toBe(family);
-    await dbg.locator('#timeline-section').screenshot({ path: SCREENSHOT });
+    await dbg.locator('#timeline-section').screenshot({ path: docsScreenshotPath('debugger-timeline.png') });
 
     // The failed login is in the event log with the email typed and why (the user and error columns were empty).
     await dbg.reload();

@@ -74,6 +74,14 @@ describe('GET /_mock/timeline', () => {
     expect(entries.at(-1)).toMatchObject({ kind: 'family_revoked', family: issued(entries, 'refresh_token')[0]!.family, note: expect.stringContaining('/oauth/revoke') });
   });
 
+  it('shows a logout at /v2/logout with the user it signed out', async () => {
+    const { browser } = await codeFlow(idp, USERS.bob);
+    const done = await browser.navigate(`${idp.issuer}v2/logout?client_id=${APP.clientId}&returnTo=${encodeURIComponent('http://localhost:3000')}`, { stopAt: 'http://localhost:3000' });
+    expect(done.url.startsWith('http://localhost:3000')).toBe(true);
+    const { entries } = (await timeline()).body;
+    expect(entries.at(-1)).toMatchObject({ kind: 'logout', clientId: APP.clientId, user: USERS.bob.username, note: '/v2/logout' });
+  });
+
   it('shows a key rotation, and tokens issued after it name the new kid', async () => {
     const before = idp.keys()[0]!.kid;
     await idp.rotateKeys();
