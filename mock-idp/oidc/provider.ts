@@ -1,5 +1,6 @@
 import Provider, { errors, type Configuration } from 'oidc-provider';
 import { claimsByScope, customClaimNames } from '../core/claims.js';
+import { MFA_ACR } from '../core/mfa.js';
 import type { Directory } from '../core/directory.js';
 import type { MockState } from '../core/state.js';
 import { accessTokenShape } from './access-token-shape.js';
@@ -53,6 +54,8 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     scopes: [...OIDC_SCOPES],
     extraParams: { audience: null, connection: connectionParameter(directory), organization: organizationParameter(directory), invitation: null, screen_hint: null, [TOKEN_ONLY_PARAM]: null },
     conformIdTokenClaims: false,
+    // Auth0's one ACR: `acr_values` with it ask for MFA, and the ID token then carries it as `acr` (only when asked).
+    acrValues: [MFA_ACR],
     responseTypes: [...RESPONSE_TYPES],
     findAccount: findAccountIn(directory, state),
     extraTokenClaims: actionTokenClaims(state),

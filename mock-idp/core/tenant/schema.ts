@@ -142,6 +142,43 @@ const socialUser = z.strictObject({
   ...profile,
 });
 
+const E164 = /^\+[1-9]\d{6,14}$/;
+/** What a passwordless user has besides the address: Auth0 creates them at their first login. */
+const passwordlessProfile = {
+  name: z.string().min(1).optional().describe('The `name` claim; without it, the email or phone number (as Auth0 names a new passwordless user).'),
+  roles: profile.roles,
+  claims: user.shape.claims,
+  createdAt: user.shape.createdAt,
+};
+const passwordlessConnection = <T extends z.ZodType>(users: T, connection: string) =>
+  z.strictObject({
+    disableSignup: z.boolean().default(DEFAULTS.passwordlessConnection.disableSignup).describe(`Auth0's "Disable Sign Ups" of the \`${connection}\` connection: an unknown address gets no user (its code signs nobody in).`),
+    users: z.array(users).default([]).describe(`The users of the \`${connection}\` connection: created by their first passwordless login (as on Auth0), or seeded here.`),
+  });
+const passwordless = z.strictObject({
+  email: passwordlessConnection(
+    z.strictObject({
+      sub: z.string().regex(/^email\|\S+$/, 'must look like "email|<id>"').describe('The user id, e.g. `email|5f1c…` (the `sub` claim).'),
+      email: z.email().describe('The address the codes and magic links go to (the `email` claim).'),
+      emailVerified: z.boolean().default(true).describe('The `email_verified` claim (a passwordless login proves the address).'),
+      ...passwordlessProfile,
+    }),
+    'email',
+  )
+    .default({ ...DEFAULTS.passwordlessConnection, users: [] })
+    .describe('The passwordless `email` connection (codes and magic links by email).'),
+  sms: passwordlessConnection(
+    z.strictObject({
+      sub: z.string().regex(/^sms\|\S+$/, 'must look like "sms|<id>"').describe('The user id, e.g. `sms|5f1c…` (the `sub` claim).'),
+      phoneNumber: z.string().regex(E164, 'must be an E.164 phone number, e.g. +15555550100').describe('The phone number (E.164) the codes are texted to.'),
+      ...passwordlessProfile,
+    }),
+    'sms',
+  )
+    .default({ ...DEFAULTS.passwordlessConnection, users: [] })
+    .describe('The passwordless `sms` connection (codes by SMS, kept in the outbox under the phone number).'),
+});
+
 const DB = DEFAULTS.databaseConnectionSettings;
 const databaseConnection = z.strictObject({
   disableSignup: z.boolean().default(DB.disableSignup).describe('Auth0\'s "Disable Sign Ups": no "Sign up" on the login page, and `POST /dbconnections/signup` is refused; users can still be created with the admin API.'),
@@ -330,6 +367,7 @@ const tenantRefinementReads = z.looseObject({
   applications: z.array(z.looseObject({ clientId: z.string(), clientGrants: z.array(z.looseObject({ audience: z.string(), permissions: strings })) })),
   socialConnections: z.array(z.looseObject({ user: z.looseObject({ sub: z.string(), email: z.string(), roles: strings }), users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })) })),
   organizations: z.array(z.looseObject({ id: z.string(), name: z.string(), members: z.array(z.looseObject({ user: z.string(), roles: strings })) })),
+  passwordless: z.looseObject({ email: z.looseObject({ users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })) }), sms: z.looseObject({ users: z.array(z.looseObject({ sub: z.string(), phoneNumber: z.string(), roles: strings })) }) }),
 });
 
 /** What the refinements below check, for the JSON Schema's description (which cannot express them). */
@@ -373,6 +411,9 @@ export const tenantSchema = z
       })
       .default({ policy: DEFAULTS.mfa.policy })
       .describe("Auth0's multi-factor authentication (one-time-password authenticators); codes a test can read at `GET /_mock/users/<id>/otp`."),
+    passwordless: passwordless
+      .default({ email: { ...DEFAULTS.passwordlessConnection, users: [] }, sms: { ...DEFAULTS.passwordlessConnection, users: [] } })
+      .describe("Auth0's passwordless connections `email` and `sms` (`POST /passwordless/start`): their sign-up setting and their users (`email|…`, `sms|…`). A tenant database user with the address signs in instead."),
     emailTemplates: emailTemplates
       .default({ verifyEmail: { urlLifetime: DEFAULTS.emailUrlLifetime }, resetPassword: { urlLifetime: DEFAULTS.emailUrlLifetime } })
       .describe('The emails mock-idp keeps in its outbox instead of sending them.'),
@@ -446,6 +487,15 @@ export const tenantSchema = z
         checkRoles(m.roles, ['organizations', i, 'members', j, 'roles']);
       }
     }
+    const passwordlessUsers: Array<[connection: string, users: Array<{ sub: string; roles: string[]; address: string }>]> = [
+      ['email', tenant.passwordless.email.users.map((u) => ({ ...u, address: u.email.toLowerCase() }))],
+      ['sms', tenant.passwordless.sms.users.map((u) => ({ ...u, address: u.phoneNumber }))],
+    ];
+    for (const [connection, users] of passwordlessUsers) {
+      for (const [j, u] of users.entries()) checkRoles(u.roles, ['passwordless', connection, 'users', j, 'roles']);
+      duplicates(users, (u) => u.sub, `passwordless.${connection}.users`, 'sub');
+      duplicates(users, (u) => u.address, `passwordless.${connection}.users`, connection === 'email' ? 'email' : 'phoneNumber');
+    }
     for (const [i, c] of tenant.socialConnections.entries()) {
       checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']);
       for (const [j, u] of c.users.entries()) checkRoles(u.roles, ['socialConnections', i, 'users', j, 'roles']);
@@ -470,6 +520,7 @@ export type Role = Tenant['roles'][number];
 export type User = Tenant['users'][number];
 export type Application = Tenant['applications'][number];
 export type SocialConnection = Tenant['socialConnections'][number];
+export type PasswordlessUser = Tenant['passwordless']['email']['users'][number] | Tenant['passwordless']['sms']['users'][number];
 export type Organization = Tenant['organizations'][number];
 export type ActionSettings = Tenant['actions'];
 export type DatabaseConnectionSettings = Tenant['databaseConnection'];
