@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { ActionLoadError } from './core/actions/modules.js';
 import { ActionRunner } from './core/actions/run.js';
 import type { MockEvent } from './core/events.js';
+import type { TimelineEntry, TimelineFilter } from './core/events-timeline.js';
 import type { OutboxEmail } from './core/outbox.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
 import { checkAdminOptions } from './core/admin-options.js';
@@ -191,6 +192,12 @@ export interface MockIdp {
   reset(): void;
   events(since?: number): MockEvent[];
   /**
+   * The token timeline, oldest first: each token issued (when it expires, the lifetime that applied and the
+   * tenant setting it came from), rotations, reuse detection and the family it revoked, logins, logouts,
+   * key changes; a user (sub or email), session (`sid`) or client keeps theirs. Also `GET /_mock/timeline`.
+   */
+  timeline(filter?: TimelineFilter): TimelineEntry[];
+  /**
    * The outbox: the emails mock-idp kept instead of sending them (verification and password-reset links,
    * brute-force unblock links), oldest first; `{ to }` keeps those to one address. Also `GET /_mock/emails`.
    */
@@ -240,6 +247,7 @@ function adminTools(state: MockState): AdminTools {
       const api = state.directory.api(audience);
       return api ? shapeOfApi(api).typ : undefined;
     },
+    mockNow: () => state.clock.nowSeconds(),
   });
   return {
     mintToken: async (input) => (await import('./tools/mint/mint-token.js')).mintToken({ issuer: state.issuer, keys: state.keys, directory: state.directory, events: state.events, clock: state.clock }, input),
@@ -408,6 +416,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     },
     reset: () => state.reset(),
     events: (since) => state.events.list(since),
+    timeline: (filter) => state.timeline.list(filter),
     emails: (filter) => state.outbox.list(filter),
     otp: (user) => currentOtp(state, user).code,
     exportState: () => state.exportSnapshot(),

@@ -1,6 +1,7 @@
 import { checkAdminOptions } from '../core/admin-options.js';
 import { StartOptionsError } from '../core/errors.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
+import { lifetimeLines } from '../core/token-lifetimes.js';
 import type { Tenant } from '../core/tenant/schema.js';
 import { hostName } from '../http/allowed-hosts.js';
 import { ROUTES } from '../oidc/routes.js';
@@ -50,18 +51,21 @@ export function describe(issuer: string, tenant: Tenant, addresses: string[], ca
   const lines = [
     'mock-idp: a local TEST identity provider (never use it for real users)',
     '',
-    `  issuer               ${issuer}`,
+    `  issuer               ${issuer}   (open it: what this is, the test users, how to point an Auth0 app at it)`,
     `  listening            ${addresses.join(', ')}`,
     `  discovery            ${issuer}.well-known/openid-configuration`,
     ...Object.entries(ROUTES).map(([name, path]) => `  ${name.replace(/_/g, ' ').padEnd(20)} ${issuer}${path.slice(1)}`),
     `  v2 logout            ${issuer}v2/logout`,
-    `  debugger             ${issuer}_mock/   (keys, events, and why a token is accepted or refused)`,
+    `  debugger             ${issuer}_mock/   (keys, events, the token timeline, and why a token is accepted or refused)`,
     '',
     'Test users (email / password, roles):',
     ...tenant.users.map((u) => `  ${u.email.padEnd(22)} ${u.password.padEnd(14)} ${u.roles.join(', ') || '(no roles)'}`),
     '',
     'Applications:',
     ...tenant.applications.map((a) => `  ${a.clientId.padEnd(16)} ${a.appType.padEnd(12)} ${a.clientSecret ? `secret ${a.clientSecret}` : 'public (PKCE)'}`),
+    '',
+    'Token lifetimes ("(default)": the tenant file leaves the default):',
+    ...lifetimeLines(tenant),
     '',
     ...(ca ? [describeCa(ca)] : []),
   ];

@@ -4,6 +4,7 @@ import { BruteForceCounter } from './brute-force.js';
 import { Clock } from './clock.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
+import { Timeline } from './events-timeline.js';
 import { MultiFactor } from './mfa.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { LoginFaults } from './login-faults.js';
@@ -53,6 +54,8 @@ export class MockState {
   readonly keys: KeyRing;
   readonly store: StateStore;
   readonly events = new EventLog(DEFAULTS.eventLogSize, this.clock);
+  /** Tokens issued, rotated, revoked per session and family, logins, logouts, key changes (`GET /_mock/timeline`). */
+  readonly timeline = new Timeline(this.events, (sub) => this.#directory.person(sub)?.email, DEFAULTS.timelineSize, this.clock);
   /** prompt=none requests that asked for offline_access (see core/offline-requests.ts). */
   readonly offlineRequests = new OfflineRequests(this.clock);
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
