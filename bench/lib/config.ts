@@ -13,10 +13,12 @@
  * | --settle S    | BENCH_SETTLE     | seconds after load before the memory reading         |
  * | --only LIST   | BENCH_ONLY       | comma-separated sections (default: all)              |
  * | --out DIR     | BENCH_OUT        | where the JSON goes (default bench/results)          |
+ * | --cpu-prof D  | BENCH_CPU_PROF   | run the measured servers under --cpu-prof into D     |
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['coldStart', 'inProcess', 'issuance', 'validation', 'logins', 'memory', 'boundedCost', 'concurrency', 'appConformance', 'persistence'] as const;
+export const SECTIONS = ['coldStart', 'inProcess', 'issuance', 'mint', 'validation', 'logins', 'memory', 'boundedCost', 'concurrency', 'appConformance', 'persistence'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchConfig {
@@ -36,6 +38,8 @@ export interface BenchConfig {
   memoryRounds: number;
   sections: SectionName[];
   outDir?: string;
+  /** When set, the measured servers write CPU profiles here and the report summarises them (lib/profile.ts). */
+  cpuProfDir?: string;
 }
 
 const SCALES: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'sections'>> = {
@@ -46,7 +50,7 @@ const SCALES: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'sections
     warmupSeconds: 2,
     measureSeconds: 5,
     signSeconds: 2,
-    connections: [1, 10],
+    connections: [1, 10, 50],
     loginConcurrency: [1, 8],
     memoryIdleSeconds: 2,
     memorySettleSeconds: 5,
@@ -92,6 +96,7 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, override
       settle: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const scale = overrides.scale ?? values.scale ?? env.BENCH_SCALE ?? 'full';
@@ -103,6 +108,7 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, override
   }
   const rounds = num('rounds', values.rounds ?? env.BENCH_ROUNDS, base.rounds, true);
   const outDir = values.out ?? env.BENCH_OUT;
+  const cpuProfDir = values['cpu-prof'] ?? env.BENCH_CPU_PROF;
   return {
     ...base,
     scale,
@@ -114,6 +120,7 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, override
     memorySettleSeconds: num('settle', values.settle ?? env.BENCH_SETTLE, base.memorySettleSeconds, false),
     sections: (only as SectionName[] | undefined) ?? [...SECTIONS],
     ...(outDir ? { outDir } : {}),
+    ...(cpuProfDir ? { cpuProfDir: resolve(cpuProfDir) } : {}),
     ...overrides,
   };
 }
