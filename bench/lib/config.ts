@@ -1,6 +1,6 @@
 /**
  * Bench durations and repeats. `full` (default) is the real run; `tiny` is for
- * the smoke test (whole bench well under 20 s). Each value can be overridden
+ * the smoke test (whole bench about 10 s). Each value can be overridden
  * by a flag or an environment variable:
  *
  * | flag          | env              | meaning                                              |
@@ -56,17 +56,18 @@ const SCALES: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'sections
     memorySettleSeconds: 5,
     memoryRounds: 3,
   },
+  // The smoke test's: every section once, as small as still exercises its code (~10 s on a quiet machine).
   tiny: {
     repeats: 1,
     inProcessRounds: 2,
     rounds: 1,
-    warmupSeconds: 0.1,
-    measureSeconds: 0.3,
-    signSeconds: 0.2,
-    connections: [1, 10],
-    loginConcurrency: [1, 8],
-    memoryIdleSeconds: 0.2,
-    memorySettleSeconds: 0.3,
+    warmupSeconds: 0,
+    measureSeconds: 0.15,
+    signSeconds: 0.1,
+    connections: [10],
+    loginConcurrency: [2],
+    memoryIdleSeconds: 0.1,
+    memorySettleSeconds: 0.1,
     memoryRounds: 2,
   },
 };

@@ -33,6 +33,8 @@ export interface ProfileSummary {
   totalMs: number;
   /** [component, ms, share] by self time, largest first. */
   components: Array<[string, number, number]>;
+  /** The same with node's internals and native frames (crypto, sockets, GC excepted) charged to the nearest caller that is a package or mock-idp's own code: what each component makes the process do. */
+  charged: Array<[string, number, number]>;
   /** [function at file:line, ms, share] by self time, largest first. */
   functions: Array<[string, number, number]>;
 }
@@ -58,7 +60,21 @@ const top = (map: Map<string, number>, total: number, n: number): Array<[string,
 export function summarizeProfile(file: string, skipMs = 1_500, n = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of (node as { children?: number[] }).children ?? []) parentOf.set(child, node.id);
+  const isOwned = (frame: CallFrame) => frame.url !== '' && !frame.url.startsWith('node:');
+  /** The component a sample is charged to: its own frame's, or the nearest owned caller's; idle, GC and the program bucket stay apart. */
+  const chargedTo = (id: number): string => {
+    const leaf = byId.get(id)?.callFrame;
+    if (!leaf || ['(idle)', '(garbage collector)', '(program)'].includes(leaf.functionName)) return leaf ? componentOf(leaf) : '(unknown)';
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (frame && isOwned(frame)) return componentOf(frame);
+    }
+    return componentOf(leaf);
+  };
   const components = new Map<string, number>();
+  const charged = new Map<string, number>();
   const functions = new Map<string, number>();
   let t = profile.startTime;
   let total = 0;
@@ -71,11 +87,13 @@ export function summarizeProfile(file: string, skipMs = 1_500, n = 15): ProfileS
     total += ms;
     const component = componentOf(frame);
     components.set(component, (components.get(component) ?? 0) + ms);
+    const owner = chargedTo(id);
+    charged.set(owner, (charged.get(owner) ?? 0) + ms);
     const where = frame.url ? ` ${frame.url.replace(/.*node_modules\//, '').replace(/.*\/dist\//, '')}:${frame.lineNumber + 1}` : '';
     const fn = `${frame.functionName || '(anonymous)'}${where}`;
     functions.set(fn, (functions.get(fn) ?? 0) + ms);
   });
-  return { file, totalMs: Math.round(total), components: top(components, total, n), functions: top(functions, total, n) };
+  return { file, totalMs: Math.round(total), components: top(components, total, n), charged: top(charged, total, n), functions: top(functions, total, n) };
 }
 
 /** Every profile the run wrote into `dir`, summarised. */
@@ -92,9 +110,12 @@ export function profilesMarkdown(summaries: readonly ProfileSummary[]): string {
   return summaries
     .map((s) => [
       `### ${s.file.replace(/.*\//, '')} (${s.totalMs} ms sampled after start-up)`,
-      '| component (self) | ms | share |',
-      '| --- | ---: | ---: |',
-      ...s.components.slice(0, 10).map(([k, ms, share]) => `| ${k} | ${ms} | ${pct(share)} |`),
+      '| component (self) | ms | share | component (node internals charged to their caller) | ms | share |',
+      '| --- | ---: | ---: | --- | ---: | ---: |',
+      ...s.components.slice(0, 10).map(([k, ms, share], i) => {
+        const [c = '', cms = '', cshare] = s.charged[i] ?? [];
+        return `| ${k} | ${ms} | ${pct(share)} | ${c} | ${cms} | ${cshare === undefined ? '' : pct(cshare)} |`;
+      }),
       '',
       '| function (self) | ms | share |',
       '| --- | ---: | ---: |',

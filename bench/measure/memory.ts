@@ -93,7 +93,7 @@ interface RefreshTokenRun {
 
 /** What `count` stored refresh tokens (each with its grant) cost: children/refresh-tokens.ts, in its own process. */
 export async function storedRefreshTokens(config: BenchConfig): Promise<{ figures: Record<string, Figure>; run: RefreshTokenRun }> {
-  const count = config.scale === 'full' ? 100_000 : 2_000;
+  const count = config.scale === 'full' ? 100_000 : 200;
   const child = spawnNode({ args: ['--expose-gc', dist('bench/children/refresh-tokens.js'), String(count)] });
   try {
     const [line] = await child.waitFor(/^\{.*\}$/m, 120_000);
