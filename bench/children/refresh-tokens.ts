@@ -7,6 +7,7 @@
  * sweep take with them stored. Prints one JSON line.
  */
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { startMockIdp, type StateSnapshot } from '../../mock-idp/index.js';
 
 const MiB = 1024 * 1024;
@@ -38,12 +39,16 @@ copies.length = 0;
 const after = heap();
 const stored = idp.exportState().store.entries.filter(([model]) => model === 'RefreshToken').length;
 const t0 = performance.now();
-const response = await fetch(`${idp.issuer}oauth/token`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: 'sample-app', client_secret: 'sample-app-secret' }),
+// A new connection: the login's keep-alive socket may have timed out on the server while the state loaded.
+const response = await new Promise<{ status: number }>((resolve, reject) => {
+  const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '', client_id: 'sample-app', client_secret: 'sample-app-secret' }).toString();
+  const req = request(`${idp.issuer}oauth/token`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+    res.resume();
+    res.once('end', () => resolve({ status: res.statusCode ?? 0 }));
+  });
+  req.once('error', reject);
+  req.end(body);
 });
-await response.arrayBuffer();
 const refreshMs = performance.now() - t0;
 await idp.close();
 process.stdout.write(

@@ -32,7 +32,7 @@ export async function measureMint(config: BenchConfig): Promise<SectionResult> {
   const sign = summarize(runs.map((r) => r.signPerSec)).median;
   return {
     figures: {
-      mintRate: withPeer(figure('mintToken in-process: access tokens/s, one core', 'tokens/s', runs.map((r) => r.mintPerSec)), `raw RS256 sign ${fmt(sign)}/s`),
+      mintRate: withPeer(figure('mintToken in-process: access tokens per CPU-second', 'tokens/s', runs.map((r) => r.mintPerSec)), `raw RS256 sign ${fmt(sign)} per CPU-second`),
       mintRatio: figure('mintToken in-process ÷ raw RS256 sign rate (same process)', '×', runs.map((r) => r.ratio), atLeast(0.9, '×', '≥ 0.9× (~1)')),
       mintOverheadUs: figure('mintToken in-process: cost beyond the signature (1/mint − 1/sign)', 'µs', runs.map((r) => (1 / r.mintPerSec - 1 / r.signPerSec) * 1e6)),
     },
