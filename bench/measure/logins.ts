@@ -39,8 +39,8 @@ interface Window {
   latencies: number[];
 }
 
-/** `concurrency` loops logging in until `seconds` have passed; counts logins that completed. */
-export async function loginsFor(appUrl: string, concurrency: number, seconds: number): Promise<Window> {
+/** `concurrency` loops of `login` until `seconds` have passed; counts logins that completed. */
+async function loginLoops(concurrency: number, seconds: number, login: () => Promise<unknown>): Promise<Window> {
   const start = performance.now();
   const deadline = start + seconds * 1000;
   const latencies: number[] = [];
@@ -48,14 +48,16 @@ export async function loginsFor(appUrl: string, concurrency: number, seconds: nu
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
         const t = performance.now();
-        await loginOnce(appUrl);
+        await login();
         latencies.push(performance.now() - t);
       }
     }),
   );
-  const elapsed = (performance.now() - start) / 1000;
-  return { logins: latencies.length, seconds: elapsed, latencies };
+  return { logins: latencies.length, seconds: (performance.now() - start) / 1000, latencies };
 }
+
+/** `concurrency` loops logging in through the app until `seconds` have passed. */
+export const loginsFor = (appUrl: string, concurrency: number, seconds: number): Promise<Window> => loginLoops(concurrency, seconds, () => loginOnce(appUrl));
 
 interface Run {
   concurrency: number;
@@ -70,21 +72,8 @@ interface Run {
 }
 
 /** `concurrency` loops of `idp.loginForTokens` (the headless helper: authorize, login form, PKCE code exchange) for `seconds`. */
-async function helperLoginsFor(issuer: string, directory: Directory, concurrency: number, seconds: number): Promise<Window> {
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  const latencies: number[] = [];
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const t = performance.now();
-        await loginForTokens(issuer, directory, { user: USER.username, audience: AUDIENCE });
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { logins: latencies.length, seconds: (performance.now() - start) / 1000, latencies };
-}
+const helperLoginsFor = (issuer: string, directory: Directory, concurrency: number, seconds: number): Promise<Window> =>
+  loginLoops(concurrency, seconds, () => loginForTokens(issuer, directory, { user: USER.username, audience: AUDIENCE }));
 
 interface HelperRun {
   concurrency: number;

@@ -25,6 +25,8 @@ export async function measureMint(config: BenchConfig): Promise<SectionResult> {
     try {
       const [line] = await child.waitFor(/^\{.*\}$/m, 30_000 + config.measureSeconds * 1000);
       runs.push(JSON.parse(line) as MintRun);
+      // It exits by itself; under --cpu-prof a SIGTERM before that would lose its profile.
+      if (config.cpuProfDir && child.process.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 5_000).unref() && child.process.once('exit', resolve));
     } finally {
       await child.stop();
     }
