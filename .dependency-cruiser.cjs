@@ -60,9 +60,9 @@ module.exports = {
     {
       name: 'samples-stand-alone',
       severity: 'error',
-      comment: 'The samples are teaching material: they use their SDKs, not mock-idp\'s insides (only its loopback listener and where the repo keeps its files).',
+      comment: 'The samples are teaching material: they use their SDKs, not mock-idp\'s insides (only its loopback listener, its HTML escaper and where the repo keeps its files).',
       from: { path: '^sample-(app|api|spa)/' },
-      to: { path: '^mock-idp/', pathNot: ['^mock-idp/http/listen\\.ts$', '^mock-idp/core/package-paths\\.ts$'] },
+      to: { path: '^mock-idp/', pathNot: ['^mock-idp/http/listen\\.ts$', '^mock-idp/core/package-paths\\.ts$', '^mock-idp/core/html\\.ts$'] },
     },
   ],
   options: {

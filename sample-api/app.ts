@@ -8,6 +8,7 @@ import type { ApiConfig } from './config.js';
 import { createCheckJwt } from './auth/check-jwt.js';
 import { requirePermission } from './auth/require-permission.js';
 import { createErrorHandler } from './error-handler.js';
+import { notFoundPage } from './not-found-page.js';
 import { createOrder, createOrderStore, listOrders, listPublicOrders } from './orders.js';
 
 export type AppConfig = Pick<ApiConfig, 'issuer' | 'audience' | 'jwksUri' | 'clockTolerance' | 'jwksCacheMaxAge'> & Partial<Pick<ApiConfig, 'corsOrigins' | 'jwksRequestAgent'>>;
@@ -42,8 +43,11 @@ export function createApiApp(config: AppConfig): express.Express {
     createOrder(orders),
   );
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not_found', error_description: 'No such route' });
+  // JSON for API clients; a browser that opens a wrong URL gets a page saying what the API serves.
+  app.use((req, res) => {
+    res.status(404);
+    if (req.accepts(['json', 'html']) === 'html') res.type('html').send(notFoundPage(req.path));
+    else res.json({ error: 'not_found', error_description: 'No such route' });
   });
   app.use(createErrorHandler(config.audience));
   return app;

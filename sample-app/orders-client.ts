@@ -37,3 +37,19 @@ export async function callApi(req: Request, apiUrl: string, method: 'GET' | 'POS
   if (!response.ok) return { kind: 'unavailable', detail: `the API answered ${response.status}` };
   return { kind: 'ok', status: response.status, body: await response.json() };
 }
+
+/**
+ * The `permissions` claim of the session's access token, to choose what the pages offer (the
+ * Create order form). Read without verifying it: the app only decides what to show, the API
+ * verifies the token and decides what is allowed. Undefined for an opaque token.
+ */
+export function accessTokenPermissions(accessToken: string | undefined): string[] | undefined {
+  const payload = accessToken?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const { permissions } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { permissions?: unknown };
+    return Array.isArray(permissions) ? permissions.filter((p): p is string => typeof p === 'string') : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,7 @@ import { MANAGEMENT_SCOPES, managementAudience, namesManagementApi, roleIdOf } f
 import { DEFAULTS } from './tenant/defaults.js';
 import type { Api, Application, Organization, Role, Tenant, User } from './tenant/schema.js';
 
-/** A person who can sign in: a database user or the simulated user of a social connection. */
+/** A person who can sign in: a database user, the simulated user of a social connection, or a passwordless user. */
 export interface Person {
   sub: string;
   email: string;
@@ -60,14 +60,18 @@ export class Directory {
     readonly tenant: Tenant,
     options: { issuer?: string } = {},
   ) {
+    const noMetadata = { blocked: false, appMetadata: {}, userMetadata: {} };
     const people: Person[] = [
       ...tenant.users.map((u) => ({ ...u, connection: DEFAULTS.databaseConnection })),
+      // Passwordless users: an SMS user has no email (`email` ''), Auth0 names them by their phone number.
+      ...tenant.passwordless.email.users.map((u) => ({ ...u, ...noMetadata, name: u.name ?? u.email, connection: 'email' })),
+      ...tenant.passwordless.sms.users.map((u) => ({ ...u, ...noMetadata, email: '', emailVerified: false, name: u.name ?? u.phoneNumber, connection: 'sms' })),
       ...tenant.socialConnections.filter((c) => c.enabled).flatMap((c) => [c.user, ...c.users].map((u) => ({ ...u, blocked: false, connection: c.name, appMetadata: {}, userMetadata: {} }))),
     ];
     this.#everyone = people;
     this.#people = byKey(people, (p) => p.sub);
     // Database users first: an email shared with a social user names the database user (as a lookup by email did).
-    this.#peopleByEmail = byKey([...people].reverse(), (p) => p.email.toLowerCase());
+    this.#peopleByEmail = byKey([...people].filter((p) => p.email !== '').reverse(), (p) => p.email.toLowerCase());
     this.#usersBySub = byKey(tenant.users, (u) => u.sub);
     this.#usersByEmail = byKey(tenant.users, (u) => u.email.toLowerCase());
     this.#apis = byKey(tenant.apis, (a) => a.identifier);
@@ -88,6 +92,12 @@ export class Directory {
 
   userByEmail(email: string): User | undefined {
     return this.#usersByEmail.get(email.trim().toLowerCase());
+  }
+
+  /** The user of a passwordless connection with that email (case-insensitive) or phone number. */
+  passwordlessUser(connection: 'email' | 'sms', address: string): { sub: string } | undefined {
+    const at = address.trim().toLowerCase();
+    return connection === 'email' ? this.tenant.passwordless.email.users.find((u) => u.email.toLowerCase() === at) : this.tenant.passwordless.sms.users.find((u) => u.phoneNumber === at);
   }
 
   /** A database user by `sub` or email (case-insensitive). */

@@ -30,6 +30,17 @@ export interface MfaTokenGrant {
 /** What checking a code gave: accepted, wrong (counted), or refused because too many wrong codes came before it. */
 export type CodeCheck = 'ok' | 'wrong' | 'too-many';
 
+/**
+ * Auth0's `acr` for a login with a second factor, the PAPE multi-factor policy: an application asks for MFA
+ * with `acr_values=<it>` and finds it in the ID token's `acr` afterwards (beside `amr: ["mfa"]`).
+ */
+export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+
+/** Whether an authorization's `acr_values` (space-separated) ask for the multi-factor policy. */
+export function asksForMfa(acrValues: unknown): boolean {
+  return typeof acrValues === 'string' && acrValues.split(' ').includes(MFA_ACR);
+}
+
 /** Auth0's message once a user's MFA is locked after too many wrong codes. */
 export const TOO_MANY_CODES_MESSAGE = 'Too many failed codes. Wait for some minutes before retrying.';
 
@@ -60,6 +71,22 @@ interface Bounded<T> {
   expiresAt: number;
 }
 
+type OobChallenge = { sub: string; mfaToken: string; bindingCode: string };
+
+/**
+ * The MFA state a restart keeps (`--data-dir`, `state export`): authenticators enrolled at run time, recovery codes,
+ * email factors, wrong-code counts and locks, and the MFA tokens and email challenges still pending. Logins waiting
+ * on the login page's code step are not kept (their login attempt starts again).
+ */
+export interface MfaSnapshot {
+  enrolled: Array<[sub: string, secret: string]>;
+  recoveryCodes: Array<[sub: string, code: string]>;
+  emailFactor: string[];
+  failures: Array<[sub: string, Failures]>;
+  tokens: Array<[token: string, Bounded<MfaTokenGrant>]>;
+  oobCodes: Array<[oobCode: string, Bounded<OobChallenge>]>;
+}
+
 /**
  * Multi-factor authentication with one-time passwords (TOTP, RFC 6238, through
  * `otpauth`): who must give a code (the tenant policy, or a requirement such as
@@ -77,13 +104,43 @@ export class MultiFactor {
   readonly #recoveryCodes = new Map<string, string>();
   readonly #emailFactor = new Set<string>();
   readonly #tokens = new Map<string, Bounded<MfaTokenGrant>>();
-  readonly #oobCodes = new Map<string, Bounded<{ sub: string; mfaToken: string; bindingCode: string }>>();
+  readonly #oobCodes = new Map<string, Bounded<OobChallenge>>();
 
   constructor(
     private readonly tenant: () => Tenant,
     private readonly clock: Pick<Clock, 'now'>,
     private readonly maxWaiting: number = DEFAULTS.maxPendingEntries,
+    /** Called after every change a restart keeps (persistence: core/persistence). */
+    private readonly onChange: () => void = () => {},
   ) {}
+
+  exportState(): MfaSnapshot {
+    const now = this.clock.now();
+    const live = <T>(map: Map<string, Bounded<T>>) => [...map].filter(([, entry]) => entry.expiresAt > now).map(([key, entry]): [string, Bounded<T>] => [key, structuredClone(entry)]);
+    return {
+      enrolled: [...this.#enrolled],
+      recoveryCodes: [...this.#recoveryCodes],
+      emailFactor: [...this.#emailFactor],
+      failures: [...this.#failures].map(([sub, failures]) => [sub, { ...failures }]),
+      tokens: live(this.#tokens),
+      oobCodes: live(this.#oobCodes),
+    };
+  }
+
+  /** Replaces the kept state with a snapshot's (exportState); logins waiting for their code are dropped. */
+  importState(snapshot: MfaSnapshot): void {
+    this.clear();
+    const fill = <T>(map: Map<string, T>, entries: ReadonlyArray<readonly [string, T]>) => {
+      for (const [key, value] of entries) map.set(key, structuredClone(value));
+    };
+    fill(this.#enrolled, snapshot.enrolled);
+    fill(this.#recoveryCodes, snapshot.recoveryCodes);
+    for (const sub of snapshot.emailFactor) this.#emailFactor.add(sub);
+    fill(this.#failures, snapshot.failures);
+    fill(this.#tokens, snapshot.tokens);
+    fill(this.#oobCodes, snapshot.oobCodes);
+    this.onChange();
+  }
 
   /** Adds a requirement (an Action's `api.multifactor.enable`); the returned function removes it. */
   addRequirement(requirement: MfaRequirement): () => void {
@@ -138,6 +195,7 @@ export class MultiFactor {
       this.#enrolled.set(user.sub, secret);
       this.#enrolling.delete(user.sub);
     }
+    this.onChange();
     return 'ok';
   }
 
@@ -170,6 +228,7 @@ export class MultiFactor {
     const count = (this.#failures.get(user.sub)?.count ?? 0) + 1;
     const locked = count >= DEFAULTS.mfa.maxFailedCodes;
     this.#failures.set(user.sub, { count, ...(locked ? { lockedUntil: this.clock.now() + CODE_LOCK_MS } : {}) });
+    this.onChange();
     return locked ? 'too-many' : 'wrong';
   }
 
@@ -195,6 +254,7 @@ export class MultiFactor {
       // Auth0's recovery codes: 24 characters of upper-case letters and digits.
       code = Array.from({ length: 24 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(32)]).join('');
       this.#recoveryCodes.set(user.sub, code);
+      this.onChange();
     }
     return code;
   }
@@ -207,6 +267,7 @@ export class MultiFactor {
     if (code.trim().toUpperCase() !== this.recoveryCode(user)) return this.#wrong(user);
     this.#failures.delete(user.sub);
     this.#recoveryCodes.delete(user.sub);
+    this.onChange();
     return 'ok';
   }
 
@@ -217,12 +278,14 @@ export class MultiFactor {
 
   enrolEmailFactor(user: User): void {
     this.#emailFactor.add(user.sub);
+    this.onChange();
   }
 
   /** An MFA token (`mfa_required`'s `mfa_token`): the password step passed, a second factor to come; expires on the mock's clock. */
   issueToken(grant: MfaTokenGrant, lifetimeSeconds: number = DEFAULTS.mfa.mfaTokenLifetime): string {
     const token = randomBytes(24).toString('base64url');
     this.#bounded(this.#tokens, token, grant, lifetimeSeconds);
+    this.onChange();
     return token;
   }
 
@@ -235,6 +298,7 @@ export class MultiFactor {
 
   spendToken(token: string): void {
     this.#tokens.delete(token);
+    this.onChange();
   }
 
   /** An email challenge: a 6-digit binding code for the outbox, and the `oob_code` the app sends back with it. */
@@ -242,6 +306,7 @@ export class MultiFactor {
     const oobCode = randomBytes(24).toString('base64url');
     const bindingCode = String(randomInt(1_000_000)).padStart(6, '0');
     this.#bounded(this.#oobCodes, oobCode, { sub: user.sub, mfaToken, bindingCode }, lifetimeSeconds);
+    this.onChange();
     return { oobCode, bindingCode };
   }
 
@@ -254,6 +319,7 @@ export class MultiFactor {
     if (bindingCode.trim() !== entry.value.bindingCode) return this.#wrong(user);
     this.#failures.delete(user.sub);
     this.#oobCodes.delete(oobCode);
+    this.onChange();
     return 'ok';
   }
 

@@ -14,7 +14,9 @@ export type EmailKind =
   /** An MFA email challenge's one-time code (`mfa_oob_code`); the code is in `code`. */
   | 'mfa_oob_code'
   /** A passwordless connection's one-time code (email, or SMS with the phone number as `to`); the code is in `code`. */
-  | 'passwordless_code';
+  | 'passwordless_code'
+  /** A passwordless magic link (`send: "link"`): `links[0]` signs the user in to the application. */
+  | 'passwordless_link';
 
 /** An email mock-idp would have sent, kept instead (as the Firebase Auth emulator keeps its out-of-band codes). */
 export interface OutboxEmail {

@@ -44,7 +44,7 @@ export class MockState {
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock, () => this.#changed());
   /** MFA: who must give a one-time code, users' OTP secrets, wrong codes, logins waiting for their code. */
-  readonly mfa = new MultiFactor(() => this.#directory.tenant, this.clock);
+  readonly mfa = new MultiFactor(() => this.#directory.tenant, this.clock, DEFAULTS.maxPendingEntries, () => this.#changed());
   /** Faults planted into single logins by the relying-party conformance harness. */
   readonly loginFaults = new LoginFaults(this.clock);
   /** When this mock started: the creation time of tenant users whose entry gives none. */
@@ -52,7 +52,7 @@ export class MockState {
   /** The emails mock-idp would have sent (verification, password reset, unblock), kept instead. */
   readonly outbox = new Outbox(DEFAULTS.outboxSize, undefined, this.clock, () => this.#changed());
   /** Passwordless one-time codes (email and SMS), sent to the outbox. */
-  readonly passwordless = new PasswordlessCodes(this.clock, this.outbox);
+  readonly passwordless = new PasswordlessCodes(this.clock, this.outbox, DEFAULTS.maxPendingEntries, () => this.#changed());
   /** The tickets of the links in those emails (they expire on the mock's clock). */
   readonly emailLinks = new EmailLinks(DEFAULTS.maxEmailLinks, this.clock, () => this.#changed());
   /** GET requests of the JWKS served so far (how often relying parties fetched the keys). */
@@ -112,6 +112,8 @@ export class MockState {
       outbox: this.outbox.exportState(),
       emailLinks: this.emailLinks.exportState(),
       bruteForce: this.bruteForce.exportState(),
+      mfa: this.mfa.exportState(),
+      passwordless: this.passwordless.exportState(),
     };
   }
 
@@ -143,6 +145,9 @@ export class MockState {
     this.outbox.importState(snapshot.outbox);
     this.emailLinks.importState(snapshot.emailLinks);
     this.bruteForce.importState(snapshot.bruteForce);
+    // Files written before MFA was kept have neither: nothing enrolled at run time, no codes pending.
+    this.mfa.importState(snapshot.mfa ?? { enrolled: [], recoveryCodes: [], emailFactor: [], failures: [], tokens: [], oobCodes: [] });
+    this.passwordless.importState(snapshot.passwordless ?? []);
     this.offlineRequests.clear();
     this.events.add({ type: 'state.imported', detail: { savedAt: snapshot.savedAt, entries: snapshot.store.entries.length } });
     this.#changed();

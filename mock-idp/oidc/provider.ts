@@ -1,5 +1,6 @@
 import Provider, { errors, type Configuration } from 'oidc-provider';
 import { claimsByScope, customClaimNames } from '../core/claims.js';
+import { MFA_ACR } from '../core/mfa.js';
 import type { Directory } from '../core/directory.js';
 import type { MockState } from '../core/state.js';
 import { accessTokenShape } from './access-token-shape.js';
@@ -8,7 +9,7 @@ import { allowSources } from './csp.js';
 import { findAccountIn } from './accounts.js';
 import { adapterOn } from './adapter.js';
 import { backchannelFetch } from './backchannel-logout.js';
-import { RESPONSE_TYPES, toClientMetadata } from './clients.js';
+import { ADVERTISED_RESPONSE_TYPES, RESPONSE_TYPES, toClientMetadata } from './clients.js';
 import { connectionParameter, organizationParameter } from './connection-parameter.js';
 import { interactionPolicyWithAccountSelection } from './interaction-policy.js';
 import { unauthorizedClientAsOnAuth0 } from './errors.js';
@@ -18,6 +19,7 @@ import { MFA_GRANT_PARAMETERS, MFA_GRANTS, mfaGrant } from './grant-types/mfa.js
 import { PASSWORD_GRANT_PARAMETERS, PASSWORD_GRANTS, passwordGrant } from './grant-types/password.js';
 import { grantLoader } from './granted-scopes.js';
 import { lifetimes, rotateRefreshToken } from './lifetimes.js';
+import { discoveryAdditions, rewriteAuthorizationParameters } from './middleware/authorization-parameters.js';
 import { corsPreflight } from './middleware/cors-preflight.js';
 import { deviceSession } from './middleware/device-session.js';
 import { tokenBody } from './middleware/token-body.js';
@@ -28,8 +30,10 @@ import { resumeWithoutParameters } from './middleware/resume-without-parameters.
 import { userinfoForJwt } from './middleware/userinfo-jwt.js';
 import { webMessageOrigin } from './middleware/web-message-origin.js';
 import { expiresWithSession, issueRefreshToken } from './offline-access.js';
+import { offersPlain, plainChallengeAsS256 } from './pkce-plain.js';
 import { OIDC_SCOPES, resourceIndicators } from './resource-servers.js';
 import { COOKIE_NAMES, ROUTES } from './routes.js';
+import { answerTokenOnly, TOKEN_ONLY_PARAM, tokenOnlyAccessToken, tokenOnlyAsIdTokenToken } from './token-only-response.js';
 import type { OidcViews } from './views.js';
 
 /**
@@ -48,8 +52,10 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     // The ID-token claims Actions set are learnt as they run (state.rebuild() when a new one appears).
     claims: claimsByScope([...customClaimNames(directory), ...(state.actions?.idTokenClaimNames ?? [])]),
     scopes: [...OIDC_SCOPES],
-    extraParams: { audience: null, connection: connectionParameter(directory), organization: organizationParameter(directory), invitation: null, screen_hint: null },
+    extraParams: { audience: null, connection: connectionParameter(directory), organization: organizationParameter(directory), invitation: null, screen_hint: null, [TOKEN_ONLY_PARAM]: null },
     conformIdTokenClaims: false,
+    // Auth0's one ACR: `acr_values` with it ask for MFA, and the ID token then carries it as `acr` (only when asked).
+    acrValues: [MFA_ACR],
     responseTypes: [...RESPONSE_TYPES],
     findAccount: findAccountIn(directory, state),
     extraTokenClaims: actionTokenClaims(state),
@@ -60,7 +66,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     ttl: lifetimes(directory, state.clock),
     routes: ROUTES,
     interactions: { policy: interactionPolicyWithAccountSelection(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    formats: { customizers: { jwt: accessTokenShape(directory, state.loginOrganizations) } },
+    formats: { customizers: { jwt: tokenOnlyAccessToken(accessTokenShape(directory, state.loginOrganizations)) } },
     fetch: backchannelFetch(directory),
     clientBasedCORS: (_ctx, origin, client) => directory.allowsWebOrigin(origin, client.clientId),
     // Auth0's /userinfo takes the access token as `?access_token=` too: passport-auth0 sends it
@@ -135,12 +141,16 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   provider.use(corsPreflight(directory, events));
   provider.use(tokenBody);
   provider.use(userinfoForJwt(issuer, directory, keys, state.clock));
+  provider.use(discoveryAdditions(ADVERTISED_RESPONSE_TYPES, () => offersPlain(directory)));
+  // Before webMessageOrigin, offlineAccessPrompt and the rest, which read the parameters oidc-provider will see.
+  provider.use(rewriteAuthorizationParameters(tokenOnlyAsIdTokenToken, plainChallengeAsS256(directory)));
   provider.use(webMessageOrigin(directory, events, views));
   provider.use(offlineAccessPrompt(offlineRequests));
   provider.use(deviceSession(views, (id) => store.get('Session', id) !== undefined));
   provider.use(resumeWithoutParameters(views));
   provider.use(unauthorizedClientAsOnAuth0);
   provider.use(tokenErrorsAsOnAuth0(provider));
+  answerTokenOnly(provider);
   const password = passwordGrant(state, directory);
   for (const grantType of PASSWORD_GRANTS) provider.registerGrantType(grantType, password, PASSWORD_GRANT_PARAMETERS);
   for (const [kind, grantType] of Object.entries(MFA_GRANTS)) provider.registerGrantType(grantType, mfaGrant(state, directory, kind as keyof typeof MFA_GRANTS), MFA_GRANT_PARAMETERS);

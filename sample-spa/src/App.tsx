@@ -34,10 +34,27 @@ export function App({ apiUrl, refreshTokens }: { apiUrl: string; refreshTokens: 
     }
   };
 
+  // The SPA is one page: its redirect_uri and logout URL are its origin. Any other path is a wrong link.
+  if (window.location.pathname !== '/') {
+    return (
+      <main className="not-found">
+        <h1>Nothing here</h1>
+        <p>
+          sample-spa is one page, at <code>/</code>; <code>{window.location.pathname}</code> is not part of it.
+        </p>
+        <a className="button" href="/">
+          Open sample-spa
+        </a>
+      </main>
+    );
+  }
+
   return (
     <>
-      <div className="banner" role="note">
-        Signed in through mock-idp, a TEST identity provider: never use it in production.
+      <div className="banner" role="note" data-testid="banner">
+        {isAuthenticated
+          ? 'Signed in through mock-idp, a TEST identity provider: never use it in production.'
+          : 'This app logs in through mock-idp, a TEST identity provider: never use it in production.'}
       </div>
       <main>
         <h1>sample-spa</h1>
@@ -61,7 +78,7 @@ export function App({ apiUrl, refreshTokens }: { apiUrl: string; refreshTokens: 
               <button type="button" disabled={busy} onClick={() => void call('POST')}>
                 Create order (POST /orders)
               </button>{' '}
-              <button type="button" onClick={() => void logout({ logoutParams: { returnTo: window.location.origin } })}>
+              <button type="button" className="secondary" onClick={() => void logout({ logoutParams: { returnTo: window.location.origin } })}>
                 Log out
               </button>
             </p>

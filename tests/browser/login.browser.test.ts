@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { artifactPath, chromiumAvailable, launchChromium } from '../helpers/chromium.js';
+import { artifactPath, chromiumAvailable, docsScreenshotPath, launchChromium } from '../helpers/chromium.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 describe.skipIf(!chromiumAvailable)('real browser (Debian Chromium via playwright-core)', () => {
@@ -19,35 +19,80 @@ describe.skipIf(!chromiumAvailable)('real browser (Debian Chromium via playwrigh
     await stack?.close();
   });
 
-  it('opens sample-app, clicks login, fills the mock login form and lands on the profile', async () => {
-    const context = await browser.newContext();
+  const EMAIL = 'new-user@example.com';
+
+  async function logIn(page: Page, email: string, password: string) {
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await page.waitForURL(/\/interaction\//);
+    await page.fill('input[name="username"]', email);
+    await page.fill('input[name="password"]', password);
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.waitForURL(`${stack.app.url}/`);
+  }
+
+  /** The README's pictures: a fixed window, the whole page. */
+  const PICTURE = { viewport: { width: 1000, height: 640 } };
+
+  it("opens sample-app, clicks login, fills the mock login form and lands on the profile page (claims in a collapsible block); alice's orders page offers Create order", async () => {
+    const context = await browser.newContext(PICTURE);
     const page = await context.newPage();
     await page.goto(stack.app.url);
     await page.getByRole('link', { name: 'Log in' }).click();
     await page.waitForURL(/\/interaction\//);
     expect(await page.locator('.banner').innerText()).toContain('TEST identity provider');
-    await page.screenshot({ path: artifactPath('browser-login-page.png'), fullPage: true });
+    await page.screenshot({ path: docsScreenshotPath('login-page.png'), fullPage: true });
     await page.fill('input[name="username"]', 'alice@example.com');
     await page.fill('input[name="password"]', 'alice-pass');
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await page.waitForURL(`${stack.app.url}/`);
     expect(await page.locator('h1').innerText()).toContain('Alice Admin');
+
     await page.goto(`${stack.app.url}/profile`);
-    expect(JSON.parse(await page.locator('body').innerText())).toMatchObject({ email: 'alice@example.com' });
-    await page.screenshot({ path: artifactPath('browser-login-profile.png'), fullPage: true });
+    expect(await page.locator('h1').innerText()).toBe('Alice Admin');
+    const raw = page.locator('details', { hasText: 'Raw ID token claims' });
+    expect(await raw.getAttribute('open')).toBeNull();
+    await raw.locator('summary').click();
+    expect(JSON.parse(await raw.locator('pre').innerText())).toMatchObject({ email: 'alice@example.com', iss: stack.idp.issuer });
+    expect(await page.getByRole('row', { name: /Access token/ }).innerText()).toContain('write:orders');
+    await page.screenshot({ path: docsScreenshotPath('sample-app-profile.png'), fullPage: true });
+
+    await page.goto(`${stack.app.url}/orders`);
+    expect(await page.getByRole('cell', { name: 'Coffee beans' }).count()).toBe(1);
+    await page.getByRole('textbox', { name: 'Item' }).fill('Tea & biscuits');
+    await page.getByRole('button', { name: 'Create order' }).click();
+    await page.getByRole('status').waitFor();
+    expect(await page.getByRole('cell', { name: 'Tea & biscuits' }).count()).toBe(1);
+    await page.screenshot({ path: docsScreenshotPath('sample-app-orders-alice.png'), fullPage: true });
     await context.close();
   }, 60_000);
 
-  const EMAIL = 'new-user@example.com';
-
-  async function logIn(page: Page, password: string) {
+  it("explains access_denied after Cancel on the login page; logged in again, bob (read:orders only) sees the orders without Create order and which permission it needs", async () => {
+    const context = await browser.newContext(PICTURE);
+    const page = await context.newPage();
+    await page.goto(stack.app.url);
     await page.getByRole('link', { name: 'Log in' }).click();
     await page.waitForURL(/\/interaction\//);
-    await page.fill('input[name="username"]', EMAIL);
-    await page.fill('input[name="password"]', password);
+    const answered = page.waitForResponse((r) => r.url().startsWith(`${stack.app.url}/callback`));
+    await page.getByRole('button', { name: /^Cancel/ }).click();
+    expect((await answered).status()).toBe(400);
+    expect(await page.locator('h1').innerText()).toBe('Login failed: access_denied');
+    expect(await page.locator('main').innerText()).toContain('Cancel');
+
+    await page.getByRole('link', { name: 'Log in again' }).click();
+    await page.waitForURL(/\/interaction\//);
+    await page.fill('input[name="username"]', 'bob@example.com');
+    await page.fill('input[name="password"]', 'bob-pass');
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await page.waitForURL(`${stack.app.url}/`);
-  }
+    await page.goto(`${stack.app.url}/orders`);
+    expect(await page.getByRole('cell', { name: 'Coffee beans' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Create order' }).count()).toBe(0);
+    const explained = await page.getByTestId('create-explained').innerText();
+    expect(explained).toContain('write:orders');
+    expect(explained).toContain('read:orders');
+    await page.screenshot({ path: docsScreenshotPath('sample-app-orders-bob.png'), fullPage: true });
+    await context.close();
+  }, 60_000);
 
   it("signs a new user up from sample-app's Log in, lands logged in, logs out, resets the password through the outbox and logs in with the new one", async () => {
     const context = await browser.newContext();
@@ -80,7 +125,7 @@ describe.skipIf(!chromiumAvailable)('real browser (Debian Chromium via playwrigh
     await page.getByText('Your password has been changed successfully.').waitFor();
 
     await page.goto(stack.app.url);
-    await logIn(page, 'second-pass');
+    await logIn(page, EMAIL, 'second-pass');
     expect(await page.locator('h1').innerText()).toBe(`Hello, ${EMAIL}`);
     await page.screenshot({ path: artifactPath('browser-signup-after-reset.png'), fullPage: true });
     await context.close();

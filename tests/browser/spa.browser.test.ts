@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pkce, tokenRequest, USERS } from '../helpers/oauth.js';
-import { artifactPath, chromiumAvailable, launchChromium } from '../helpers/chromium.js';
+import { chromiumAvailable, docsScreenshotPath, launchChromium } from '../helpers/chromium.js';
 import { startStack, type Stack, type StackOptions } from '../helpers/stack.js';
 
 interface TokenExchange {
@@ -161,7 +161,14 @@ describe.skipIf(!chromiumAvailable)('sample-spa with @auth0/auth0-react against 
     expect(exchange).toMatchObject({ grantType: 'authorization_code', status: 200 });
     expect(exchange?.body.refresh_token, 'useRefreshTokens asks for offline_access').toBeTruthy();
     await expectNoTokensInStorage(page, mock.issued());
-    await page.screenshot({ path: artifactPath('spa-alice-orders.png'), fullPage: true });
+    expect(await page.getByTestId('banner').innerText()).toMatch(/^Signed in through mock-idp/);
+    await page.setViewportSize({ width: 1000, height: 640 });
+    await page.screenshot({ path: docsScreenshotPath('sample-spa.png'), fullPage: true });
+
+    // The SPA is one page: a wrong link shows a page that leads back to it.
+    await page.goto(`${stack.spa.url}/no-such-page`);
+    expect(await page.getByRole('heading').innerText()).toBe('Nothing here');
+    expect(await page.getByRole('link', { name: 'Open sample-spa' }).getAttribute('href')).toBe('/');
   }, 60_000);
 
   it("shows bob's POST /orders as not allowed: sample-api answers 403 insufficient_scope", async () => {
@@ -268,6 +275,7 @@ describe.skipIf(!chromiumAvailable)('sample-spa with @auth0/auth0-react against 
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     expect(new URL(page.url()).origin).toBe(stack.spa.url);
     expect(await page.getByTestId('status').innerText()).toBe('Signed out.');
+    expect(await page.getByTestId('banner').innerText()).not.toContain('Signed in');
 
     expect(await silentAuthorize(page, stack)).toMatchObject({ error: 'login_required' });
     await page.getByRole('button', { name: 'Log in' }).click();

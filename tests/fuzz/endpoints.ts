@@ -27,7 +27,7 @@ const password = pick('alice-pass', 'bob-pass', 'wrong', '');
 
 const authorizeParams: Record<string, fc.Arbitrary<string>> = {
   client_id: clientId,
-  response_type: pick('code', 'token', 'id_token', 'code id_token', 'none', 'code code'),
+  response_type: pick('code', 'token', 'id_token', 'code id_token', 'none', 'code code', 'id_token token', 'token token', 'token code'),
   redirect_uri: redirectUri,
   scope,
   audience,
@@ -77,7 +77,8 @@ const tokenParams: Record<string, fc.Arbitrary<string>> = {
   recovery_code: pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 'x'),
   phone_number: pick('+15555550100', '12', ''),
   connection: pick('email', 'sms', 'Username-Password-Authentication', ''),
-  send: pick('code', 'link', 'x'),
+  send: pick('code', 'link', 'link_ios', 'link_android', 'x'),
+  authParams: pick('{"scope":"openid"}', 'x', ''),
   email: username,
 };
 
@@ -283,8 +284,13 @@ const accountParams: Record<string, fc.Arbitrary<string>> = {
   _csrf: pick('x', ''),
   new_password: password,
   email_verified: pick('true', 'false', 'x'),
+  verification_code: pick('123456', '000000', 'x', ''),
+  redirect_uri: redirectUri,
+  response_type: pick('code', 'id_token', 'token', 'x'),
+  state: idLike,
 };
 const accountPaths = oneOfPaths(
+  pathOf('/passwordless/verify_redirect', {}, GET),
   pathOf('/dbconnections/signup', {}, POST),
   pathOf('/dbconnections/change_password', {}, POST),
   pathOf('/u/reset-password', {}, ['GET', 'POST']),
@@ -346,7 +352,7 @@ const ALL_PATHS = [
   '/interaction/:uid', '/interaction/:uid/login', '/interaction/:uid/social', '/interaction/:uid/consent', '/interaction/:uid/abort', '/interaction/:uid/mfa', '/.well-known/openid-configuration',
   '/.well-known/jwks.json', '/_mock/', '/_mock/users/:id', '/', '/favicon.ico', '/:unknown', '/.well-known/:unknown', '/oauth/:unknown', '/oidc/logout/confirm', '/session/end',
   '/request', '/token', '/me', '/jwks', '/reg', '/interaction', '/interaction/', '//authorize', '/OAUTH/TOKEN', '/oauth/token/', '/userinfo;x', '/%2e%2e/_mock/health', '/_mock/../authorize',
-  '/mfa/authenticators', '/mfa/associate', '/mfa/challenge', '/_mock/users/:id/otp', '/passwordless/start',
+  '/mfa/authenticators', '/mfa/associate', '/mfa/challenge', '/_mock/users/:id/otp', '/passwordless/start', '/passwordless/verify_redirect',
 ];
 
 export interface Group extends GroupSpec {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); never a downloaded browser. */
@@ -24,6 +25,17 @@ export function launchChromium(): Promise<Browser> {
 /** Where screenshots go (`test-artifacts/`, ignored by git). */
 export function artifactPath(name: string): string {
   const dir = join(process.cwd(), 'test-artifacts');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
+
+/** Where the README's screenshots go: `docs/screenshots/` (committed) under `npm run screenshots`, a scratch folder otherwise. */
+export function docsScreenshotPath(name: string): string {
+  // `npm run screenshots` writes the README's pictures; a plain test run writes them to a scratch folder, so
+  // `npm test` leaves the tree clean (the pictures show times and ids, so they differ on every run).
+  const dir = process.env.UPDATE_SCREENSHOTS
+    ? join(process.cwd(), 'docs', 'screenshots')
+    : join(tmpdir(), 'mock-idp-screenshots');
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
 }

@@ -3,7 +3,8 @@ import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import { APP, startAuthorize, submitLogin, tokenRequest, USERS, verify } from '../helpers/oauth.js';
+import { MFA_ACR } from '../../mock-idp/core/mfa.js';
+import { APP, codeFlow, startAuthorize, submitLogin, tokenRequest, USERS, verify } from '../helpers/oauth.js';
 import { fixtureTenant } from './tenants.js';
 
 const ALICE_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -123,5 +124,31 @@ describe('MFA at login (tenant policy always)', () => {
     });
     const { page } = await passwordStep(USERS.alice);
     expect(page.url.startsWith(APP.callback)).toBe(true);
+  });
+});
+
+describe("acr_values asking for MFA (Auth0's multi-factor policy), tenant policy never", () => {
+  beforeEach(() => idp.updateTenant((t) => void (t.mfa = { policy: 'never' })));
+  const stepUp = { acr_values: MFA_ACR };
+
+  it('logs alice in without MFA or acr first; then, over that session, asks only for her code and puts the policy in acr with amr ["mfa"]', async () => {
+    const plain = await codeFlow(idp, USERS.alice);
+    const first = (await verify(idp, plain.tokens.body.id_token!, APP.clientId)).payload;
+    expect([first.acr, first.amr]).toEqual([undefined, undefined]);
+
+    const { page, verifier } = await startAuthorize(idp, plain.browser, { extra: stepUp });
+    expect(page.body).toContain('name="code"');
+    expect(page.body).not.toContain('name="password"');
+    const callback = await plain.browser.submit(page, '/mfa', { code: idp.otp(USERS.alice.username) }, APP.callback);
+    const { body } = await redeem(callback.url, verifier);
+    expect((await verify(idp, body.id_token!, APP.clientId)).payload).toMatchObject({ sub: 'auth0|65a1f0c2e4b0a1b2c3d4e5f1', acr: MFA_ACR, amr: ['mfa'] });
+  });
+
+  it('asks bob, who has no authenticator, to enrol after his password when acr_values want MFA', async () => {
+    const browser = new HeadlessBrowser();
+    const { page } = await startAuthorize(idp, browser, { extra: stepUp });
+    const step = await submitLogin(browser, page, USERS.bob, APP.callback);
+    expect(step.url).toContain('/interaction/');
+    expect(step.body).toContain('otpauth://');
   });
 });

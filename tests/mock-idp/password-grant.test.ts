@@ -74,7 +74,7 @@ describe('grant_type=password', () => {
 
   it("refuses a tenant naming an unknown grant type, with the field's JSON path", () => {
     const tenant = structuredClone(idp.tenant) as unknown as { applications: { grantTypes?: string[] }[] };
-    tenant.applications[0]!.grantTypes = ['authorization_code', 'implicit'];
+    tenant.applications[0]!.grantTypes = ['authorization_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer'];
     let error: unknown;
     try {
       parseTenant(tenant, 'test tenant');

@@ -217,6 +217,7 @@ describe(TENANT_SCHEMA_PATH, () => {
       applications: [{ clientId: 'm', name: 'M', appType: 'm2m', clientSecret: 's', clientGrants: [{ audience: 'https://api', permissions: [] }] }],
       socialConnections: [{ name: 'github', displayName: 'GitHub', user: { sub: 'github|1', email: 'g@example.com', name: 'G' }, users: [{ sub: 'github|2', email: 'h@example.com', name: 'H' }] }],
       organizations: [{ id: 'org_1', name: 'o', members: [{ user: 'auth0|1' }] }],
+      passwordless: { email: { users: [{ sub: 'email|1', email: 'e@example.com' }] }, sms: { users: [{ sub: 'sms|1', phoneNumber: '+15555550100' }] } },
     };
     const lean = {
       ...full,
@@ -224,6 +225,7 @@ describe(TENANT_SCHEMA_PATH, () => {
       applications: [{ clientId: 'm', name: 'M', appType: 'm2m', clientSecret: 's' }],
       socialConnections: [{ name: 'github', displayName: 'GitHub', user: { sub: 'github|1', email: 'g@example.com', name: 'G' } }],
       organizations: [{ id: 'org_1', name: 'o' }],
+      passwordless: { email: {}, sms: {} },
     };
     const at = (root: unknown, path: string) => path.split('.').reduce<unknown>((value, part) => {
       const next = (value as Record<string, unknown> | undefined)?.[part.replace(/\[\]$/, '')];

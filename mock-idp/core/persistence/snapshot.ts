@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { MockIdpError } from '../errors.js';
 import type { BruteForceSnapshot } from '../brute-force.js';
 import type { PrivateJwk } from '../keys.js';
+import type { MfaSnapshot } from '../mfa.js';
 import type { EmailLink, OutboxEmail } from '../outbox.js';
+import type { PasswordlessSnapshot } from '../passwordless.js';
 import type { StoreSnapshot } from '../store.js';
 import type { TenantInput } from '../tenant/schema.js';
 
@@ -33,6 +35,10 @@ export interface StateSnapshot {
   outbox: OutboxEmail[];
   emailLinks: Array<[string, EmailLink]>;
   bruteForce: BruteForceSnapshot;
+  /** MFA enrolled at run time, recovery codes, wrong-code locks, pending MFA tokens (absent in files from before they were kept). */
+  mfa?: MfaSnapshot | undefined;
+  /** Passwordless codes not yet used or expired. */
+  passwordless?: PasswordlessSnapshot | undefined;
 }
 
 /** A state file or body that cannot be used: `ERR_STATE_CORRUPT` (not a state, or damaged) or `ERR_STATE_NEWER` (a newer format). */
@@ -65,6 +71,17 @@ const SHAPE = z.object({
   outbox: z.array(record),
   emailLinks: z.array(z.tuple([z.string(), z.object({ kind: z.enum(['verify_email', 'reset_password']), sub: z.string(), expiresAt: z.number() })])),
   bruteForce: z.array(z.object({ sub: z.string(), ip: z.string(), count: z.number().int().min(0), last: z.number(), ticket: z.string().optional() })),
+  mfa: z
+    .object({
+      enrolled: z.array(z.tuple([z.string(), z.string()])),
+      recoveryCodes: z.array(z.tuple([z.string(), z.string()])),
+      emailFactor: z.array(z.string()),
+      failures: z.array(z.tuple([z.string(), z.object({ count: z.number().int().min(0), lockedUntil: z.number().optional() })])),
+      tokens: z.array(z.tuple([z.string(), z.object({ value: record, expiresAt: z.number() })])),
+      oobCodes: z.array(z.tuple([z.string(), z.object({ value: record, expiresAt: z.number() })])),
+    })
+    .optional(),
+  passwordless: z.array(z.tuple([z.string(), z.object({ code: z.string(), expiresAt: z.number(), failures: z.number().int().min(0) })])).optional(),
 });
 
 /**

@@ -90,18 +90,28 @@ export const DEFAULTS = {
   mfa: { policy: 'never', otpDigits: 6, otpPeriod: 30, otpWindow: 1, maxFailedCodes: 10, mfaTokenLifetime: 600, oobCodeLifetime: 300 },
   /**
    * Auth0's passwordless connections (email, sms): a 6-digit one-time code lasting 180 s ("OTP Expiry"); only the
-   * latest code sent to an address works; 3 wrong codes spend it (a new one must be requested).
+   * latest code sent to an address works; 3 wrong codes spend it (a new one must be requested). An opened magic link
+   * hands its login to the authorization it redirects to within `linkHandoff` seconds (mock-idp's, not Auth0's: a
+   * browser follows at once, and a hand-off left unused must not sign a later login in).
    */
-  passwordless: { codeLength: 6, codeLifetime: 180, maxAttempts: 3 },
+  passwordless: { codeLength: 6, codeLifetime: 180, maxAttempts: 3, linkHandoff: 60 },
+  /**
+   * Auth0's passwordless connections (`email`, `sms`) take sign-ups: the first login of an unknown address creates
+   * its user (`email|<id>`, `sms|<id>`) unless the connection's "Disable Sign Ups" is on.
+   */
+  passwordlessConnection: { disableSignup: false },
   /** Auth0: applications are first party (no consent page) unless marked third party. */
   firstParty: true,
   /** Auth0's default grant types per application type (the password and device grants are opt-in, as on Auth0). */
+  /** Auth0: a new interactive application has the implicit grant (the front-channel response types) besides the code flow. */
   grantTypes: {
-    regular_web: ['authorization_code', 'refresh_token'],
-    spa: ['authorization_code', 'refresh_token'],
-    native: ['authorization_code', 'refresh_token'],
+    regular_web: ['authorization_code', 'implicit', 'refresh_token'],
+    spa: ['authorization_code', 'implicit', 'refresh_token'],
+    native: ['authorization_code', 'implicit', 'refresh_token'],
     m2m: ['client_credentials'],
   },
   /** Auth0: confidential applications send their secret in the body; public ones (SPA, native) none. */
   tokenEndpointAuthMethod: { confidential: 'client_secret_post', public: 'none' },
+  /** Who may send PKCE `code_challenge_method=plain` (Auth0 lists it in discovery): applications with a secret. */
+  pkcePlain: 'confidential',
 } as const;

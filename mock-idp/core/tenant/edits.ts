@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DuplicateOrganization, DuplicateRole, DuplicateUser, InvalidInput, UnknownClient, UnknownOrganization, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
 import type { Invitation } from '../organizations.js';
+import { type PasswordlessConnection, passwordlessId } from '../passwordless.js';
 import { newOrganizationId, newRoleId, roleIdOf } from '../management/api.js';
 import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
@@ -35,7 +36,7 @@ function checkNewPassword(state: MockState, password: unknown, options: UserEdit
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Applies an edit to a copy of the tenant; a refusal names the fields inside the edited entry. */
-function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles' | 'socialConnections' | 'organizations'): void {
+function applying(state: MockState, edit: (draft: TenantInput) => void, entry: 'users' | 'roles' | 'socialConnections' | 'organizations' | 'passwordless'): void {
   const draft = structuredClone(state.tenant) as TenantInput;
   edit(draft);
   try {
@@ -279,6 +280,30 @@ export function signInSocialIdentity(state: MockState, connectionName: string, i
   }, 'socialConnections');
   if (!known) state.events.add({ type: 'user.created', sub, detail: { connection: connection.name, firstLogin: true } });
   return { sub, created: !known };
+}
+
+/**
+ * Who a right passwordless code signs in: the tenant's database user with that email (or `phoneNumber`), else
+ * the connection's user with that address, else (Auth0's first login) a new user `email|<id>` / `sms|<id>`,
+ * unless the connection's sign-ups are disabled (undefined then).
+ */
+export function passwordlessSignIn(state: MockState, connection: PasswordlessConnection, address: string): string | undefined {
+  const at = address.trim();
+  const { directory } = state;
+  const known = connection === 'email' ? directory.userByEmail(at) ?? directory.passwordlessUser('email', at) : directory.tenant.users.find((u) => u.phoneNumber === at) ?? directory.passwordlessUser('sms', at);
+  if (known) return known.sub;
+  const settings = state.tenant.passwordless[connection];
+  if (settings.disableSignup) return undefined;
+  const sub = `${connection}|${passwordlessId(at)}`;
+  const createdAt = new Date(state.clock.now()).toISOString();
+  applying(state, (t) => {
+    const connections = t.passwordless ?? {};
+    if (connection === 'email') connections.email = { ...connections.email, users: [...(connections.email?.users ?? []), { sub, email: at, createdAt }] };
+    else connections.sms = { ...connections.sms, users: [...(connections.sms?.users ?? []), { sub, phoneNumber: at, createdAt }] };
+    t.passwordless = connections;
+  }, 'passwordless');
+  state.events.add({ type: 'user.created', sub, detail: { connection, firstLogin: true } });
+  return sub;
 }
 
 /** An organization by id or name (UnknownOrganization otherwise). */

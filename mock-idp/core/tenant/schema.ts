@@ -16,6 +16,9 @@ export type TokenDialect = (typeof TOKEN_DIALECTS)[number];
 /** Auth0's tenant MFA policies ("Require Multi-factor Auth": Never, Always). */
 export const MFA_POLICIES = ['never', 'always'] as const;
 
+/** Who may send PKCE `code_challenge_method=plain`. */
+export const PKCE_PLAIN_POLICIES = ['confidential', 'all', 'never'] as const;
+
 const seconds = z.number().int().positive();
 const httpUrl = z.url({ protocol: /^https?$/ });
 const identifier = z.string().min(1).regex(/^\S+$/, 'must not contain spaces');
@@ -139,6 +142,43 @@ const socialUser = z.strictObject({
   ...profile,
 });
 
+const E164 = /^\+[1-9]\d{6,14}$/;
+/** What a passwordless user has besides the address: Auth0 creates them at their first login. */
+const passwordlessProfile = {
+  name: z.string().min(1).optional().describe('The `name` claim; without it, the email or phone number (as Auth0 names a new passwordless user).'),
+  roles: profile.roles,
+  claims: user.shape.claims,
+  createdAt: user.shape.createdAt,
+};
+const passwordlessConnection = <T extends z.ZodType>(users: T, connection: string) =>
+  z.strictObject({
+    disableSignup: z.boolean().default(DEFAULTS.passwordlessConnection.disableSignup).describe(`Auth0's "Disable Sign Ups" of the \`${connection}\` connection: an unknown address gets no user (its code signs nobody in).`),
+    users: z.array(users).default([]).describe(`The users of the \`${connection}\` connection: created by their first passwordless login (as on Auth0), or seeded here.`),
+  });
+const passwordless = z.strictObject({
+  email: passwordlessConnection(
+    z.strictObject({
+      sub: z.string().regex(/^email\|\S+$/, 'must look like "email|<id>"').describe('The user id, e.g. `email|5f1c…` (the `sub` claim).'),
+      email: z.email().describe('The address the codes and magic links go to (the `email` claim).'),
+      emailVerified: z.boolean().default(true).describe('The `email_verified` claim (a passwordless login proves the address).'),
+      ...passwordlessProfile,
+    }),
+    'email',
+  )
+    .default({ ...DEFAULTS.passwordlessConnection, users: [] })
+    .describe('The passwordless `email` connection (codes and magic links by email).'),
+  sms: passwordlessConnection(
+    z.strictObject({
+      sub: z.string().regex(/^sms\|\S+$/, 'must look like "sms|<id>"').describe('The user id, e.g. `sms|5f1c…` (the `sub` claim).'),
+      phoneNumber: z.string().regex(E164, 'must be an E.164 phone number, e.g. +15555550100').describe('The phone number (E.164) the codes are texted to.'),
+      ...passwordlessProfile,
+    }),
+    'sms',
+  )
+    .default({ ...DEFAULTS.passwordlessConnection, users: [] })
+    .describe('The passwordless `sms` connection (codes by SMS, kept in the outbox under the phone number).'),
+});
+
 const DB = DEFAULTS.databaseConnectionSettings;
 const databaseConnection = z.strictObject({
   disableSignup: z.boolean().default(DB.disableSignup).describe('Auth0\'s "Disable Sign Ups": no "Sign up" on the login page, and `POST /dbconnections/signup` is refused; users can still be created with the admin API.'),
@@ -219,9 +259,9 @@ const refreshTokenPolicy = z.strictObject({
   idleLifetime: seconds.default(DEFAULTS.refreshTokenIdleLifetime).describe('Inactivity lifetime of a refresh token, in seconds.'),
 });
 
-/** The grant types an application may be given (Auth0's names; `password` needs a database user; the `mfa-*` grants are Auth0's "MFA" grant type, after a password grant answered `mfa_required`). */
+/** The grant types an application may be given (Auth0's names; `implicit` allows the response types with a token or ID token from /authorize; `password` needs a database user; the `mfa-*` grants are Auth0's "MFA" grant type, after a password grant answered `mfa_required`). */
 export const GRANT_TYPE_NAMES = [
-  'authorization_code', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code',
+  'authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm', 'urn:ietf:params:oauth:grant-type:device_code',
   'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
   'http://auth0.com/oauth/grant-type/passwordless/otp',
 ] as const;
@@ -300,7 +340,7 @@ const application = z
       .min(1)
       .optional()
       .describe(
-        `Auth0's grant types of the application. password and password-realm (realm ${DEFAULTS.databaseConnection}) sign in database users; the device code grant is the device authorization flow. Default by appType: ${byAppType(DEFAULTS.grantTypes)}.`,
+        `Auth0's grant types of the application. implicit allows the response types that return a token or ID token from /authorize (id_token, token and the hybrid ones; code needs authorization_code); password and password-realm (realm ${DEFAULTS.databaseConnection}) sign in database users; the device code grant is the device authorization flow. Default by appType: ${byAppType(DEFAULTS.grantTypes)}.`,
       ),
   })
   .superRefine((app, ctx) => {
@@ -327,6 +367,7 @@ const tenantRefinementReads = z.looseObject({
   applications: z.array(z.looseObject({ clientId: z.string(), clientGrants: z.array(z.looseObject({ audience: z.string(), permissions: strings })) })),
   socialConnections: z.array(z.looseObject({ user: z.looseObject({ sub: z.string(), email: z.string(), roles: strings }), users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })) })),
   organizations: z.array(z.looseObject({ id: z.string(), name: z.string(), members: z.array(z.looseObject({ user: z.string(), roles: strings })) })),
+  passwordless: z.looseObject({ email: z.looseObject({ users: z.array(z.looseObject({ sub: z.string(), email: z.string(), roles: strings })) }), sms: z.looseObject({ users: z.array(z.looseObject({ sub: z.string(), phoneNumber: z.string(), roles: strings })) }) }),
 });
 
 /** What the refinements below check, for the JSON Schema's description (which cannot express them). */
@@ -370,6 +411,9 @@ export const tenantSchema = z
       })
       .default({ policy: DEFAULTS.mfa.policy })
       .describe("Auth0's multi-factor authentication (one-time-password authenticators); codes a test can read at `GET /_mock/users/<id>/otp`."),
+    passwordless: passwordless
+      .default({ email: { ...DEFAULTS.passwordlessConnection, users: [] }, sms: { ...DEFAULTS.passwordlessConnection, users: [] } })
+      .describe("Auth0's passwordless connections `email` and `sms` (`POST /passwordless/start`): their sign-up setting and their users (`email|…`, `sms|…`). A tenant database user with the address signs in instead."),
     emailTemplates: emailTemplates
       .default({ verifyEmail: { urlLifetime: DEFAULTS.emailUrlLifetime }, resetPassword: { urlLifetime: DEFAULTS.emailUrlLifetime } })
       .describe('The emails mock-idp keeps in its outbox instead of sending them.'),
@@ -378,6 +422,15 @@ export const tenantSchema = z
       .boolean()
       .default(false)
       .describe('Auth0\'s tenant setting: `organization=<name>` is accepted on /authorize and tokens carry `org_name` beside `org_id`.'),
+    pkce: z
+      .strictObject({
+        plain: z
+          .enum(PKCE_PLAIN_POLICIES)
+          .default(DEFAULTS.pkcePlain)
+          .describe('Who may send `code_challenge_method=plain` (Auth0 lists it in discovery, its docs recommend S256): `confidential` applications (with a secret; public ones must use S256, since their code is bound to nothing else), `all`, or `never` (S256 only; discovery then lists only S256).'),
+      })
+      .default({ plain: DEFAULTS.pkcePlain })
+      .describe('PKCE (RFC 7636) on /authorize. S256 is accepted from every application and required from public ones (SPA, native).'),
     actions: actions
       .default({ postLogin: [], credentialsExchange: [], secrets: {}, timeoutMs: DEFAULTS.actionTimeoutMs })
       .describe("Auth0 Actions: the tenant's own code run on logins and token requests (custom claims, scopes, access decisions, metadata)."),
@@ -434,6 +487,15 @@ export const tenantSchema = z
         checkRoles(m.roles, ['organizations', i, 'members', j, 'roles']);
       }
     }
+    const passwordlessUsers: Array<[connection: string, users: Array<{ sub: string; roles: string[]; address: string }>]> = [
+      ['email', tenant.passwordless.email.users.map((u) => ({ ...u, address: u.email.toLowerCase() }))],
+      ['sms', tenant.passwordless.sms.users.map((u) => ({ ...u, address: u.phoneNumber }))],
+    ];
+    for (const [connection, users] of passwordlessUsers) {
+      for (const [j, u] of users.entries()) checkRoles(u.roles, ['passwordless', connection, 'users', j, 'roles']);
+      duplicates(users, (u) => u.sub, `passwordless.${connection}.users`, 'sub');
+      duplicates(users, (u) => u.address, `passwordless.${connection}.users`, connection === 'email' ? 'email' : 'phoneNumber');
+    }
     for (const [i, c] of tenant.socialConnections.entries()) {
       checkRoles(c.user.roles, ['socialConnections', i, 'user', 'roles']);
       for (const [j, u] of c.users.entries()) checkRoles(u.roles, ['socialConnections', i, 'users', j, 'roles']);
@@ -458,6 +520,7 @@ export type Role = Tenant['roles'][number];
 export type User = Tenant['users'][number];
 export type Application = Tenant['applications'][number];
 export type SocialConnection = Tenant['socialConnections'][number];
+export type PasswordlessUser = Tenant['passwordless']['email']['users'][number] | Tenant['passwordless']['sms']['users'][number];
 export type Organization = Tenant['organizations'][number];
 export type ActionSettings = Tenant['actions'];
 export type DatabaseConnectionSettings = Tenant['databaseConnection'];

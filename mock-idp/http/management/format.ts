@@ -8,26 +8,44 @@ import { toClientMetadata } from '../../oidc/clients.js';
 
 const defined = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 
-/** A database user as Auth0's Management API answers it (never the password). */
-export function userJson(state: MockState, user: User): Record<string, unknown> {
+/**
+ * A user as Auth0's Management API answers it (never the password): a database user, or (`connection`
+ * `email` / `sms`) a passwordless one as `managedPasswordlessUsers` gives it (an SMS user has a phone, no email).
+ */
+export function userJson(state: MockState, user: User, connection: string = DEFAULTS.databaseConnection): Record<string, unknown> {
   const createdAt = user.createdAt ?? state.startedAt;
   const [provider, ...rest] = user.sub.split('|');
   return defined({
     user_id: user.sub,
-    email: user.email,
-    email_verified: user.emailVerified,
+    email: user.email || undefined,
+    email_verified: user.email ? user.emailVerified : undefined,
+    phone_number: user.phoneNumber,
+    phone_verified: user.phoneNumber && connection === 'sms' ? true : undefined,
     name: user.name,
-    nickname: user.nickname ?? user.email.split('@')[0],
+    nickname: user.nickname ?? (user.email.split('@')[0] || user.name),
     given_name: user.givenName,
     family_name: user.familyName,
     picture: user.picture,
     blocked: user.blocked ? true : undefined,
     created_at: createdAt,
     updated_at: user.updatedAt ?? createdAt,
-    identities: [{ connection: DEFAULTS.databaseConnection, user_id: rest.join('|'), provider, isSocial: false }],
+    identities: [{ connection, user_id: rest.join('|'), provider, isSocial: false }],
     app_metadata: user.appMetadata,
     user_metadata: user.userMetadata,
   });
+}
+
+/**
+ * The passwordless connections' users in the shape the Management API's database users have (no password,
+ * permissions or metadata), with their connection, for listing and search beside them.
+ */
+export function managedPasswordlessUsers(state: MockState): Array<{ user: User; connection: 'email' | 'sms' }> {
+  const base = { password: '', blocked: false, permissions: {}, appMetadata: {}, userMetadata: {} };
+  const { email, sms } = state.tenant.passwordless;
+  return [
+    ...email.users.map((u) => ({ user: { ...base, ...u, name: u.name ?? u.email }, connection: 'email' as const })),
+    ...sms.users.map((u) => ({ user: { ...base, ...u, email: '', emailVerified: false, name: u.name ?? u.phoneNumber }, connection: 'sms' as const })),
+  ];
 }
 
 export const roleJson = (role: Role) => ({ id: roleIdOf(role), name: role.name, description: role.description });

@@ -9,7 +9,7 @@ import { changeUserPermissions, changeUserRoles, createUser, deleteUser, type Ne
 import type { User } from '../../core/tenant/schema.js';
 import { ManagementApiError } from '../errors.js';
 import { addAndRemove, badQuery, body, type Endpoint, noContent, paginate, param, selectFields, stringParam } from './endpoint.js';
-import { permissionJson, roleJson, userJson } from './format.js';
+import { managedPasswordlessUsers, permissionJson, roleJson, userJson } from './format.js';
 
 const metadata = z.record(z.string(), z.unknown());
 const profile = {
@@ -75,9 +75,9 @@ const SORTABLE: Record<string, (u: User) => string> = {
 };
 
 /** The `q` predicate; a query outside the subset is Auth0's 400 `invalid_query_string`. */
-function searchOf(q: string): (user: User) => boolean {
+function searchOf(q: string, connection: string): (user: User) => boolean {
   try {
-    return userSearch(q, DEFAULTS.databaseConnection);
+    return userSearch(q, connection);
   } catch (err) {
     if (err instanceof InvalidInput) throw badQuery(err.message);
     throw err;
@@ -89,9 +89,21 @@ function listUsers(ctx: Context, state: MockState): void {
   if (engine !== undefined && engine !== 'v2' && engine !== 'v3') throw badQuery(`Invalid value "${engine}" for search_engine: expected v3 (v1 is no longer served)`);
   const q = stringParam(ctx, 'q');
   const connection = stringParam(ctx, 'connection');
-  let users = [...state.tenant.users];
-  if (connection !== undefined && connection !== DEFAULTS.databaseConnection) users = [];
-  if (q !== undefined) users = users.filter(searchOf(q));
+  // The database users, then the passwordless connections' (created by their first login).
+  let entries: Array<{ user: User; connection: string }> = [...state.tenant.users.map((user) => ({ user, connection: DEFAULTS.databaseConnection })), ...managedPasswordlessUsers(state)];
+  if (connection !== undefined) entries = entries.filter((e) => e.connection === connection);
+  if (q !== undefined) {
+    // `identities.connection` differs per connection; a bad query is refused even when no user is left to match.
+    const byConnection = new Map<string, (user: User) => boolean>([[DEFAULTS.databaseConnection, searchOf(q, DEFAULTS.databaseConnection)]]);
+    const matches = (e: { user: User; connection: string }) => {
+      const search = byConnection.get(e.connection) ?? searchOf(q, e.connection);
+      byConnection.set(e.connection, search);
+      return search(e.user);
+    };
+    entries = entries.filter(matches);
+  }
+  const users = entries.map((e) => e.user);
+  const connectionOf = new Map(entries.map((e) => [e.user, e.connection]));
   const sort = stringParam(ctx, 'sort');
   if (sort !== undefined) {
     const [field = '', order] = sort.split(':');
@@ -99,7 +111,7 @@ function listUsers(ctx: Context, state: MockState): void {
     if (!key || (order !== '1' && order !== '-1')) throw badQuery(`Invalid value "${sort}" for sort: expected <field>:1 or <field>:-1 with a field of ${Object.keys(SORTABLE).join(', ')}`);
     users.sort((a, b) => key(a).localeCompare(key(b)) * Number(order));
   }
-  ctx.body = paginate(ctx, 'users', users.map((u) => selectFields(ctx, userJson(state, u))));
+  ctx.body = paginate(ctx, 'users', users.map((u) => selectFields(ctx, userJson(state, u, connectionOf.get(u)))));
 }
 
 /** Every permission of a user for every API, each with where it comes from (directly, or which roles), as Auth0 lists them. */
@@ -154,7 +166,9 @@ export const USER_ENDPOINTS: Endpoint[] = [
     path: '/users/:id',
     scopes: ['read:users', 'read:current_user', 'read:user_idp_tokens'],
     handle(ctx, state) {
-      ctx.body = selectFields(ctx, userJson(state, userById(state, param(ctx, 'id'))));
+      const id = param(ctx, 'id');
+      const passwordless = managedPasswordlessUsers(state).find((e) => e.user.sub === id);
+      ctx.body = selectFields(ctx, passwordless ? userJson(state, passwordless.user, passwordless.connection) : userJson(state, userById(state, id)));
     },
   },
   {

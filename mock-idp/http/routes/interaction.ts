@@ -7,6 +7,7 @@ import type { MockState } from '../../core/state.js';
 import { clientAddress } from '../../oidc/client-address.js';
 import { applyRequestedScopes } from '../../oidc/granted-scopes.js';
 import type { OidcHost } from '../../oidc/host.js';
+import { MFA_STEP_UP } from '../../oidc/interaction-policy.js';
 import { fail } from '../errors.js';
 import { readForm } from '../body.js';
 import type { InteractionCsrf } from '../csrf.js';
@@ -15,7 +16,7 @@ import { loginPage } from '../views/login-page.js';
 import { organizationPage } from '../views/organization-page.js';
 import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection } from './authorize-parameters.js';
 import { mfaRoutes, startMfaStep } from './mfa-step.js';
-import { passwordlessLoginRoutes } from './passwordless-login.js';
+import { finishMagicLink, passwordlessLoginRoutes } from './passwordless-login.js';
 import { organizationOfAttempt, signInAfterActions } from './post-login.js';
 import { finishSocialLogin, socialRoutes } from './social-provider.js';
 
@@ -117,6 +118,10 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     if (isSignInPrompt(prompt.name)) {
       // connection=google-oauth2 (any enabled social connection): straight to the provider, here its simulated user.
       const social = requestedSocialConnection(state.directory, params);
+      if (await finishMagicLink(state, steps, ctx, prompt.name, params)) return;
+      // Step-up (acr_values asking for MFA over a session without it): the session's user gives the second factor only.
+      const stepUpUser = prompt.reasons.includes(MFA_STEP_UP) && session ? state.directory.findUser(session.accountId) : undefined;
+      if (stepUpUser && startMfaStep(state, csrf, ctx, uid, clientId, stepUpUser, params)) return;
       if (needsOrganizationPrompt(ctx, params)) return renderOrganizationPrompt(ctx, clientId, uid);
       if (social) return finishSocialLogin(state, steps, ctx, prompt.name, clientId, social);
       return renderLogin(ctx, clientId, uid, undefined, undefined, loginPageOptions(state.directory, params, prompt.name), params);
@@ -155,7 +160,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name), params);
     }
     // MFA on: the one-time-code step (or enrolment) comes before the login completes.
-    if (startMfaStep(state, csrf, ctx, uid, clientId, login.user)) return;
+    if (startMfaStep(state, csrf, ctx, uid, clientId, login.user, params)) return;
     state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
     await finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: login.user.sub }));
   });

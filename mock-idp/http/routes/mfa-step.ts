@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { TOO_MANY_CODES_MESSAGE } from '../../core/mfa.js';
+import { asksForMfa, MFA_ACR, TOO_MANY_CODES_MESSAGE } from '../../core/mfa.js';
 import type { MockState } from '../../core/state.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
 import type { User } from '../../core/tenant/schema.js';
@@ -16,9 +16,12 @@ const WRONG_CODE = 'The code you entered is invalid';
 
 /**
  * Auth0's `amr` after a login with a second factor: `["mfa"]` (Auth0's docs: an app checks that `amr`
- * contains `mfa`). Auth0 adds `acr` only when the app asked for it with `acr_values`; the mock does not.
+ * contains `mfa`). Auth0 adds `acr` (MFA_ACR) only when the app asked for it with `acr_values`.
  */
 export const MFA_AMR = ['mfa'];
+
+/** The login result of a right second factor: `amr: ["mfa"]`, and the multi-factor `acr` when `acr_values` asked for it. */
+const mfaLogin = (accountId: string, params: Record<string, unknown>) => ({ accountId, amr: MFA_AMR, ...(asksForMfa(params.acr_values) ? { acr: MFA_ACR } : {}) });
 
 function renderMfa(state: MockState, csrf: InteractionCsrf, ctx: Context, uid: string, clientId: string, user: User, error?: string) {
   const enrolment = state.mfa.secretOf(user) ? undefined : state.mfa.enrolment(user);
@@ -35,13 +38,13 @@ function renderMfa(state: MockState, csrf: InteractionCsrf, ctx: Context, uid: s
 }
 
 /**
- * After a right password: when the login needs MFA (the tenant policy, or an Action's
- * `api.multifactor.enable` through `state.mfa.addRequirement`), the one-time-code step
- * is shown (the enrolment screen for a user without an authenticator) and true is returned;
- * otherwise false, and the caller finishes the login.
+ * After a right password: when the login needs MFA (the tenant policy, `acr_values` asking for the
+ * multi-factor policy, or an Action's `api.multifactor.enable` through `state.mfa.addRequirement`),
+ * the one-time-code step is shown (the enrolment screen for a user without an authenticator) and
+ * true is returned; otherwise false, and the caller finishes the login.
  */
-export function startMfaStep(state: MockState, csrf: InteractionCsrf, ctx: Context, uid: string, clientId: string, user: User): boolean {
-  if (!state.mfa.required({ user, clientId })) return false;
+export function startMfaStep(state: MockState, csrf: InteractionCsrf, ctx: Context, uid: string, clientId: string, user: User, params: Record<string, unknown> = {}): boolean {
+  if (!asksForMfa(params.acr_values) && !state.mfa.required({ user, clientId })) return false;
   state.mfa.wait(uid, { user, clientId }, DEFAULTS.interactionLifetime);
   state.events.add({ type: 'mfa.challenged', clientId, sub: user.sub, detail: { enrolment: !state.mfa.secretOf(user) } });
   renderMfa(state, csrf, ctx, uid, clientId, user);
@@ -66,6 +69,6 @@ export function mfaRoutes(router: Router, state: MockState, csrf: InteractionCsr
     }
     state.mfa.done(uid);
     state.events.add({ type: 'login.success', clientId, sub: user.sub, detail: { mfa: 'otp' } });
-    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: user.sub, amr: MFA_AMR }));
+    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, mfaLogin(user.sub, params)));
   });
 }

@@ -1,14 +1,37 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { MockState } from '../../core/state.js';
+import { passwordlessSignIn } from '../../core/tenant/edits.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { passwordlessPage } from '../views/passwordless-page.js';
+import { MAGIC_LINK_COOKIE } from './passwordless.js';
 import { isSignInPrompt } from './authorize-parameters.js';
 import { signInAfterActions } from './post-login.js';
 import type { InteractionSteps } from './social-provider.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * The login step of an authorization a magic link started (`/passwordless/verify_redirect` set the cookie):
+ * signs the link's user in, or ends at the application's callback with the link's error. False when this
+ * login attempt did not come from a magic link of this application.
+ */
+export async function finishMagicLink(state: MockState, steps: InteractionSteps, ctx: Context, promptName: string, params: Record<string, unknown>): Promise<boolean> {
+  const ticket = ctx.cookies.get(MAGIC_LINK_COOKIE, { signed: false });
+  if (!ticket) return false;
+  ctx.cookies.set(MAGIC_LINK_COOKIE, null, { path: '/interaction' });
+  const clientId = String(params.client_id);
+  const outcome = state.passwordless.takeMagicLogin(ticket, clientId);
+  if (!outcome) return false;
+  if (!('sub' in outcome)) {
+    await steps.finish(ctx, outcome);
+    return true;
+  }
+  state.events.add({ type: 'login.success', clientId, sub: outcome.sub, detail: { connection: 'email', magicLink: true } });
+  await steps.finish(ctx, await signInAfterActions(state, ctx, params, promptName, { accountId: outcome.sub }));
+  return true;
+}
 
 /**
  * Universal Login's passwordless path ("Email me a code" on the login page):
@@ -43,7 +66,7 @@ export function passwordlessLoginRoutes(router: Router, state: MockState, csrf: 
       state.passwordless.send('email', email, state.directory.application(clientId)?.name ?? clientId);
       return render(ctx, uid, clientId, { email });
     }
-    const checked = state.passwordless.check(state.directory, 'email', email, code);
+    const checked = state.passwordless.check('email', email, code, () => passwordlessSignIn(state, 'email', email));
     if (checked.outcome !== 'ok') {
       state.events.add({ type: 'login.failed', clientId, error: 'invalid_grant', detail: { connection: 'email', reason: checked.outcome } });
       ctx.status = 401;
@@ -52,7 +75,7 @@ export function passwordlessLoginRoutes(router: Router, state: MockState, csrf: 
         ? render(ctx, uid, clientId, { email, error: 'Wrong email or verification code.' })
         : render(ctx, uid, clientId, { error: checked.outcome === 'expired' ? 'The code has expired: ask for a new one.' : "You've reached the maximum number of attempts: ask for a new code." });
     }
-    state.events.add({ type: 'login.success', clientId, sub: checked.user.sub, detail: { connection: 'email' } });
-    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: checked.user.sub }));
+    state.events.add({ type: 'login.success', clientId, sub: checked.sub, detail: { connection: 'email' } });
+    await steps.finish(ctx, await signInAfterActions(state, ctx, params, prompt.name, { accountId: checked.sub }));
   });
 }

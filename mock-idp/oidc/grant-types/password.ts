@@ -74,7 +74,7 @@ export async function issueUserTokens(
   ctx: KoaContextWithOIDC,
   directory: Directory,
   resources: ReturnType<typeof resourceIndicators>,
-  user: User,
+  user: Pick<User, 'sub'>,
   request: { scope: string | undefined; audience: string | undefined; amr: string[]; gty: string; idTokenClaims?: Record<string, unknown> | undefined },
   authTime: number,
   extra: Record<string, unknown> = {},

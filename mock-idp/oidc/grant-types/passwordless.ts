@@ -1,7 +1,8 @@
 import { errors } from 'oidc-provider';
 import type { Directory } from '../../core/directory.js';
-import { PASSWORDLESS_CONNECTIONS, type PasswordlessConnection } from '../../core/passwordless.js';
+import { PASSWORDLESS_CONNECTIONS, passwordlessFailure, type PasswordlessConnection } from '../../core/passwordless.js';
 import type { MockState } from '../../core/state.js';
+import { passwordlessSignIn } from '../../core/tenant/edits.js';
 import { resourceIndicators } from '../resource-servers.js';
 import { type GrantHandler, issueUserTokens, param } from './password.js';
 
@@ -24,20 +25,16 @@ export function passwordlessGrant(state: MockState, directory: Directory): Grant
     if (!username || !otp || !realm) throw new errors.InvalidRequest(`missing required parameter '${!username ? 'username' : !otp ? 'otp' : 'realm'}'`);
     if (!(PASSWORDLESS_CONNECTIONS as readonly string[]).includes(realm)) throw new errors.InvalidRequest(`unknown realm '${realm}': the passwordless connections are email and sms`);
     const connection = realm as PasswordlessConnection;
-    const checked = state.passwordless.check(directory, connection, username, otp);
+    const checked = state.passwordless.check(connection, username, otp, () => passwordlessSignIn(state, connection, username));
     if (checked.outcome !== 'ok') {
-      const what = connection === 'email' ? 'email' : 'phone number';
-      const description = {
-        wrong: `Wrong ${what} or verification code.`,
-        expired: 'The verification code has expired. Please try to login again.',
-        'too-many': "You've reached the maximum number of attempts. Please try to login again.",
-      }[checked.outcome];
+      const description = passwordlessFailure(connection, checked.outcome);
       state.events.add({ type: 'login.failed', clientId: client.clientId, error: 'invalid_grant', detail: { connection, reason: checked.outcome } });
       ctx.status = 403;
       ctx.body = { error: 'invalid_grant', error_description: description };
       return;
     }
-    state.events.add({ type: 'login.success', clientId: client.clientId, sub: checked.user.sub, detail: { connection } });
-    await issueUserTokens(ctx, directory, resources, checked.user, { scope: param(ctx, 'scope'), audience: param(ctx, 'audience'), amr: [], gty: 'passwordless', idTokenClaims: state.actions?.changesFor(checked.user.sub, client.clientId)?.idToken }, state.clock.nowSeconds());
+    state.events.add({ type: 'login.success', clientId: client.clientId, sub: checked.sub, detail: { connection } });
+    // state.directory: a first login has just created the user (a new directory).
+    await issueUserTokens(ctx, state.directory, resources, { sub: checked.sub }, { scope: param(ctx, 'scope'), audience: param(ctx, 'audience'), amr: [], gty: 'passwordless', idTokenClaims: state.actions?.changesFor(checked.sub, client.clientId)?.idToken }, state.clock.nowSeconds());
   };
 }

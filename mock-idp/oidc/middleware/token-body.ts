@@ -4,7 +4,8 @@ import { ROUTES } from '../routes.js';
 
 const BODY_ROUTES = new Set<string>([ROUTES.token, ROUTES.revocation]);
 /** oidc-provider's own limit for the form bodies it reads; JSON bodies get the same. */
-const LIMIT = 56 * 1024;
+export const BODY_LIMIT = 56 * 1024;
+const LIMIT = BODY_LIMIT;
 
 let explained = false;
 
@@ -18,7 +19,7 @@ function refuse(ctx: Context, status: number, description: string): void {
 }
 
 /** Reads the body up to LIMIT; undefined when it is larger. */
-async function readText(ctx: Context): Promise<string | undefined> {
+export async function readText(ctx: Context): Promise<string | undefined> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
