@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (= build, then `node dist/bench/run.js [flags]`): runs the
- * eight measurements, prints a markdown table and writes JSON to bench/results/.
+ * measurements (lib/config.ts SECTIONS), prints a markdown table and writes JSON to bench/results/.
  * Flags and environment: see lib/config.ts (`BENCH_SCALE=tiny` for a quick run).
  *
  * Run as a program it re-executes itself under `taskset -c 0` (when available)
@@ -16,6 +16,7 @@ import { loadConfig, type BenchConfig, type SectionName } from './lib/config.js'
 import { verdict, type SectionResult } from './lib/figures.js';
 import { figuresTable } from './lib/markdown.js';
 import { RESULTS_DIR } from './lib/paths.js';
+import { profilesMarkdown, summarizeProfiles, type ProfileSummary } from './lib/profile.js';
 import { canPin, cores, SERVER_CORE } from './lib/spawn.js';
 import { measureColdStart } from './measure/cold-start.js';
 import { measureInProcess } from './measure/in-process.js';
@@ -25,18 +26,22 @@ import { measureAppConformance } from './measure/app-conformance.js';
 import { measureBoundedCost } from './measure/bounded-cost.js';
 import { measureConcurrency } from './measure/concurrency.js';
 import { measureMemory } from './measure/memory.js';
+import { measureMint } from './measure/mint.js';
 import { measurePersistence } from './measure/persistence.js';
+import { measureRedis } from './measure/redis.js';
 import { measureValidation } from './measure/validation.js';
 
 const MEASURES: Record<SectionName, (config: BenchConfig) => Promise<SectionResult>> = {
   coldStart: measureColdStart,
   inProcess: measureInProcess,
   issuance: measureIssuance,
+  mint: measureMint,
   validation: measureValidation,
   logins: measureLogins,
   memory: measureMemory,
   boundedCost: measureBoundedCost,
   persistence: measurePersistence,
+  redis: measureRedis,
   concurrency: measureConcurrency,
   appConformance: measureAppConformance,
 };
@@ -47,6 +52,8 @@ export interface BenchReport {
   config: BenchConfig;
   environment: Record<string, unknown>;
   sections: Partial<Record<SectionName, SectionResult>>;
+  /** With --cpu-prof: each measured server's profile, summarised (self time by component and function). */
+  profiles?: ProfileSummary[];
   markdown: string;
   file: string;
 }
@@ -80,7 +87,9 @@ export async function runBench(options: RunOptions = {}): Promise<BenchReport> {
   }
   const figures = Object.values(sections).flatMap((s) => Object.values(s.figures));
   const errors = Object.entries(sections).filter(([, s]) => s.error).map(([name, s]) => `- ${name} failed: ${s.error?.split('\n')[0] ?? ''}`);
-  const markdown = [figuresTable(figures), ...(errors.length ? ['', ...errors] : [])].join('\n');
+  if (config.cpuProfDir) mkdirSync(config.cpuProfDir, { recursive: true });
+  const profiles = config.cpuProfDir ? summarizeProfiles(config.cpuProfDir) : undefined;
+  const markdown = [figuresTable(figures), ...(errors.length ? ['', ...errors] : []), ...(profiles?.length ? ['', `## CPU profiles (${config.cpuProfDir})`, '', profilesMarkdown(profiles)] : [])].join('\n');
   const environment = {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
@@ -95,7 +104,7 @@ export async function runBench(options: RunOptions = {}): Promise<BenchReport> {
   const dir = config.outDir ?? RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  const report: BenchReport = { startedAt: started.toISOString(), durationSeconds: (performance.now() - t0) / 1000, config, environment, sections, markdown, file };
+  const report: BenchReport = { startedAt: started.toISOString(), durationSeconds: (performance.now() - t0) / 1000, config, environment, sections, ...(profiles ? { profiles } : {}), markdown, file };
   const json = `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
   writeFileSync(file, json);
   writeFileSync(join(dir, 'latest.json'), json);

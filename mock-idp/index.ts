@@ -10,6 +10,8 @@ export { KeyRingError, type KeyInfo, type PrivateJwk } from './core/keys.js';
 // The errors module only: the rest of core/tls is loaded by startMockIdp({ https: true }).
 export { TlsError, type TlsErrorCode } from './core/tls/errors.js';
 export type { MockEvent } from './core/events.js';
+export type { TimelineEntry, TimelineFilter, TimelineKind, TimelineToken } from './core/events-timeline.js';
+export type { Lifetime } from './core/token-lifetimes.js';
 export type { ClockReading } from './core/clock.js';
 export { StateFileError, STATE_VERSION, type StateSnapshot } from './core/persistence/snapshot.js';
 export { DataDirError } from './core/persistence/data-dir.js';

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { ActionLoadError } from './core/actions/modules.js';
 import { ActionRunner } from './core/actions/run.js';
 import type { MockEvent } from './core/events.js';
+import type { TimelineEntry, TimelineFilter } from './core/events-timeline.js';
 import type { OutboxEmail } from './core/outbox.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
 import { checkAdminOptions } from './core/admin-options.js';
@@ -10,6 +11,8 @@ import { parseDuration, type ClockReading } from './core/clock.js';
 import { checkSnapshot, type StateSnapshot } from './core/persistence/snapshot.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
+import { StartOptionsError } from './core/errors.js';
+import type { RedisLink } from './core/redis/index.js';
 import { lockDataDir, prepareDataDir, readStateFile, StateWriter } from './core/persistence/data-dir.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
 import { currentOtp } from './core/mfa.js';
@@ -82,6 +85,17 @@ export interface MockIdpOptions {
    * (StateFileError `ERR_STATE_CORRUPT` / `ERR_STATE_NEWER`), never reset. One mock per directory (DataDirError `ERR_DATA_DIR`).
    */
   dataDir?: string;
+  /**
+   * Keep the state in Redis (`redis://HOST:PORT`, node-redis URL syntax) so that several mock processes
+   * answer as one tenant: oidc-provider's models (sessions, codes, grants, refresh tokens and their
+   * families, with TTLs) and the mock's own run-time state (tenant edits, keys, clock offset, outbox,
+   * brute-force counts), which every replica reloads when one changes it. Give every replica the same
+   * `issuer` and tenant. Not with `dataDir` (StartOptionsError `ERR_REDIS_WITH_DATA_DIR`); an unreachable
+   * server is RedisStateError `ERR_REDIS`.
+   */
+  redis?: string;
+  /** With `redis`: the prefix of this tenant's keys, so that tenants can share one redis-server; default `mock-idp:<issuer>:`. */
+  redisPrefix?: string;
 }
 
 /**
@@ -187,6 +201,12 @@ export interface MockIdp {
   reset(): void;
   events(since?: number): MockEvent[];
   /**
+   * The token timeline, oldest first: each token issued (when it expires, the lifetime that applied and the
+   * tenant setting it came from), rotations, reuse detection and the family it revoked, logins, logouts,
+   * key changes; a user (sub or email), session (`sid`) or client keeps theirs. Also `GET /_mock/timeline`.
+   */
+  timeline(filter?: TimelineFilter): TimelineEntry[];
+  /**
    * The outbox: the emails mock-idp kept instead of sending them (verification and password-reset links,
    * brute-force unblock links), oldest first; `{ to }` keeps those to one address. Also `GET /_mock/emails`.
    */
@@ -236,6 +256,7 @@ function adminTools(state: MockState): AdminTools {
       const api = state.directory.api(audience);
       return api ? shapeOfApi(api).typ : undefined;
     },
+    mockNow: () => state.clock.nowSeconds(),
   });
   return {
     mintToken: async (input) => (await import('./tools/mint/mint-token.js')).mintToken({ issuer: state.issuer, keys: state.keys, directory: state.directory, events: state.events, clock: state.clock }, input),
@@ -295,6 +316,9 @@ export async function startMockIdp(options: MockIdpOptions & { https: true }): P
 export async function startMockIdp(options?: MockIdpOptions): Promise<MockIdp>;
 export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
   checkAdminOptions(options);
+  if (options.redis !== undefined && options.dataDir !== undefined) {
+    throw new StartOptionsError('ERR_REDIS_WITH_DATA_DIR', 'redis and dataDir together: the state lives in one place; give --redis (Redis persists it with its own RDB/AOF settings) or --data-dir', 'redis');
+  }
   const tenant = resolveTenant(options.tenant);
   const keys = Array.isArray(options.keys) ? options.keys : readKeyFile(options.keys ?? PACKAGE_PATHS.devKeys);
   const host = options.host ?? DEFAULTS.host;
@@ -308,12 +332,22 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   };
   const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0, tls?.credentials);
   const issuer = options.issuer ?? `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
-  const state = new MockState(issuer, tenant, keys);
+  let redis: RedisLink | undefined;
+  try {
+    // Loaded only here: a mock in memory does without the redis client.
+    redis = options.redis === undefined ? undefined : await (await import('./core/redis/index.js')).linkRedis(options.redis, issuer, options.redisPrefix);
+  } catch (err) {
+    await listening.close();
+    throw err;
+  }
+  const state = new MockState(issuer, tenant, keys, redis?.store);
   let dataDir: ReturnType<typeof restoreFromDataDir> | undefined;
   try {
     dataDir = options.dataDir === undefined ? undefined : restoreFromDataDir(state, options.dataDir);
+    await redis?.share(state);
   } catch (err) {
     await listening.close();
+    await redis?.close();
     throw err;
   }
   // After the restore: the actions of the tenant the mock will serve.
@@ -324,6 +358,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   } catch (err) {
     await listening.close();
     dataDir?.release();
+    await redis?.close();
     throw err;
   }
   const trustProxy = options.trustProxy === true;
@@ -333,6 +368,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   } catch (err) {
     await listening.close();
     dataDir?.release();
+    await redis?.close();
     throw err;
   }
   const tools = adminTools(state);
@@ -392,6 +428,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     },
     reset: () => state.reset(),
     events: (since) => state.events.list(since),
+    timeline: (filter) => state.timeline.list(filter),
     emails: (filter) => state.outbox.list(filter),
     otp: (user) => currentOtp(state, user).code,
     exportState: () => state.exportSnapshot(),
@@ -400,6 +437,8 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
       await listening.close();
       await dataDir?.writer.flush();
       dataDir?.release();
+      await state.settled();
+      await redis?.close();
     },
   };
 }

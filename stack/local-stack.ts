@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   adminToken?: string;
   /** More host names the mock's pages answer to (`MOCK_IDP_ALLOWED_HOSTS` for npm start), e.g. a container's name. */
   allowedHosts?: string[];
+  /** Keep the mock's state in Redis (`MOCK_IDP_REDIS=redis://HOST:PORT` for npm start), e.g. to run a second mock beside it as a replica. */
+  redis?: string;
   /** Edits the tenant after the samples' URLs are registered in it. */
   tenant?: (draft: TenantInput) => void;
   api?: Partial<ApiConfig>;
@@ -67,6 +69,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.home ? { home: options.home } : {}),
       ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
       ...(options.allowedHosts?.length ? { allowedHosts: options.allowedHosts } : {}),
+      ...(options.redis ? { redis: options.redis } : {}),
     });
     running.push(idp);
     const trust = idp.ca ? { api: { jwksRequestAgent: new Agent({ ca: [...rootCertificates, idp.ca.certPem] }) }, app: { customFetch: fetchTrustingCa(idp.ca.certPem) } } : { api: {}, app: {} };

@@ -4,6 +4,7 @@
  * other; Ctrl-C stops them all. MOCK_IDP_PORT, SAMPLE_API_PORT,
  * SAMPLE_APP_PORT and SAMPLE_SPA_PORT move them (0 picks a free port).
  * MOCK_IDP_HTTPS=1 serves the mock over HTTPS (the samples trust its CA in-process);
+ * MOCK_IDP_REDIS=redis://HOST:PORT keeps the mock's state in Redis;
  * MOCK_IDP_ADMIN_TOKEN gives the mock's admin API (/_mock/) a token; MOCK_IDP_ALLOWED_HOSTS
  * (comma-separated) adds host names its pages answer to, as `mock-idp start --allowed-host`.
  */
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
     // Empty counts as unset, as for the port variables.
     const adminToken = process.env.MOCK_IDP_ADMIN_TOKEN || undefined;
     const allowedHosts = (process.env.MOCK_IDP_ALLOWED_HOSTS ?? '').split(',').map((name) => name.trim()).filter(Boolean);
-    stack = await startLocalStack({ ports, https: flagFromEnv('MOCK_IDP_HTTPS'), ...(adminToken !== undefined ? { adminToken } : {}), allowedHosts });
+    const redis = process.env.MOCK_IDP_REDIS || undefined;
+    stack = await startLocalStack({ ports, https: flagFromEnv('MOCK_IDP_HTTPS'), ...(adminToken !== undefined ? { adminToken } : {}), allowedHosts, ...(redis !== undefined ? { redis } : {}) });
   } catch (err) {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
     process.exit(1);

@@ -1,6 +1,6 @@
 /**
  * Bench durations and repeats. `full` (default) is the real run; `tiny` is for
- * the smoke test (whole bench well under 20 s). Each value can be overridden
+ * the smoke test (whole bench about 10 s). Each value can be overridden
  * by a flag or an environment variable:
  *
  * | flag          | env              | meaning                                              |
@@ -13,10 +13,12 @@
  * | --settle S    | BENCH_SETTLE     | seconds after load before the memory reading         |
  * | --only LIST   | BENCH_ONLY       | comma-separated sections (default: all)              |
  * | --out DIR     | BENCH_OUT        | where the JSON goes (default bench/results)          |
+ * | --cpu-prof D  | BENCH_CPU_PROF   | run the measured servers under --cpu-prof into D     |
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['coldStart', 'inProcess', 'issuance', 'validation', 'logins', 'memory', 'boundedCost', 'concurrency', 'appConformance', 'persistence'] as const;
+export const SECTIONS = ['coldStart', 'inProcess', 'issuance', 'mint', 'validation', 'logins', 'memory', 'boundedCost', 'concurrency', 'appConformance', 'persistence', 'redis'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchConfig {
@@ -36,6 +38,8 @@ export interface BenchConfig {
   memoryRounds: number;
   sections: SectionName[];
   outDir?: string;
+  /** When set, the measured servers write CPU profiles here and the report summarises them (lib/profile.ts). */
+  cpuProfDir?: string;
 }
 
 const SCALES: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'sections'>> = {
@@ -46,23 +50,24 @@ const SCALES: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'sections
     warmupSeconds: 2,
     measureSeconds: 5,
     signSeconds: 2,
-    connections: [1, 10],
+    connections: [1, 10, 50],
     loginConcurrency: [1, 8],
     memoryIdleSeconds: 2,
     memorySettleSeconds: 5,
     memoryRounds: 3,
   },
+  // The smoke test's: every section once, as small as still exercises its code (~10 s on a quiet machine).
   tiny: {
     repeats: 1,
     inProcessRounds: 2,
     rounds: 1,
-    warmupSeconds: 0.1,
+    warmupSeconds: 0.05,
     measureSeconds: 0.3,
-    signSeconds: 0.2,
-    connections: [1, 10],
-    loginConcurrency: [1, 8],
-    memoryIdleSeconds: 0.2,
-    memorySettleSeconds: 0.3,
+    signSeconds: 0.1,
+    connections: [10],
+    loginConcurrency: [2],
+    memoryIdleSeconds: 0.1,
+    memorySettleSeconds: 0.1,
     memoryRounds: 2,
   },
 };
@@ -92,6 +97,7 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, override
       settle: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const scale = overrides.scale ?? values.scale ?? env.BENCH_SCALE ?? 'full';
@@ -103,6 +109,7 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, override
   }
   const rounds = num('rounds', values.rounds ?? env.BENCH_ROUNDS, base.rounds, true);
   const outDir = values.out ?? env.BENCH_OUT;
+  const cpuProfDir = values['cpu-prof'] ?? env.BENCH_CPU_PROF;
   return {
     ...base,
     scale,
@@ -114,6 +121,7 @@ export function loadConfig(argv: string[] = [], env: Env = process.env, override
     memorySettleSeconds: num('settle', values.settle ?? env.BENCH_SETTLE, base.memorySettleSeconds, false),
     sections: (only as SectionName[] | undefined) ?? [...SECTIONS],
     ...(outDir ? { outDir } : {}),
+    ...(cpuProfDir ? { cpuProfDir: resolve(cpuProfDir) } : {}),
     ...overrides,
   };
 }

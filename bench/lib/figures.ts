@@ -13,6 +13,8 @@ export interface Figure {
   unit: string;
   summary: Summary;
   target?: Target;
+  /** The peers measured in the same run, as printed beside the figure (e.g. "oauth2-mock-server 1.02×"). */
+  peer?: string;
 }
 
 export interface SectionResult {
@@ -28,6 +30,9 @@ export const figure = (label: string, unit: string, values: readonly number[], t
   summary: summarize(values),
   ...(target ? { target } : {}),
 });
+
+/** The figure with the peers measured in the same run printed beside it. */
+export const withPeer = (f: Figure, peer: string): Figure => ({ ...f, peer });
 
 export const atMost = (value: number, unit: string, text = `≤ ${value} ${unit}`): Target => ({ op: '<=', value, text });
 export const atLeast = (value: number, unit: string, text = `≥ ${value} ${unit}`): Target => ({ op: '>=', value, text });

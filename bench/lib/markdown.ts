@@ -11,11 +11,11 @@ export function fmt(x: number): string {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
-/** | figure | median | min | max | target | verdict | */
+/** | figure | median | min | max | target | verdict | peer (same run) | */
 export function figuresTable(figures: Figure[]): string {
   const rows = figures.map((f) => {
     const unit = f.unit === '×' ? '×' : ` ${f.unit}`;
-    return `| ${cell(f.label)} | ${fmt(f.summary.median)}${unit} | ${fmt(f.summary.min)} | ${fmt(f.summary.max)} | ${f.target?.text ?? ''} | ${verdict(f)} |`;
+    return `| ${cell(f.label)} | ${fmt(f.summary.median)}${unit} | ${fmt(f.summary.min)} | ${fmt(f.summary.max)} | ${f.target?.text ?? ''} | ${verdict(f)} | ${cell(f.peer ?? '')} |`;
   });
-  return ['| figure | median | min | max | target | verdict |', '| --- | ---: | ---: | ---: | --- | --- |', ...rows].join('\n');
+  return ['| figure | median | min | max | target | verdict | peer (same run) |', '| --- | ---: | ---: | ---: | --- | --- | --- |', ...rows].join('\n');
 }

@@ -49,8 +49,8 @@ async function anonymousActivates(base: string, count: number, concurrency: numb
 }
 
 export async function measureBoundedCost(config: BenchConfig): Promise<SectionResult> {
-  const users = config.scale === 'full' ? 50_000 : 2_000;
-  const activates = config.scale === 'full' ? 100_000 : 500;
+  const users = config.scale === 'full' ? 50_000 : 500;
+  const activates = config.scale === 'full' ? 100_000 : 100;
   const revoke = revokeTimes(users, 50);
 
   const { child, base } = await startMockIdpChild();

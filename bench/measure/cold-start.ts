@@ -5,7 +5,9 @@
  */
 import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
-import { atMost, figure, type SectionResult } from '../lib/figures.js';
+import { atMost, figure, withPeer, type SectionResult } from '../lib/figures.js';
+import { fmt } from '../lib/markdown.js';
+import { summarize } from '../lib/stats.js';
 import { pollUntil200 } from '../lib/http.js';
 import { dist } from '../lib/paths.js';
 import { freePort, spawnNode } from '../lib/spawn.js';
@@ -50,9 +52,12 @@ export async function measureColdStart(config: BenchConfig): Promise<SectionResu
   }
   const ms = (name: string) => times[name] ?? [];
   const overFloor = ms('mockIdp').map((v, i) => v - (ms('nodeHttp')[i] ?? Number.NaN));
+  const ratio = ms('mockIdp').map((v, i) => v / (ms('oauth2MockServer')[i] ?? Number.NaN));
+  const peer = `oauth2-mock-server ${fmt(summarize(ms('oauth2MockServer')).median)} ms, floor ${fmt(summarize(ms('nodeHttp')).median)} ms`;
   return {
     figures: {
-      mockIdp: figure('Cold start: mock-idp CLI, spawn → 200 discovery', 'ms', ms('mockIdp'), atMost(150, 'ms')),
+      mockIdp: withPeer(figure('Cold start: mock-idp CLI, spawn → 200 discovery', 'ms', ms('mockIdp'), atMost(150, 'ms')), peer),
+      ratioToOauth2: withPeer(figure('Cold start: mock-idp ÷ oauth2-mock-server (same round)', '×', ratio, atMost(0.6, '×', '≤ 0.6×')), peer),
       oauth2MockServer: figure('Cold start: oauth2-mock-server 8 (generates RS256 key)', 'ms', ms('oauth2MockServer')),
       nodeHttp: figure('Cold start: plain node -e http server (floor)', 'ms', ms('nodeHttp')),
       mockIdpOverFloor: figure('Cold start: mock-idp minus floor (same round)', 'ms', overFloor),

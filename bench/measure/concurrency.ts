@@ -123,10 +123,10 @@ async function inWaves<T, R>(items: readonly T[], limit: number, work: (item: T)
 
 export async function measureConcurrency(config: BenchConfig): Promise<SectionResult> {
   const full = config.scale === 'full';
-  const users = loadUsers(full ? 500 : 50);
-  const soakRounds = full ? 8 : 3;
-  const chainCount = 10;
-  const perChain = full ? 30 : 3;
+  const users = loadUsers(full ? 500 : 10);
+  const soakRounds = full ? 8 : 2;
+  const chainCount = full ? 10 : 2;
+  const perChain = full ? 30 : 1;
   const dir = mkdtempSync(join(tmpdir(), 'mock-idp-bench-load-'));
   const tenant = loadTenant(users);
   const tenantFile = join(dir, 'tenant.json');

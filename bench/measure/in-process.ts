@@ -29,9 +29,9 @@ interface StartRun {
   discoveryMs: number[];
 }
 
-/** The package's runtime dependencies (full scale), or only oidc-provider (tiny). */
+/** The package's runtime dependencies (full scale), or none (tiny). */
 function dependencies(config: BenchConfig): string[] {
-  if (config.scale === 'tiny') return ['oidc-provider'];
+  if (config.scale === 'tiny') return [];
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   return Object.keys(pkg.dependencies ?? {});
 }

@@ -7,6 +7,7 @@ import { atLeast, figure, type SectionResult } from '../lib/figures.js';
 import { postForm } from '../lib/http.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { dist } from '../lib/paths.js';
+import { profileArgs } from '../lib/profile.js';
 import { cpuMeter } from '../lib/proc.js';
 import { spawnNode, stopAll, type Child } from '../lib/spawn.js';
 import type { BenchConfig } from '../lib/config.js';
@@ -28,7 +29,7 @@ export async function measureValidation(config: BenchConfig): Promise<SectionRes
     const token = json.access_token;
     if (typeof token !== 'string') throw new Error(`bench: no access token from mock-idp: ${JSON.stringify(json)}`);
 
-    api = spawnNode({ args: [dist('sample-api/main.js')], env: { PORT: '0', ISSUER_BASE_URL: `${started.base.replace('127.0.0.1', 'localhost')}/` } });
+    api = spawnNode({ args: [...profileArgs(config, 'validation-sample-api'), dist('sample-api/main.js')], env: { PORT: '0', ISSUER_BASE_URL: `${started.base.replace('127.0.0.1', 'localhost')}/` } });
     const [, apiUrl] = await api.waitFor(/listening on (http:\/\/\S+)/);
     const routes = {
       public: { url: `${apiUrl}/public/orders` },

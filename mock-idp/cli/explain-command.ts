@@ -25,7 +25,9 @@ export function renderExplanation(explanation: TokenExplanation, audience: strin
     ? `Valid: an API ${audience ? `for ${audience} ` : ''}that checks everything accepts this token.`
     : `Refused: an API must refuse this token (${failed.length} check${failed.length === 1 ? '' : 's'} failed).`;
   const lines = explanation.checks.map((c) => `  ${c.check.padEnd(11)} ${c.status === 'fail' ? 'FAIL' : c.status.padEnd(4)}  ${c.code ? `${c.code}  ` : ''}${c.detail}`);
-  return [verdict, ...lines, ''].join('\n');
+  // Times: a mock older than this answers without them.
+  const times = (explanation.times ?? []).map((t) => `  ${t.claim.padEnd(11)} ${t.iso}  ${t.relative}${t.onMockClock ? ` (on the mock's clock: ${t.onMockClock})` : ''}`);
+  return [verdict, ...lines, ...(times.length ? ['Times:', ...times] : []), ''].join('\n');
 }
 
 /** The flag behind each field of an explain request. */

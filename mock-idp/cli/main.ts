@@ -8,7 +8,7 @@ export const USAGE = `mock-idp: a local, offline stand-in for Auth0 (a TEST iden
 Usage:
   mock-idp [start] [--config FILE] [--port 4000] [--host localhost] [--issuer URL]
                    [--https [--tls-name NAME]...] [--trust-proxy] [--allowed-host NAME]...
-                   [--admin-token T [--allow-remote-admin]] [--data-dir DIR]
+                   [--admin-token T [--allow-remote-admin]] [--data-dir DIR | --redis URL [--redis-prefix P]]
   mock-idp ca [--bundle]
   mock-idp token (--user EMAIL|SUB | --client CLIENT_ID) --audience API [options]
   mock-idp token --user EMAIL|SUB --id-token [--client-id APP] [options]
@@ -56,6 +56,12 @@ Options of start:
   --data-dir DIR  keep the run-time state across restarts in DIR/state.json (created if absent):
                   sign-ups and other tenant edits, sessions, refresh tokens, rotated keys, the outbox;
                   the --config tenant stays the seed. A corrupt or newer-format file is refused (exit 1)
+  --redis URL     keep the state in Redis (redis://HOST:PORT) so that several mock processes answer as
+                  one tenant (start each with the same --issuer and --config): sessions, tokens, tenant
+                  edits, rotated keys, the clock. Not with --data-dir
+  --redis-prefix P
+                  the prefix of this tenant's keys in Redis (default mock-idp:<issuer>:), so that
+                  several tenants can share one redis-server
 
 Options of ca:
   --bundle        print instead the path of a bundle: Node's root CAs, the file NODE_EXTRA_CA_CERTS
@@ -135,6 +141,8 @@ const OPTIONS = {
   'admin-token': { type: 'string' },
   'allow-remote-admin': { type: 'boolean' },
   'data-dir': { type: 'string' },
+  redis: { type: 'string' },
+  'redis-prefix': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -143,7 +151,7 @@ type Option = keyof typeof OPTIONS;
 
 /** Which options each command takes; any other is a usage error. */
 const ALLOWED: Record<string, readonly Option[]> = {
-  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy', 'allowed-host', 'admin-token', 'allow-remote-admin', 'data-dir'],
+  start: ['config', 'port', 'host', 'issuer', 'https', 'tls-name', 'trust-proxy', 'allowed-host', 'admin-token', 'allow-remote-admin', 'data-dir', 'redis', 'redis-prefix'],
   ca: ['bundle'],
   token: [
     'user', 'client', 'audience', 'permissions', 'scope', 'expires-in', 'fault', 'clock-tolerance', 'canary-url', 'claims',

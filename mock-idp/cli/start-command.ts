@@ -1,6 +1,7 @@
 import { checkAdminOptions } from '../core/admin-options.js';
 import { StartOptionsError } from '../core/errors.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
+import { lifetimeLines } from '../core/token-lifetimes.js';
 import type { Tenant } from '../core/tenant/schema.js';
 import { hostName } from '../http/allowed-hosts.js';
 import { ROUTES } from '../oidc/routes.js';
@@ -19,12 +20,15 @@ export interface StartFlags {
   'admin-token'?: string | undefined;
   'allow-remote-admin'?: boolean | undefined;
   'data-dir'?: string | undefined;
+  redis?: string | undefined;
+  'redis-prefix'?: string | undefined;
 }
 
 /** What the CLI says for a refused start option (exit code 2), in its flags' words. */
 const START_OPTION_LINES: Record<StartOptionsError['code'], string> = {
   ERR_REMOTE_ADMIN_WITHOUT_TOKEN: '--allow-remote-admin needs --admin-token TOKEN (without it anyone who can reach the port could change users and keys)',
   ERR_ADMIN_TOKEN_EMPTY: '--admin-token is empty: give a secret',
+  ERR_REDIS_WITH_DATA_DIR: '--redis and --data-dir together: the state lives in one place (Redis keeps it with its own persistence settings); give one of them',
 };
 
 /** A word for a POSIX shell: as it is when it is safe, else in single quotes. */
@@ -47,18 +51,21 @@ export function describe(issuer: string, tenant: Tenant, addresses: string[], ca
   const lines = [
     'mock-idp: a local TEST identity provider (never use it for real users)',
     '',
-    `  issuer               ${issuer}`,
+    `  issuer               ${issuer}   (open it: what this is, the test users, how to point an Auth0 app at it)`,
     `  listening            ${addresses.join(', ')}`,
     `  discovery            ${issuer}.well-known/openid-configuration`,
     ...Object.entries(ROUTES).map(([name, path]) => `  ${name.replace(/_/g, ' ').padEnd(20)} ${issuer}${path.slice(1)}`),
     `  v2 logout            ${issuer}v2/logout`,
-    `  debugger             ${issuer}_mock/   (keys, events, and why a token is accepted or refused)`,
+    `  debugger             ${issuer}_mock/   (keys, events, the token timeline, and why a token is accepted or refused)`,
     '',
     'Test users (email / password, roles):',
     ...tenant.users.map((u) => `  ${u.email.padEnd(22)} ${u.password.padEnd(14)} ${u.roles.join(', ') || '(no roles)'}`),
     '',
     'Applications:',
     ...tenant.applications.map((a) => `  ${a.clientId.padEnd(16)} ${a.appType.padEnd(12)} ${a.clientSecret ? `secret ${a.clientSecret}` : 'public (PKCE)'}`),
+    '',
+    'Token lifetimes ("(default)": the tenant file leaves the default):',
+    ...lifetimeLines(tenant),
     '',
     ...(ca ? [describeCa(ca)] : []),
   ];
@@ -91,10 +98,14 @@ export async function runStart(flags: StartFlags): Promise<number> {
     ...(flags['admin-token'] !== undefined ? { adminToken: flags['admin-token'] } : {}),
     ...(flags['allow-remote-admin'] ? { allowRemoteAdmin: true } : {}),
     ...(flags['data-dir'] !== undefined ? { dataDir: flags['data-dir'] } : {}),
+    ...(flags.redis !== undefined ? { redis: flags.redis } : {}),
+    ...(flags['redis-prefix'] !== undefined ? { redisPrefix: flags['redis-prefix'] } : {}),
   };
+  if (options.redisPrefix !== undefined && options.redis === undefined) throw new UsageError('--redis-prefix names the keys in Redis: it needs --redis URL');
   try {
     // Before loading the mock (and oidc-provider's Node-version warning): a refused option is one line.
     checkAdminOptions(options);
+    if (options.redis !== undefined && options.dataDir !== undefined) throw new StartOptionsError('ERR_REDIS_WITH_DATA_DIR', START_OPTION_LINES.ERR_REDIS_WITH_DATA_DIR, 'redis');
   } catch (err) {
     if (!(err instanceof StartOptionsError)) throw err;
     process.stderr.write(`mock-idp: ${START_OPTION_LINES[err.code]}\n`);

@@ -111,14 +111,14 @@ export class DuplicateUser extends MockIdpError {
   }
 }
 
-/** startMockIdp was given options that would leave it open: refused before it listens. */
+/** startMockIdp was given options that would leave it open, or that contradict each other: refused before it listens. */
 export class StartOptionsError extends MockIdpError {
-  declare readonly code: 'ERR_REMOTE_ADMIN_WITHOUT_TOKEN' | 'ERR_ADMIN_TOKEN_EMPTY';
+  declare readonly code: 'ERR_REMOTE_ADMIN_WITHOUT_TOKEN' | 'ERR_ADMIN_TOKEN_EMPTY' | 'ERR_REDIS_WITH_DATA_DIR';
   constructor(
-    code: 'ERR_REMOTE_ADMIN_WITHOUT_TOKEN' | 'ERR_ADMIN_TOKEN_EMPTY',
+    code: 'ERR_REMOTE_ADMIN_WITHOUT_TOKEN' | 'ERR_ADMIN_TOKEN_EMPTY' | 'ERR_REDIS_WITH_DATA_DIR',
     message: string,
     /** The option at fault. */
-    readonly option: 'allowRemoteAdmin' | 'adminToken',
+    readonly option: 'allowRemoteAdmin' | 'adminToken' | 'redis',
   ) {
     super(code, message);
   }

@@ -17,6 +17,7 @@ export interface MockEvent {
 export class EventLog {
   #events: MockEvent[] = [];
   #seq = 0;
+  readonly #listeners: Array<(event: MockEvent) => void> = [];
 
   constructor(
     private readonly size: number = DEFAULTS.eventLogSize,
@@ -28,7 +29,13 @@ export class EventLog {
     const full: MockEvent = { seq: ++this.#seq, at: new Date(this.clock.now()).toISOString(), ...event };
     this.#events.push(full);
     if (this.#events.length > this.size) this.#events.shift();
+    for (const listener of this.#listeners) listener(full);
     return full;
+  }
+
+  /** Called with every event added (the timeline reads logins, logouts and key changes from here); it must not throw. */
+  onAdd(listener: (event: MockEvent) => void): void {
+    this.#listeners.push(listener);
   }
 
   list(since = 0): MockEvent[] {

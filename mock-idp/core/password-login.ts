@@ -22,7 +22,42 @@ export type PasswordLogin =
  * password is counted, the failure that reaches the limit blocks the pair
  * (its unblock link goes to the outbox: no email is sent), a success resets the count.
  */
-export function passwordLogin(state: MockState, input: { username: string; password: string | null | undefined; ip: string; clientId?: string | undefined }): PasswordLogin {
+export function passwordLogin(state: MockState, input: PasswordLoginInput): PasswordLogin {
+  const login = checkPassword(state, input);
+  if (login.outcome !== 'success') logFailure(state, input, login);
+  return login;
+}
+
+export interface PasswordLoginInput {
+  username: string;
+  password: string | null | undefined;
+  ip: string;
+  clientId?: string | undefined;
+  /** Where the attempt came from, for the event: the login page or the password grant. */
+  via: 'login page' | 'password grant';
+}
+
+/** Why a password login failed, as the `login.failed` event's `error` and `detail.reason` say it, and the type of Auth0's tenant log event for it. */
+const FAILURES = {
+  'unknown-user': { error: 'unknown_user', reason: 'no user with this email', auth0Log: 'fu' },
+  'wrong-password': { error: 'wrong_password', reason: 'wrong password', auth0Log: 'fp' },
+  'user-blocked': { error: 'user_blocked', reason: 'the user is blocked (blocked: true)', auth0Log: 'f' },
+  'too-many-attempts': { error: 'too_many_attempts', reason: 'blocked from this address by brute-force protection', auth0Log: 'limit_wc' },
+} as const;
+
+/** Every failed password login is a `login.failed` event naming the email tried, the user when there is one, and why. */
+function logFailure(state: MockState, input: PasswordLoginInput, login: Exclude<PasswordLogin, { outcome: 'success' }>): void {
+  const failure = FAILURES[login.outcome === 'wrong-credentials' ? (login.user ? 'wrong-password' : 'unknown-user') : login.outcome];
+  state.events.add({
+    type: 'login.failed',
+    ...(input.clientId ? { clientId: input.clientId } : {}),
+    ...(login.user ? { sub: login.user.sub } : {}),
+    error: failure.error,
+    detail: { email: input.username, reason: failure.reason, via: input.via, auth0Log: failure.auth0Log },
+  });
+}
+
+function checkPassword(state: MockState, input: PasswordLoginInput): PasswordLogin {
   const user = state.directory.userByEmail(input.username);
   if (!user) return { outcome: 'wrong-credentials' };
   if (state.bruteForce.isBlocked(user.sub, input.ip)) return { outcome: 'too-many-attempts', user };

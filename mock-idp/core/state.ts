@@ -4,6 +4,7 @@ import { BruteForceCounter } from './brute-force.js';
 import { Clock } from './clock.js';
 import { Directory } from './directory.js';
 import { EventLog } from './events.js';
+import { Timeline } from './events-timeline.js';
 import { MultiFactor } from './mfa.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
 import { LoginFaults } from './login-faults.js';
@@ -12,7 +13,8 @@ import { Invitations, LoginOrganizations } from './organizations.js';
 import { EmailLinks, Outbox } from './outbox.js';
 import { PasswordlessCodes } from './passwordless.js';
 import { STATE_FORMAT, STATE_VERSION, type StateSnapshot } from './persistence/snapshot.js';
-import { Store, type StoredPayload } from './store.js';
+import { Store, type ReuseIntervalOf, type StateStore, type StoredPayload } from './store.js';
+import { MockIdpError } from './errors.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import { parseTenant } from './tenant/load.js';
 import type { Tenant, TenantInput } from './tenant/schema.js';
@@ -23,6 +25,20 @@ import type { Tenant, TenantInput } from './tenant/schema.js';
  * the step that makes the new build live, run only once every builder agreed.
  */
 export type Rebuild = (directory: Directory) => () => void;
+
+/** The run-time state replicas share beside the store (core/redis/shared-state.ts): a state snapshot without its `store`. */
+export type SharedSnapshot = Omit<StateSnapshot, 'store'>;
+
+/** Builds the store a mock keeps oidc-provider's models in (default: in memory). */
+export type StoreFactory = (reuseIntervalOf: ReuseIntervalOf, clock: Clock) => StateStore;
+
+/** The store is shared (Redis): its entries cannot be exported as one JSON state from one replica. */
+export class StateNotExportable extends MockIdpError {
+  declare readonly code: 'ERR_STATE_SHARED';
+  constructor() {
+    super('ERR_STATE_SHARED', 'this mock keeps its state in Redis: a state snapshot (export, import) is for a mock that keeps it in memory or a data directory');
+  }
+}
 
 /** What follows a login session the mock ended itself (the oidc layer's back-channel logout); it never throws. */
 export type SessionEndHook = (session: StoredPayload) => Promise<void>;
@@ -36,8 +52,10 @@ export class MockState {
   /** The mock's notion of now (time travel): everything below reads the time from it. */
   readonly clock = new Clock();
   readonly keys: KeyRing;
-  readonly store: Store;
+  readonly store: StateStore;
   readonly events = new EventLog(DEFAULTS.eventLogSize, this.clock);
+  /** Tokens issued, rotated, revoked per session and family, logins, logouts, key changes (`GET /_mock/timeline`). */
+  readonly timeline = new Timeline(this.events, (sub) => this.#directory.person(sub)?.email, DEFAULTS.timelineSize, this.clock);
   /** prompt=none requests that asked for offline_access (see core/offline-requests.ts). */
   readonly offlineRequests = new OfflineRequests(this.clock);
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
@@ -71,19 +89,41 @@ export class MockState {
   readonly #sessionEndHooks: SessionEndHook[] = [];
   /** Session-end hooks still running (back-channel logout requests in flight). */
   readonly #ending = new Set<Promise<void>>();
+  /** Writes still going to a shared store (Redis) that a request's answer waits for (`settled()`). */
+  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(
     readonly issuer: string,
     private readonly initialTenant: Tenant,
     private readonly initialKeys: readonly PrivateJwk[],
+    store?: StoreFactory,
   ) {
     this.#directory = new Directory(initialTenant, { issuer });
     this.keys = new KeyRing(initialKeys);
-    this.store = new Store((clientId) => this.#directory.application(clientId)?.refreshToken.reuseInterval ?? 0, {
-      maxPending: DEFAULTS.maxPendingEntries,
-      onEvicted: (count) => this.#noteEvicted(count),
-      onChange: () => this.#changed(),
-    }, this.clock);
+    const reuseIntervalOf: ReuseIntervalOf = (clientId) => this.#directory.application(clientId)?.refreshToken.reuseInterval ?? 0;
+    this.store = store
+      ? store(reuseIntervalOf, this.clock)
+      : new Store(reuseIntervalOf, {
+          maxPending: DEFAULTS.maxPendingEntries,
+          onEvicted: (count) => this.#noteEvicted(count),
+          onChange: () => this.#changed(),
+        }, this.clock);
+  }
+
+  /** Keeps a write to a shared store in flight until it settles; a failure is reported, not thrown. */
+  track(work: Promise<unknown>): void {
+    const running = work.catch((err: unknown) => console.error('mock-idp: a state write failed:', err)).finally(() => this.#pending.delete(running));
+    this.#pending.add(running);
+  }
+
+  /** Whether writes are in flight (the HTTP layer then waits for them before it answers). */
+  get unsettled(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  /** Resolves once every tracked write has settled (those started meanwhile too). */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
   /** Registers what follows every change of the state (the data directory's writer); it must not throw. */
@@ -97,6 +137,12 @@ export class MockState {
 
   /** The whole run-time state as JSON (core/persistence/snapshot.ts): what `--data-dir` keeps and `state export` moves. */
   exportSnapshot(): StateSnapshot {
+    if (!this.store.exportState) throw new StateNotExportable();
+    return { ...this.exportShared(), store: this.store.exportState() };
+  }
+
+  /** The run-time state but the store: what replicas on Redis share (core/redis/shared-state.ts). */
+  exportShared(): SharedSnapshot {
     const keys = this.keys.snapshot();
     return {
       format: STATE_FORMAT,
@@ -108,7 +154,6 @@ export class MockState {
       ...(this.#tenantEdited ? { tenant: structuredClone(this.tenant) as TenantInput } : {}),
       keys: { keys: keys.keys, next: keys.next ?? null },
       cookieKeys: [...this.cookieKeys],
-      store: this.store.exportState(),
       outbox: this.outbox.exportState(),
       emailLinks: this.emailLinks.exportState(),
       bruteForce: this.bruteForce.exportState(),
@@ -129,21 +174,42 @@ export class MockState {
    * has none) and keys are built first: a refused build (TenantConfigError) changes nothing.
    */
   importSnapshot(snapshot: StateSnapshot): void {
-    const directory = snapshot.tenant ? new Directory(parseTenant(structuredClone(snapshot.tenant), 'state tenant'), { issuer: this.issuer }) : new Directory(this.initialTenant, { issuer: this.issuer });
-    const before = this.keys.snapshot();
-    const cookieKeys = [...this.cookieKeys];
-    this.keys.restore({ keys: structuredClone(snapshot.keys.keys), next: snapshot.keys.next ?? undefined });
-    // oidc-provider reads the cookie keys when it is built: the same array, its content replaced.
-    this.cookieKeys.splice(0, this.cookieKeys.length, ...snapshot.cookieKeys);
-    try {
-      this.#applyKeys(before, directory);
-    } catch (err) {
-      this.cookieKeys.splice(0, this.cookieKeys.length, ...cookieKeys);
-      throw err;
-    }
-    this.#tenantEdited = snapshot.tenant !== undefined;
-    this.clock.restore(snapshot.clockOffset);
+    if (!this.store.importState) throw new StateNotExportable();
+    this.#importShared(snapshot, true);
     this.store.importState(snapshot.store);
+    this.offlineRequests.clear();
+    this.events.add({ type: 'state.imported', detail: { savedAt: snapshot.savedAt, entries: snapshot.store.entries.length } });
+    this.#changed();
+  }
+
+  /**
+   * Takes another replica's shared state (tenant, keys, cookie keys, clock, outbox, links, brute-force
+   * counts). oidc-provider is rebuilt only when the tenant or the keys differ from this replica's.
+   */
+  importShared(snapshot: SharedSnapshot): void {
+    this.#importShared(snapshot, false);
+    this.#changed();
+  }
+
+  #importShared(snapshot: SharedSnapshot, always: boolean): void {
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const current = this.exportShared();
+    if (always || !same(current.tenant, snapshot.tenant) || !same(current.keys, snapshot.keys) || !same(current.cookieKeys, snapshot.cookieKeys)) {
+      const directory = snapshot.tenant ? new Directory(parseTenant(structuredClone(snapshot.tenant), 'state tenant'), { issuer: this.issuer }) : new Directory(this.initialTenant, { issuer: this.issuer });
+      const before = this.keys.snapshot();
+      const cookieKeys = [...this.cookieKeys];
+      this.keys.restore({ keys: structuredClone(snapshot.keys.keys), next: snapshot.keys.next ?? undefined });
+      // oidc-provider reads the cookie keys when it is built: the same array, its content replaced.
+      this.cookieKeys.splice(0, this.cookieKeys.length, ...snapshot.cookieKeys);
+      try {
+        this.#applyKeys(before, directory);
+      } catch (err) {
+        this.cookieKeys.splice(0, this.cookieKeys.length, ...cookieKeys);
+        throw err;
+      }
+      this.#tenantEdited = snapshot.tenant !== undefined;
+    }
+    this.clock.restore(snapshot.clockOffset);
     this.outbox.importState(snapshot.outbox);
     this.emailLinks.importState(snapshot.emailLinks);
     this.bruteForce.importState(snapshot.bruteForce);
@@ -152,9 +218,6 @@ export class MockState {
     this.passwordless.importState(snapshot.passwordless ?? []);
     this.invitations.importState(snapshot.invitations ?? []);
     this.loginOrganizations.importState(snapshot.loginOrganizations ?? []);
-    this.offlineRequests.clear();
-    this.events.add({ type: 'state.imported', detail: { savedAt: snapshot.savedAt, entries: snapshot.store.entries.length } });
-    this.#changed();
   }
 
   #evicted = 0;
@@ -197,21 +260,27 @@ export class MockState {
    * waits for them.
    */
   endSessionsOf(accountId: string): void {
-    const sessions = this.store.sessionsOf(accountId).map((s) => structuredClone(s));
-    this.store.revokeUser(accountId);
-    for (const session of sessions) {
-      for (const hook of this.#sessionEndHooks) {
-        const running = hook(session)
-          .catch((err: unknown) => console.error('mock-idp: after ending a session:', err))
-          .finally(() => this.#ending.delete(running));
-        this.#ending.add(running);
+    const ending = async () => {
+      const sessions = (await this.store.sessionsOf(accountId)).map((s) => structuredClone(s));
+      await this.store.revokeUser(accountId);
+      for (const session of sessions) {
+        for (const hook of this.#sessionEndHooks) {
+          const running = hook(session)
+            .catch((err: unknown) => console.error('mock-idp: after ending a session:', err))
+            .finally(() => this.#ending.delete(running));
+          this.#ending.add(running);
+        }
       }
-    }
+    };
+    const revoking = ending();
+    this.track(revoking);
+    const waited = revoking.catch(() => {}).finally(() => this.#ending.delete(waited));
+    this.#ending.add(waited);
   }
 
   /** Resolves once every session-end hook started so far has finished. */
   async sessionEndsSettled(): Promise<void> {
-    await Promise.all([...this.#ending]);
+    while (this.#ending.size > 0) await Promise.all([...this.#ending]);
   }
 
   /** Every builder builds for `directory` first; only when all succeed does it become the live tenant. */
@@ -258,7 +327,8 @@ export class MockState {
     this.keys.reset(this.initialKeys);
     this.#applyKeys(before, new Directory(this.initialTenant, { issuer: this.issuer }));
     this.#tenantEdited = false;
-    this.store.clear();
+    const clearing = this.store.clear();
+    if (clearing instanceof Promise) this.track(clearing);
     this.clock.reset();
     this.offlineRequests.clear();
     this.loginOrganizations.clear();

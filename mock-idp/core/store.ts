@@ -24,6 +24,44 @@ export interface StoreSnapshot {
   families: Array<[grantId: string, previous: { id: string; at: number }]>;
 }
 
+/** A value, or a promise of it: the in-memory store answers at once, the Redis one later. */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What `consume` found: `consumed` (this use consumed it, or it is the previous refresh token of its
+ * family within the reuse interval), `reused` (it was consumed already: another use won the race, or
+ * it is replayed; for refresh tokens and authorization codes the grant is then revoked), `missing`.
+ */
+export type ConsumeOutcome = 'consumed' | 'reused' | 'missing';
+
+/** Models whose lost consume race is a reuse: the grant is revoked, as oidc-provider does for a replayed one. */
+export const REUSE_REVOKES: ReadonlySet<string> = new Set(['RefreshToken', 'AuthorizationCode']);
+
+/**
+ * The provider's storage as the rest of the mock uses it: oidc-provider's models (through the
+ * oidc layer's adapter) and the lookups and revocations the tenant edits need. Two
+ * implementations: `Store` (in memory, answers synchronously) and core/redis's `RedisStore`
+ * (shared by replicas). Callers await every answer.
+ */
+export interface StateStore {
+  get(name: string, id: string): Awaitable<StoredPayload | undefined>;
+  upsert(name: string, id: string, payload: StoredPayload, expiresIn: number): Awaitable<void>;
+  findByUid(name: string, uid: string): Awaitable<StoredPayload | undefined>;
+  findByUserCode(name: string, userCode: string): Awaitable<StoredPayload | undefined>;
+  /** A refresh token, with the reuse interval applied (the family's previous token reads as unconsumed within it). */
+  findRefreshToken(id: string): Awaitable<StoredPayload | undefined>;
+  /** Consumes an entry atomically: of racing uses exactly one gets `consumed` (outside a reuse interval). */
+  consume(name: string, id: string): Awaitable<ConsumeOutcome>;
+  destroy(name: string, id: string): Awaitable<void>;
+  revokeByGrantId(grantId: string): Awaitable<void>;
+  sessionsOf(accountId: string): Awaitable<StoredPayload[]>;
+  revokeUser(accountId: string): Awaitable<void>;
+  clear(): Awaitable<void>;
+  /** Only a store held in this process can be exported as JSON (a state snapshot); a shared one cannot. */
+  exportState?(): StoreSnapshot;
+  importState?(snapshot: StoreSnapshot): void;
+}
+
 /** What the store needs to know to apply Auth0's refresh-token reuse interval. */
 export type ReuseIntervalOf = (clientId: string) => number;
 
@@ -81,7 +119,7 @@ const unref = (r: Ref): [string, string] => {
  * number of times (each answer carries a new refresh token), without tripping
  * reuse detection; an older one, or the previous one after the interval, trips it.
  */
-export class Store {
+export class Store implements StateStore {
   readonly #models = new Map<string, Map<string, Entry>>();
   readonly #families = new Map<string, RefreshFamily>();
   readonly #byGrant = new Index<string, Ref>();
@@ -207,17 +245,23 @@ export class Store {
     return payload;
   }
 
-  consume(name: string, id: string): void {
+  consume(name: string, id: string): ConsumeOutcome {
     const payload = this.get(name, id);
-    if (!payload) return;
+    if (!payload) return 'missing';
+    if (payload.consumed !== undefined) {
+      if (name === 'RefreshToken' && this.findRefreshToken(id)?.consumed === undefined) return 'consumed';
+      // Another use consumed it between oidc-provider's find and this consume: a reuse, as if it came later.
+      if (REUSE_REVOKES.has(name) && payload.grantId) this.revokeByGrantId(payload.grantId);
+      return 'reused';
+    }
     if (name === 'RefreshToken' && payload.grantId) {
       const family = this.#families.get(payload.grantId) ?? {};
-      // A reuse within the interval keeps the interval's start: it is counted from the first rotation.
-      if (family.previous?.id !== id) family.previous = { id, at: this.clock.now() };
+      family.previous = { id, at: this.clock.now() };
       this.#families.set(payload.grantId, family);
     }
-    payload.consumed = payload.consumed ?? Math.floor(this.clock.now() / 1000);
+    payload.consumed = Math.floor(this.clock.now() / 1000);
     this.limits.onChange?.();
+    return 'consumed';
   }
 
   destroy(name: string, id: string): void {

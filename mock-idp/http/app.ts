@@ -9,6 +9,7 @@ import { allowedHostNames, hostGuard } from './allowed-hosts.js';
 import { InteractionCsrf } from './csrf.js';
 import { HttpError } from './errors.js';
 import { dbConnectionsRoutes } from './routes/dbconnections.js';
+import { frontDoorRoutes } from './routes/front-door.js';
 import { mfaApiRoutes } from './routes/mfa-api.js';
 import { passwordlessRoutes } from './routes/passwordless.js';
 import { emailLinkRoutes } from './routes/email-links.js';
@@ -48,7 +49,8 @@ const isAdminPath = (path: string) => /^\/_mock(\/|$)/i.test(path);
 const HOST_GUARDED_PAGES = ['/interaction', '/u', ROUTES.code_verification].map((prefix) => prefix.toLowerCase());
 const isHostGuarded = (path: string) => {
   const lower = path.toLowerCase();
-  return isAdminPath(path) || HOST_GUARDED_PAGES.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
+  // The front door lists the test users' passwords, as the login page does.
+  return isAdminPath(path) || path === '/' || HOST_GUARDED_PAGES.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
 };
 
 /** A Host header a URL can be built from: a name or an IP literal, an optional port, nothing else. */
@@ -90,6 +92,13 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
     }
   });
 
+  // With the state in Redis, a change (a user created, a session ended) is written before the answer goes out:
+  // the next request may reach another replica. In memory nothing is ever pending.
+  app.use(async (_ctx, next) => {
+    await next();
+    if (state.unsettled) await state.settled();
+  });
+
   // oidc-provider builds URLs from the Host header; one it cannot parse would be a 500 there (RFC 9112 §3.2: 400).
   app.use(async (ctx, next) => {
     const host = ctx.get('host');
@@ -103,9 +112,9 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   const admin = adminRoutes(state, options.tools);
   app.use(async (ctx, next) => (isHostGuarded(ctx.path) ? hosts(ctx, next) : next()));
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
-  const csrf = new InteractionCsrf();
+  const csrf = new InteractionCsrf(() => state.cookieKeys[0]);
   // The sign-up routes come before the login page's: they take `screen_hint=signup` and hand everything else on.
-  const routers = [admin, signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), mfaApiRoutes(state), passwordlessRoutes(state), emailLinkRoutes(state, csrf), continueRoute(state)];
+  const routers = [admin, frontDoorRoutes(state, { adminToken: options.admin?.adminToken !== undefined && options.admin.adminToken !== '' }), signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), mfaApiRoutes(state), passwordlessRoutes(state), emailLinkRoutes(state, csrf), continueRoute(state)];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     if (!isAdminPath(ctx.path)) return next();

@@ -14,10 +14,21 @@ export const CSRF_FIELD = '_csrf';
  * without an Origin header (curl, the headless browser) need the token.
  */
 export class InteractionCsrf {
-  readonly #secret = randomBytes(32);
+  readonly #random = randomBytes(32);
+
+  /**
+   * `cookieKey`: derive the secret from the mock's cookie key instead (the same on every replica on Redis,
+   * and after a restart with a data directory), so a form served by one replica posts to another.
+   */
+  constructor(private readonly cookieKey?: () => string | undefined) {}
+
+  #secret(): Buffer {
+    const key = this.cookieKey?.();
+    return key === undefined ? this.#random : createHmac('sha256', key).update('mock-idp interaction csrf').digest();
+  }
 
   token(uid: string): string {
-    return createHmac('sha256', this.#secret).update(`interaction:${uid}`).digest('base64url');
+    return createHmac('sha256', this.#secret()).update(`interaction:${uid}`).digest('base64url');
   }
 
   /** Throws a 403 unless the POST comes from no other origin and carries this interaction's token. */

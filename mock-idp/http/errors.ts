@@ -38,6 +38,7 @@ const STATUS_OF: Record<string, [status: number, error: string]> = {
   ERR_NO_AUTHENTICATOR: [404, 'not_found'],
   ERR_STATE_CORRUPT: [400, 'invalid_request'],
   ERR_STATE_NEWER: [400, 'invalid_request'],
+  ERR_STATE_SHARED: [409, 'conflict'],
 };
 
 /** A domain error as the HTTP error it answers; anything else unchanged (a 500 unless it says otherwise). */

@@ -3,7 +3,7 @@ import { STYLE_SOURCE } from './views/html.js';
 
 /**
  * The policy of every response, pages first: nothing loads but the page
- * shell's stylesheet (by hash), no script runs and nobody may frame it. The
+ * shell's stylesheet (by hash) and the favicon, no script runs and nobody may frame it. The
  * pages that need an inline script widen `script-src` by that script's hash
  * (the logout page, oidc-provider's form_post and web_message pages), and the
  * web_message page is framable by its application's web origin: see
@@ -12,7 +12,7 @@ import { STYLE_SOURCE } from './views/html.js';
  * oidc-provider's form_post page posts to it, which browsers check against
  * `form-action` too.
  */
-export const CONTENT_SECURITY_POLICY = ["default-src 'none'", "script-src 'none'", `style-src ${STYLE_SOURCE}`, "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
+export const CONTENT_SECURITY_POLICY = ["default-src 'none'", "script-src 'none'", `style-src ${STYLE_SOURCE}`, "img-src 'self'", "base-uri 'none'", "frame-ancestors 'none'"].join('; ');
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,

@@ -7,6 +7,8 @@ import { sendBackchannelLogout, type EndedSession } from './backchannel-logout.j
 import { toClientMetadata } from './clients.js';
 import { buildProvider } from './provider.js';
 import { logProviderEvents } from './provider-events.js';
+import { recordTokenTimeline } from './token-timeline.js';
+import { notFound } from './middleware/not-found.js';
 import type { OidcViews } from './views.js';
 
 /** oidc-provider prints this on Node 20; mock-idp supports Node >= 20.19, so say that it is expected. */
@@ -36,6 +38,8 @@ export class OidcHost {
       const provider = buildProvider(state, directory, views);
       provider.proxy = options.trustProxy === true;
       logProviderEvents(provider, state.events);
+      provider.use(recordTokenTimeline(provider, state, directory));
+      provider.use(notFound(views));
       return () => {
         this.#provider = provider;
         this.#callback = provider.callback();

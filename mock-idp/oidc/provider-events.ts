@@ -14,6 +14,8 @@ interface OidcOfEvent {
   route?: string;
   client?: { clientId: string; grantTypeAllowed(type: string): boolean };
   session?: { accountId?: string };
+  /** The user a token request is for (the code's, the refresh token's): the token endpoint has no session. */
+  account?: { accountId?: string };
   params?: { grant_type?: unknown };
 }
 
@@ -28,13 +30,20 @@ export function logProviderEvents(provider: Provider, events: EventLog): void {
       // So are the token errors oidc/token-errors.ts gives Auth0's bodies (e.g. a wrong secret: access_denied).
       const rewritten = name === 'grant.error' ? (disallowedGrantType(oidc) ? 'unauthorized_client' : auth0TokenError(oidc, second)?.error) : undefined;
       const error = rewritten ?? (second instanceof Error ? ((second as { error?: string }).error ?? second.message) : undefined);
+      // Why, in oidc-provider's words (e.g. "refresh token already used"): the reason a learner looks for.
+      const reason = second instanceof Error ? (second as { error_detail?: unknown }).error_detail : undefined;
+      const sub = oidc?.session?.accountId ?? oidc?.account?.accountId;
+      const detail = {
+        ...(typeof second === 'string' ? { id: second } : {}),
+        ...(grantType ? { grant_type: grantType } : {}),
+        ...(typeof reason === 'string' ? { reason } : {}),
+      };
       events.add({
         type: name,
         ...(oidc?.client ? { clientId: oidc.client.clientId } : {}),
-        ...(oidc?.session?.accountId ? { sub: oidc.session.accountId } : {}),
+        ...(sub ? { sub } : {}),
         ...(error ? { error } : {}),
-        ...(typeof second === 'string' ? { detail: { id: second } } : {}),
-        ...(grantType ? { detail: { grant_type: grantType } } : {}),
+        ...(Object.keys(detail).length ? { detail } : {}),
       });
       if (name === 'server_error') console.error('mock-idp: server error', second);
     });

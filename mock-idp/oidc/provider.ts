@@ -146,7 +146,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
   provider.use(rewriteAuthorizationParameters(tokenOnlyAsIdTokenToken, plainChallengeAsS256(directory)));
   provider.use(webMessageOrigin(directory, events, views));
   provider.use(offlineAccessPrompt(offlineRequests));
-  provider.use(deviceSession(views, (id) => store.get('Session', id) !== undefined));
+  provider.use(deviceSession(views, async (id) => (await store.get('Session', id)) !== undefined));
   provider.use(resumeWithoutParameters(views));
   provider.use(unauthorizedClientAsOnAuth0);
   provider.use(tokenErrorsAsOnAuth0(provider));

@@ -9,4 +9,6 @@ export interface OidcViews {
   deviceCodeInput(form: string, error?: string): string;
   deviceConfirm(form: string, clientName: string, userCode: string): string;
   deviceSuccess(clientName: string): string;
+  /** A path nothing answers: the page a browser gets (API clients get JSON `not_found`). */
+  notFound(method: string, path: string): string;
 }

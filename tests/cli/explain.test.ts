@@ -32,6 +32,9 @@ describe('mock-idp explain', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Valid: /);
     expect(stdout).toMatch(/signature\s+pass/);
+    // The token's times as ISO times, with how long until it expires.
+    expect(stdout).toMatch(/^ {2}exp {9}\d{4}-\d\d-\d\dT[\d:.]+Z {2}expires in (23h59m|1d)/m);
+    expect(stdout).toMatch(/^ {2}iat {9}\d{4}-\d\d-\d\dT[\d:.]+Z {2}\d+s ago$/m);
   });
 
   it('says Refused, names the failed check with its jose code, and exits 1 for an expired token read from stdin', async () => {

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { describe as startBanner } from '../../mock-idp/cli/start-command.js';
+import { parseTenant } from '../../mock-idp/index.js';
+import { fixtureTenant } from '../mock-idp/tenants.js';
 
 /** The package's bin: the bundled CLI that `npx mock-idp` runs. */
 const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
@@ -43,12 +46,30 @@ async function start(args: string[]) {
   return { proc, issuer, out };
 }
 
+describe("mock-idp start's banner", () => {
+  it("prints each application's and API's effective lifetimes, marking the tenant's own settings apart from the defaults", () => {
+    const tenant = fixtureTenant();
+    const app = tenant.applications!.find((a) => a.clientId === 'sample-app')!;
+    app.idTokenLifetime = 600;
+    app.refreshToken = { idleLifetime: 7200, reuseInterval: 30 };
+    tenant.apis![0]!.tokenLifetime = 300;
+    const out = startBanner('http://localhost:4000/', parseTenant(tenant), ['127.0.0.1:4000']);
+    expect(out).toContain('  sample-app: ID token 10m · refresh token idle 2h, absolute 30d (default), rotating, reuse interval 30s');
+    expect(out).toContain('  https://api.example.com: access token 5m');
+    expect(out).toContain('  orders-worker (m2m): access tokens live as long as their API says');
+    expect(out).toContain('  no audience (/userinfo only): access token 1d (default)');
+  });
+});
+
 describe('mock-idp start (the built CLI)', () => {
   it('serves discovery with the trailing-slash issuer and Auth0 paths, and stops cleanly on SIGTERM', async () => {
     const { proc, issuer, out } = await start(['--port', '0']);
     expect(issuer).toMatch(/^http:\/\/localhost:\d+\/$/);
     expect(out).toContain('alice@example.com');
     expect(out).toContain(`${issuer}_mock/`);
+    // The effective lifetimes, per application and API, with where each comes from.
+    expect(out).toMatch(/^ {2}sample-spa: ID token 10h \(default\) · refresh token idle 15d \(default\), absolute 30d \(default\), rotating$/m);
+    expect(out).toMatch(/^ {2}https:\/\/api\.example\.com: access token 1d \(default\)$/m);
     const discovery = (await (await fetch(`${issuer}.well-known/openid-configuration`)).json()) as Record<string, string>;
     expect(discovery).toMatchObject({
       issuer,

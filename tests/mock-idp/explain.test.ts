@@ -43,6 +43,17 @@ describe('explainToken', () => {
     expect((await explainServed(token, { audience: API, now: exp + 3, clockTolerance: TOLERANCE })).valid).toBe(true);
   });
 
+  it('gives iat and exp as ISO times, with "expires in" before and "expired … ago" after', async () => {
+    const { token } = await idp.mintToken({ user: ALICE, audience: API, expiresIn: 600 });
+    const { iat, exp } = decodeJwt(token);
+    const times = (now: number) => explainServed(token, { audience: API, now }).then((e) => Object.fromEntries((e.times ?? []).map((t) => [t.claim, t])));
+    const before = await times(iat! + 30);
+    expect(before.iat).toMatchObject({ epoch: iat, iso: new Date(iat! * 1000).toISOString(), relative: '30s ago' });
+    expect(before.exp).toMatchObject({ epoch: exp, iso: new Date(exp! * 1000).toISOString(), relative: 'expires in 9m30s' });
+    expect(before.exp?.onMockClock).toBeUndefined();
+    expect((await times(exp! + 3700)).exp?.relative).toBe('expired 1h1m ago');
+  });
+
   it('reports each failure on its own: an expired token for another API fails both expiry and audience', async () => {
     const { token } = await idp.mintToken({ user: ALICE, audience: API, expiresIn: 60 });
     const explanation = await explainServed(token, { audience: 'https://billing.example.com', now: decodeJwt(token).exp! + 60 });
@@ -163,11 +174,28 @@ describe('the admin API and the debugger page', () => {
     const html = await response.text();
     expect(html).toContain('<h2 id="verdict">Refused</h2>');
     expect(html).toMatch(/<td>expiry<\/td><td class="fail">fail<\/td><td><code>ERR_JWT_EXPIRED<\/code>/);
+    expect(html).toMatch(/<table id="times">.*<td><code>exp<\/code><\/td><td>\d{4}-\d\d-\d\dT[\d:.]+Z<\/td><td>expired 1h\w* ago<\/td>/s);
   });
 
   it('answers an empty pasted token with 400 and the page saying why', async () => {
     const response = await fetch(`${idp.issuer}_mock/`, { method: 'POST', body: new URLSearchParams({ token: '  ', _csrf: await debuggerCsrf() }) });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('class="error">token:');
+  });
+});
+
+describe("the explainer's times after time travel", () => {
+  it("gives each time on the mock's clock too when it is ahead, while judging on the real time as an API does", async () => {
+    try {
+      const { token } = await idp.mintToken({ user: ALICE, audience: API, expiresIn: 600 });
+      idp.clock.advance('1h');
+      const explanation = await idp.explainToken(token, { audience: API });
+      expect(explanation.valid).toBe(true);
+      const exp = explanation.times?.find((t) => t.claim === 'exp');
+      expect(exp?.relative).toMatch(/^expires in (9m\d+s|10m)$/);
+      expect(exp?.onMockClock).toMatch(/^expired 5\dm\d*s? ago$/);
+    } finally {
+      idp.reset();
+    }
   });
 });

@@ -46,12 +46,25 @@ describe('the login page', () => {
     expect(failed.body).toContain(USERS.alice.username); // the username is kept in the form
 
     const events = idp.events(since).filter((e) => e.type === 'login.failed');
-    expect(events).toEqual([expect.objectContaining({ type: 'login.failed', clientId: APP.clientId, detail: { username: USERS.alice.username } })]);
+    // The email tried, the user and why: what the debugger's user and error columns show.
+    expect(events).toEqual([expect.objectContaining({ type: 'login.failed', clientId: APP.clientId, sub: expect.stringMatching(/^auth0\|/), error: 'wrong_password', detail: { email: USERS.alice.username, reason: 'wrong password', via: 'login page', auth0Log: 'fp' } })]);
 
     // No session: a fresh authorization request in the same browser asks for credentials again.
     const again = await startAuthorize(idp, browser);
     expect(again.page.response.status).toBe(200);
     expect(isLoginPage(again.page.body)).toBe(true);
+  });
+
+  it('logs a login of an unknown email as login.failed unknown_user with the email typed, shown in the debugger', async () => {
+    const browser = new HeadlessBrowser();
+    const since = idp.events().at(-1)?.seq ?? 0;
+    const { page, redirectUri } = await startAuthorize(idp, browser);
+    expect((await submitLogin(browser, page, { username: 'nobody@example.com', password: 'x' }, redirectUri)).response.status).toBe(401);
+    const [event] = idp.events(since).filter((e) => e.type === 'login.failed');
+    expect(event).toMatchObject({ error: 'unknown_user', detail: { email: 'nobody@example.com', via: 'login page', auth0Log: 'fu' } });
+    expect(event?.sub).toBeUndefined();
+    const debuggerPage = await (await fetch(`${idp.issuer}_mock/`)).text();
+    expect(debuggerPage).toMatch(/<td>login\.failed<\/td><td>sample-app<\/td><td>nobody@example\.com<\/td><td>unknown_user<\/td><td>no user with this email · login page<\/td>/);
   });
 
   it('accepts the right password after a wrong one on the same login page', async () => {

@@ -35,6 +35,10 @@ describe('grant_type=password', () => {
     expect(first.body.refresh_token).not.toBe(body.refresh_token);
     expect((await verify(idp, first.body.access_token!, API, 'JWT')).payload).toMatchObject({ permissions: ['read:orders', 'write:orders'] });
     expect((await refreshRequest(idp, body.refresh_token!)).body.error).toBe('invalid_grant');
+    // The token endpoint has no session: its events name the user of the refresh token, and why it failed.
+    const reuse = idp.events().findLast((e) => e.type === 'grant.error');
+    expect(reuse).toMatchObject({ sub: expect.stringMatching(/^auth0\|/), error: 'invalid_grant', detail: { grant_type: 'refresh_token', reason: expect.any(String) } });
+    expect(idp.events().findLast((e) => e.type === 'grant.success')?.sub).toBe(reuse?.sub);
   });
 
   it('gives no ID token without openid and no refresh token without offline_access', async () => {
@@ -45,9 +49,16 @@ describe('grant_type=password', () => {
   });
 
   it("answers a wrong password or an unknown user with Auth0's 403 invalid_grant", async () => {
+    const since = idp.events().at(-1)?.seq ?? 0;
     for (const credentials of [{ username: USERS.bob.username, password: 'wrong' }, { username: 'nobody@example.com', password: 'x' }]) {
       expect(await passwordGrant(credentials)).toMatchObject({ status: 403, body: { error: 'invalid_grant' } });
     }
+    // Each is a login.failed event with the email tried and why (and the user, when there is one).
+    expect(idp.events(since).filter((e) => e.type === 'login.failed')).toEqual([
+      expect.objectContaining({ clientId: APP.clientId, sub: BOB_SUB, error: 'wrong_password', detail: { email: USERS.bob.username, reason: 'wrong password', via: 'password grant', auth0Log: 'fp' } }),
+      expect.objectContaining({ clientId: APP.clientId, error: 'unknown_user', detail: expect.objectContaining({ email: 'nobody@example.com' }) }),
+    ]);
+    expect(idp.events(since).filter((e) => e.type === 'grant.error').map((e) => e.detail?.grant_type)).toEqual(['password', 'password']);
   });
 
   it('answers a blocked user with 401 unauthorized', async () => {
@@ -56,6 +67,7 @@ describe('grant_type=password', () => {
       own.updateUser(USERS.carol.username, { blocked: true });
       const answer = await tokenRequest(own, { grant_type: 'password', client_id: APP.clientId, client_secret: APP.secret, ...USERS.carol });
       expect(answer).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
+      expect(own.events().filter((e) => e.type === 'login.failed').map((e) => [e.error, e.detail?.email])).toEqual([['user_blocked', USERS.carol.username]]);
     } finally {
       await own.close();
     }

@@ -100,18 +100,27 @@ const SHAPE = z.object({
  * not exactly a state of this format as corrupt. Never a partial or silently reset state.
  */
 export function checkSnapshot(value: unknown, source: string): StateSnapshot {
+  return checkShape(value, source, SHAPE) as StateSnapshot;
+}
+
+/** The same check for a state without its store: what replicas on Redis share (core/redis/shared-state.ts). */
+export function checkSharedSnapshot(value: unknown, source: string): Omit<StateSnapshot, 'store'> {
+  return checkShape(value, source, SHAPE.omit({ store: true })) as Omit<StateSnapshot, 'store'>;
+}
+
+function checkShape(value: unknown, source: string, shape: z.ZodType): unknown {
   const head = (typeof value === 'object' && value !== null ? value : {}) as { format?: unknown; version?: unknown };
   if (head.format !== STATE_FORMAT) throw new StateFileError('ERR_STATE_CORRUPT', source, `${source} is not a mock-idp state (no "format": "${STATE_FORMAT}")`);
   if (typeof head.version === 'number' && Number.isInteger(head.version) && head.version > STATE_VERSION) {
     throw new StateFileError('ERR_STATE_NEWER', source, `${source} was written by a newer mock-idp (state format version ${head.version}; this one reads version ${STATE_VERSION}): upgrade mock-idp, or use another data directory`);
   }
-  const parsed = SHAPE.safeParse(value);
+  const parsed = shape.safeParse(value);
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
     const at = issue ? `$.${issue.path.join('.')}: ${issue.message}` : 'unreadable';
     throw new StateFileError('ERR_STATE_CORRUPT', source, `${source} is a damaged mock-idp state (${at}); it was left as it is`);
   }
-  return parsed.data as unknown as StateSnapshot;
+  return parsed.data;
 }
 
 /** Parses the text of a state file. */

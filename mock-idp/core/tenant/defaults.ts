@@ -48,6 +48,8 @@ export const DEFAULTS = {
   databaseConnection: 'Username-Password-Authentication',
   /** Size of the in-memory event log. */
   eventLogSize: 500,
+  /** Size of the token timeline (core/events-timeline.ts): issued, rotated and revoked tokens, logins, logouts, key changes. */
+  timelineSize: 1000,
   /** At most this many emails are kept in the outbox (core/outbox.ts); past it the oldest are dropped. */
   outboxSize: 500,
   /** At most this many unused email links (verification, password reset) are kept; past it the oldest stop working. */

@@ -40,6 +40,13 @@ export function parseTenant(input: unknown, source = 'tenant'): Tenant {
   throw new TenantConfigError(source, problems);
 }
 
+/**
+ * The last tenant each file gave, by its text: a process that starts many mocks from one file (a test
+ * suite, the default fixture) validates it once, then hands each start its own copy. An edited file
+ * (other text) is validated again.
+ */
+const parsedFiles = new Map<string, { text: string; tenant: Tenant }>();
+
 /** Reads and validates a tenant file. */
 export function loadTenantFile(file: string): Tenant {
   let text: string;
@@ -48,13 +55,17 @@ export function loadTenantFile(file: string): Tenant {
   } catch (cause) {
     throw new TenantConfigError(file, [{ path: '$', message: `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? String(cause)})` }]);
   }
+  const known = parsedFiles.get(file);
+  if (known?.text === text) return structuredClone(known.tenant);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
     throw new TenantConfigError(file, [{ path: '$', message: `not valid JSON: ${(cause as Error).message}` }]);
   }
-  return parseTenant(json, file);
+  const tenant = parseTenant(json, file);
+  parsedFiles.set(file, { text, tenant: structuredClone(tenant) });
+  return tenant;
 }
 
 export type { Tenant, TenantInput };

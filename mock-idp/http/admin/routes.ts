@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import { isUsableSigningKey, type PrivateJwk } from '../../core/keys.js';
 import type { MockState } from '../../core/state.js';
@@ -14,7 +15,9 @@ import { readForm, readJson } from '../body.js';
 import { CSRF_FIELD } from '../csrf.js';
 import { asHttpError, HttpError } from '../errors.js';
 import { sameSecret } from './guard.js';
-import { debuggerPage, type DebuggerView } from '../views/debugger-page.js';
+import { timelineAnswer } from './timeline.js';
+import { DEBUGGER_SCRIPT_SOURCES, debuggerPage, type DebuggerView } from '../views/debugger-page.js';
+import { allowSources } from '../../oidc/csp.js';
 
 /**
  * What the admin API serves from the tools layer (mint, explain, faults),
@@ -71,8 +74,11 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
 
   // The debugger page's forms carry this token (a hidden field), checked on POST: another site cannot read the page to learn it.
   const csrfToken = randomBytes(32).toString('base64url');
-  const view = (extra: Partial<DebuggerView> = {}): string =>
-    debuggerPage({
+  const view = (ctx: Context, extra: Partial<DebuggerView> = {}): string => {
+    // Its one script (the timeline's live view), by hash, and the JSON it reads from this origin.
+    allowSources(ctx, 'script-src', DEBUGGER_SCRIPT_SOURCES);
+    allowSources(ctx, 'connect-src', ["'self'"]);
+    return debuggerPage({
       issuer: state.issuer,
       tenant: state.tenant,
       keys: state.keys.list(),
@@ -87,11 +93,12 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       csrfToken,
       ...extra,
     });
+  };
 
-  // The debugger page: what the mock holds and did, and a token explainer (a plain form, no script).
+  // The debugger page: what the mock holds and did, a token explainer (a plain form) and the live timeline (its one script).
   router.get('/', (ctx) => {
     ctx.type = 'html';
-    ctx.body = view();
+    ctx.body = view(ctx);
   });
   router.post('/', async (ctx) => {
     const form = await readForm(ctx);
@@ -101,12 +108,12 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
     try {
-      ctx.body = view({ explained: { token, audience, html: await tools.explainTokenHtml({ token, ...(audience ? { audience } : {}) }) } });
+      ctx.body = view(ctx, { explained: { token, audience, html: await tools.explainTokenHtml({ token, ...(audience ? { audience } : {}) }) } });
     } catch (caught) {
       const err = asHttpError(caught);
       if (!(err instanceof HttpError)) throw err;
       ctx.status = err.status;
-      ctx.body = view({ error: err.message });
+      ctx.body = view(ctx, { error: err.message });
     }
   });
 
@@ -263,6 +270,10 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
     if (to !== undefined && typeof to !== 'string') throw new HttpError(400, 'to: give one email address');
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { emails: state.outbox.list({ to }) };
+  });
+
+  router.get('/timeline', (ctx) => {
+    ctx.body = timelineAnswer(state, ctx);
   });
 
   router.get('/events', (ctx) => {

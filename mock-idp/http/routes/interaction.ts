@@ -148,14 +148,13 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     const username = form.get('username') ?? '';
     const clientId = String(params.client_id);
     // Brute-force protection counts per user and the caller's address (the socket's; behind a trusted proxy, the one it adds to X-Forwarded-For).
-    const login = passwordLogin(state, { username, password: form.get('password'), ip: clientAddress(ctx.req, ctx.app.proxy), clientId });
+    // A failure is a login.failed event with the email and why (core/password-login.ts).
+    const login = passwordLogin(state, { username, password: form.get('password'), ip: clientAddress(ctx.req, ctx.app.proxy), clientId, via: 'login page' });
     if (login.outcome === 'user-blocked') {
       // Auth0 ends the login at the application's callback: error=unauthorized, "user is blocked".
-      state.events.add({ type: 'login.failed', clientId, sub: login.user.sub, error: 'unauthorized', detail: { username } });
       return finish(ctx, { error: 'unauthorized', error_description: 'user is blocked' });
     }
     if (login.outcome !== 'success') {
-      state.events.add({ type: 'login.failed', clientId, ...(login.outcome === 'too-many-attempts' ? { error: 'too_many_attempts' } : {}), detail: { username } });
       // Auth0's Universal Login shows the block on the page; 429 as the password grant answers.
       ctx.status = login.outcome === 'too-many-attempts' ? 429 : 401;
       const message = login.outcome === 'too-many-attempts' ? BLOCKED_MESSAGE : login.user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS;

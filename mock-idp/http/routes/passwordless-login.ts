@@ -68,7 +68,7 @@ export function passwordlessLoginRoutes(router: Router, state: MockState, csrf: 
     }
     const checked = state.passwordless.check('email', email, code, () => passwordlessSignIn(state, 'email', email));
     if (checked.outcome !== 'ok') {
-      state.events.add({ type: 'login.failed', clientId, error: 'invalid_grant', detail: { connection: 'email', reason: checked.outcome } });
+      state.events.add({ type: 'login.failed', clientId, error: 'invalid_grant', detail: { connection: 'email', email, reason: checked.outcome } });
       ctx.status = 401;
       // A wrong code may be typed again; an expired or spent one needs a new code.
       return checked.outcome === 'wrong'

@@ -25,7 +25,8 @@ code{background:#f1f3f5;padding:0 .2rem;border-radius:3px}
 main.wide{max-width:64rem}main.wide button{width:auto}textarea{width:100%;box-sizing:border-box;font-family:monospace;font-size:.8rem}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0 1rem}th,td{text-align:left;border-top:1px solid #eee;padding:.3rem .4rem;vertical-align:top}
 td.pass{color:#1e7b34;font-weight:600}td.fail{color:#b42318;font-weight:600}td.skip{color:#667}pre{background:#f4f5f7;padding:.6rem;overflow:auto;font-size:.8rem}
-h2{font-size:1.05rem;margin-top:1.5rem}.user-code{font-size:1.6rem;text-align:center}`;
+h2{font-size:1.05rem;margin-top:1.5rem}.user-code{font-size:1.6rem;text-align:center}
+#timeline td{font-size:.8rem}tr.expired td.expires{color:#b42318}td.what.reuse_detected,td.what.family_revoked{color:#b42318;font-weight:600}td.what.rotated{color:#1e7b34}`;
 
 /** The page shell's one stylesheet, allowed by hash in the Content-Security-Policy (http/security-headers.ts); pages have no style attributes. */
 export const STYLE_SOURCE = sha256Source(STYLE);
@@ -34,7 +35,7 @@ export const STYLE_SOURCE = sha256Source(STYLE);
 export function page(title: string, body: string, options: { wide?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${esc(title)} · mock-idp (test IdP)</title><style>${STYLE}</style></head>
+<meta name="robots" content="noindex"><link rel="icon" href="/favicon.ico" type="image/svg+xml"><title>${esc(title)} · mock-idp (test IdP)</title><style>${STYLE}</style></head>
 <body><div class="banner" role="alert">mock-idp — a local TEST identity provider. Not a real login: never enter real credentials here.</div>
 <main${options.wide ? ' class="wide"' : ''}>${body}</main></body></html>`;
 }

@@ -1,5 +1,6 @@
 import type { OidcViews } from '../../oidc/views.js';
 import { deviceCodeInputPage, deviceConfirmPage, deviceSuccessPage } from './device-pages.js';
+import { notFoundPage } from './front-door-page.js';
 import { LOGOUT_SCRIPT_SOURCES, logoutPage, messagePage } from './message-page.js';
 
 /** The pages oidc-provider renders, as the oidc layer takes them. */
@@ -10,4 +11,5 @@ export const oidcViews: OidcViews = {
   deviceCodeInput: deviceCodeInputPage,
   deviceConfirm: deviceConfirmPage,
   deviceSuccess: deviceSuccessPage,
+  notFound: notFoundPage,
 };

@@ -47,7 +47,7 @@ export function passwordGrant(state: MockState, directory: Directory): GrantHand
       if (realm !== DEFAULTS.databaseConnection) throw new errors.InvalidRequest(realm ? `unknown realm '${realm}': the users of this tenant are in '${DEFAULTS.databaseConnection}'` : "missing required parameter 'realm'");
     }
     // The same brute-force counter as the login page, per user and the caller's address.
-    const login = passwordLogin(state, { username, password, ip: clientAddress(ctx.req, ctx.app.proxy), clientId: client.clientId });
+    const login = passwordLogin(state, { username, password, ip: clientAddress(ctx.req, ctx.app.proxy), clientId: client.clientId, via: 'password grant' });
     if (login.outcome === 'wrong-credentials') throw new WrongCredentials();
     if (login.outcome === 'too-many-attempts') throw new TooManyAttempts();
     if (login.outcome === 'user-blocked') throw new UserBlocked();

@@ -28,7 +28,7 @@ export function passwordlessGrant(state: MockState, directory: Directory): Grant
     const checked = state.passwordless.check(connection, username, otp, () => passwordlessSignIn(state, connection, username));
     if (checked.outcome !== 'ok') {
       const description = passwordlessFailure(connection, checked.outcome);
-      state.events.add({ type: 'login.failed', clientId: client.clientId, error: 'invalid_grant', detail: { connection, reason: checked.outcome } });
+      state.events.add({ type: 'login.failed', clientId: client.clientId, error: 'invalid_grant', detail: { connection, ...(connection === 'email' ? { email: username } : { phone_number: username }), reason: checked.outcome } });
       ctx.status = 403;
       ctx.body = { error: 'invalid_grant', error_description: description };
       return;

@@ -10,14 +10,14 @@ import type { OidcViews } from '../views.js';
  * again, with a 400 as for any other expired form. (`GET /activate` itself
  * starts a session, so it always passes.)
  */
-export function deviceSession(views: OidcViews, sessionExists: (id: string) => boolean): Middleware {
+export function deviceSession(views: OidcViews, sessionExists: (id: string) => Promise<boolean>): Middleware {
   return async (ctx, next) => {
     const onDevicePage = ctx.path === ROUTES.code_verification || ctx.path.startsWith(`${ROUTES.code_verification}/`);
     const first = ctx.path === ROUTES.code_verification && (ctx.method === 'GET' || ctx.method === 'HEAD');
     if (!onDevicePage || first) return next();
     // The signed cookie must name a session the store still holds (a forged or expired one is no session).
     const id = ctx.cookies.get(COOKIE_NAMES.session, { signed: true });
-    if (id !== undefined && sessionExists(id)) return next();
+    if (id !== undefined && (await sessionExists(id))) return next();
     ctx.status = 400;
     ctx.type = 'html';
     ctx.body = views.message('Start again', `This device sign-in page belongs to a browser session that is gone. Open ${ROUTES.code_verification} and enter the code again.`, {

@@ -3,6 +3,8 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Directory } from '../../core/directory.js';
 import { directiveOf, dropNoneBesideSources, frameableBy } from '../csp.js';
 
+
+
 /**
  * The security headers of oidc-provider's own pages, after it rendered them
  * (the mock's app set the strict policy on the response before handing it
@@ -16,8 +18,12 @@ import { directiveOf, dropNoneBesideSources, frameableBy } from '../csp.js';
  */
 export function pageSecurity(directory: Directory): Middleware {
   return async (ctx, next) => {
+    const before = ctx.response.get('content-security-policy');
     await next();
-    if (typeof ctx.response.get('content-security-policy') !== 'string') return;
+    const policy = ctx.response.get('content-security-policy');
+    if (typeof policy !== 'string') return;
+    // Most answers (JSON of the token endpoint, discovery, JWKS) keep the policy they were given: nothing to edit.
+    if (policy === before) return;
     dropNoneBesideSources(ctx);
     if (directiveOf(ctx, 'frame-ancestors') !== undefined) return;
     const { params, client } = (ctx as unknown as Partial<KoaContextWithOIDC>).oidc ?? {};

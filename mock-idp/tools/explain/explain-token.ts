@@ -1,5 +1,6 @@
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { processNow } from '../../core/clock.js';
+import { formatDuration } from '../../core/token-lifetimes.js';
 
 /** One check an API makes on a JWT, in the order an API should make them. */
 export type CheckName = 'format' | 'algorithm' | 'key' | 'signature' | 'type' | 'issuer' | 'audience' | 'expiry' | 'not_before' | 'issued_at' | 'subject';
@@ -14,11 +15,25 @@ export interface TokenCheck {
   detail: string;
 }
 
+/** A time claim of the token, readable: when, and how long ago or from now. */
+export interface TokenTime {
+  claim: 'iat' | 'nbf' | 'exp' | 'auth_time';
+  /** As in the token, epoch seconds. */
+  epoch: number;
+  iso: string;
+  /** On the real time (as an API sees it): "expires in 4m30s", "expired 2h ago", "5m ago", "in 5m". */
+  relative: string;
+  /** When the mock's clock is ahead (time travel): the same on the mock's clock. */
+  onMockClock?: string;
+}
+
 export interface TokenExplanation {
   /** Every check passed: an API configured for this issuer (and audience, when given) accepts the token. */
   valid: boolean;
   header?: Record<string, unknown>;
   payload?: Record<string, unknown>;
+  /** The token's iat, nbf, exp and auth_time as ISO times, each with "expires in …" / "expired … ago". */
+  times?: TokenTime[];
   checks: TokenCheck[];
 }
 
@@ -29,6 +44,26 @@ export interface ExplainContext {
   publicKeys: readonly JWK[];
   /** The header `typ` of the access tokens the issuer gives for an API (its token dialect): `JWT` (Auth0 profile) or `at+jwt` (RFC 9068). */
   accessTokenTyp?: ((audience: string) => 'JWT' | 'at+jwt' | undefined) | undefined;
+  /** The mock's now, epoch seconds (time travel moves it): the token's times are also given on it when it is ahead. */
+  mockNow?: (() => number) | undefined;
+}
+
+/** How far a moment is from now, in words: `exp` says "expires in" / "expired … ago", the others "in …" / "… ago". */
+function relative(claim: TokenTime['claim'], at: number, now: number): string {
+  const span = formatDuration(at - now);
+  if (claim === 'exp') return at > now ? `expires in ${span}` : `expired ${span} ago`;
+  return at > now ? `in ${span} (in the future)` : `${span} ago`;
+}
+
+/** The time claims of a payload, readable, on the real time and (when it is ahead) on the mock's clock. */
+export function tokenTimes(payload: Record<string, unknown>, now: number, mockNow?: number): TokenTime[] {
+  const claims = ['iat', 'nbf', 'exp', 'auth_time'] as const;
+  return claims.flatMap((claim): TokenTime[] => {
+    const epoch = payload[claim];
+    if (typeof epoch !== 'number' || !Number.isFinite(epoch) || Math.abs(epoch) > 8.64e12) return [];
+    const ahead = mockNow !== undefined && mockNow - now > 1;
+    return [{ claim, epoch, iso: isoOf(epoch), relative: relative(claim, epoch, now), ...(ahead ? { onMockClock: relative(claim, epoch, mockNow) } : {}) }];
+  });
 }
 
 /**
@@ -116,16 +151,16 @@ function timeChecks(payload: Record<string, unknown>, now: number, tolerance: nu
   if (typeof exp !== 'number') {
     checks.push({ check: 'expiry', status: 'fail', code: CLAIM_FAILED, detail: 'no numeric exp: the token would never expire (RFC 9068 requires exp)' });
   } else if (exp <= now - tolerance) {
-    checks.push({ check: 'expiry', status: 'fail', code: 'ERR_JWT_EXPIRED', detail: `expired ${now - exp} s ago, at ${isoOf(exp)}` });
+    checks.push({ check: 'expiry', status: 'fail', code: 'ERR_JWT_EXPIRED', detail: `expired ${formatDuration(now - exp)} ago (${now - exp} s), at ${isoOf(exp)}` });
   } else {
-    checks.push({ check: 'expiry', status: 'pass', detail: `expires in ${exp - now} s, at ${isoOf(exp)}` });
+    checks.push({ check: 'expiry', status: 'pass', detail: `expires in ${formatDuration(exp - now)} (${exp - now} s), at ${isoOf(exp)}` });
   }
   if (nbf === undefined) checks.push({ check: 'not_before', status: 'skip', detail: 'no nbf' });
   else if (typeof nbf !== 'number' || nbf > now + tolerance) checks.push({ check: 'not_before', status: 'fail', code: CLAIM_FAILED, detail: `not valid before ${typeof nbf === 'number' ? isoOf(nbf) : String(nbf)}` });
   else checks.push({ check: 'not_before', status: 'pass', detail: `valid since ${isoOf(nbf)}` });
   if (iat === undefined) checks.push({ check: 'issued_at', status: 'skip', detail: 'no iat' });
   else if (typeof iat !== 'number' || iat > now + tolerance) checks.push({ check: 'issued_at', status: 'fail', code: CLAIM_FAILED, detail: `issued in the future (${typeof iat === 'number' ? isoOf(iat) : String(iat)}): a forged or clock-skewed token` });
-  else checks.push({ check: 'issued_at', status: 'pass', detail: `issued ${now - iat} s ago, at ${isoOf(iat)}` });
+  else checks.push({ check: 'issued_at', status: 'pass', detail: `issued ${formatDuration(now - iat)} ago (${now - iat} s), at ${isoOf(iat)}` });
   return checks;
 }
 
@@ -158,5 +193,6 @@ export async function explainToken(context: ExplainContext, token: string, optio
       ? { check: 'subject', status: 'pass', detail: `sub is ${payload.sub}` }
       : { check: 'subject', status: 'fail', code: CLAIM_FAILED, detail: 'no sub: RFC 9068 requires it in an access token' },
   ];
-  return { valid: checks.every((c) => c.status !== 'fail'), header, payload, checks };
+  const times = tokenTimes(payload, now, context.mockNow?.());
+  return { valid: checks.every((c) => c.status !== 'fail'), header, payload, times, checks };
 }

@@ -13,6 +13,11 @@ export function explanationView(explanation: TokenExplanation, audience: string 
   const decoded = explanation.header
     ? `<h3>Header</h3><pre>${esc(JSON.stringify(explanation.header, null, 2))}</pre><h3>Payload</h3><pre>${esc(JSON.stringify(explanation.payload, null, 2))}</pre>`
     : '';
+  const times = explanation.times?.length
+    ? `<h3>Times</h3><table id="times"><tr><th>claim</th><th>time</th><th>from now (real time, as an API sees it)</th>${explanation.times.some((t) => t.onMockClock) ? "<th>on the mock's clock</th>" : ''}</tr>${explanation.times
+        .map((t) => `<tr><td><code>${esc(t.claim)}</code></td><td>${esc(t.iso)}</td><td>${esc(t.relative)}</td>${t.onMockClock ? `<td>${esc(t.onMockClock)}</td>` : ''}</tr>`)
+        .join('')}</table>`
+    : '';
   return `<h2 id="verdict">${explanation.valid ? 'Valid' : 'Refused'}</h2><p class="${explanation.valid ? '' : 'error'}">${esc(verdict)}</p>
-<table id="checks"><tr><th>check</th><th>result</th><th>jose code</th><th>detail</th></tr>${checks}</table>${decoded}`;
+<table id="checks"><tr><th>check</th><th>result</th><th>jose code</th><th>detail</th></tr>${checks}</table>${times}${decoded}`;
 }
