@@ -112,6 +112,8 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   const admin = adminRoutes(state, options.tools);
   app.use(async (ctx, next) => (isHostGuarded(ctx.path) ? hosts(ctx, next) : next()));
   app.use(async (ctx, next) => (isAdminPath(ctx.path) ? guard(ctx, next) : next()));
+  // Before the routers: their allowedMethods() would turn the Management API's own 404 for an unknown method into 501.
+  app.use(managementApi(state));
   const csrf = new InteractionCsrf(() => state.cookieKeys[0]);
   // The sign-up routes come before the login page's: they take `screen_hint=signup` and hand everything else on.
   const routers = [admin, frontDoorRoutes(state, { adminToken: options.admin?.adminToken !== undefined && options.admin.adminToken !== '' }), signupRoutes(state, oidc, csrf), interactionRoutes(state, oidc, csrf), v2LogoutRoute(state, oidc), unblockRoute(state), dbConnectionsRoutes(state), mfaApiRoutes(state), passwordlessRoutes(state), emailLinkRoutes(state, csrf), continueRoute(state)];
@@ -126,7 +128,6 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
     }
     throw new HttpError(404, `no admin endpoint ${ctx.method} ${ctx.path}`);
   });
-  app.use(managementApi(state));
   app.use(async (ctx) => {
     // oidc-provider answers from here on; Koa's own answer (and so its error handler) is off.
     ctx.respond = false;

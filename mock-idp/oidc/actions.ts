@@ -49,6 +49,8 @@ export function actionTokenClaims(state: MockState): ExtraTokenClaims {
   return async (ctx, token: IssuedToken) => {
     const actions = state.actions;
     if (!actions) return undefined;
+    // The hot path of client-credentials issuance: no credentials-exchange action, nothing to run or build.
+    if (token.kind === 'ClientCredentials' && state.tenant.actions.credentialsExchange.length === 0) return undefined;
     const request = { ip: clientAddress(ctx.req, ctx.app.proxy), hostname: ctx.hostname, user_agent: ctx.get('user-agent'), body: {} };
     const requestedScopes = (stringParam(ctx, 'scope') ?? '').split(' ').filter(Boolean);
     let changes: TokenChanges | undefined;

@@ -88,4 +88,19 @@ describe.skipIf(!chromiumAvailable)('the debugger timeline in Chromium, live bes
     expect(await failed.innerText()).toMatch(/alice@example\.com.*wrong_password.*wrong password · login page/s);
     await context.close();
   }, 90_000);
+
+  it("opens the front door at the issuer and every one of its links on the mock answers 200", async () => {
+    const page = await browser.newPage();
+    const door = await page.goto(stack.idp.issuer);
+    expect(door?.status()).toBe(200);
+    expect(await page.locator('body').innerText()).toMatch(/TEST/);
+    const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    const own = [...new Set(hrefs.filter((href) => href.startsWith(stack.idp.issuer)).map((href) => href.split('#')[0]!))];
+    expect(own.length).toBeGreaterThanOrEqual(5);
+    for (const href of own) {
+      const answer = await page.goto(href);
+      expect({ href, status: answer?.status() }).toEqual({ href, status: 200 });
+    }
+    await page.close();
+  });
 });

@@ -55,6 +55,8 @@ describe('authentication', () => {
   it('answers an unknown path with 404 and a known path with another method with 405', async () => {
     expect(await api('GET', '/no-such-thing')).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found' } });
     expect((await api('PUT', '/users')).status).toBe(405);
+    // A method no route of the mock takes (WebDAV's PROPFIND) on an unknown path: still the API's 404, not 501.
+    expect(await api('PROPFIND', '/no-such-thing')).toMatchObject({ status: 404, body: { statusCode: 404 } });
   });
 });
 

@@ -189,8 +189,8 @@ describe("Auth0's error bodies in the event log", () => {
     expect(unknownRefresh).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' } });
     const errors = idp.events().slice(since).filter((e) => e.type === 'grant.error');
     expect(errors.map((e) => [e.error, e.detail])).toEqual([
-      ['access_denied', { grant_type: 'client_credentials' }],
-      ['invalid_grant', { grant_type: 'refresh_token' }],
+      ['access_denied', { grant_type: 'client_credentials', reason: expect.any(String) }],
+      ['invalid_grant', { grant_type: 'refresh_token', reason: expect.any(String) }],
     ]);
   });
 });
