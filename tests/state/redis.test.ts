@@ -9,6 +9,7 @@ import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { API, codeFlow, refreshRequest, startAuthorize, submitLogin, tokenRequest, USERS, verify, APP } from '../helpers/oauth.js';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { tenantWith } from '../mock-idp/tenants.js';
 
 /** Polls a condition another replica makes true (a pub/sub message away) for up to 5 s. */
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
@@ -149,5 +150,43 @@ describe.skipIf(!redisServerAvailable)('two mocks on one redis-server', () => {
     await until(() => b.clock.offset === a.clock.offset);
     const late = await refreshRequest(atB, tokens.body.refresh_token!);
     expect([late.status, late.body.error]).toEqual([403, 'invalid_grant']);
+  });
+
+  describe('organizations across replicas', () => {
+    const ORG = 'org_acme1';
+    let orgA: MockIdp;
+    let orgB: MockIdp;
+    let orgAtB: MockIdp;
+    beforeAll(async () => {
+      const tenant = tenantWith(() => undefined);
+      const sampleApp = tenant.applications!.find((app) => app.clientId === APP.clientId)!;
+      sampleApp.organizationUsage = 'allow';
+      sampleApp.initiateLoginUri = 'https://app.example.test/login';
+      tenant.organizations = [{ id: ORG, name: 'acme', members: [{ user: USERS.bob.username }] }];
+      orgA = await startMockIdp({ port: 0, tenant, redis: server.url, redisPrefix: 'orgs:' });
+      orgB = await startMockIdp({ port: 0, tenant, issuer: orgA.issuer, redis: server.url, redisPrefix: 'orgs:' });
+      orgAtB = { ...orgB, issuer: `http://localhost:${orgB.port}/`, jwksUri: `http://localhost:${orgB.port}/.well-known/jwks.json` } as MockIdp;
+    }, 30_000);
+    afterAll(async () => {
+      await Promise.all([orgA?.close(), orgB?.close()]);
+    });
+
+    it("keeps a login's organization for its refresh on B, and an invitation made on B works in a login on A", async () => {
+      const { tokens } = await codeFlow(orgA, USERS.bob, { extra: { organization: ORG } });
+      const refreshed = await refreshRequest(orgAtB, tokens.body.refresh_token!);
+      expect(refreshed.status).toBe(200);
+      expect((await verify(orgA, refreshed.body.access_token!, API)).payload.org_id).toBe(ORG);
+
+      const invited = await fetch(`${orgAtB.issuer}_mock/organizations/${ORG}/invitations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inviter: { name: 'Bob' }, invitee: { email: USERS.carol.username }, client_id: APP.clientId, send_invitation_email: false }),
+      });
+      expect(invited.status).toBe(201);
+      const { ticket_id: ticket } = (await invited.json()) as { ticket_id: string };
+      const { tokens: carol } = await codeFlow(orgA, USERS.carol, { extra: { organization: ORG, invitation: ticket } });
+      expect(carol.status).toBe(200);
+      expect((await verify(orgA, carol.body.access_token!, API)).payload.org_id).toBe(ORG);
+    });
   });
 });
