@@ -82,7 +82,6 @@ function fromEvent(event: MockEvent): Omit<TimelineEntry, 'seq' | 'at'> | undefi
 export class Timeline {
   #entries: TimelineEntry[] = [];
   #seq = 0;
-  readonly #listeners = new Set<(entry: TimelineEntry) => void>();
 
   constructor(
     events: EventLog,
@@ -104,7 +103,6 @@ export class Timeline {
     if (full.session && full.family) for (const e of this.#entries) if (e.family === full.family) e.session ??= full.session;
     this.#entries.push(full);
     if (this.#entries.length > this.size) this.#entries.shift();
-    for (const listener of this.#listeners) listener(full);
     return full;
   }
 
@@ -135,12 +133,6 @@ export class Timeline {
       if (e.clientId) known.clientId ??= e.clientId;
     }
     return known;
-  }
-
-  /** Called with every new entry (the debugger's live view); returns the unsubscribe. */
-  subscribe(listener: (entry: TimelineEntry) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   clear(): void {

@@ -166,8 +166,11 @@ export class MockState {
 
   /** sha256 of the seed tenant: a snapshot's `seed`, to tell whether it grew from this tenant file. */
   get seedDigest(): string {
-    return createHash('sha256').update(JSON.stringify(this.initialTenant)).digest('hex');
+    // The seed never changes: hashed once, not on every write of the state.
+    this.#seedDigest ??= createHash('sha256').update(JSON.stringify(this.initialTenant)).digest('hex');
+    return this.#seedDigest;
   }
+  #seedDigest: string | undefined;
 
   /**
    * Replaces the whole state with a checked snapshot (checkSnapshot). Its tenant (the seed's when it

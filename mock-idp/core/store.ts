@@ -75,7 +75,7 @@ interface RefreshFamily {
  * the payload's own `exp`, so a kept entry is never used; a device code found expired is
  * answered `expired_token`, one not found `invalid_grant`.
  */
-const KEPT_AFTER_EXPIRY: Record<string, number> = { DeviceCode: DEFAULTS.expiredDeviceCodeKept };
+export const KEPT_AFTER_EXPIRY: Record<string, number> = { DeviceCode: DEFAULTS.expiredDeviceCodeKept };
 
 /** Expired entries are swept once every this many writes. */
 const SWEEP_EVERY = 1_000;

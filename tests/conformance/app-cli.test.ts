@@ -31,7 +31,7 @@ beforeAll(async () => {
   idp = await startMockIdp({ port: 0 });
   app = await startLoginApp({ issuer: idp.issuer, clientId: APP.clientId, clientSecret: APP.secret });
   await idp.updateTenant((t) => {
-    t.applications = (t.applications ?? []).map((a) => (a.clientId === APP.clientId ? { ...a, callbacks: [`${app.url}/callback`] } : a));
+    t.applications = (t.applications ?? []).map((a) => (a.clientId === APP.clientId ? { ...a, callbacks: [`${app.url}/callback`], backchannelLogoutUri: `${app.url}/backchannel-logout` } : a));
   });
 });
 afterAll(async () => {
@@ -61,7 +61,12 @@ describe('mock-idp conformance app', () => {
     const { code, stdout } = await run([...target(), '--client-id', APP.clientId, '--rotation-wait', '2.5', '--format', 'json', '--out', out]);
     const report = JSON.parse(readFileSync(out, 'utf8')) as AppConformanceReport;
     expect(code).toBe(0);
-    expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings, 3 skipped (report: ${out})\n`);
+    expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings, 2 skipped (report: ${out})\n`);
+    // RP-24 over --issuer: the logout tokens forged by the running mock (POST /_mock/logout-tokens), each judged.
+    expect(report.results.filter((r) => r.caseId === 'RP-24').map((r) => `${r.checkId} ${r.verdict}`)).toEqual([
+      ...['alg-none', 'wrong-iss', 'wrong-aud', 'no-events', 'with-nonce'].map((f) => `RP-24-${f} PASS`),
+      'RP-24-valid PASS',
+    ]);
     expect(report.target).toMatchObject({ loginUrl: `${app.url}/login`, clientId: APP.clientId, issuer: idp.issuer, responseType: 'code' });
     expect(report.results[0]).toMatchObject({ caseId: 'RP-00', verdict: 'PASS' });
     expect(report.results.find((r) => r.checkId === 'RP-13')?.verdict).toBe('PASS');

@@ -101,6 +101,14 @@ describe('login-app conformance against flawed apps', () => {
     });
   }
 
+  it('fails each forged logout token the flawed app obeyed, logging in again before the next, and passes the valid one for the new session', async () => {
+    const report = await run('accepts-any-logout-token');
+    expect(report.results.filter((r) => r.caseId === 'RP-24').map((r) => `${r.checkId} ${r.verdict}`)).toEqual([
+      ...['alg-none', 'wrong-iss', 'wrong-aud', 'no-events', 'with-nonce'].map((f) => `RP-24-${f} FAIL`),
+      'RP-24-valid PASS',
+    ]);
+  });
+
   it('SKIPs RP-24 with the reason when the application registered no back-channel logout URI', async () => {
     const report = await run('no-state-check');
     expect(report.results.find((r) => r.caseId === 'RP-24')).toMatchObject({ verdict: 'SKIP', reason: expect.stringMatching(/registered no back-channel logout URI/) });

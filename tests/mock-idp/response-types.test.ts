@@ -34,7 +34,7 @@ afterAll(async () => {
 const SCOPE = 'openid profile email read:orders';
 
 /** The answer's parameters, wherever the response mode put them (form_post: the auto-submitting form a browser posts). */
-function answerOf(page: Page, callback: string, mode?: string): URLSearchParams {
+function answerOf(page: Page, callback: string, mode?: string, responseType?: string): URLSearchParams {
   if (mode === 'form_post') {
     const [form] = findForms(page.body);
     expect(form?.action).toBe(callback);
@@ -43,6 +43,11 @@ function answerOf(page: Page, callback: string, mode?: string): URLSearchParams 
   const url = new URL(page.url);
   expect(url.href.startsWith(callback), `ended at ${url.href}`).toBe(true);
   if (mode !== 'query' && url.hash) expect(url.search, 'a front-channel answer goes in the fragment').toBe('');
+  // A successful answer of a type with a token in it (and no query mode asked): in the fragment, never in the query.
+  if (responseType !== undefined && responseType !== 'code' && mode === undefined) {
+    expect(url.hash, 'a front-channel answer goes in the fragment').not.toBe('');
+    expect(url.search).toBe('');
+  }
   return new URLSearchParams(url.hash ? url.hash.slice(1) : url.search);
 }
 
@@ -50,7 +55,7 @@ function answerOf(page: Page, callback: string, mode?: string): URLSearchParams 
 async function loginWith(responseType: string, extra: Record<string, string> = {}) {
   const browser = new HeadlessBrowser();
   const { page, state, nonce, verifier } = await startAuthorize(idp, browser, { scope: SCOPE, extra: { response_type: responseType, ...extra } });
-  const params = answerOf(await submitLogin(browser, page, USERS.alice, APP.callback), APP.callback, extra.response_mode);
+  const params = answerOf(await submitLogin(browser, page, USERS.alice, APP.callback), APP.callback, extra.response_mode, responseType);
   expect(params.get('state')).toBe(state);
   return { params, nonce, verifier };
 }
@@ -66,7 +71,7 @@ function tokenOnlyUrl(client: { clientId: string; callback: string }, params: Re
 async function tokenOnlyLogin(user: { username: string; password: string }, params: Record<string, string> = {}, client: { clientId: string; callback: string } = APP, browser = new HeadlessBrowser()) {
   const { url, state } = tokenOnlyUrl(client, params);
   const page = await browser.navigate(url, { stopAt: client.callback });
-  const answer = answerOf(await submitLogin(browser, page, user, client.callback), client.callback, params.response_mode);
+  const answer = answerOf(await submitLogin(browser, page, user, client.callback), client.callback, params.response_mode, params.response_type ?? 'token');
   expect(answer.get('state')).toBe(state);
   return { answer, browser };
 }
@@ -158,7 +163,7 @@ describe('response_type=token (the legacy implicit grant: an access token, no ID
     const { url, state } = tokenOnlyUrl(APP);
     const browser = new HeadlessBrowser();
     const page = await browser.navigate(`${idp.issuer}authorize`, { method: 'POST', form: Object.fromEntries(new URL(url).searchParams), stopAt: APP.callback });
-    const answer = answerOf(await submitLogin(browser, page, USERS.alice, APP.callback), APP.callback);
+    const answer = answerOf(await submitLogin(browser, page, USERS.alice, APP.callback), APP.callback, undefined, 'token');
     expect(answer.get('state')).toBe(state);
     expect(answer.has('id_token')).toBe(false);
     expect((await callApi(answer.get('access_token')!)).status).toBe(200);

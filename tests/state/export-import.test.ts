@@ -67,13 +67,20 @@ describe('state export then import into a fresh mock', () => {
     const idp = await startMockIdp({ port: 0 });
     try {
       const post = (body: unknown) => fetch(`${idp.issuer}_mock/state`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const { savedAt: _, ...before } = idp.exportState();
+      const unchanged = () => {
+        const { savedAt: __, ...now } = idp.exportState();
+        expect(now).toEqual(before);
+      };
       for (const body of [{}, [], { format: 'mock-idp-state', version: 1 }, { format: 'mock-idp-state', version: 99 }]) {
         const answer = await post(body);
         expect(answer.status).toBe(400);
         expect(((await answer.json()) as { error: string }).error).toBe('invalid_request');
+        unchanged();
       }
       const snapshot = idp.exportState();
       expect((await post({ ...snapshot, tenant: { applications: 'nope' } })).status).toBe(400);
+      unchanged();
       expect(idp.tenant.users.length).toBe(snapshot.tenant?.users?.length ?? idp.tenant.users.length);
       expect((await post(snapshot)).status).toBe(200);
     } finally {

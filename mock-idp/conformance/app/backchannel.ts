@@ -28,7 +28,7 @@ export interface BackchannelRun {
   attempt(fault: 'none'): Promise<{ accepted: boolean; login: AppLogin; session: { sub?: string; sid?: string } }>;
   record(spec: Spec, verdict: Verdict, got: string, reason?: string, answer?: Answer): void;
   skipped(caseId: RpCaseId): boolean;
-  skip(caseId: RpCaseId, reason: string): void;
+  skip(caseId: RpCaseId, reason: string, checkId?: string): void;
 }
 
 const FORGERIES: ReadonlyArray<[Exclude<LogoutTokenFault, 'valid'>, string]> = [
@@ -56,16 +56,23 @@ export async function runBackchannelLogout(run: BackchannelRun): Promise<void> {
   if (probe.backchannelLogoutUri === null) return run.skip('RP-24', `the application "${options.clientId}" registered no back-channel logout URI (backchannelLogoutUri in the tenant): the app does not take back-channel logouts`);
   const uri = probe.backchannelLogoutUri;
 
-  let login: Awaited<ReturnType<BackchannelRun['attempt']>>;
-  try {
-    login = await run.attempt('none');
-  } catch (err) {
-    if (!(err instanceof LoginError)) throw err;
-    return run.skip('RP-24', `the login before the logout tokens did not complete: ${err.message}`);
-  }
-  const { sub, sid } = login.session;
-  if (!login.accepted || (sub === undefined && sid === undefined)) return run.skip('RP-24', 'the login before the logout tokens did not reach the protected page (or the mock saw no ID token for it)');
-  const session = { clientId: options.clientId, ...(sub !== undefined ? { sub } : {}), ...(sid !== undefined ? { sid } : {}) };
+  type Login = Awaited<ReturnType<BackchannelRun['attempt']>>;
+  /** A login that reached the protected page, and the session the mock saw for it (what a valid logout token names). */
+  const logIn = async (): Promise<{ login: Login; session: { clientId: string; sub?: string; sid?: string } } | string> => {
+    let attempt: Login;
+    try {
+      attempt = await run.attempt('none');
+    } catch (err) {
+      if (!(err instanceof LoginError)) throw err;
+      return `the login did not complete: ${err.message}`;
+    }
+    const { sub, sid } = attempt.session;
+    if (!attempt.accepted || (sub === undefined && sid === undefined)) return 'the login did not reach the protected page (or the mock saw no ID token for it)';
+    return { login: attempt, session: { clientId: options.clientId, ...(sub !== undefined ? { sub } : {}), ...(sid !== undefined ? { sid } : {}) } };
+  };
+  const first = await logIn();
+  if (typeof first === 'string') return run.skip('RP-24', `before the logout tokens, ${first}`);
+  let { login, session } = first;
 
   /** POSTs a logout token as the IdP does (a form, no cookies) and asks the protected page in the logged-in browser. */
   const deliver = async (fault: LogoutTokenFault): Promise<{ answer: Answer; status: number; kept: boolean; got: string }> => {
@@ -83,10 +90,11 @@ export async function runBackchannelLogout(run: BackchannelRun): Promise<void> {
     if (!kept) run.record(s, 'FAIL', got, 'the app ended the session for a logout token it must refuse (§2.6): anyone can log its users out', answer);
     else if (status !== 400) run.record(s, 'WARN', got, 'session kept, but an invalid logout token gets 400 (Back-Channel Logout 1.0 §2.8)', answer);
     else run.record(s, 'PASS', got, undefined, answer);
-    // A refused token must not have ended it; if it did, log in again for the next forgery.
+    // A refused token must not have ended it; if it did, log in again (a new session, a new sid) for the next forgery.
     if (!kept) {
-      const again = await run.attempt('none');
-      login = again;
+      const again = await logIn();
+      if (typeof again === 'string') return run.skip('RP-24', `after a forgery ended the session, ${again}: the remaining logout tokens were not sent`, 'RP-24-rest');
+      ({ login, session } = again);
     }
   }
 

@@ -1,6 +1,5 @@
 import type { Clock } from '../clock.js';
-import { REUSE_REVOKES, type ConsumeOutcome, type ReuseIntervalOf, type StateStore, type StoredPayload } from '../store.js';
-import { DEFAULTS } from '../tenant/defaults.js';
+import { KEPT_AFTER_EXPIRY, REUSE_REVOKES, type ConsumeOutcome, type ReuseIntervalOf, type StateStore, type StoredPayload } from '../store.js';
 import { globEscape, LuaScript, type RedisConnection } from './client.js';
 
 /*
@@ -111,7 +110,6 @@ return 1
 `);
 
 /** Seconds an entry outlives its expiry (core/store.ts has the reason). */
-const KEPT_AFTER_EXPIRY: Record<string, number> = { DeviceCode: DEFAULTS.expiredDeviceCodeKept };
 
 /**
  * oidc-provider's models in Redis, shared by every replica on the same prefix: what core/store.ts
@@ -232,10 +230,4 @@ export class RedisStore implements StateStore {
     for await (const keys of this.#keys()) await this.client.unlink(keys);
   }
 
-  /** How many keys the tenant's entries and indexes take. */
-  async keyCount(): Promise<number> {
-    let n = 0;
-    for await (const keys of this.#keys()) n += keys.length;
-    return n;
-  }
 }
