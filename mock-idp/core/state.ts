@@ -7,7 +7,7 @@ import { EventLog } from './events.js';
 import { Timeline } from './events-timeline.js';
 import { MultiFactor } from './mfa.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
-import { LoginFaults } from './login-faults.js';
+import { LoginFaults, type UnparseableJwk } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
 import { Invitations, LoginOrganizations } from './organizations.js';
 import { EmailLinks, Outbox } from './outbox.js';
@@ -396,7 +396,18 @@ export class MockState {
     return this.keys.list();
   }
 
+  /** Publishes a key no client can parse beside the real ones (RP-14); `retireKey(kid)` removes it. */
+  publishUnparseableKey(): UnparseableJwk {
+    const key = this.loginFaults.publishUnparseableKey();
+    this.events.add({ type: 'keys.published', detail: { unparseable: key.kid } });
+    return key;
+  }
+
   retireKey(kid?: string): KeyInfo[] {
+    if (kid !== undefined && this.loginFaults.withdrawKey(kid)) {
+      this.events.add({ type: 'keys.retired', detail: { unparseable: kid } });
+      return this.keys.list();
+    }
     const before = this.keys.snapshot();
     const keys = this.keys.retire(kid);
     this.#applyKeys(before);

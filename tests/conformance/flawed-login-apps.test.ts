@@ -28,30 +28,46 @@ const FLAWS: Record<LoginFlaw, string[]> = {
   'jwks-fetched-once': ['RP-13'],
   'error-is-success': ['RP-17'],
   'accepts-any-logout-token': ['RP-24'],
+  'imports-every-jwk': ['RP-14'],
+  'accepts-any-refreshed-id-token': ['RP-21'],
+  'ignores-session-limits': ['RP-25'],
 };
+/** The apps with a refresh page (RP-21), and with stated session limits (RP-25: seconds; the fixture counts milliseconds, so a short margin does). */
+const REFRESHES = new Set<LoginFlaw | 'correct'>(['correct', 'accepts-any-refreshed-id-token']);
+const LIMITED = new Set<LoginFlaw | 'correct'>(['correct', 'ignores-session-limits']);
+const LIMITS = { sessionIdle: 0.5, sessionAbsolute: 1 };
 /** The flawed apps run through every case. */
 const FULL_RUNS = new Set<LoginFlaw | 'correct'>(['correct', 'accepts-any-logout-token']);
 /** MUST cases every targeted run also goes through: each catches a different second flaw (RP-24 is a SKIP there: no back-channel URI). */
 const CONTROLS = ['RP-00', 'RP-01', 'RP-04', 'RP-09', 'RP-11', 'RP-17', 'RP-24'];
+/**
+ * The apps whose flaw is in code no other case reaches (the key set's import, the refresh page, the
+ * session's clock): fewer controls, and run at the same time, each under its own client id (a run
+ * reads the mock's events of its client). Their keys and waits do not disturb each other: only one
+ * publishes keys, and the mock keeps signing with its active key.
+ */
+const TOGETHER: readonly LoginFlaw[] = ['imports-every-jwk', 'accepts-any-refreshed-id-token', 'ignores-session-limits'];
+const TOGETHER_CONTROLS = ['RP-00', 'RP-04', 'RP-11'];
 /** The apps registered with a back-channel logout URI (each its own application: one URI per client). */
 const BACKCHANNEL: Partial<Record<LoginFlaw | 'correct', string>> = { correct: 'bcl-correct', 'accepts-any-logout-token': 'bcl-flawed' };
+const OWN_CLIENT: Partial<Record<LoginFlaw | 'correct', string>> = { ...BACKCHANNEL, ...Object.fromEntries(TOGETHER.map((flaw) => [flaw, `flawed-${flaw}`])) };
 
 let idp: MockIdp;
 const apps = new Map<LoginFlaw | 'correct', RunningLoginApp>();
-const clientOf = (flaw: LoginFlaw | 'correct') => BACKCHANNEL[flaw] ?? APP.clientId;
+const clientOf = (flaw: LoginFlaw | 'correct') => OWN_CLIENT[flaw] ?? APP.clientId;
 
 beforeAll(async () => {
   idp = await startMockIdp({ port: 0 });
   for (const flaw of ['correct', ...Object.keys(FLAWS)] as Array<LoginFlaw | 'correct'>) {
-    apps.set(flaw, await startLoginApp({ issuer: idp.issuer, clientId: clientOf(flaw), clientSecret: APP.secret, ...(flaw === 'correct' ? {} : { flaw }) }));
+    apps.set(flaw, await startLoginApp({ issuer: idp.issuer, clientId: clientOf(flaw), clientSecret: APP.secret, ...(flaw === 'correct' ? {} : { flaw }), ...(LIMITED.has(flaw) ? LIMITS : {}) }));
   }
-  const callbacks = [...apps].filter(([flaw]) => BACKCHANNEL[flaw] === undefined).map(([, a]) => `${a.url}/callback`);
+  const callbacks = [...apps].filter(([flaw]) => OWN_CLIENT[flaw] === undefined).map(([, a]) => `${a.url}/callback`);
   await idp.updateTenant((t) => {
     const sampleApp = (t.applications ?? []).find((a) => a.clientId === APP.clientId)!;
     t.applications = (t.applications ?? []).map((a) => (a.clientId === APP.clientId ? { ...a, callbacks } : a));
-    for (const [flaw, clientId] of Object.entries(BACKCHANNEL) as Array<[LoginFlaw | 'correct', string]>) {
+    for (const [flaw, clientId] of Object.entries(OWN_CLIENT) as Array<[LoginFlaw | 'correct', string]>) {
       const app = apps.get(flaw)!;
-      t.applications.push({ ...sampleApp, clientId, name: clientId, callbacks: [`${app.url}/callback`], backchannelLogoutUri: `${app.url}/backchannel-logout` });
+      t.applications.push({ ...sampleApp, clientId, name: clientId, callbacks: [`${app.url}/callback`], ...(BACKCHANNEL[flaw] ? { backchannelLogoutUri: `${app.url}/backchannel-logout` } : {}) });
     }
   });
 });
@@ -67,10 +83,15 @@ const reports = new Map<LoginFlaw | 'correct', Promise<AppConformanceReport>>();
  * the JWKS once runs RP-13, and it never refetches, so one attempt decides it.
  */
 function run(flaw: LoginFlaw | 'correct'): Promise<AppConformanceReport> {
+  if (!reports.has(flaw) && TOGETHER.includes(flaw as LoginFlaw)) for (const other of TOGETHER) if (other !== flaw) start(other);
+  return start(flaw);
+}
+function start(flaw: LoginFlaw | 'correct'): Promise<AppConformanceReport> {
   const app = apps.get(flaw)!;
-  const wanted = new Set([...CONTROLS, ...(flaw === 'correct' ? [] : FLAWS[flaw])]);
+  const wanted = new Set([...(TOGETHER.includes(flaw as LoginFlaw) ? TOGETHER_CONTROLS : CONTROLS), ...(flaw === 'correct' ? [] : FLAWS[flaw])]);
   const skip = FULL_RUNS.has(flaw) ? [] : RP_CATALOGUE_CASES.map((c) => c.id).filter((id) => !wanted.has(id));
-  if (!reports.has(flaw)) reports.set(flaw, runAppConformance({ idp, loginUrl: `${app.url}/login`, protectedUrl: `${app.url}/profile`, clientId: clientOf(flaw), rotationWait: FULL_RUNS.has(flaw) ? 2_500 : 500, skip }));
+  const stated = { ...(REFRESHES.has(flaw) ? { refreshUrl: `${app.url}/refresh` } : {}), ...(LIMITED.has(flaw) ? { ...LIMITS, sessionMargin: 0.2 } : {}) };
+  if (!reports.has(flaw)) reports.set(flaw, runAppConformance({ idp, loginUrl: `${app.url}/login`, protectedUrl: `${app.url}/profile`, clientId: clientOf(flaw), rotationWait: FULL_RUNS.has(flaw) ? 2_500 : 500, skip, ...stated }));
   return reports.get(flaw)!;
 }
 
@@ -81,7 +102,12 @@ describe('login-app conformance against flawed apps', () => {
     const report = await run('correct');
     expect(report.misconfigured).toBeUndefined();
     expect(report.results.filter((r) => r.verdict === 'FAIL' || r.verdict === 'WARN').map((r) => `${r.checkId}: ${r.got}`)).toEqual([]);
-    expect(report.results.filter((r) => r.verdict === 'SKIP').map((r) => r.caseId)).toEqual(['RP-21', 'RP-25']);
+    expect(report.results.filter((r) => r.verdict === 'SKIP').map((r) => r.caseId)).toEqual(['RP-16']);
+    // RP-14: a new key and an unparseable one published; this app (jose) refetched and ignored the bad key.
+    expect(report.results.find((r) => r.caseId === 'RP-14')).toMatchObject({ verdict: 'PASS', got: expect.stringMatching(/JWKS fetch/) });
+    // RP-21: the refresh answered an ID token for another user; the app ended the session.
+    expect(report.results.find((r) => r.caseId === 'RP-21')).toMatchObject({ verdict: 'PASS', sent: expect.stringMatching(/another user \(bob@example.com\)/) });
+    expect(report.results.filter((r) => r.caseId === 'RP-25').map((r) => `${r.checkId} ${r.verdict}`)).toEqual(['RP-25-idle PASS', 'RP-25-absolute PASS']);
     // RP-24: five forged logout tokens refused with 400 and the session kept, then a valid one ends it.
     expect(report.results.filter((r) => r.caseId === 'RP-24').map((r) => `${r.checkId} ${r.verdict}: ${r.got}`)).toEqual([
       ...['alg-none', 'wrong-iss', 'wrong-aud', 'no-events', 'with-nonce'].map((f) => `RP-24-${f} PASS: back-channel 400; session kept`),

@@ -180,6 +180,13 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       throw new HttpError(400, `the mock cannot sign with these keys: ${(err as Error).message}`);
     }
   });
+  // RP-14: a key no client can parse, published beside the real ones until POST /_mock/keys/retire { kid }.
+  router.post('/keys/unparseable', async (ctx) => {
+    await readJson(ctx);
+    const key = state.publishUnparseableKey();
+    ctx.status = 201;
+    ctx.body = { kid: key.kid, key };
+  });
   router.post('/keys/retire', async (ctx) => {
     const { kid } = bodyObject(await readJson(ctx));
     if (kid !== undefined && typeof kid !== 'string') throw new HttpError(400, 'kid: expected a string');
