@@ -160,6 +160,8 @@ export interface MockIdp {
   retireKey(kid?: string): KeyInfo[];
   /** Publishes a key no client can parse (an RSA key without `n`) in the JWKS beside the real ones, until `retireKey(kid)` (RP-14); also `POST /_mock/keys/unparseable`. */
   publishUnparseableKey(): { kid: string; key: Record<string, unknown> };
+  /** The key ring with its private keys (`exportState().keys`, also with Redis, where the whole state is not exportable); also `GET /_mock/keys/snapshot`. */
+  exportKeys(): StateSnapshot['keys'];
   /** Puts the key ring back as `exportState().keys` had it (private keys and the pending next key); also `POST /_mock/keys/restore`. */
   restoreKeys(snapshot: StateSnapshot['keys']): KeyInfo[];
   keys(): KeyInfo[];
@@ -438,6 +440,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     emails: (filter) => state.outbox.list(filter),
     otp: (user) => currentOtp(state, user).code,
     exportState: () => state.exportSnapshot(),
+    exportKeys: () => state.exportKeys(),
     importState: (snapshot) => state.importSnapshot(checkSnapshot(snapshot, 'importState()')),
     close: async () => {
       await listening.close();

@@ -71,7 +71,7 @@ export function inProcessDriver(idp: MockIdp, options: { closeOnEnd?: boolean } 
     rotateKeys: (key) => idp.rotateKeys(key),
     retireKey: async (kid) => idp.retireKey(kid),
     publishUnparseableKey: async () => idp.publishUnparseableKey(),
-    snapshotKeys: async () => idp.exportState().keys,
+    snapshotKeys: async () => idp.exportKeys(),
     restoreKeys: async (snapshot) => idp.restoreKeys(snapshot),
     jwksFetches: async () => idp.jwksFetches(),
     planLoginFault: async (plan) => {
@@ -148,7 +148,7 @@ export async function httpDriver(issuer: string, options: { adminToken?: string;
     rotateKeys: async (key) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/rotate', key ? { key } : {})).keys,
     retireKey: async (kid) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/retire', { kid })).keys,
     publishUnparseableKey: () => call<{ kid: string }>('POST', 'keys/unparseable', {}),
-    snapshotKeys: async () => (await call<{ keys: KeyRingSnapshot }>('GET', 'state')).keys,
+    snapshotKeys: () => call<KeyRingSnapshot>('GET', 'keys/snapshot'),
     restoreKeys: async (snapshot) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/restore', snapshot)).keys,
     jwksFetches: async () => (await call<{ jwksFetches?: number }>('GET', 'keys')).jwksFetches,
     planLoginFault: async (plan) => {

@@ -141,9 +141,14 @@ export class MockState {
     return { ...this.exportShared(), store: this.store.exportState() };
   }
 
+  /** The key ring with its private keys, as a state snapshot holds it (`restoreKeys` puts it back); in every state mode, Redis included. */
+  exportKeys(): StateSnapshot['keys'] {
+    const keys = this.keys.snapshot();
+    return { keys: keys.keys, next: keys.next ?? null };
+  }
+
   /** The run-time state but the store: what replicas on Redis share (core/redis/shared-state.ts). */
   exportShared(): SharedSnapshot {
-    const keys = this.keys.snapshot();
     return {
       format: STATE_FORMAT,
       version: STATE_VERSION,
@@ -152,7 +157,7 @@ export class MockState {
       seed: this.seedDigest,
       clockOffset: this.clock.offset,
       ...(this.#tenantEdited ? { tenant: structuredClone(this.tenant) as TenantInput } : {}),
-      keys: { keys: keys.keys, next: keys.next ?? null },
+      keys: this.exportKeys(),
       cookieKeys: [...this.cookieKeys],
       outbox: this.outbox.exportState(),
       emailLinks: this.emailLinks.exportState(),

@@ -168,7 +168,12 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       throw new HttpError(400, `key: the mock cannot sign with it: ${(err as Error).message}`);
     }
   });
-  // The key ring with its private keys is in `GET /_mock/state` (`keys`); this puts such a ring back.
+  // The key ring with its private keys, as `GET /_mock/state` has it under `keys` (which a mock on Redis cannot export whole): what keys/restore takes.
+  router.get('/keys/snapshot', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = state.exportKeys();
+  });
+  // The key ring with its private keys is in `GET /_mock/keys/snapshot` (and `GET /_mock/state`'s `keys`); this puts such a ring back.
   router.post('/keys/restore', async (ctx) => {
     const parsed = keyRingSnapshotSchema.safeParse(await readJson(ctx));
     if (!parsed.success) throw new HttpError(400, 'expected the "keys" of GET /_mock/state: { "keys": [private JWKs with kid and d], "next": kid or null }');
