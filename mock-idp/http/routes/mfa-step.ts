@@ -8,8 +8,8 @@ import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { mfaPage } from '../views/mfa-page.js';
 import type { MultifactorRequest } from '../../core/actions/types.js';
-import { isSignInPrompt, signInResult } from './authorize-parameters.js';
-import type { InteractionSteps } from './interaction-steps.js';
+import { signInResult } from './authorize-parameters.js';
+import { type InteractionSteps, signedIn } from './interaction-steps.js';
 
 /** Universal Login's message for a wrong one-time code. */
 const WRONG_CODE = 'The code you entered is invalid';
@@ -49,11 +49,11 @@ export function startMfaStep(state: MockState, csrf: InteractionCsrf, ctx: Conte
 }
 
 /** `POST /interaction/:uid/mfa`: a wrong code shows the step again (401; 429 once locked), a right one completes the login with `amr: ["mfa"]`. */
-export function mfaRoutes(router: Router, state: MockState, csrf: InteractionCsrf, steps: InteractionSteps): void {
+export function mfaRoutes(router: Router, steps: InteractionSteps): void {
+  const { state, csrf } = steps;
   router.post('/mfa', async (ctx) => {
     const form = await steps.checkedForm(ctx);
-    const { uid, prompt, params } = await steps.details(ctx);
-    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for a one-time code');
+    const { uid, promptName, params } = await steps.signingIn(ctx, 'a one-time code');
     const waiting = state.mfa.waiting(uid);
     const user = waiting && state.directory.findUser(waiting.user.sub);
     if (!waiting || !user) fail(400, 'this login attempt is not waiting for a one-time code: start again from the application');
@@ -65,8 +65,8 @@ export function mfaRoutes(router: Router, state: MockState, csrf: InteractionCsr
       return renderMfa(state, csrf, ctx, uid, clientId, user, outcome === 'too-many' ? TOO_MANY_CODES_MESSAGE : WRONG_CODE);
     }
     state.mfa.done(uid);
-    state.events.add({ type: 'login.success', clientId, sub: user.sub, detail: { mfa: 'otp' } });
     // The Actions ran before this step: the login completes as they left it.
-    await steps.finish(ctx, signInResult(prompt.name, mfaLogin(user.sub, params)));
+    signedIn(state, clientId, user.sub, { mfa: 'otp' });
+    await steps.finish(ctx, signInResult(promptName, mfaLogin(user.sub, params)));
   });
 }
