@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { MockState } from '../../core/state.js';
-import { readForm } from '../body.js';
+import { readForm } from '../../oidc/body.js';
 import { fail } from '../errors.js';
 import { continueSignIn } from './post-login.js';
 import type { InteractionSteps } from './interaction-steps.js';

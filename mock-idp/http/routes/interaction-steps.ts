@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
 import type { MockState } from '../../core/state.js';
 import type { OidcHost } from '../../oidc/host.js';
-import { readForm } from '../body.js';
+import { readForm } from '../../oidc/body.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { isSignInPrompt } from './authorize-parameters.js';

@@ -1,12 +1,11 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { passwordlessSignIn } from '../../core/tenant/edits.js';
+import { EMAIL_ADDRESS } from '../../core/passwordless.js';
+import { checkPasswordlessCode } from '../../core/tenant/edits.js';
 import { passwordlessPage } from '../views/passwordless-page.js';
 import { MAGIC_LINK_COOKIE } from './passwordless.js';
 import { completeSignIn } from './post-login.js';
 import type { InteractionSteps, SignInAttempt } from './interaction-steps.js';
-
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /**
  * The login step of an authorization a magic link started (`/passwordless/verify_redirect` set the cookie):
@@ -53,7 +52,7 @@ export function passwordlessLoginRoutes(router: Router, steps: InteractionSteps)
     const { uid, params } = attempt;
     const clientId = String(params.client_id);
     const email = (form.get('email') ?? '').trim();
-    if (!EMAIL.test(email)) {
+    if (!EMAIL_ADDRESS.test(email)) {
       ctx.status = 400;
       return render(ctx, uid, clientId, { error: 'Enter a valid email address.' });
     }
@@ -62,7 +61,7 @@ export function passwordlessLoginRoutes(router: Router, steps: InteractionSteps)
       state.passwordless.send('email', email, state.directory.application(clientId)?.name ?? clientId);
       return render(ctx, uid, clientId, { email });
     }
-    const checked = state.passwordless.check('email', email, code, () => passwordlessSignIn(state, 'email', email));
+    const checked = checkPasswordlessCode(state, 'email', email, code);
     if (checked.outcome !== 'ok') {
       state.events.add({ type: 'login.failed', clientId, error: 'invalid_grant', detail: { connection: 'email', email, reason: checked.outcome } });
       ctx.status = 401;
