@@ -58,7 +58,7 @@ export interface SignInEnd {
   note(ctx: Context, notes: AttemptNotes): Promise<void>;
 }
 
-/** The steps of a login attempt that interaction.ts provides (its CSRF-checked form, the interaction, the result, the CSRF tokens of its pages). */
+/** The steps of a login attempt the login routes share (interactionSteps below): its CSRF-checked form, the interaction, the sign-in it waits for, its result and notes, the CSRF tokens of its pages. */
 export interface InteractionSteps extends SignInEnd {
   /** The POSTed form, once its Origin and CSRF token are checked (a 403 otherwise). */
   checkedForm(ctx: Context): Promise<URLSearchParams>;
