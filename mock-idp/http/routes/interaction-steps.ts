@@ -18,14 +18,16 @@ export interface SignInOptions {
 }
 
 /**
- * What the mock keeps in a login attempt between its pages: the organization typed at the organization prompt
- * and the login waiting at the organization picker. Kept in the interaction itself (its `result`, which
+ * What the mock keeps in a login attempt between its pages: the organization typed at the organization prompt,
+ * the login waiting at the organization picker or at the one-time-code step. Kept in the interaction itself (its `result`, which
  * oidc-provider's adapter stores and only reads at the resume step), so a restart with a data directory or
  * another replica on Redis carries it on; the interaction's expiry bounds it.
  */
 export interface AttemptNotes {
   organization?: string;
   picking?: { login: LoginResult; options: SignInOptions };
+  /** The login waiting at the one-time-code step (mfa-step.ts): who, to which application. */
+  mfa?: { sub: string; clientId: string };
 }
 
 /** The key of the notes in the interaction's result: nothing oidc-provider reads (a resume with it alone asks for the login again). */
