@@ -190,7 +190,7 @@ describe('the login events of a sign-in the Actions decide', () => {
     expect(eventsOf('login.success', from)).toEqual([]);
     const callback = await browser.submit(step, '/mfa', { code: idp.otp(USERS.bob.username) }, redirectUri);
     expect(new URL(callback.url).searchParams.get('code')).toBeTruthy();
-    expect(eventsOf('login.success', from)).toEqual([expect.objectContaining({ sub: BOB_SUB, detail: expect.objectContaining({ mfa: 'otp' }) })]);
+    expect(eventsOf('login.success', from)).toEqual([expect.objectContaining({ sub: BOB_SUB, detail: { connection: 'email', mfa: 'otp' } })]);
   });
 });
 

@@ -13,7 +13,7 @@ export type LoginResult = NonNullable<InteractionResults['login']>;
 export interface SignInOptions {
   /** The tenant's MFA policy applies (password logins): the one-time-code step when `mfa.policy` asks for it. */
   mfaPolicy?: boolean;
-  /** More of the `login.success` event's detail (the connection is always there): `magicLink`. */
+  /** The `login.success` event's detail: `connection` (default: the user's own), `magicLink`. */
   detail?: Record<string, string | boolean>;
 }
 
@@ -26,8 +26,8 @@ export interface SignInOptions {
 export interface AttemptNotes {
   organization?: string;
   picking?: { login: LoginResult; options: SignInOptions };
-  /** The login waiting at the one-time-code step (mfa-step.ts): who, to which application. */
-  mfa?: { sub: string; clientId: string };
+  /** The login waiting at the one-time-code step (mfa-step.ts): who, to which application, its `login.success` detail. */
+  mfa?: { sub: string; clientId: string; detail?: SignInOptions['detail'] };
 }
 
 /** The key of the notes in the interaction's result: nothing oidc-provider reads (a resume with it alone asks for the login again). */
@@ -73,7 +73,7 @@ export interface InteractionSteps extends SignInEnd {
   signingIn(ctx: Context, waitingFor?: string, error?: string): Promise<SignInAttempt>;
 }
 
-/** The one `login.success` of a sign-in, when it completes (after the Actions and any MFA step); its detail names the connection. */
+/** The one `login.success` of a sign-in, when it completes (after the Actions and any MFA step); its detail names the connection (the user's own unless `detail` names the one used). */
 export function signedIn(state: MockState, clientId: string, sub: string, detail: Record<string, string | boolean> = {}): void {
   state.events.add({ type: 'login.success', clientId, sub, detail: { connection: state.directory.person(sub)?.connection ?? '', ...detail } });
 }

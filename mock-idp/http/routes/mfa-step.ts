@@ -8,7 +8,7 @@ import { fail } from '../errors.js';
 import { mfaPage } from '../views/mfa-page.js';
 import type { MultifactorRequest } from '../../core/actions/types.js';
 import { signInResult } from './authorize-parameters.js';
-import { type InteractionSteps, type SignInAttempt, type SignInEnd, signedIn } from './interaction-steps.js';
+import { type InteractionSteps, type SignInAttempt, type SignInEnd, type SignInOptions, signedIn } from './interaction-steps.js';
 
 /** Universal Login's message for a wrong one-time code. */
 const WRONG_CODE = 'The code you entered is invalid';
@@ -41,10 +41,10 @@ function renderMfa(state: MockState, csrf: InteractionCsrf, ctx: Context, uid: s
  * `api.multifactor.enable`, `acr_values` asking for the multi-factor policy, or the tenant policy): the code page (the enrolment screen for a user without
  * an authenticator); its POST completes the login.
  */
-export async function startMfaStep(end: SignInEnd, ctx: Context, attempt: SignInAttempt, clientId: string, user: User, asked?: MultifactorRequest): Promise<void> {
+export async function startMfaStep(end: SignInEnd, ctx: Context, attempt: SignInAttempt, clientId: string, user: User, asked: MultifactorRequest | undefined, detail: SignInOptions['detail']): Promise<void> {
   const { state, csrf } = end;
   const { uid } = attempt;
-  await end.note(ctx, { ...attempt.notes, mfa: { sub: user.sub, clientId } });
+  await end.note(ctx, { ...attempt.notes, mfa: { sub: user.sub, clientId, ...(detail ? { detail } : {}) } });
   state.events.add({ type: 'mfa.challenged', clientId, sub: user.sub, detail: { enrolment: !state.mfa.secretOf(user), ...(asked ? { action: asked.provider } : {}) } });
   renderMfa(state, csrf, ctx, uid, clientId, user);
 }
@@ -66,7 +66,7 @@ export function mfaRoutes(router: Router, steps: InteractionSteps): void {
       return renderMfa(state, csrf, ctx, uid, clientId, user, outcome === 'too-many' ? TOO_MANY_CODES_MESSAGE : WRONG_CODE);
     }
     // The Actions ran before this step: the login completes as they left it.
-    signedIn(state, clientId, user.sub, { mfa: 'otp' });
+    signedIn(state, clientId, user.sub, { ...waiting.detail, mfa: 'otp' });
     await steps.finish(ctx, signInResult(promptName, mfaLogin(user.sub, params)));
   });
 }

@@ -24,7 +24,7 @@ export async function finishMagicLink(steps: InteractionSteps, ctx: Context, att
     await steps.finish(ctx, outcome);
     return true;
   }
-  await completeSignIn(steps, ctx, attempt, { accountId: outcome.sub }, { detail: { magicLink: true } });
+  await completeSignIn(steps, ctx, attempt, { accountId: outcome.sub }, { detail: { connection: 'email', magicLink: true } });
   return true;
 }
 
@@ -70,6 +70,6 @@ export function passwordlessLoginRoutes(router: Router, steps: InteractionSteps)
         ? render(ctx, uid, clientId, { email, error: 'Wrong email or verification code.' })
         : render(ctx, uid, clientId, { error: checked.outcome === 'expired' ? 'The code has expired: ask for a new one.' : "You've reached the maximum number of attempts: ask for a new code." });
     }
-    await completeSignIn(steps, ctx, attempt, { accountId: checked.sub });
+    await completeSignIn(steps, ctx, attempt, { accountId: checked.sub }, { detail: { connection: 'email' } });
   });
 }

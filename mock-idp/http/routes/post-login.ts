@@ -152,7 +152,7 @@ async function afterActions(end: SignInEnd, ctx: Context, attempt: SignInAttempt
   // The one-time-code step after the Actions, as on Auth0: an action's api.multifactor.enable, acr_values asking
   // for the multi-factor policy, or the tenant policy.
   if (user && (outcome?.multifactor || (options.mfaPolicy && (asksForMfa(attempt.params.acr_values) || state.mfa.required({ user, clientId }))))) {
-    return startMfaStep(end, ctx, attempt, clientId, user, outcome?.multifactor);
+    return startMfaStep(end, ctx, attempt, clientId, user, outcome?.multifactor, options.detail);
   }
   signedIn(state, clientId, login.accountId, options.detail);
   await end.finish(ctx, signInResult(attempt.promptName, login));
