@@ -52,7 +52,7 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
   const steps = interactionSteps(state, oidc, csrf);
   const { details, finish } = steps;
 
-  /** `options`: what the authorization request's parameters change (loginPageOptions). */
+  /** The login page of an attempt: what its authorization request's parameters change (loginPageOptions), its organization, an error. */
   function renderLogin(ctx: Context, attempt: SignInAttempt, error?: string, username?: string) {
     const { uid, params } = attempt;
     const clientId = String(params.client_id);
@@ -83,7 +83,6 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     ctx.type = 'html';
     ctx.body = organizationPage({ uid, csrfToken: csrf.token(uid), appName: state.directory.application(clientId)?.name ?? clientId, error, name });
   }
-
 
   async function grantConsent(ctx: Context, found: Awaited<ReturnType<typeof details>>) {
     const { params, session, grantId } = found;
