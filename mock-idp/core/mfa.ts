@@ -75,8 +75,8 @@ type OobChallenge = { sub: string; mfaToken: string; bindingCode: string };
 
 /**
  * The MFA state a restart keeps (`--data-dir`, `state export`): authenticators enrolled at run time, recovery codes,
- * email factors, wrong-code counts and locks, and the MFA tokens and email challenges still pending. Logins waiting
- * on the login page's code step are not kept (their login attempt starts again).
+ * email factors, wrong-code counts and locks, and the MFA tokens and email challenges still pending. A login waiting
+ * at the login page's code step is kept with its interaction (the store).
  */
 export interface MfaSnapshot {
   enrolled: Array<[sub: string, secret: string]>;
@@ -91,15 +91,14 @@ export interface MfaSnapshot {
  * Multi-factor authentication with one-time passwords (TOTP, RFC 6238, through
  * `otpauth`): who must give a code (the tenant policy, or a requirement such as
  * an Action's), each user's secret (the tenant's `mfa.otp.secret`, else one
- * enrolled at run time), wrong codes counted per user with Auth0's lock, and the
- * logins waiting for their code (per login attempt, expiring on the mock's clock).
+ * enrolled at run time), wrong codes counted per user with Auth0's lock (a login
+ * waiting for its code waits in its interaction: http/routes/interaction-steps.ts).
  * Everything reads the time from the mock's clock, so time travel moves the codes.
  */
 export class MultiFactor {
   readonly #enrolled = new Map<string, string>();
   readonly #enrolling = new Map<string, string>();
   readonly #failures = new Map<string, Failures>();
-  readonly #waiting = new Map<string, Bounded<MfaLogin>>();
   readonly #requirements = new Set<MfaRequirement>();
   readonly #recoveryCodes = new Map<string, string>();
   readonly #emailFactor = new Set<string>();
@@ -127,7 +126,7 @@ export class MultiFactor {
     };
   }
 
-  /** Replaces the kept state with a snapshot's (exportState); logins waiting for their code are dropped. */
+  /** Replaces the kept state with a snapshot's (exportState). */
   importState(snapshot: MfaSnapshot): void {
     this.clear();
     const fill = <T>(map: Map<string, T>, entries: ReadonlyArray<readonly [string, T]>) => {
@@ -199,11 +198,6 @@ export class MultiFactor {
     return 'ok';
   }
 
-  /** A login attempt (`key`: the interaction's uid) waits for its code, for `lifetimeSeconds`. */
-  wait(key: string, login: MfaLogin, lifetimeSeconds: number): void {
-    this.#bounded(this.#waiting, key, login, lifetimeSeconds);
-  }
-
   /** Keeps `value` under `key` until `lifetimeSeconds` from now; past `maxWaiting` entries the oldest go. */
   #bounded<T>(map: Map<string, Bounded<T>>, key: string, value: T, lifetimeSeconds: number): void {
     map.delete(key);
@@ -230,21 +224,6 @@ export class MultiFactor {
     this.#failures.set(user.sub, { count, ...(locked ? { lockedUntil: this.clock.now() + CODE_LOCK_MS } : {}) });
     this.onChange();
     return locked ? 'too-many' : 'wrong';
-  }
-
-  /** The login waiting under `key`, unless it expired. */
-  waiting(key: string): MfaLogin | undefined {
-    const entry = this.#waiting.get(key);
-    if (!entry) return undefined;
-    if (this.clock.now() >= entry.expiresAt) {
-      this.#waiting.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  done(key: string): void {
-    this.#waiting.delete(key);
   }
 
   /** The user's recovery code (Auth0 gives one with the first authenticator; using it gives a new one). */
@@ -323,7 +302,7 @@ export class MultiFactor {
     return 'ok';
   }
 
-  /** Forgets run-time enrolments, counts and waiting logins (a state reset); requirements stay registered. */
+  /** Forgets run-time enrolments and counts (a state reset); requirements stay registered. */
   clear(): void {
     this.#recoveryCodes.clear();
     this.#emailFactor.clear();
@@ -332,7 +311,6 @@ export class MultiFactor {
     this.#enrolled.clear();
     this.#enrolling.clear();
     this.#failures.clear();
-    this.#waiting.clear();
   }
 
   #totp(user: User, secret: string): TOTP {

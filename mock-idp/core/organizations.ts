@@ -3,9 +3,6 @@ import type { Directory } from './directory.js';
 import type { Outbox, OutboxEmail } from './outbox.js';
 import type { Application, Organization } from './tenant/schema.js';
 
-/** Login attempts whose typed organization is remembered at most (they expire anyway). */
-const MAX_CHOSEN = 1000;
-
 /** Auth0's answers about `organization=` (`invalid_request` on the callback, before any login). */
 export const ORGANIZATION_ERRORS = {
   /** Confirmed (public reports of Auth0's callback). */
@@ -52,17 +49,6 @@ export class LoginOrganizations {
 
   /** `onChange`: called after every change of the per-login organizations (persistence). */
   constructor(private readonly onChange: () => void = () => {}) {}
-  /** Organizations users typed at the organization prompt, per login attempt (interaction uid); the newest kept. */
-  readonly #chosen = new Map<string, string>();
-
-  choose(uid: string, orgId: string): void {
-    this.#chosen.set(uid, orgId);
-    if (this.#chosen.size > MAX_CHOSEN) this.#chosen.delete(this.#chosen.keys().next().value!);
-  }
-
-  chosen(uid: string): string | undefined {
-    return this.#chosen.get(uid);
-  }
 
   set(sub: string, clientId: string, orgId: string | undefined): void {
     const key = `${sub}\n${clientId}`;
@@ -82,7 +68,6 @@ export class LoginOrganizations {
 
   importState(entries: ReadonlyArray<readonly [string, string, string]>): void {
     this.#byLogin.clear();
-    this.#chosen.clear();
     for (const [sub, clientId, orgId] of entries) this.#byLogin.set(`${sub}\n${clientId}`, orgId);
   }
 
@@ -92,7 +77,6 @@ export class LoginOrganizations {
 
   clear(): void {
     this.#byLogin.clear();
-    this.#chosen.clear();
   }
 }
 

@@ -7,6 +7,13 @@ import { DEFAULTS } from './tenant/defaults.js';
 export const PASSWORDLESS_CONNECTIONS = ['email', 'sms'] as const;
 export type PasswordlessConnection = (typeof PASSWORDLESS_CONNECTIONS)[number];
 
+export const isPasswordlessConnection = (value: unknown): value is PasswordlessConnection => (PASSWORDLESS_CONNECTIONS as readonly unknown[]).includes(value);
+
+/** An address a passwordless email may go to (the login page's "Email me a code", `/passwordless/start`, a magic link). */
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+$/;
+/** A phone number in E.164 (`+15555550100`): the SMS connection's addresses. */
+export const E164_PHONE = /^\+[1-9]\d{6,14}$/;
+
 /** What checking a passwordless code gave. */
 export type PasswordlessCheck = { outcome: 'ok'; sub: string } | { outcome: 'wrong' | 'expired' | 'too-many' };
 

@@ -61,7 +61,7 @@ export class MockState {
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock, () => this.#changed());
-  /** MFA: who must give a one-time code, users' OTP secrets, wrong codes, logins waiting for their code. */
+  /** MFA: who must give a one-time code, users' OTP secrets, wrong codes. */
   readonly mfa = new MultiFactor(() => this.#directory.tenant, this.clock, DEFAULTS.maxPendingEntries, () => this.#changed());
   /** Faults planted into single logins by the relying-party conformance harness. */
   readonly loginFaults = new LoginFaults(this.clock);
