@@ -91,6 +91,26 @@ describe.skipIf(!redisServerAvailable)('two mocks on one redis-server', () => {
     expect(tokens.status).toBe(200);
   });
 
+  it('keeps both edits when A and B create users at the same moment (the loser of the write merges and retries)', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const create = (idp: MockIdp, i: number) =>
+      fetch(`${idp.issuer}_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `race-${tag}-${i}@example.com`, name: `Racer ${i}`, password: 'Race-pass-1234' }) });
+    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => create(i % 2 ? atB : a, i)));
+    expect(answers.map((r) => r.status)).toEqual(Array(16).fill(201));
+    const made = (idp: MockIdp) => idp.tenant.users.filter((u) => u.email.startsWith(`race-${tag}-`)).length;
+    await until(() => made(a) === 16 && made(b) === 16);
+  });
+
+  it('answers one of two simultaneous creations of one email on A and B 409, and both keep the other', async () => {
+    const email = `twin-${randomBytes(3).toString('hex')}@example.com`;
+    const create = (idp: MockIdp) =>
+      fetch(`${idp.issuer}_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, name: 'Twin', password: 'Twin-pass-1234' }) });
+    const answers = await Promise.all([create(a), create(atB)]);
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    const kept = (idp: MockIdp) => idp.tenant.users.filter((u) => u.email === email).map((u) => u.sub);
+    await until(() => kept(a).length === 1 && kept(b).length === 1 && kept(a)[0] === kept(b)[0]);
+  });
+
   it("serves A's rotated signing key in B's JWKS, and B's tokens are signed with it", async () => {
     const keys = await a.rotateKeys();
     const active = keys.find((k) => k.status === 'active')!.kid;
