@@ -199,6 +199,15 @@ export interface MockIdp {
   readonly clock: MockIdpClock;
   /** Back to the tenant and keys it started with; sessions, tokens and events cleared; the clock back to the real time. */
   reset(): void;
+  /**
+   * Resolves once the changes made so far are written where the other replicas read them (with `redis`):
+   * the synchronous calls (`createUser`, `updateUser`, `deleteUser`, `revokeUser`, `unblockUser`, `upsertRole`,
+   * `retireKey`, `restoreKeys`, `clock.advance`, `reset`) change this mock at once and write to Redis in the background;
+   * await this before another replica is to see them. Rejects with StateConflict (`ERR_STATE_CONFLICT`) when a change
+   * could not be written (other replicas kept changing the state, or it no longer fits theirs): it was undone.
+   * The asynchronous calls (`updateTenant`, `rotateKeys`, `publishNextKey`) wait for it themselves. In memory it resolves at once.
+   */
+  settled(): Promise<void>;
   events(since?: number): MockEvent[];
   /**
    * The token timeline, oldest first: each token issued (when it expires, the lifetime that applied and the
@@ -396,10 +405,20 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
       const draft = structuredClone(state.tenant) as TenantInput;
       const input = change(draft) ?? draft;
       await oidc.validateApplications(new Directory(parseTenant(structuredClone(input), 'tenant update')), 'tenant update');
-      return state.replaceTenant(input);
+      const updated = state.replaceTenant(input);
+      await state.settled();
+      return updated;
     },
-    rotateKeys: (next) => state.rotateKeys(next),
-    publishNextKey: (next) => state.publishNextKey(next),
+    rotateKeys: async (next) => {
+      const keys = await state.rotateKeys(next);
+      await state.settled();
+      return keys;
+    },
+    publishNextKey: async (next) => {
+      const keys = await state.publishNextKey(next);
+      await state.settled();
+      return keys;
+    },
     jwksFetches: () => state.jwksFetches,
     retireKey: (kid) => state.retireKey(kid),
     restoreKeys: (snapshot) => state.restoreKeys(snapshot),
@@ -427,6 +446,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
       read: () => state.clock.read(),
     },
     reset: () => state.reset(),
+    settled: () => state.settled(),
     events: (since) => state.events.list(since),
     timeline: (filter) => state.timeline.list(filter),
     emails: (filter) => state.outbox.list(filter),

@@ -111,6 +111,17 @@ describe.skipIf(!redisServerAvailable)('two mocks on one redis-server', () => {
     await until(() => kept(a).length === 1 && kept(b).length === 1 && kept(a)[0] === kept(b)[0]);
   });
 
+  it('has a revocation made in process (idp.revokeUser) in Redis once idp.settled() resolves', async () => {
+    const { tokens } = await codeFlow(a, USERS.bob);
+    const family = `mock-idp:${a.issuer}:o:account:${a.tenant.users.find((u) => u.email === USERS.bob.username)!.sub}:grants`;
+    expect(await redis.exists(family)).toBe(1);
+    a.revokeUser(USERS.bob.username);
+    await a.settled();
+    expect(await redis.exists(family)).toBe(0);
+    const refused = await refreshRequest(atB, tokens.body.refresh_token!);
+    expect([refused.status, refused.body.error]).toEqual([403, 'invalid_grant']);
+  });
+
   it("serves A's rotated signing key in B's JWKS, and B's tokens are signed with it", async () => {
     const keys = await a.rotateKeys();
     const active = keys.find((k) => k.status === 'active')!.kid;
