@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
+import { startMockIdp, type MockIdp, type TenantInput } from '../../mock-idp/index.js';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { API, codeFlow, refreshRequest, startAuthorize, submitLogin, tokenRequest, USERS, verify, APP } from '../helpers/oauth.js';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
@@ -58,6 +58,24 @@ describe.skipIf(!redisServerAvailable)('two mocks on one redis-server', () => {
     const statuses = uses.map((u) => u.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(uses.filter((u) => u.body.error === 'invalid_grant')).toHaveLength(19);
+  });
+
+  it("lets B exchange the token A just rotated again within the application's reuse interval, and only that one", async () => {
+    const withInterval = (seconds: number) => (t: TenantInput) => {
+      t.applications!.find((app) => app.clientId === APP.clientId)!.refreshToken = { ...t.applications!.find((app) => app.clientId === APP.clientId)!.refreshToken, reuseInterval: seconds };
+    };
+    await a.updateTenant(withInterval(60));
+    try {
+      await until(() => b.tenant.applications.find((app) => app.clientId === APP.clientId)!.refreshToken.reuseInterval === 60);
+      const { tokens } = await codeFlow(a, USERS.alice);
+      const first = tokens.body.refresh_token!;
+      const second = await refreshRequest(a, first);
+      expect((await refreshRequest(atB, first)).status).toBe(200);
+      expect((await refreshRequest(atB, second.body.refresh_token!)).status).toBe(200);
+      expect((await refreshRequest(atB, first)).status).toBe(403);
+    } finally {
+      await a.updateTenant(withInterval(0));
+    }
   });
 
   it('revokes the family on B when A sees a rotated refresh token again', async () => {
