@@ -6,7 +6,7 @@ import type { MockEvent } from './core/events.js';
 import type { TimelineEntry, TimelineFilter } from './core/events-timeline.js';
 import type { OutboxEmail } from './core/outbox.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
-import { checkAdminOptions } from './core/admin-options.js';
+import { checkStartOptions } from './core/admin-options.js';
 import { parseDuration, type ClockReading } from './core/clock.js';
 import { checkSnapshot, type StateSnapshot } from './core/persistence/snapshot.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
@@ -324,10 +324,7 @@ function restoreFromDataDir(state: MockState, dataDir: string): { writer: StateW
 export async function startMockIdp(options: MockIdpOptions & { https: true }): Promise<MockIdp & { readonly ca: MockIdpCa }>;
 export async function startMockIdp(options?: MockIdpOptions): Promise<MockIdp>;
 export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
-  checkAdminOptions(options);
-  if (options.redis !== undefined && options.dataDir !== undefined) {
-    throw new StartOptionsError('ERR_REDIS_WITH_DATA_DIR', 'redis and dataDir together: the state lives in one place; give --redis (Redis persists it with its own RDB/AOF settings) or --data-dir', 'redis');
-  }
+  checkStartOptions(options);
   const tenant = resolveTenant(options.tenant);
   const keys = Array.isArray(options.keys) ? options.keys : readKeyFile(options.keys ?? PACKAGE_PATHS.devKeys);
   const host = options.host ?? DEFAULTS.host;
@@ -342,39 +339,24 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0, tls?.credentials);
   const issuer = options.issuer ?? `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
   let redis: RedisLink | undefined;
+  let dataDir: ReturnType<typeof restoreFromDataDir> | undefined;
+  let state: MockState;
+  let oidc: OidcHost;
+  const trustProxy = options.trustProxy === true;
   try {
     // Loaded only here: a mock in memory does without the redis client.
     redis = options.redis === undefined ? undefined : await (await import('./core/redis/index.js')).linkRedis(options.redis, issuer, options.redisPrefix);
-  } catch (err) {
-    await listening.close();
-    throw err;
-  }
-  const state = new MockState(issuer, tenant, keys, redis?.store);
-  let dataDir: ReturnType<typeof restoreFromDataDir> | undefined;
-  try {
+    state = new MockState(issuer, tenant, keys, redis?.store);
     dataDir = options.dataDir === undefined ? undefined : restoreFromDataDir(state, options.dataDir);
     await redis?.share(state);
-  } catch (err) {
-    await listening.close();
-    await redis?.close();
-    throw err;
-  }
-  // After the restore: the actions of the tenant the mock will serve.
-  const actions = new ActionRunner(state, actionsBaseOf(options.tenant), () => state.rebuild());
-  state.actions = actions;
-  try {
+    // After the restore: the actions of the tenant the mock will serve.
+    const actions = new ActionRunner(state, actionsBaseOf(options.tenant), () => state.rebuild());
+    state.actions = actions;
     await loadActions(actions, sourceOf(options.tenant));
-  } catch (err) {
-    await listening.close();
-    dataDir?.release();
-    await redis?.close();
-    throw err;
-  }
-  const trustProxy = options.trustProxy === true;
-  const oidc = new OidcHost(state, oidcViews, { trustProxy });
-  try {
+    oidc = new OidcHost(state, oidcViews, { trustProxy });
     await oidc.validateApplications(state.directory, sourceOf(options.tenant));
   } catch (err) {
+    // A start refused part way leaves nothing behind: the port, the data directory's lock, the Redis connection.
     await listening.close();
     dataDir?.release();
     await redis?.close();
