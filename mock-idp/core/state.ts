@@ -140,6 +140,8 @@ export class MockState {
     const scope = this.#scope();
     const running = work
       .catch((err: unknown) => {
+        // In process nobody may ask: said on the console too.
+        if (scope === this.#unscoped) console.error('mock-idp: a state write failed (idp.settled() rejects with it):', err);
         scope.failure ??= err;
       })
       .finally(() => this.#pending.delete(running));
