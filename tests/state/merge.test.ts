@@ -23,6 +23,12 @@ describe('mergeChanges', () => {
     expect(mergeChanges({ n: 1, m: 1 }, { n: 1, m: 2 }, { n: 3, m: 1 })).toEqual({ n: 3, m: 2 });
   });
 
+  it('tells brute-force counts apart by user and address: one pair counted on both sides stays one entry', () => {
+    const count = (ip: string, n: number) => ({ sub: 'a', ip, count: n, last: n });
+    const merged = mergeChanges({ bruteForce: [count('1', 1), count('2', 1)] }, { bruteForce: [count('1', 2), count('2', 1)] }, { bruteForce: [count('1', 3), count('2', 3)] });
+    expect(merged.bruteForce).toEqual([count('1', 2), count('2', 3)]);
+  });
+
   it('tells [key, value] entries by their key and plain values by their JSON', () => {
     const base = { links: [['t1', { sub: 'a' }]], codes: ['x'] };
     const merged = mergeChanges(base, { links: [['t1', { sub: 'a' }], ['t2', { sub: 'b' }]], codes: [] }, { links: [['t3', { sub: 'c' }]], codes: ['x', 'y'] });

@@ -17,8 +17,8 @@ type Json = unknown;
 
 const isObject = (value: Json): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The fields that name an element of the state's arrays, most specific first. */
-const IDENTITY_FIELDS = ['sub', 'kid', 'clientId', 'identifier', 'id', 'ticketId', 'name', 'user'] as const;
+/** The fields that name an element of the state's arrays, most specific first (brute-force counts: a user at an address). */
+const IDENTITY_FIELDS: ReadonlyArray<readonly string[]> = [['sub', 'ip'], ['sub'], ['kid'], ['clientId'], ['identifier'], ['id'], ['ticketId'], ['name'], ['user']];
 
 export function mergeChanges<T>(base: T, ours: T, theirs: T): T {
   return merge(base, ours, theirs) as T;
@@ -46,8 +46,8 @@ function identityOf(arrays: Json[][]): (element: Json) => string {
   const all = arrays.flat();
   const distinct = (id: (element: Json) => string | undefined) =>
     all.every((e) => id(e) !== undefined) && arrays.every((array) => new Set(array.map(id)).size === array.length);
-  for (const field of IDENTITY_FIELDS) {
-    const id = (e: Json) => (isObject(e) && typeof e[field] === 'string' ? `${field}=${e[field]}` : undefined);
+  for (const fields of IDENTITY_FIELDS) {
+    const id = (e: Json) => (isObject(e) && fields.every((f) => typeof e[f] === 'string') ? JSON.stringify(fields.map((f) => e[f])) : undefined);
     if (all.length > 0 && distinct(id)) return id as (element: Json) => string;
   }
   const leading = (e: Json) => (Array.isArray(e) && e.length >= 2 ? JSON.stringify(e.slice(0, -1)) : undefined);
