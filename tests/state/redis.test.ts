@@ -125,6 +125,9 @@ describe.skipIf(!redisServerAvailable)('two mocks on one redis-server', () => {
       fetch(`${idp.issuer}_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, name: 'Twin', password: 'Twin-pass-1234' }) });
     const answers = await Promise.all([create(a), create(atB)]);
     expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    // Refused by the merge (concurrent_change), or by the duplicate check when the other's user arrived first (conflict).
+    const refused = (await answers.find((r) => r.status === 409)!.json()) as { error: string };
+    expect(['concurrent_change', 'conflict']).toContain(refused.error);
     const kept = (idp: MockIdp) => idp.tenant.users.filter((u) => u.email === email).map((u) => u.sub);
     await until(() => kept(a).length === 1 && kept(b).length === 1 && kept(a)[0] === kept(b)[0]);
   });
