@@ -59,6 +59,14 @@ describe('mock-idp start and the admin API', () => {
     expect(run.stdout).not.toContain('Ready.');
   });
 
+  it('refuses --redis with --data-dir: exit 2 and one line naming both flags (the check startMockIdp makes)', async () => {
+    const run = await launch(CLI, ['start', '--port', '0', '--redis', 'redis://127.0.0.1:1', '--data-dir', '/nonexistent'], 'Ready.');
+    expect(run.code).toBe(2);
+    const lines = run.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/--redis.*--data-dir/);
+  });
+
   it('refuses an empty --admin-token with exit 2', async () => {
     const run = await launch(CLI, ['start', '--port', '0', '--admin-token', ''], 'Ready.');
     expect(run.code).toBe(2);
