@@ -1,22 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { describe as startBanner } from '../../mock-idp/cli/start-command.js';
 import { parseTenant } from '../../mock-idp/index.js';
+import { CLI, startCli } from '../helpers/cli.js';
 import { fixtureTenant } from '../mock-idp/tenants.js';
-
-/** The package's bin: the bundled CLI that `npx mock-idp` runs. */
-const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
-
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
-});
 
 /** Runs the built CLI until it exits, collecting its output. */
 async function run(args: string[]) {
@@ -27,23 +19,6 @@ async function run(args: string[]) {
   proc.stderr.on('data', (d: Buffer) => (stderr += d));
   const [code] = (await once(proc, 'exit')) as [number];
   return { code, stdout, stderr };
-}
-
-/** Starts `mock-idp start` and resolves with its issuer once it prints "Ready.". */
-async function start(args: string[]) {
-  child = spawn(process.execPath, [CLI, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const proc = child;
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      if (out.includes('Ready.')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
-  const issuer = /issuer\s+(\S+)/.exec(out)?.[1];
-  if (!issuer) throw new Error(`no issuer printed: ${out}`);
-  return { proc, issuer, out };
 }
 
 describe("mock-idp start's banner", () => {
@@ -63,7 +38,7 @@ describe("mock-idp start's banner", () => {
 
 describe('mock-idp start (the built CLI)', () => {
   it('serves discovery with the trailing-slash issuer and Auth0 paths, and stops cleanly on SIGTERM', async () => {
-    const { proc, issuer, out } = await start(['--port', '0']);
+    const { proc, issuer, out } = await startCli(['--port', '0']);
     expect(issuer).toMatch(/^http:\/\/localhost:\d+\/$/);
     expect(out).toContain('alice@example.com');
     expect(out).toContain(`${issuer}_mock/`);
@@ -96,7 +71,7 @@ describe('mock-idp start (the built CLI)', () => {
   });
 
   it('answers on both 127.0.0.1 and ::1 (where the machine has IPv6) when bound to localhost', async () => {
-    const { issuer } = await start(['--port', '0']);
+    const { issuer } = await startCli(['--port', '0']);
     const port = new URL(issuer).port;
     expect((await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).status).toBe(200);
     const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1');
@@ -131,7 +106,7 @@ describe('mock-idp start (the built CLI)', () => {
   });
 
   it('reports a port already in use by number, with exit code 1', async () => {
-    const { issuer } = await start(['--port', '0']);
+    const { issuer } = await startCli(['--port', '0']);
     const port = new URL(issuer).port;
     const second = await run(['start', '--port', port]);
     expect(second.code).toBe(1);

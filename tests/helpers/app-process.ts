@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { freePort } from '../conformance/helpers.js';
+import { freePort } from './free-port.js';
 
 export const APPS_DIR = join(process.cwd(), 'tests', 'apps');
 
