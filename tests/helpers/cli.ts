@@ -1,7 +1,7 @@
 /** The built CLI (dist/bin/mock-idp.mjs, built by `pretest`) run as a shell script or CI job runs it. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { killAtEnd } from './children.js';
 
 export const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
 
@@ -19,13 +19,6 @@ export function cli(...args: string[]): Promise<Run> {
   });
 }
 
-/** The servers startCli started: killed after each test, also when a test fails before stopping its own. */
-const started = new Set<ChildProcess>();
-afterEach(() => {
-  for (const proc of started) proc.kill('SIGKILL');
-  started.clear();
-});
-
 export interface RunningCli {
   proc: ChildProcess;
   /** The issuer it printed. */
@@ -40,9 +33,8 @@ export interface RunningCli {
 
 /** `mock-idp start <args>` as a child process with `env`, resolved once it prints "Ready." (killed after the test). */
 export async function startCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningCli> {
-  const proc = spawn(process.execPath, [CLI, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  started.add(proc);
-  proc.once('exit', () => started.delete(proc));
+  // Killed after the test, also when the test fails before stopping it.
+  const proc = killAtEnd(spawn(process.execPath, [CLI, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env }), 'test');
   let out = '';
   await new Promise<void>((resolve, reject) => {
     proc.stdout.on('data', (d: Buffer) => {
