@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,19 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { describe as startBanner } from '../../mock-idp/cli/start-command.js';
 import { parseTenant } from '../../mock-idp/index.js';
-import { CLI, startCli } from '../helpers/cli.js';
+import { cli, startCli } from '../helpers/cli.js';
 import { fixtureTenant } from '../mock-idp/tenants.js';
-
-/** Runs the built CLI until it exits, collecting its output. */
-async function run(args: string[]) {
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d));
-  const [code] = (await once(proc, 'exit')) as [number];
-  return { code, stdout, stderr };
-}
 
 describe("mock-idp start's banner", () => {
   it("prints each application's and API's effective lifetimes, marking the tenant's own settings apart from the defaults", () => {
@@ -82,7 +70,7 @@ describe('mock-idp start (the built CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mock-idp-cli-'));
     const file = join(dir, 'tenant.json');
     writeFileSync(file, JSON.stringify({ apis: [{ identifier: 'https://api', name: 'x', tokenLifetime: -1 }], users: [{ sub: 'bad', email: 'nope', password: 'p', name: 'n' }], typo: true }));
-    const { code, stderr, stdout } = await run(['start', '--config', file, '--port', '0']);
+    const { code, stderr, stdout } = await cli('start', '--config', file, '--port', '0');
     expect(code).toBe(1);
     expect(stdout).not.toContain('Ready.');
     for (const path of ['$.typo', '$.apis[0].tokenLifetime', '$.users[0].sub', '$.users[0].email']) expect(stderr).toContain(path);
@@ -92,7 +80,7 @@ describe('mock-idp start (the built CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mock-idp-cli-'));
     writeFileSync(join(dir, 'broken.cjs'), 'exports.onExecutePostLogin = async () => {\n  const = 1;\n};\n');
     writeFileSync(join(dir, 'tenant.json'), JSON.stringify({ actions: { postLogin: ['./broken.cjs'] } }));
-    const { code, stderr, stdout } = await run(['start', '--config', join(dir, 'tenant.json'), '--port', '0']);
+    const { code, stderr, stdout } = await cli('start', '--config', join(dir, 'tenant.json'), '--port', '0');
     expect(code).toBe(1);
     expect(stdout).not.toContain('Ready.');
     expect(stderr).toContain('$.actions.postLogin[0]');
@@ -100,7 +88,7 @@ describe('mock-idp start (the built CLI)', () => {
   });
 
   it('exits with 2 and one line naming the unknown option and the one meant', async () => {
-    const { code, stderr } = await run(['start', '--prot', '4000']);
+    const { code, stderr } = await cli('start', '--prot', '4000');
     expect(code).toBe(2);
     expect(stderr).toBe('mock-idp: unknown option --prot for "start"; did you mean --port? (mock-idp --help)\n');
   });
@@ -108,7 +96,7 @@ describe('mock-idp start (the built CLI)', () => {
   it('reports a port already in use by number, with exit code 1', async () => {
     const { issuer } = await startCli(['--port', '0']);
     const port = new URL(issuer).port;
-    const second = await run(['start', '--port', port]);
+    const second = await cli('start', '--port', port);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`port ${port}`);
   });
