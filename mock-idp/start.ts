@@ -11,7 +11,6 @@ import { parseDuration, type ClockReading } from './core/clock.js';
 import { checkSnapshot, type StateSnapshot } from './core/persistence/snapshot.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
-import { StartOptionsError } from './core/errors.js';
 import type { RedisLink } from './core/redis/index.js';
 import { lockDataDir, prepareDataDir, readStateFile, StateWriter } from './core/persistence/data-dir.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
