@@ -88,7 +88,8 @@ export async function runBench(options: RunOptions = {}): Promise<BenchReport> {
   const figures = Object.values(sections).flatMap((s) => Object.values(s.figures));
   const errors = Object.entries(sections).filter(([, s]) => s.error).map(([name, s]) => `- ${name} failed: ${s.error?.split('\n')[0] ?? ''}`);
   if (config.cpuProfDir) mkdirSync(config.cpuProfDir, { recursive: true });
-  const profiles = config.cpuProfDir ? summarizeProfiles(config.cpuProfDir) : undefined;
+  // Only this run's: a DIR reused across runs keeps the profiles of sections this run did not measure.
+  const profiles = config.cpuProfDir ? summarizeProfiles(config.cpuProfDir, started.getTime()) : undefined;
   const markdown = [figuresTable(figures), ...(errors.length ? ['', ...errors] : []), ...(profiles?.length ? ['', `## CPU profiles (${config.cpuProfDir})`, '', profilesMarkdown(profiles)] : [])].join('\n');
   const environment = {
     node: process.version,
