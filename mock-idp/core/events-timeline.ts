@@ -111,8 +111,10 @@ export class Timeline {
 
   /** The entries of a family, oldest first (kept beside the list: a token's entry reads them, not the whole timeline). */
   #familyEntries(family: string): TimelineEntry[] {
-    let entries = this.#byFamily.get(family);
-    if (!entries) this.#byFamily.set(family, (entries = []));
+    const known = this.#byFamily.get(family);
+    if (known) return known;
+    const entries: TimelineEntry[] = [];
+    this.#byFamily.set(family, entries);
     return entries;
   }
 
