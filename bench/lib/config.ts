@@ -1,6 +1,6 @@
 /**
  * Bench durations and repeats. `full` (default) is the real run; `tiny` is for
- * the smoke test (whole bench about 10 s). Each value can be overridden
+ * the smoke test (every section once, three at a time, unpinned). Each value can be overridden
  * by a flag or an environment variable:
  *
  * | flag          | env              | meaning                                              |
