@@ -9,5 +9,12 @@ export default defineConfig({
     // vitest's default is one worker fewer than the cores: on a 2-core CI machine, one, and the files run one
     // after another. Most of them wait on sockets, child processes and the browser, so two share 2 cores well.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // A worker runs its files one after another in one module graph instead of a fresh process each: most files
+    // load the whole mock (oidc-provider, koa, jose: hundreds of modules), which cost more than the tests of a
+    // small file (tests/mock-idp: 232 s of imports isolated, 21 s shared). Each file still gets its own module
+    // instance of itself; tests/setup.ts ends what a file leaves behind (child processes, spies, fake timers),
+    // and a shared helper registers no hooks when it is imported (tests/helpers/children.ts says why).
+    isolate: false,
+    setupFiles: ['tests/setup.ts'],
   },
 });

@@ -6,12 +6,11 @@ import type { MockEvent } from './core/events.js';
 import type { TimelineEntry, TimelineFilter } from './core/events-timeline.js';
 import type { OutboxEmail } from './core/outbox.js';
 import { readKeyFile, type KeyInfo, type PrivateJwk } from './core/keys.js';
-import { checkAdminOptions } from './core/admin-options.js';
+import { checkStartOptions } from './core/admin-options.js';
 import { parseDuration, type ClockReading } from './core/clock.js';
 import { checkSnapshot, type StateSnapshot } from './core/persistence/snapshot.js';
 import { PACKAGE_PATHS } from './core/package-paths.js';
 import { MockState } from './core/state.js';
-import { StartOptionsError } from './core/errors.js';
 import type { RedisLink } from './core/redis/index.js';
 import { lockDataDir, prepareDataDir, readStateFile, StateWriter } from './core/persistence/data-dir.js';
 import { DEFAULTS } from './core/tenant/defaults.js';
@@ -199,6 +198,15 @@ export interface MockIdp {
   readonly clock: MockIdpClock;
   /** Back to the tenant and keys it started with; sessions, tokens and events cleared; the clock back to the real time. */
   reset(): void;
+  /**
+   * Resolves once the changes made so far are written where the other replicas read them (with `redis`):
+   * the synchronous calls (`createUser`, `updateUser`, `deleteUser`, `revokeUser`, `unblockUser`, `upsertRole`,
+   * `retireKey`, `restoreKeys`, `clock.advance`, `reset`) change this mock at once and write to Redis in the background;
+   * await this before another replica is to see them. Rejects with StateConflict (`ERR_STATE_CONFLICT`) when a change
+   * could not be written (other replicas kept changing the state, or it no longer fits theirs): it was undone.
+   * The asynchronous calls (`updateTenant`, `rotateKeys`, `publishNextKey`) wait for it themselves. In memory it resolves at once.
+   */
+  settled(): Promise<void>;
   events(since?: number): MockEvent[];
   /**
    * The token timeline, oldest first: each token issued (when it expires, the lifetime that applied and the
@@ -315,10 +323,7 @@ function restoreFromDataDir(state: MockState, dataDir: string): { writer: StateW
 export async function startMockIdp(options: MockIdpOptions & { https: true }): Promise<MockIdp & { readonly ca: MockIdpCa }>;
 export async function startMockIdp(options?: MockIdpOptions): Promise<MockIdp>;
 export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockIdp> {
-  checkAdminOptions(options);
-  if (options.redis !== undefined && options.dataDir !== undefined) {
-    throw new StartOptionsError('ERR_REDIS_WITH_DATA_DIR', 'redis and dataDir together: the state lives in one place; give --redis (Redis persists it with its own RDB/AOF settings) or --data-dir', 'redis');
-  }
+  checkStartOptions(options);
   const tenant = resolveTenant(options.tenant);
   const keys = Array.isArray(options.keys) ? options.keys : readKeyFile(options.keys ?? PACKAGE_PATHS.devKeys);
   const host = options.host ?? DEFAULTS.host;
@@ -333,39 +338,24 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const listening = await listen((req, res) => handler(req, res), host, options.port ?? 0, tls?.credentials);
   const issuer = options.issuer ?? `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}/`;
   let redis: RedisLink | undefined;
+  let dataDir: ReturnType<typeof restoreFromDataDir> | undefined;
+  let state: MockState;
+  let oidc: OidcHost;
+  const trustProxy = options.trustProxy === true;
   try {
     // Loaded only here: a mock in memory does without the redis client.
     redis = options.redis === undefined ? undefined : await (await import('./core/redis/index.js')).linkRedis(options.redis, issuer, options.redisPrefix);
-  } catch (err) {
-    await listening.close();
-    throw err;
-  }
-  const state = new MockState(issuer, tenant, keys, redis?.store);
-  let dataDir: ReturnType<typeof restoreFromDataDir> | undefined;
-  try {
+    state = new MockState(issuer, tenant, keys, redis?.store);
     dataDir = options.dataDir === undefined ? undefined : restoreFromDataDir(state, options.dataDir);
     await redis?.share(state);
-  } catch (err) {
-    await listening.close();
-    await redis?.close();
-    throw err;
-  }
-  // After the restore: the actions of the tenant the mock will serve.
-  const actions = new ActionRunner(state, actionsBaseOf(options.tenant), () => state.rebuild());
-  state.actions = actions;
-  try {
+    // After the restore: the actions of the tenant the mock will serve.
+    const actions = new ActionRunner(state, actionsBaseOf(options.tenant), () => state.rebuild());
+    state.actions = actions;
     await loadActions(actions, sourceOf(options.tenant));
-  } catch (err) {
-    await listening.close();
-    dataDir?.release();
-    await redis?.close();
-    throw err;
-  }
-  const trustProxy = options.trustProxy === true;
-  const oidc = new OidcHost(state, oidcViews, { trustProxy });
-  try {
+    oidc = new OidcHost(state, oidcViews, { trustProxy });
     await oidc.validateApplications(state.directory, sourceOf(options.tenant));
   } catch (err) {
+    // A start refused part way leaves nothing behind: the port, the data directory's lock, the Redis connection.
     await listening.close();
     dataDir?.release();
     await redis?.close();
@@ -396,10 +386,20 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
       const draft = structuredClone(state.tenant) as TenantInput;
       const input = change(draft) ?? draft;
       await oidc.validateApplications(new Directory(parseTenant(structuredClone(input), 'tenant update')), 'tenant update');
-      return state.replaceTenant(input);
+      const updated = state.replaceTenant(input);
+      await state.settled();
+      return updated;
     },
-    rotateKeys: (next) => state.rotateKeys(next),
-    publishNextKey: (next) => state.publishNextKey(next),
+    rotateKeys: async (next) => {
+      const keys = await state.rotateKeys(next);
+      await state.settled();
+      return keys;
+    },
+    publishNextKey: async (next) => {
+      const keys = await state.publishNextKey(next);
+      await state.settled();
+      return keys;
+    },
     jwksFetches: () => state.jwksFetches,
     retireKey: (kid) => state.retireKey(kid),
     restoreKeys: (snapshot) => state.restoreKeys(snapshot),
@@ -427,6 +427,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
       read: () => state.clock.read(),
     },
     reset: () => state.reset(),
+    settled: () => state.settled(),
     events: (since) => state.events.list(since),
     timeline: (filter) => state.timeline.list(filter),
     emails: (filter) => state.outbox.list(filter),

@@ -1,4 +1,4 @@
-import { parseDuration, type ClockReading } from '../core/clock.js';
+import { formatDuration, parseDuration, type ClockReading } from '../core/clock.js';
 import { InvalidInput } from '../core/errors.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import { parseHttpUrl, UsageError } from './args.js';
@@ -8,18 +8,6 @@ export interface ClockFlags {
   issuer?: string | undefined;
   'admin-token'?: string | undefined;
   json?: boolean | undefined;
-}
-
-/** `2592000` → `30d`, `93784` → `1d2h3m4s`: the offset as `clock advance` takes it. */
-export function formatDuration(seconds: number): string {
-  if (seconds === 0) return '0s';
-  let rest = Math.floor(seconds);
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
-    if (rest >= size) parts.push(`${Math.floor(rest / size)}${unit}`);
-    rest %= size;
-  }
-  return parts.join('');
 }
 
 /** The reading as one line: how far ahead, and the mock's now. */

@@ -1,4 +1,4 @@
-import { checkAdminOptions } from '../core/admin-options.js';
+import { checkStartOptions } from '../core/admin-options.js';
 import { StartOptionsError } from '../core/errors.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import { lifetimeLines } from '../core/token-lifetimes.js';
@@ -104,8 +104,7 @@ export async function runStart(flags: StartFlags): Promise<number> {
   if (options.redisPrefix !== undefined && options.redis === undefined) throw new UsageError('--redis-prefix names the keys in Redis: it needs --redis URL');
   try {
     // Before loading the mock (and oidc-provider's Node-version warning): a refused option is one line.
-    checkAdminOptions(options);
-    if (options.redis !== undefined && options.dataDir !== undefined) throw new StartOptionsError('ERR_REDIS_WITH_DATA_DIR', START_OPTION_LINES.ERR_REDIS_WITH_DATA_DIR, 'redis');
+    checkStartOptions(options);
   } catch (err) {
     if (!(err instanceof StartOptionsError)) throw err;
     process.stderr.write(`mock-idp: ${START_OPTION_LINES[err.code]}\n`);

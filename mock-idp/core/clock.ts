@@ -21,6 +21,20 @@ const UNIT_SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 } as const;
 const DURATION = /^(?:\d+[smhdw])+$/;
 
 /**
+ * Seconds as `parseDuration` takes them: `2592000` → `30d`, `93784` → `1d2h3m4s` (its sign dropped, rounded);
+ * `parts` keeps only the largest units (2: `1d2h`), for a compact reading.
+ */
+export function formatDuration(seconds: number, parts = Number.POSITIVE_INFINITY): string {
+  let rest = Math.abs(Math.round(seconds));
+  const out: string[] = [];
+  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= size) out.push(`${Math.floor(rest / size)}${unit}`);
+    rest %= size;
+  }
+  return out.slice(0, parts).join('') || '0s';
+}
+
+/**
  * Seconds from a number of seconds or a duration such as `30d`, `12h`, `90m`, `1d12h`, `2w`
  * (units s, m, h, d, w; a bare number is seconds). A negative, fractional or malformed
  * amount is InvalidInput naming `field`.

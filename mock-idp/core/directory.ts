@@ -40,8 +40,9 @@ const byKey = <T>(items: readonly T[], key: (item: T) => string) => new Map(item
 
 /**
  * One tenant, read-only, indexed once: users, roles, APIs and applications.
- * A tenant changed at run time is a new Directory (see MockState), so whatever
- * was built from the old one (the oidc-provider instance) is rebuilt with it.
+ * A tenant changed at run time is a new Directory (see MockState), handed to
+ * whatever was built from the old one (oidc/host.ts builds a new oidc-provider
+ * instance only when more than the tenant's people changed).
  */
 export class Directory {
   readonly #everyone: readonly Person[];

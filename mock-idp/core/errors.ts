@@ -155,3 +155,15 @@ export class NoAuthenticator extends MockIdpError {
     super('ERR_NO_AUTHENTICATOR', `user "${user}" has no OTP authenticator: give them mfa.otp.secret in the tenant, or let them enrol at a login that requires MFA`);
   }
 }
+
+/**
+ * A change to the state replicas share (Redis) could not be written: other replicas kept changing it
+ * (the compare-and-set lost every retry), or the change no longer fits the state they wrote meanwhile
+ * (the same email given to two new users at once). The change is undone on this replica too.
+ */
+export class StateConflict extends MockIdpError {
+  declare readonly code: 'ERR_STATE_CONFLICT';
+  constructor(message: string) {
+    super('ERR_STATE_CONFLICT', message);
+  }
+}

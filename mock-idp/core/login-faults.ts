@@ -6,6 +6,7 @@
  * its code (and later refreshes), the userinfo answer for its access token.
  * What to change is given by the layer that plants it (the forges live in tools/).
  */
+import { BoundedMap } from './bounded-map.js';
 import { Clock } from './clock.js';
 
 /** Where an ID token is being answered. */
@@ -38,64 +39,49 @@ export interface LoginFaultPlan extends AuthorizationKey {
   tamper: LoginTamper;
 }
 
-interface Entry extends LoginFaultPlan {
-  expiresAt: number;
-  codes: Set<string>;
-  tokens: Set<string>;
-}
-
-/** How long a plan waits for its login, ms. */
-const PLAN_LIFETIME_MS = 10 * 60_000;
+/** How long a plan waits for its login, s; its codes and tokens find it as long. */
+const PLAN_LIFETIME = 10 * 60;
 const MAX_PLANS = 1_000;
+/** Codes and tokens of planted logins remembered (a login leads to a few). */
+const MAX_ARTIFACTS = 10 * MAX_PLANS;
 
 /** The planted logins of one mock, with the codes and tokens each led to. */
 export class LoginFaults {
-  constructor(private readonly clock: Pick<Clock, 'now'> = new Clock()) {}
+  readonly #byState: BoundedMap<string, LoginFaultPlan>;
+  readonly #byArtifact: BoundedMap<string, LoginFaultPlan>;
 
-  #byState = new Map<string, Entry>();
-  #byArtifact = new Map<string, Entry>();
+  constructor(clock: Pick<Clock, 'now'> = new Clock()) {
+    this.#byState = new BoundedMap(MAX_PLANS, clock);
+    this.#byArtifact = new BoundedMap(MAX_ARTIFACTS, clock);
+  }
 
   #key({ clientId, state, nonce, codeChallenge }: AuthorizationKey): string {
     return [clientId, state, nonce ?? '', codeChallenge ?? ''].join('\u0000');
   }
 
-  #sweep(): void {
-    const now = this.clock.now();
-    for (const [key, entry] of this.#byState) {
-      if (entry.expiresAt <= now || this.#byState.size > MAX_PLANS) {
-        this.#byState.delete(key);
-        for (const a of [...entry.codes, ...entry.tokens]) this.#byArtifact.delete(a);
-      }
-    }
-  }
-
   /** Plants a fault for the authorization with this key (replacing an earlier plan for it). */
   plan(plan: LoginFaultPlan): void {
-    this.#sweep();
-    this.#byState.set(this.#key(plan), { ...plan, expiresAt: this.clock.now() + PLAN_LIFETIME_MS, codes: new Set(), tokens: new Set() });
+    this.#byState.setFor(this.#key(plan), { ...plan }, PLAN_LIFETIME);
   }
 
   /** The plan of an authorization request, if one was planted. */
   forAuthorization(key: { [K in keyof AuthorizationKey]?: string | undefined }): LoginFaultPlan | undefined {
     const { clientId, state } = key;
     if (clientId === undefined || state === undefined) return undefined;
-    const entry = this.#byState.get(this.#key({ ...key, clientId, state }));
-    return entry && entry.expiresAt > this.clock.now() ? entry : undefined;
+    return this.#byState.get(this.#key({ ...key, clientId, state }));
   }
 
   /** The plan an authorization code, access token or refresh token came from. */
   forArtifact(value: string | undefined): LoginFaultPlan | undefined {
     if (value === undefined) return undefined;
-    const entry = this.#byArtifact.get(value);
-    return entry && entry.expiresAt > this.clock.now() ? entry : undefined;
+    return this.#byArtifact.get(value);
   }
 
   /** Notes a code (or a token) issued in a planted login, so that later requests with it find the plan. */
-  bind(plan: LoginFaultPlan, artifact: string, kind: 'code' | 'token'): void {
-    const entry = this.#byState.get(this.#key(plan));
-    if (!entry) return;
-    (kind === 'code' ? entry.codes : entry.tokens).add(artifact);
-    this.#byArtifact.set(artifact, entry);
+  bind(plan: LoginFaultPlan, artifact: string): void {
+    const key = this.#key(plan);
+    const entry = this.#byState.get(key);
+    if (entry) this.#byArtifact.set(artifact, entry, this.#byState.expiresAt(key));
   }
 
   clear(): void {

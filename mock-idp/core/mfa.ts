@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
+import { BoundedMap } from './bounded-map.js';
 import type { Clock } from './clock.js';
 import { NoAuthenticator, UnknownUser } from './errors.js';
 import type { Directory } from './directory.js';
@@ -75,8 +76,8 @@ type OobChallenge = { sub: string; mfaToken: string; bindingCode: string };
 
 /**
  * The MFA state a restart keeps (`--data-dir`, `state export`): authenticators enrolled at run time, recovery codes,
- * email factors, wrong-code counts and locks, and the MFA tokens and email challenges still pending. Logins waiting
- * on the login page's code step are not kept (their login attempt starts again).
+ * email factors, wrong-code counts and locks, and the MFA tokens and email challenges still pending. A login waiting
+ * at the login page's code step is kept with its interaction (the store).
  */
 export interface MfaSnapshot {
   enrolled: Array<[sub: string, secret: string]>;
@@ -91,32 +92,33 @@ export interface MfaSnapshot {
  * Multi-factor authentication with one-time passwords (TOTP, RFC 6238, through
  * `otpauth`): who must give a code (the tenant policy, or a requirement such as
  * an Action's), each user's secret (the tenant's `mfa.otp.secret`, else one
- * enrolled at run time), wrong codes counted per user with Auth0's lock, and the
- * logins waiting for their code (per login attempt, expiring on the mock's clock).
+ * enrolled at run time), wrong codes counted per user with Auth0's lock (a login
+ * waiting for its code waits in its interaction: http/routes/interaction-steps.ts).
  * Everything reads the time from the mock's clock, so time travel moves the codes.
  */
 export class MultiFactor {
   readonly #enrolled = new Map<string, string>();
   readonly #enrolling = new Map<string, string>();
   readonly #failures = new Map<string, Failures>();
-  readonly #waiting = new Map<string, Bounded<MfaLogin>>();
   readonly #requirements = new Set<MfaRequirement>();
   readonly #recoveryCodes = new Map<string, string>();
   readonly #emailFactor = new Set<string>();
-  readonly #tokens = new Map<string, Bounded<MfaTokenGrant>>();
-  readonly #oobCodes = new Map<string, Bounded<OobChallenge>>();
+  readonly #tokens: BoundedMap<string, MfaTokenGrant>;
+  readonly #oobCodes: BoundedMap<string, OobChallenge>;
 
   constructor(
     private readonly tenant: () => Tenant,
     private readonly clock: Pick<Clock, 'now'>,
-    private readonly maxWaiting: number = DEFAULTS.maxPendingEntries,
+    maxWaiting: number = DEFAULTS.maxPendingEntries,
     /** Called after every change a restart keeps (persistence: core/persistence). */
     private readonly onChange: () => void = () => {},
-  ) {}
+  ) {
+    this.#tokens = new BoundedMap(maxWaiting, clock);
+    this.#oobCodes = new BoundedMap(maxWaiting, clock);
+  }
 
   exportState(): MfaSnapshot {
-    const now = this.clock.now();
-    const live = <T>(map: Map<string, Bounded<T>>) => [...map].filter(([, entry]) => entry.expiresAt > now).map(([key, entry]): [string, Bounded<T>] => [key, structuredClone(entry)]);
+    const live = <T>(map: BoundedMap<string, T>) => [...map.entries()].map(([key, value, expiresAt]): [string, Bounded<T>] => [key, { value: structuredClone(value), expiresAt: expiresAt ?? 0 }]);
     return {
       enrolled: [...this.#enrolled],
       recoveryCodes: [...this.#recoveryCodes],
@@ -127,7 +129,7 @@ export class MultiFactor {
     };
   }
 
-  /** Replaces the kept state with a snapshot's (exportState); logins waiting for their code are dropped. */
+  /** Replaces the kept state with a snapshot's (exportState). */
   importState(snapshot: MfaSnapshot): void {
     this.clear();
     const fill = <T>(map: Map<string, T>, entries: ReadonlyArray<readonly [string, T]>) => {
@@ -137,8 +139,8 @@ export class MultiFactor {
     fill(this.#recoveryCodes, snapshot.recoveryCodes);
     for (const sub of snapshot.emailFactor) this.#emailFactor.add(sub);
     fill(this.#failures, snapshot.failures);
-    fill(this.#tokens, snapshot.tokens);
-    fill(this.#oobCodes, snapshot.oobCodes);
+    for (const [key, { value, expiresAt }] of snapshot.tokens) this.#tokens.set(key, structuredClone(value), expiresAt);
+    for (const [key, { value, expiresAt }] of snapshot.oobCodes) this.#oobCodes.set(key, structuredClone(value), expiresAt);
     this.onChange();
   }
 
@@ -199,21 +201,6 @@ export class MultiFactor {
     return 'ok';
   }
 
-  /** A login attempt (`key`: the interaction's uid) waits for its code, for `lifetimeSeconds`. */
-  wait(key: string, login: MfaLogin, lifetimeSeconds: number): void {
-    this.#bounded(this.#waiting, key, login, lifetimeSeconds);
-  }
-
-  /** Keeps `value` under `key` until `lifetimeSeconds` from now; past `maxWaiting` entries the oldest go. */
-  #bounded<T>(map: Map<string, Bounded<T>>, key: string, value: T, lifetimeSeconds: number): void {
-    map.delete(key);
-    map.set(key, { value, expiresAt: this.clock.now() + lifetimeSeconds * 1000 });
-    for (const oldest of map.keys()) {
-      if (map.size <= this.maxWaiting) break;
-      map.delete(oldest);
-    }
-  }
-
   /** 'too-many' while the user's MFA is locked after too many wrong codes (the lock lifts after a while). */
   #locked(user: User): 'too-many' | undefined {
     const lockedUntil = this.#failures.get(user.sub)?.lockedUntil;
@@ -230,21 +217,6 @@ export class MultiFactor {
     this.#failures.set(user.sub, { count, ...(locked ? { lockedUntil: this.clock.now() + CODE_LOCK_MS } : {}) });
     this.onChange();
     return locked ? 'too-many' : 'wrong';
-  }
-
-  /** The login waiting under `key`, unless it expired. */
-  waiting(key: string): MfaLogin | undefined {
-    const entry = this.#waiting.get(key);
-    if (!entry) return undefined;
-    if (this.clock.now() >= entry.expiresAt) {
-      this.#waiting.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  done(key: string): void {
-    this.#waiting.delete(key);
   }
 
   /** The user's recovery code (Auth0 gives one with the first authenticator; using it gives a new one). */
@@ -284,16 +256,16 @@ export class MultiFactor {
   /** An MFA token (`mfa_required`'s `mfa_token`): the password step passed, a second factor to come; expires on the mock's clock. */
   issueToken(grant: MfaTokenGrant, lifetimeSeconds: number = DEFAULTS.mfa.mfaTokenLifetime): string {
     const token = randomBytes(24).toString('base64url');
-    this.#bounded(this.#tokens, token, grant, lifetimeSeconds);
+    this.#tokens.setFor(token, grant, lifetimeSeconds);
     this.onChange();
     return token;
   }
 
   /** The grant behind an MFA token: 'expired' past its lifetime, undefined when unknown. */
   token(token: string): MfaTokenGrant | 'expired' | undefined {
-    const entry = this.#tokens.get(token);
+    const entry = this.#tokens.lookup(token);
     if (!entry) return undefined;
-    return this.clock.now() >= entry.expiresAt ? 'expired' : entry.value;
+    return entry.expired ? 'expired' : entry.value;
   }
 
   spendToken(token: string): void {
@@ -305,7 +277,7 @@ export class MultiFactor {
   challengeByEmail(user: User, mfaToken: string, lifetimeSeconds: number): { oobCode: string; bindingCode: string } {
     const oobCode = randomBytes(24).toString('base64url');
     const bindingCode = String(randomInt(1_000_000)).padStart(6, '0');
-    this.#bounded(this.#oobCodes, oobCode, { sub: user.sub, mfaToken, bindingCode }, lifetimeSeconds);
+    this.#oobCodes.setFor(oobCode, { sub: user.sub, mfaToken, bindingCode }, lifetimeSeconds);
     this.onChange();
     return { oobCode, bindingCode };
   }
@@ -313,17 +285,17 @@ export class MultiFactor {
   /** Checks the binding code of an email challenge made for this MFA token; a right one spends the challenge. */
   checkEmailChallenge(user: User, mfaToken: string, oobCode: string, bindingCode: string): CodeCheck | 'unknown' {
     const entry = this.#oobCodes.get(oobCode);
-    if (!entry || entry.value.mfaToken !== mfaToken || entry.value.sub !== user.sub || this.clock.now() >= entry.expiresAt) return 'unknown';
+    if (!entry || entry.mfaToken !== mfaToken || entry.sub !== user.sub) return 'unknown';
     const locked = this.#locked(user);
     if (locked) return locked;
-    if (bindingCode.trim() !== entry.value.bindingCode) return this.#wrong(user);
+    if (bindingCode.trim() !== entry.bindingCode) return this.#wrong(user);
     this.#failures.delete(user.sub);
     this.#oobCodes.delete(oobCode);
     this.onChange();
     return 'ok';
   }
 
-  /** Forgets run-time enrolments, counts and waiting logins (a state reset); requirements stay registered. */
+  /** Forgets run-time enrolments and counts (a state reset); requirements stay registered. */
   clear(): void {
     this.#recoveryCodes.clear();
     this.#emailFactor.clear();
@@ -332,7 +304,6 @@ export class MultiFactor {
     this.#enrolled.clear();
     this.#enrolling.clear();
     this.#failures.clear();
-    this.#waiting.clear();
   }
 
   #totp(user: User, secret: string): TOTP {

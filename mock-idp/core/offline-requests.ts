@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map.js';
 import { Clock } from './clock.js';
 import { DEFAULTS } from './tenant/defaults.js';
 
@@ -22,20 +23,20 @@ const keyOf = ({ clientId, codeChallenge, nonce }: RequestMarks) => {
  * (oidc/offline-access.ts).
  */
 export class OfflineRequests {
-  readonly #noted = new Map<string, number>();
+  readonly #noted: BoundedMap<string, true>;
 
-  constructor(private readonly clock: Pick<Clock, 'now'> = new Clock()) {}
-
-  note(marks: RequestMarks, now = this.clock.now()): void {
-    const key = keyOf(marks);
-    if (key === undefined) return;
-    for (const [k, expires] of this.#noted) if (expires <= now) this.#noted.delete(k);
-    this.#noted.set(key, now + DEFAULTS.authorizationCodeLifetime * 1000);
+  constructor(clock: Pick<Clock, 'now'> = new Clock()) {
+    this.#noted = new BoundedMap(DEFAULTS.maxPendingEntries, clock);
   }
 
-  asked(marks: RequestMarks, now = this.clock.now()): boolean {
+  note(marks: RequestMarks): void {
     const key = keyOf(marks);
-    return key !== undefined && (this.#noted.get(key) ?? 0) > now;
+    if (key !== undefined) this.#noted.setFor(key, true, DEFAULTS.authorizationCodeLifetime);
+  }
+
+  asked(marks: RequestMarks): boolean {
+    const key = keyOf(marks);
+    return key !== undefined && this.#noted.has(key);
   }
 
   clear(): void {

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { BoundedMap } from './bounded-map.js';
 import type { Directory } from './directory.js';
 import type { Outbox, OutboxEmail } from './outbox.js';
 import type { Application, Organization } from './tenant/schema.js';
-
-/** Login attempts whose typed organization is remembered at most (they expire anyway). */
-const MAX_CHOSEN = 1000;
 
 /** Auth0's answers about `organization=` (`invalid_request` on the callback, before any login). */
 export const ORGANIZATION_ERRORS = {
@@ -52,17 +50,6 @@ export class LoginOrganizations {
 
   /** `onChange`: called after every change of the per-login organizations (persistence). */
   constructor(private readonly onChange: () => void = () => {}) {}
-  /** Organizations users typed at the organization prompt, per login attempt (interaction uid); the newest kept. */
-  readonly #chosen = new Map<string, string>();
-
-  choose(uid: string, orgId: string): void {
-    this.#chosen.set(uid, orgId);
-    if (this.#chosen.size > MAX_CHOSEN) this.#chosen.delete(this.#chosen.keys().next().value!);
-  }
-
-  chosen(uid: string): string | undefined {
-    return this.#chosen.get(uid);
-  }
 
   set(sub: string, clientId: string, orgId: string | undefined): void {
     const key = `${sub}\n${clientId}`;
@@ -82,7 +69,6 @@ export class LoginOrganizations {
 
   importState(entries: ReadonlyArray<readonly [string, string, string]>): void {
     this.#byLogin.clear();
-    this.#chosen.clear();
     for (const [sub, clientId, orgId] of entries) this.#byLogin.set(`${sub}\n${clientId}`, orgId);
   }
 
@@ -92,7 +78,6 @@ export class LoginOrganizations {
 
   clear(): void {
     this.#byLogin.clear();
-    this.#chosen.clear();
   }
 }
 
@@ -143,19 +128,20 @@ const MAX_INVITATIONS = 1000;
 
 /** The pending invitations (in memory, as the mock's other tickets): accepted once, by a login or sign-up with the invitee's email. */
 export class Invitations {
-  readonly #byTicket = new Map<string, Invitation>();
+  readonly #byTicket: BoundedMap<string, Invitation>;
 
   constructor(
     private readonly now: () => number,
     /** Called after every change (persistence). */
     private readonly onChange: () => void = () => {},
-  ) {}
+  ) {
+    this.#byTicket = new BoundedMap(MAX_INVITATIONS, { now });
+  }
 
   create(input: Omit<Invitation, 'id' | 'ticketId' | 'createdAt' | 'expiresAt'>, ttlSeconds = INVITATION_TTL): Invitation {
     const createdAt = this.now();
     const invitation: Invitation = { ...input, id: `uinv_${randomBytes(8).toString('hex')}`, ticketId: randomBytes(16).toString('base64url'), createdAt, expiresAt: createdAt + ttlSeconds * 1000 };
-    this.#byTicket.set(invitation.ticketId, invitation);
-    if (this.#byTicket.size > MAX_INVITATIONS) this.#byTicket.delete(this.#byTicket.keys().next().value!);
+    this.#byTicket.set(invitation.ticketId, invitation, invitation.expiresAt);
     this.onChange();
     return invitation;
   }
@@ -163,11 +149,11 @@ export class Invitations {
   /** A pending, unexpired invitation of this organization by its ticket. */
   find(ticketId: string, organizationId: string): Invitation | undefined {
     const found = this.#byTicket.get(ticketId);
-    return found && found.organizationId === organizationId && found.expiresAt > this.now() ? found : undefined;
+    return found?.organizationId === organizationId ? found : undefined;
   }
 
   of(organizationId: string): Invitation[] {
-    return [...this.#byTicket.values()].filter((i) => i.organizationId === organizationId && i.expiresAt > this.now());
+    return [...this.#byTicket.values()].filter((i) => i.organizationId === organizationId);
   }
 
   accept(ticketId: string): void {
@@ -186,6 +172,6 @@ export class Invitations {
 
   importState(invitations: readonly Invitation[]): void {
     this.#byTicket.clear();
-    for (const i of invitations) if (i.expiresAt > this.now()) this.#byTicket.set(i.ticketId, structuredClone(i));
+    for (const i of invitations) if (i.expiresAt > this.now()) this.#byTicket.set(i.ticketId, structuredClone(i), i.expiresAt);
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BoundedMap } from './bounded-map.js';
 import { Clock } from './clock.js';
 import { InvalidEmailLink } from './errors.js';
 import { DEFAULTS } from './tenant/defaults.js';
@@ -95,36 +96,33 @@ export interface EmailLink {
  * since `POST /dbconnections/change_password` needs no credentials.
  */
 export class EmailLinks {
-  readonly #links = new Map<string, EmailLink>();
+  readonly #links: BoundedMap<string, Omit<EmailLink, 'expiresAt'>>;
 
   constructor(
-    private readonly max: number = DEFAULTS.maxEmailLinks,
+    max: number = DEFAULTS.maxEmailLinks,
     /** Links expire on the mock's clock, so time travel expires them. */
-    private readonly clock: Pick<Clock, 'now'> = new Clock(),
+    clock: Pick<Clock, 'now'> = new Clock(),
     private readonly onChange: () => void = () => {},
-  ) {}
+  ) {
+    this.#links = new BoundedMap(max, clock);
+  }
 
   issue(kind: EmailLink['kind'], sub: string, lifetimeSeconds: number): { ticket: string; expiresAt: Date } {
     const ticket = randomBytes(24).toString('base64url');
-    const expiresAt = this.clock.now() + lifetimeSeconds * 1000;
-    this.#links.set(ticket, { kind, sub, expiresAt });
-    for (const oldest of this.#links.keys()) {
-      if (this.#links.size <= this.max) break;
-      this.#links.delete(oldest);
-    }
+    const expiresAt = this.#links.setFor(ticket, { kind, sub }, lifetimeSeconds);
     this.onChange();
     return { ticket, expiresAt: new Date(expiresAt) };
   }
 
   /** The user a ticket of this kind is for; throws InvalidEmailLink when it is unknown, used or expired. */
   peek(kind: EmailLink['kind'], ticket: string): string {
-    const link = this.#links.get(ticket);
-    if (!link || link.kind !== kind) throw new InvalidEmailLink('unknown');
-    if (this.clock.now() >= link.expiresAt) {
+    const link = this.#links.lookup(ticket);
+    if (!link || link.value.kind !== kind) throw new InvalidEmailLink('unknown');
+    if (link.expired) {
       this.#links.delete(ticket);
       throw new InvalidEmailLink('expired');
     }
-    return link.sub;
+    return link.value.sub;
   }
 
   /** As peek, and the ticket is spent. */
@@ -142,13 +140,12 @@ export class EmailLinks {
 
   /** The unexpired tickets, oldest first, as JSON. */
   exportState(): Array<[ticket: string, link: EmailLink]> {
-    const at = this.clock.now();
-    return [...this.#links].filter(([, link]) => link.expiresAt > at).map(([ticket, link]) => [ticket, { ...link }]);
+    return [...this.#links.entries()].map(([ticket, link, expiresAt]) => [ticket, { ...link, expiresAt: expiresAt ?? 0 }]);
   }
 
   importState(links: ReadonlyArray<readonly [string, EmailLink]>): void {
     this.#links.clear();
-    for (const [ticket, link] of links.slice(-this.max)) this.#links.set(ticket, { ...link });
+    for (const [ticket, { expiresAt, ...link }] of links) this.#links.set(ticket, link, expiresAt);
     this.onChange();
   }
 }

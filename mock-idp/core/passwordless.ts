@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { BoundedMap } from './bounded-map.js';
 import type { Clock } from './clock.js';
 import type { Outbox } from './outbox.js';
 import { DEFAULTS } from './tenant/defaults.js';
@@ -6,6 +7,13 @@ import { DEFAULTS } from './tenant/defaults.js';
 /** Auth0's passwordless connections. */
 export const PASSWORDLESS_CONNECTIONS = ['email', 'sms'] as const;
 export type PasswordlessConnection = (typeof PASSWORDLESS_CONNECTIONS)[number];
+
+export const isPasswordlessConnection = (value: unknown): value is PasswordlessConnection => (PASSWORDLESS_CONNECTIONS as readonly unknown[]).includes(value);
+
+/** An address a passwordless email may go to (the login page's "Email me a code", `/passwordless/start`, a magic link). */
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+$/;
+/** A phone number in E.164 (`+15555550100`): the SMS connection's addresses. */
+export const E164_PHONE = /^\+[1-9]\d{6,14}$/;
 
 /** What checking a passwordless code gave. */
 export type PasswordlessCheck = { outcome: 'ok'; sub: string } | { outcome: 'wrong' | 'expired' | 'too-many' };
@@ -41,27 +49,29 @@ interface SentCode {
  * the phone number). Who signs in is the caller's (core/tenant/edits.ts `passwordlessSignIn`).
  */
 export class PasswordlessCodes {
-  readonly #codes = new Map<string, SentCode>();
+  readonly #codes: BoundedMap<string, Omit<SentCode, 'expiresAt'>>;
   /** Opened magic links waiting for their authorization to reach the login step (a cookie carries the ticket). */
-  readonly #magicLogins = new Map<string, { clientId: string; outcome: MagicLinkOutcome; expiresAt: number }>();
+  readonly #magicLogins: BoundedMap<string, { clientId: string; outcome: MagicLinkOutcome }>;
 
   constructor(
-    private readonly clock: Pick<Clock, 'now'>,
+    clock: Pick<Clock, 'now'>,
     private readonly outbox: Outbox,
-    private readonly max: number = DEFAULTS.maxPendingEntries,
+    max: number = DEFAULTS.maxPendingEntries,
     /** Called after every change a restart keeps (the codes; opened magic links are not kept). */
     private readonly onChange: () => void = () => {},
-  ) {}
+  ) {
+    this.#codes = new BoundedMap(max, clock);
+    this.#magicLogins = new BoundedMap(max, clock);
+  }
 
   /** The unexpired codes, oldest first. */
   exportState(): PasswordlessSnapshot {
-    const now = this.clock.now();
-    return [...this.#codes].filter(([, sent]) => sent.expiresAt > now).map(([key, sent]) => [key, { ...sent }]);
+    return [...this.#codes.entries()].map(([key, sent, expiresAt]) => [key, { ...sent, expiresAt: expiresAt ?? 0 }]);
   }
 
   importState(codes: PasswordlessSnapshot): void {
     this.clear();
-    for (const [key, sent] of codes.slice(-this.max)) this.#codes.set(key, { ...sent });
+    for (const [key, { expiresAt, ...sent }] of codes) this.#codes.set(key, sent, expiresAt);
     this.onChange();
   }
 
@@ -101,36 +111,24 @@ export class PasswordlessCodes {
   #issue(connection: PasswordlessConnection, address: string): { code: string; expiresAt: number } {
     const { codeLength, codeLifetime } = DEFAULTS.passwordless;
     const code = String(randomInt(10 ** codeLength)).padStart(codeLength, '0');
-    const expiresAt = this.clock.now() + codeLifetime * 1000;
-    const key = keyOf(connection, address);
-    this.#codes.delete(key);
-    this.#codes.set(key, { code, expiresAt, failures: 0 });
-    this.#bound(this.#codes);
+    const expiresAt = this.#codes.setFor(keyOf(connection, address), { code, failures: 0 }, codeLifetime);
     this.onChange();
     return { code, expiresAt };
-  }
-
-  #bound(map: Map<string, unknown>): void {
-    for (const oldest of map.keys()) {
-      if (map.size <= this.max) break;
-      map.delete(oldest);
-    }
   }
 
   /** Keeps what an opened magic link gave until the login step of its authorization takes it (`lifetimeSeconds`); returns the ticket. */
   holdMagicLogin(clientId: string, outcome: MagicLinkOutcome, lifetimeSeconds: number): string {
     const ticket = randomBytes(24).toString('base64url');
-    this.#magicLogins.set(ticket, { clientId, outcome, expiresAt: this.clock.now() + lifetimeSeconds * 1000 });
-    this.#bound(this.#magicLogins);
+    this.#magicLogins.setFor(ticket, { clientId, outcome }, lifetimeSeconds);
     return ticket;
   }
 
   /** The outcome an opened magic link left for this application's login step, once (undefined: unknown, expired or another application's). */
   takeMagicLogin(ticket: string, clientId: string): MagicLinkOutcome | undefined {
-    const held = this.#magicLogins.get(ticket);
-    if (!held || held.clientId !== clientId) return undefined;
+    const held = this.#magicLogins.lookup(ticket);
+    if (!held || held.value.clientId !== clientId) return undefined;
     this.#magicLogins.delete(ticket);
-    return this.clock.now() < held.expiresAt ? held.outcome : undefined;
+    return held.expired ? undefined : held.value.outcome;
   }
 
   /**
@@ -140,13 +138,14 @@ export class PasswordlessCodes {
    */
   check(connection: PasswordlessConnection, address: string, code: string, signIn: () => string | undefined): PasswordlessCheck {
     const key = keyOf(connection, address);
-    const sent = this.#codes.get(key);
-    if (!sent) return { outcome: 'wrong' };
+    const found = this.#codes.lookup(key);
+    if (!found) return { outcome: 'wrong' };
     this.onChange();
-    if (this.clock.now() >= sent.expiresAt) {
+    if (found.expired) {
       this.#codes.delete(key);
       return { outcome: 'expired' };
     }
+    const sent = found.value;
     const sub = code.trim() === sent.code ? signIn() : undefined;
     if (sub === undefined) {
       sent.failures++;

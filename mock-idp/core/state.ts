@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Actions } from './actions/types.js';
 import { BruteForceCounter } from './brute-force.js';
 import { Clock } from './clock.js';
@@ -28,6 +30,11 @@ export type Rebuild = (directory: Directory) => () => void;
 
 /** The run-time state replicas share beside the store (core/redis/shared-state.ts): a state snapshot without its `store`. */
 export type SharedSnapshot = Omit<StateSnapshot, 'store'>;
+
+/** The writes of one caller (a request, or the in-process API): the first failure among them, until `settled()` reports it. */
+interface WriteScope {
+  failure?: unknown;
+}
 
 /** Builds the store a mock keeps oidc-provider's models in (default: in memory). */
 export type StoreFactory = (reuseIntervalOf: ReuseIntervalOf, clock: Clock) => StateStore;
@@ -61,7 +68,7 @@ export class MockState {
   readonly cookieKeys = [randomBytes(32).toString('base64url')];
   /** Consecutive failed logins per user and address (the tenant's `bruteForceProtection`), for the login page and the password grant. */
   readonly bruteForce = new BruteForceCounter(() => this.#directory.tenant.bruteForceProtection, this.clock, () => this.#changed());
-  /** MFA: who must give a one-time code, users' OTP secrets, wrong codes, logins waiting for their code. */
+  /** MFA: who must give a one-time code, users' OTP secrets, wrong codes. */
   readonly mfa = new MultiFactor(() => this.#directory.tenant, this.clock, DEFAULTS.maxPendingEntries, () => this.#changed());
   /** Faults planted into single logins by the relying-party conformance harness. */
   readonly loginFaults = new LoginFaults(this.clock);
@@ -91,6 +98,9 @@ export class MockState {
   readonly #ending = new Set<Promise<void>>();
   /** Writes still going to a shared store (Redis) that a request's answer waits for (`settled()`). */
   readonly #pending = new Set<Promise<unknown>>();
+  /** Whose writes these are: each request runs in its own scope (`scoped`), in-process calls share one. */
+  readonly #scopes = new AsyncLocalStorage<WriteScope>();
+  readonly #unscoped: WriteScope = {};
 
   constructor(
     readonly issuer: string,
@@ -110,20 +120,50 @@ export class MockState {
         }, this.clock);
   }
 
-  /** Keeps a write to a shared store in flight until it settles; a failure is reported, not thrown. */
+  /**
+   * Runs one caller's work (an HTTP request) in a scope of its own: `settled()` inside it reports the
+   * failure of the writes its own changes started, not another request's.
+   */
+  scoped<T>(work: () => Promise<T>): Promise<T> {
+    return this.#scopes.run({}, work);
+  }
+
+  #scope(): WriteScope {
+    return this.#scopes.getStore() ?? this.#unscoped;
+  }
+
+  /**
+   * Keeps a write to a shared store in flight until it settles. A failure (StateConflict, Redis gone) is
+   * kept for the scope that started it: its `settled()` throws it.
+   */
   track(work: Promise<unknown>): void {
-    const running = work.catch((err: unknown) => console.error('mock-idp: a state write failed:', err)).finally(() => this.#pending.delete(running));
+    const scope = this.#scope();
+    const running = work
+      .catch((err: unknown) => {
+        // In process nobody may ask: said on the console too.
+        if (scope === this.#unscoped) console.error('mock-idp: a state write failed (idp.settled() rejects with it):', err);
+        scope.failure ??= err;
+      })
+      .finally(() => this.#pending.delete(running));
     this.#pending.add(running);
   }
 
-  /** Whether writes are in flight (the HTTP layer then waits for them before it answers). */
+  /** Whether writes are in flight, or one of this scope's failed (the HTTP layer then waits for them before it answers). */
   get unsettled(): boolean {
-    return this.#pending.size > 0;
+    return this.#pending.size > 0 || this.#scope().failure !== undefined;
   }
 
-  /** Resolves once every tracked write has settled (those started meanwhile too). */
+  /**
+   * Resolves once every tracked write has settled (those started meanwhile too); then throws the first
+   * failure of a write this scope started (once: a second call resolves).
+   */
   async settled(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    const scope = this.#scope();
+    const { failure } = scope;
+    if (failure === undefined) return;
+    delete scope.failure;
+    throw failure;
   }
 
   /** Registers what follows every change of the state (the data directory's writer); it must not throw. */
@@ -164,6 +204,11 @@ export class MockState {
     };
   }
 
+  /** The seed tenant as a shared document carries a tenant (a JSON copy: defaults filled in). */
+  get seedTenant(): TenantInput {
+    return JSON.parse(JSON.stringify(this.initialTenant)) as TenantInput;
+  }
+
   /** sha256 of the seed tenant: a snapshot's `seed`, to tell whether it grew from this tenant file. */
   get seedDigest(): string {
     // The seed never changes: hashed once, not on every write of the state.
@@ -178,7 +223,7 @@ export class MockState {
    */
   importSnapshot(snapshot: StateSnapshot): void {
     if (!this.store.importState) throw new StateNotExportable();
-    this.#importShared(snapshot, true);
+    this.#importShared(snapshot);
     this.store.importState(snapshot.store);
     this.offlineRequests.clear();
     this.events.add({ type: 'state.imported', detail: { savedAt: snapshot.savedAt, entries: snapshot.store.entries.length } });
@@ -187,17 +232,23 @@ export class MockState {
 
   /**
    * Takes another replica's shared state (tenant, keys, cookie keys, clock, outbox, links, brute-force
-   * counts). oidc-provider is rebuilt only when the tenant or the keys differ from this replica's.
+   * counts). `current` is this replica's shared state as it stands (the shared document's copy): oidc-provider
+   * is rebuilt only when the tenant, keys or cookie keys differ from it.
    */
-  importShared(snapshot: SharedSnapshot): void {
-    this.#importShared(snapshot, false);
+  importShared(snapshot: SharedSnapshot, current: SharedSnapshot): void {
+    this.#importShared(snapshot, current);
     this.#changed();
   }
 
-  #importShared(snapshot: SharedSnapshot, always: boolean): void {
-    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-    const current = this.exportShared();
-    if (always || !same(current.tenant, snapshot.tenant) || !same(current.keys, snapshot.keys) || !same(current.cookieKeys, snapshot.cookieKeys)) {
+  /** Throws what importing `snapshot` would (TenantConfigError for a tenant it refuses), changing nothing. */
+  checkShared(snapshot: SharedSnapshot): void {
+    if (snapshot.tenant) new Directory(parseTenant(structuredClone(snapshot.tenant), 'state tenant'), { issuer: this.issuer });
+  }
+
+  /** Imports `snapshot`; with `current`, rebuilds only when the tenant or the keys differ from it. */
+  #importShared(snapshot: SharedSnapshot, current?: SharedSnapshot): void {
+    const same = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
+    if (!current || !same(current.tenant, snapshot.tenant) || !same(current.keys, snapshot.keys) || !same(current.cookieKeys, snapshot.cookieKeys)) {
       const directory = snapshot.tenant ? new Directory(parseTenant(structuredClone(snapshot.tenant), 'state tenant'), { issuer: this.issuer }) : new Directory(this.initialTenant, { issuer: this.issuer });
       const before = this.keys.snapshot();
       const cookieKeys = [...this.cookieKeys];

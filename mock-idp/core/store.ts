@@ -65,9 +65,23 @@ export interface StateStore {
 /** What the store needs to know to apply Auth0's refresh-token reuse interval. */
 export type ReuseIntervalOf = (clientId: string) => number;
 
+/** The refresh token most recently consumed by a rotation of a family, and when (ms, mock's clock) it was first consumed. */
+export type PreviousToken = { id: string; at: number };
+
+/**
+ * Auth0's reuse interval on a refresh token as found (both stores): within the application's interval after
+ * the rotation that consumed it, the family's previous token reads as unconsumed; any other one as stored.
+ */
+export function asReusable(id: string, payload: StoredPayload | undefined, previous: PreviousToken | undefined, reuseIntervalOf: ReuseIntervalOf, now: number): StoredPayload | undefined {
+  if (!payload?.consumed || !payload.clientId || previous?.id !== id) return payload;
+  const interval = reuseIntervalOf(payload.clientId) * 1000;
+  if (interval <= 0 || now - previous.at > interval) return payload;
+  const { consumed: _consumed, ...unconsumed } = payload;
+  return unconsumed;
+}
+
 interface RefreshFamily {
-  /** The refresh token most recently consumed by a rotation, and when it was first consumed. */
-  previous?: { id: string; at: number };
+  previous?: PreviousToken;
 }
 
 /**
@@ -235,14 +249,8 @@ export class Store implements StateStore {
   /** Applies the reuse interval to a refresh token lookup: the previous token of its family reads as unconsumed within it. */
   findRefreshToken(id: string): StoredPayload | undefined {
     const payload = this.get('RefreshToken', id);
-    if (!payload?.consumed || !payload.grantId || !payload.clientId) return payload;
-    const previous = this.#families.get(payload.grantId)?.previous;
-    const interval = this.reuseIntervalOf(payload.clientId) * 1000;
-    if (previous?.id === id && interval > 0 && this.clock.now() - previous.at <= interval) {
-      const { consumed: _consumed, ...unconsumed } = payload;
-      return unconsumed;
-    }
-    return payload;
+    const previous = payload?.grantId === undefined ? undefined : this.#families.get(payload.grantId)?.previous;
+    return asReusable(id, payload, previous, this.reuseIntervalOf, this.clock.now());
   }
 
   consume(name: string, id: string): ConsumeOutcome {

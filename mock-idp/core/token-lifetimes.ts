@@ -1,3 +1,4 @@
+import { formatDuration } from './clock.js';
 import type { Directory } from './directory.js';
 import { DEFAULTS } from './tenant/defaults.js';
 import type { Tenant } from './tenant/schema.js';
@@ -46,21 +47,19 @@ export function refreshTokenLifetimes(directory: Pick<Directory, 'application'>,
   };
 }
 
-/** "36000 s (10h)": seconds with a compact duration. */
-export function formatDuration(seconds: number): string {
-  const units: [string, number][] = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]];
-  let left = Math.abs(Math.round(seconds));
-  const parts: string[] = [];
-  for (const [unit, size] of units) {
-    if (left >= size) {
-      parts.push(`${Math.floor(left / size)}${unit}`);
-      left %= size;
-    }
-  }
-  return parts.slice(0, 2).join('') || '0s';
+/**
+ * What a new refresh token of an application lives (Auth0's rotating refresh tokens): its idle lifetime, cut to
+ * what remains of the absolute lifetime counted from the family's first token (`firstIssuedAt`, s); at least 1 s.
+ */
+export function refreshTokenExpiresIn(directory: Pick<Directory, 'application'>, clientId: string, firstIssuedAt: number, now: number): number {
+  const { idle, absolute } = refreshTokenLifetimes(directory, clientId);
+  return Math.max(1, Math.min(idle.seconds, firstIssuedAt + absolute.seconds - now));
 }
 
-const describe = (l: Lifetime) => `${formatDuration(l.seconds)}${l.source === 'default' ? ' (default)' : ''}`;
+/** `10h`, `1d12h`: a lifetime compactly (its two largest units). */
+const compact = (seconds: number) => formatDuration(seconds, 2);
+
+const describe = (l: Lifetime) => `${compact(l.seconds)}${l.source === 'default' ? ' (default)' : ''}`;
 
 /**
  * The effective lifetimes of a tenant, compactly, one line per application and API:
@@ -72,7 +71,7 @@ export function lifetimeLines(tenant: Tenant): string[] {
     if (app.appType === 'm2m') return `  ${app.clientId} (m2m): access tokens live as long as their API says`;
     const refresh = refreshTokenLifetimes(directory, app.clientId);
     const offline = (app.grantTypes ?? DEFAULTS.grantTypes[app.appType]).includes('refresh_token');
-    return `  ${app.clientId}: ID token ${describe(idTokenLifetime(directory, app.clientId))}${offline ? ` · refresh token idle ${describe(refresh.idle)}, absolute ${describe(refresh.absolute)}${refresh.rotation ? ', rotating' : ''}${refresh.reuseInterval ? `, reuse interval ${formatDuration(refresh.reuseInterval)}` : ''}` : ''}`;
+    return `  ${app.clientId}: ID token ${describe(idTokenLifetime(directory, app.clientId))}${offline ? ` · refresh token idle ${describe(refresh.idle)}, absolute ${describe(refresh.absolute)}${refresh.rotation ? ', rotating' : ''}${refresh.reuseInterval ? `, reuse interval ${compact(refresh.reuseInterval)}` : ''}` : ''}`;
   });
   const apis = tenant.apis.map((api) => `  ${api.identifier}: access token ${describe(accessTokenLifetime(directory, api.identifier))}`);
   return [...apps, ...apis, `  no audience (/userinfo only): access token ${describe(accessTokenLifetime(directory, undefined))}`];

@@ -7,7 +7,7 @@ import { adminGuard, type AdminAccess } from './admin/guard.js';
 import { adminRoutes, type AdminTools } from './admin/routes.js';
 import { allowedHostNames, hostGuard } from './allowed-hosts.js';
 import { InteractionCsrf } from './csrf.js';
-import { HttpError } from './errors.js';
+import { asHttpError, HttpError } from './errors.js';
 import { dbConnectionsRoutes } from './routes/dbconnections.js';
 import { frontDoorRoutes } from './routes/front-door.js';
 import { mfaApiRoutes } from './routes/mfa-api.js';
@@ -96,11 +96,14 @@ export function createApp(state: MockState, oidc: OidcHost, options: AppOptions)
   });
 
   // With the state in Redis, a change (a user created, a session ended) is written before the answer goes out:
-  // the next request may reach another replica. In memory nothing is ever pending.
-  app.use(async (_ctx, next) => {
-    await next();
-    if (state.unsettled) await state.settled();
-  });
+  // the next request may reach another replica; a change that could not be written is this request's 409
+  // (StateConflict). Each request in its own scope: another's failed write is not its answer. In memory nothing is ever pending.
+  app.use((_ctx, next) =>
+    state.scoped(async () => {
+      await next();
+      if (state.unsettled) await state.settled().catch((err: unknown) => Promise.reject(asHttpError(err)));
+    }),
+  );
 
   // oidc-provider builds URLs from the Host header; one it cannot parse would be a 500 there (RFC 9112 §3.2: 400).
   app.use(async (ctx, next) => {

@@ -39,6 +39,7 @@ const STATUS_OF: Record<string, [status: number, error: string]> = {
   ERR_STATE_CORRUPT: [400, 'invalid_request'],
   ERR_STATE_NEWER: [400, 'invalid_request'],
   ERR_STATE_SHARED: [409, 'conflict'],
+  ERR_STATE_CONFLICT: [409, 'concurrent_change'],
 };
 
 /** A domain error as the HTTP error it answers; anything else unchanged (a 500 unless it says otherwise). */
@@ -83,6 +84,7 @@ const MANAGEMENT_OF: Record<string, [status: number, errorCode: string | undefin
   ERR_DUPLICATE_ORGANIZATION: [409, 'conflict'],
   ERR_UNKNOWN_CONNECTION: [404, 'inexistent_connection'],
   ERR_DUPLICATE_CONNECTION: [409, 'conflict'],
+  ERR_STATE_CONFLICT: [409, 'concurrent_change'],
 };
 
 /** A domain error (or a body error) as the Management API answers it; anything else unchanged (a 500). */

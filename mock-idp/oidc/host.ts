@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import type { Directory } from '../core/directory.js';
+import { customClaimNames } from '../core/claims.js';
+import { Directory } from '../core/directory.js';
 import type { MockState } from '../core/state.js';
 import { TenantConfigError, type TenantProblem } from '../core/tenant/load.js';
 import { sendBackchannelLogout, type EndedSession } from './backchannel-logout.js';
@@ -26,21 +27,75 @@ export interface OidcHostOptions {
 }
 
 /**
+ * What a built provider depends on besides the people of the tenant (its users, the social and passwordless
+ * connections' people, the organizations' members): the rest of the tenant, the custom claims it releases, the
+ * keys. The provider reads people at each request, through the live directory.
+ */
+function providerInputs(state: MockState, directory: Directory): string {
+  const { users: _users, socialConnections, passwordless, organizations, ...tenant } = directory.tenant;
+  return JSON.stringify([
+    tenant,
+    socialConnections.map(({ user: _user, users: _people, ...connection }) => connection),
+    Object.entries(passwordless).map(([name, { users: _people, ...connection }]) => [name, connection]),
+    organizations.map(({ members: _members, ...org }) => org),
+    [...customClaimNames(directory)].sort(),
+    [...(state.actions?.idTokenClaimNames ?? [])],
+    state.keys.signingKeys,
+    state.cookieKeys,
+  ]);
+}
+
+/** A Directory that is always `current()`: what a provider built once reads at each request. */
+function liveDirectory(current: () => Directory): Directory {
+  return new Proxy(Object.create(Directory.prototype) as Directory, {
+    get(_target, key) {
+      const directory = current();
+      const value: unknown = Reflect.get(directory, key, directory);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(directory) : value;
+    },
+  });
+}
+
+/**
  * The oidc-provider side of one mock: the provider instance for the live
  * tenant and keys, rebuilt (through MockState.onRebuild) whenever either changes.
+ * A change to the tenant's people alone (a first social or passwordless login,
+ * a user created, blocked or given a role) builds nothing: the provider reads
+ * the live directory at each request.
  */
 export class OidcHost {
   #provider!: Provider;
   #callback!: ReturnType<Provider['callback']>;
+  /** The directory the provider's requests read (liveDirectory). */
+  #directory!: Directory;
+  /** providerInputs of the live provider. */
+  #inputs: string | undefined;
 
   constructor(state: MockState, views: OidcViews, options: OidcHostOptions = {}) {
+    const live = liveDirectory(() => this.#directory);
     state.onRebuild((directory) => {
-      const provider = buildProvider(state, directory, views);
-      provider.proxy = options.trustProxy === true;
-      logProviderEvents(provider, state.events);
-      provider.use(recordTokenTimeline(provider, state, directory));
-      provider.use(notFound(views));
+      const inputs = providerInputs(state, directory);
+      if (inputs === this.#inputs) {
+        return () => {
+          this.#directory = directory;
+        };
+      }
+      // The build reads the candidate directory; the live one stays until the commit (another builder may refuse it).
+      const current = this.#directory;
+      this.#directory = directory;
+      let provider: Provider;
+      try {
+        provider = buildProvider(state, live, views);
+        provider.proxy = options.trustProxy === true;
+        logProviderEvents(provider, state.events);
+        provider.use(recordTokenTimeline(provider, state, live));
+        provider.use(notFound(views));
+      } finally {
+        this.#directory = current;
+      }
       return () => {
+        this.#directory = directory;
+        this.#inputs = inputs;
         this.#provider = provider;
         this.#callback = provider.callback();
       };

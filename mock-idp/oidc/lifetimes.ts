@@ -2,6 +2,7 @@ import type { Configuration } from 'oidc-provider';
 import type { Clock } from '../core/clock.js';
 import { DEFAULTS } from '../core/tenant/defaults.js';
 import type { Directory } from '../core/directory.js';
+import { idTokenLifetime, refreshTokenExpiresIn } from '../core/token-lifetimes.js';
 
 /**
  * Token and session lifetimes from the tenant: the ID token per application,
@@ -13,16 +14,12 @@ import type { Directory } from '../core/directory.js';
 export function lifetimes(directory: Directory, clock: Pick<Clock, 'nowSeconds'>): NonNullable<Configuration['ttl']> {
   const policyOf = (clientId: string | undefined) => (clientId ? directory.application(clientId)?.refreshToken : undefined);
   return {
-    IdToken: (_ctx, _token, client) => directory.application(client.clientId)?.idTokenLifetime ?? DEFAULTS.idTokenLifetime,
+    IdToken: (_ctx, _token, client) => idTokenLifetime(directory, client.clientId).seconds,
     AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? DEFAULTS.userinfoAccessTokenLifetime,
     ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? DEFAULTS.accessTokenLifetime,
     RefreshToken: (_ctx, token, client) => {
-      const policy = policyOf(client.clientId);
-      const absolute = policy?.absoluteLifetime ?? DEFAULTS.refreshTokenAbsoluteLifetime;
-      const idle = policy?.idleLifetime ?? DEFAULTS.refreshTokenIdleLifetime;
       const now = clock.nowSeconds();
-      const firstIssuedAt = token.iiat ?? now;
-      return Math.max(1, Math.min(idle, firstIssuedAt + absolute - now));
+      return refreshTokenExpiresIn(directory, client.clientId, token.iiat ?? now, now);
     },
     // Read from the grant itself: a consent grant is saved by the interaction routes, outside any provider request (no ctx).
     Grant: (_ctx, grant) => Math.max(DEFAULTS.sessionLifetime, policyOf(grant.clientId)?.absoluteLifetime ?? 0),

@@ -26,6 +26,7 @@ import { tokenBody } from './middleware/token-body.js';
 import { loginFaults } from './middleware/login-faults.js';
 import { offlineAccessPrompt } from './middleware/offline-access-prompt.js';
 import { pageSecurity } from './middleware/page-security.js';
+import { settleWrites } from './middleware/settle-writes.js';
 import { resumeWithoutParameters } from './middleware/resume-without-parameters.js';
 import { userinfoForJwt } from './middleware/userinfo-jwt.js';
 import { webMessageOrigin } from './middleware/web-message-origin.js';
@@ -130,6 +131,8 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     },
   };
   const provider = new Provider(issuer, configuration);
+  // Outermost: the answer waits for the shared-state writes of everything below.
+  provider.use(settleWrites(state));
   // First, so that it sees every page last: the headers of oidc-provider's own pages (form_post, web_message).
   provider.use(pageSecurity(directory));
   provider.use(async (ctx, next) => {

@@ -162,6 +162,38 @@ describe('post-login Actions that enable MFA', () => {
   });
 });
 
+describe('the login events of a sign-in the Actions decide', () => {
+  const GINA = 'google-oauth2|104857600000000000001';
+  const since = () => idp.events().at(-1)?.seq ?? 0;
+
+  it('logs a social login an action denies as login.failed, never as login.success', async () => {
+    await installActions({ postLogin: [action('deny-domain.mjs')], secrets: { DENIED_DOMAIN: 'gmail.example' } });
+    const from = since();
+    const browser = new HeadlessBrowser();
+    const { page, redirectUri } = await startAuthorize(idp, browser);
+    const callback = await browser.submit(page, '/social', { connection: 'google-oauth2' }, redirectUri);
+    expect(new URL(callback.url).searchParams.get('error')).toBe('access_denied');
+    expect(eventsOf('login.success', from)).toEqual([]);
+    expect(eventsOf('login.failed', from)).toEqual([expect.objectContaining({ sub: GINA, error: 'access_denied' })]);
+  });
+
+  it('logs one login.success for a passwordless login whose action asks for MFA, once the one-time code is right', async () => {
+    await installActions({ postLogin: [action('mfa.js')], secrets: { MFA_USER: USERS.bob.username } });
+    const from = since();
+    const browser = new HeadlessBrowser();
+    const { page, redirectUri } = await startAuthorize(idp, browser);
+    const emailForm = await browser.navigate(new URL(`/interaction/${new URL(page.url).pathname.split('/')[2]}/passwordless`, page.url).href);
+    const codeForm = await browser.submit(emailForm, '/passwordless', { email: USERS.bob.username });
+    const code = idp.emails({ to: USERS.bob.username }).filter((e) => e.kind === 'passwordless_code').at(-1)!.code!;
+    const step = await browser.submit(codeForm, '/passwordless', { code });
+    expect(step.body).toContain('/mfa"');
+    expect(eventsOf('login.success', from)).toEqual([]);
+    const callback = await browser.submit(step, '/mfa', { code: idp.otp(USERS.bob.username) }, redirectUri);
+    expect(new URL(callback.url).searchParams.get('code')).toBeTruthy();
+    expect(eventsOf('login.success', from)).toEqual([expect.objectContaining({ sub: BOB_SUB, detail: { connection: 'email', mfa: 'otp' } })]);
+  });
+});
+
 /** The site a redirect Action sends the user to: it checks the action's session token and answers with a form POSTing its own signed answer to /continue. */
 function termsSite(secret: string) {
   const key = new TextEncoder().encode(secret);

@@ -6,21 +6,12 @@
  * "In flight" is made certain, not left to timing: each request sends its headers and half of its body
  * before the signal, and the rest after it, so the mock cannot have answered it yet.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request, type ClientRequest } from 'node:http';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startMockIdp } from '../../mock-idp/index.js';
-
-const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
-
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
-});
+import { startCli } from '../helpers/cli.js';
 
 interface Held {
   /** Sends the rest of the body. */
@@ -61,25 +52,10 @@ async function tenHeld(port: number, agent: Agent): Promise<Held[]> {
   ]);
 }
 
-async function startCli() {
-  const proc = spawn(process.execPath, [CLI, 'start', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child = proc;
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout.on('data', () => {
-      if (out.includes('Ready.')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
-  const port = Number(/issuer\s+http:\/\/localhost:(\d+)\//.exec(out)?.[1]);
-  return { proc, port, output: () => out };
-}
-
 describe('stopping with requests in flight', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`answers all 10 requests in flight at ${signal}, accepts no new connection meanwhile, and exits 0`, async () => {
-      const { proc, port, output } = await startCli();
+      const { proc, port, output } = await startCli(['--port', '0']);
       const agent = new Agent({ keepAlive: true, maxSockets: 20 });
       try {
         const held = await tenHeld(port, agent);

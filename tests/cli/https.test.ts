@@ -6,17 +6,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, startCli } from '../helpers/cli.js';
 import { httpsGet, peerCertificate, tempHome } from '../https/helpers.js';
 
-const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
 const CHILD = join(process.cwd(), 'tests', 'https', 'client-credentials-child.mjs');
 
-let child: ChildProcess | undefined;
 /** Every process a test runs until it exits: killed after the test, also when it never exits by itself. */
 const running = new Set<ChildProcess>();
 afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
   for (const proc of running) proc.kill('SIGKILL');
   running.clear();
 });
@@ -41,21 +38,7 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
 
 const cli = (args: string[], home: string) => run(process.execPath, [CLI, ...args], envWith({ MOCK_IDP_HOME: home }));
 
-async function startHttps(home: string, args: string[] = [], https = true) {
-  const proc = spawn(process.execPath, [CLI, 'start', ...(https ? ['--https'] : []), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: envWith({ MOCK_IDP_HOME: home }) });
-  child = proc;
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d;
-      if (out.includes('Ready.')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
-  const issuer = /issuer\s+(\S+)/.exec(out)?.[1] ?? '';
-  const port = Number(/listening\s+127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? new URL(issuer).port);
-  return { proc, issuer, out, port };
-}
+const startHttps = (home: string, args: string[] = [], https = true) => startCli([...(https ? ['--https'] : []), '--port', '0', ...args], envWith({ MOCK_IDP_HOME: home }));
 
 describe('mock-idp ca', () => {
   it('prints only the path of the CA certificate, creating the CA once', async () => {

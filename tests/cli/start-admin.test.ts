@@ -1,10 +1,10 @@
 /** `mock-idp start --admin-token T [--allow-remote-admin] [--allowed-host NAME]` (the built CLI), and `npm start`'s MOCK_IDP_ADMIN_TOKEN and MOCK_IDP_ALLOWED_HOSTS. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rawRequest } from '../helpers/raw-request.js';
 
 const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
 const STACK = join(process.cwd(), 'dist', 'stack', 'start.js');
@@ -33,15 +33,8 @@ async function launch(script: string, args: string[], ready: string, env: Record
 }
 
 /** The status of GET <path> on the mock at `issuer`, sent to 127.0.0.1 with this Host header (fetch cannot set Host). */
-function statusWithHost(issuer: string, path: string, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: new URL(issuer).port, path, agent: false, headers: { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function statusWithHost(issuer: string, path: string, host: string): Promise<number> {
+  return (await rawRequest(Number(new URL(issuer).port), path, { headers: { host } })).status;
 }
 
 const nonLoopbackIpv4 = () =>
@@ -57,6 +50,14 @@ describe('mock-idp start and the admin API', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/--allow-remote-admin.*--admin-token/);
     expect(run.stdout).not.toContain('Ready.');
+  });
+
+  it('refuses --redis with --data-dir: exit 2 and one line naming both flags (the check startMockIdp makes)', async () => {
+    const run = await launch(CLI, ['start', '--port', '0', '--redis', 'redis://127.0.0.1:1', '--data-dir', '/nonexistent'], 'Ready.');
+    expect(run.code).toBe(2);
+    const lines = run.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/--redis.*--data-dir/);
   });
 
   it('refuses an empty --admin-token with exit 2', async () => {

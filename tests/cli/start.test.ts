@@ -1,50 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { describe as startBanner } from '../../mock-idp/cli/start-command.js';
 import { parseTenant } from '../../mock-idp/index.js';
+import { cli, startCli } from '../helpers/cli.js';
 import { fixtureTenant } from '../mock-idp/tenants.js';
-
-/** The package's bin: the bundled CLI that `npx mock-idp` runs. */
-const CLI = join(process.cwd(), 'dist', 'bin', 'mock-idp.mjs');
-
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
-});
-
-/** Runs the built CLI until it exits, collecting its output. */
-async function run(args: string[]) {
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d));
-  const [code] = (await once(proc, 'exit')) as [number];
-  return { code, stdout, stderr };
-}
-
-/** Starts `mock-idp start` and resolves with its issuer once it prints "Ready.". */
-async function start(args: string[]) {
-  child = spawn(process.execPath, [CLI, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const proc = child;
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      if (out.includes('Ready.')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
-  const issuer = /issuer\s+(\S+)/.exec(out)?.[1];
-  if (!issuer) throw new Error(`no issuer printed: ${out}`);
-  return { proc, issuer, out };
-}
 
 describe("mock-idp start's banner", () => {
   it("prints each application's and API's effective lifetimes, marking the tenant's own settings apart from the defaults", () => {
@@ -63,7 +26,7 @@ describe("mock-idp start's banner", () => {
 
 describe('mock-idp start (the built CLI)', () => {
   it('serves discovery with the trailing-slash issuer and Auth0 paths, and stops cleanly on SIGTERM', async () => {
-    const { proc, issuer, out } = await start(['--port', '0']);
+    const { proc, issuer, out } = await startCli(['--port', '0']);
     expect(issuer).toMatch(/^http:\/\/localhost:\d+\/$/);
     expect(out).toContain('alice@example.com');
     expect(out).toContain(`${issuer}_mock/`);
@@ -96,7 +59,7 @@ describe('mock-idp start (the built CLI)', () => {
   });
 
   it('answers on both 127.0.0.1 and ::1 (where the machine has IPv6) when bound to localhost', async () => {
-    const { issuer } = await start(['--port', '0']);
+    const { issuer } = await startCli(['--port', '0']);
     const port = new URL(issuer).port;
     expect((await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).status).toBe(200);
     const hasIpv6Loopback = Object.values(networkInterfaces()).flat().some((i) => i?.address === '::1');
@@ -107,7 +70,7 @@ describe('mock-idp start (the built CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mock-idp-cli-'));
     const file = join(dir, 'tenant.json');
     writeFileSync(file, JSON.stringify({ apis: [{ identifier: 'https://api', name: 'x', tokenLifetime: -1 }], users: [{ sub: 'bad', email: 'nope', password: 'p', name: 'n' }], typo: true }));
-    const { code, stderr, stdout } = await run(['start', '--config', file, '--port', '0']);
+    const { code, stderr, stdout } = await cli('start', '--config', file, '--port', '0');
     expect(code).toBe(1);
     expect(stdout).not.toContain('Ready.');
     for (const path of ['$.typo', '$.apis[0].tokenLifetime', '$.users[0].sub', '$.users[0].email']) expect(stderr).toContain(path);
@@ -117,7 +80,7 @@ describe('mock-idp start (the built CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mock-idp-cli-'));
     writeFileSync(join(dir, 'broken.cjs'), 'exports.onExecutePostLogin = async () => {\n  const = 1;\n};\n');
     writeFileSync(join(dir, 'tenant.json'), JSON.stringify({ actions: { postLogin: ['./broken.cjs'] } }));
-    const { code, stderr, stdout } = await run(['start', '--config', join(dir, 'tenant.json'), '--port', '0']);
+    const { code, stderr, stdout } = await cli('start', '--config', join(dir, 'tenant.json'), '--port', '0');
     expect(code).toBe(1);
     expect(stdout).not.toContain('Ready.');
     expect(stderr).toContain('$.actions.postLogin[0]');
@@ -125,15 +88,15 @@ describe('mock-idp start (the built CLI)', () => {
   });
 
   it('exits with 2 and one line naming the unknown option and the one meant', async () => {
-    const { code, stderr } = await run(['start', '--prot', '4000']);
+    const { code, stderr } = await cli('start', '--prot', '4000');
     expect(code).toBe(2);
     expect(stderr).toBe('mock-idp: unknown option --prot for "start"; did you mean --port? (mock-idp --help)\n');
   });
 
   it('reports a port already in use by number, with exit code 1', async () => {
-    const { issuer } = await start(['--port', '0']);
+    const { issuer } = await startCli(['--port', '0']);
     const port = new URL(issuer).port;
-    const second = await run(['start', '--port', port]);
+    const second = await cli('start', '--port', port);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`port ${port}`);
   });

@@ -1,6 +1,4 @@
 /** Shared set-up of the conformance harness tests. */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { runApiConformance, type ApiConformanceOptions, type ConformanceReport, type Verdict } from '../../mock-idp/conformance/index.js';
 
@@ -47,11 +45,4 @@ export function conformanceOf(start: (idp: MockIdp) => Promise<{ url: string; cl
   });
 }
 
-/** A port nothing listens on (bound then released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../helpers/free-port.js';

@@ -11,7 +11,7 @@ import eoc from 'express-openid-connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import { freePort } from '../conformance/helpers.js';
+import { freePort } from '../helpers/free-port.js';
 import { APP, USERS } from '../helpers/oauth.js';
 import { fixtureTenant } from '../mock-idp/tenants.js';
 

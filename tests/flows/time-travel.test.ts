@@ -1,10 +1,10 @@
 /** Time travel seen through sample-app (express-openid-connect, in this process on the real clock). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
+import type { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { loginThroughApp } from '../../mock-idp/tools/headless/login.js';
 import { DEFAULTS } from '../../mock-idp/index.js';
 import { USERS } from '../helpers/oauth.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { cloneBrowser, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -16,13 +16,7 @@ afterAll(() => stack.close());
  * The browser with the mock's cookies only: as when sample-app's own session has ended (its rolling
  * duration, a day, counts on the app's real clock, which the mock's time travel does not move).
  */
-async function withoutAppSession(browser: HeadlessBrowser): Promise<HeadlessBrowser> {
-  const copy = new HeadlessBrowser();
-  for (const cookie of await browser.jar.getCookies('http://localhost/', { allPaths: true })) {
-    if (cookie.key.startsWith('mockidp')) await copy.jar.setCookie(cookie, 'http://localhost/');
-  }
-  return copy;
-}
+const withoutAppSession = (browser: HeadlessBrowser): Promise<HeadlessBrowser> => cloneBrowser(browser, (cookie) => cookie.key.startsWith('mockidp'));
 
 describe('sample-app after the mock has travelled in time', () => {
   it("asks for the password again once the mock's login session has expired, then accepts tokens issued in its future", async () => {

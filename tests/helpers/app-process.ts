@@ -8,16 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
-import { freePort } from '../conformance/helpers.js';
+import { killAtEnd } from './children.js';
+import { freePort } from './free-port.js';
 
 export const APPS_DIR = join(process.cwd(), 'tests', 'apps');
-
-const running = new Set<ChildProcess>();
-afterAll(() => {
-  for (const proc of running) proc.kill('SIGKILL');
-  running.clear();
-});
 
 /** The environment a child starts from: the test's, minus NODE_EXTRA_CA_CERTS (a child trusts only what it is given). */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -37,7 +31,7 @@ export interface AppProcess {
 /** Starts `node <entry>` in tests/apps/<app> with `env` and waits for its `Listening on <url>` line. */
 export async function startAppProcess(app: string, env: Record<string, string>, entry = 'app.js'): Promise<AppProcess> {
   const proc = spawn(process.execPath, [entry], { cwd: join(APPS_DIR, app), stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env) });
-  running.add(proc);
+  killAtEnd(proc, 'file');
   let out = '';
   proc.stderr.on('data', (d: Buffer) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
@@ -56,7 +50,6 @@ export async function startAppProcess(app: string, env: Record<string, string>, 
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill('SIGTERM');
       await once(proc, 'exit');
-      running.delete(proc);
     },
   };
 }
@@ -80,13 +73,12 @@ export async function startAppOnFreePort(app: string, env: (port: number) => Rec
 /** Runs a one-shot script of tests/apps/<app> (`node <entry>` from its folder) to its end. */
 export async function runAppScript(app: string, entry: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = spawn(process.execPath, [entry], { cwd: join(APPS_DIR, app), stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env) });
-  running.add(proc);
+  killAtEnd(proc, 'file');
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d: Buffer) => (stdout += d));
   proc.stderr.on('data', (d: Buffer) => (stderr += d));
   const [code] = (await once(proc, 'exit')) as [number | null];
-  running.delete(proc);
   return { code, stdout, stderr };
 }
 

@@ -29,11 +29,11 @@ export interface TokenResponse {
   error_description?: string;
 }
 
-/** POST /oauth/token with a form body; client_secret_post unless `basic` is given. */
-export async function tokenRequest(idp: MockIdp, form: Record<string, string>, basic?: { id: string; secret: string }) {
+/** POST /oauth/token with a form body; client_secret_post unless `basic` is given; `send` is the fetch (e.g. one trusting the mock's CA). */
+export async function tokenRequest(idp: Pick<MockIdp, 'issuer'>, form: Record<string, string>, basic?: { id: string; secret: string }, send: typeof fetch = fetch) {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (basic) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`).toString('base64')}`;
-  const response = await fetch(`${idp.issuer}oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
+  const response = await send(`${idp.issuer}oauth/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
   return { status: response.status, body: (await response.json()) as TokenResponse };
 }
 

@@ -1,22 +1,15 @@
 /** `npm start`'s script (dist/stack/start.js) as a child process on free ports, read back from what it prints. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { killAtEnd } from './children.js';
 
 const START = join(process.cwd(), 'dist', 'stack', 'start.js');
 export const FREE_PORTS = { MOCK_IDP_PORT: '0', SAMPLE_API_PORT: '0', SAMPLE_APP_PORT: '0', SAMPLE_SPA_PORT: '0' };
 
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
-});
-
-/** Starts the stack with `env` added (NODE_EXTRA_CA_CERTS never inherited: the stack must trust the CA itself). */
+/** Starts the stack with `env` added (NODE_EXTRA_CA_CERTS never inherited: the stack must trust the CA itself); killed after the test. */
 export async function startStackProcess(env: Record<string, string>) {
   const { NODE_EXTRA_CA_CERTS: _ignored, ...inherited } = process.env;
-  const proc = spawn(process.execPath, [START], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
-  child = proc;
+  const proc = killAtEnd(spawn(process.execPath, [START], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } }), 'test');
   let out = '';
   let err = '';
   proc.stderr.on('data', (d: Buffer) => (err += d));

@@ -1,3 +1,4 @@
+import type { Cookie } from 'tough-cookie';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../stack/local-stack.js';
 
@@ -9,11 +10,11 @@ export function startStack(options: StackOptions = {}): Promise<Stack> {
   return startLocalStack({ ...options, ports: { idp: 0, api: 0, app: 0, spa: 0 } });
 }
 
-/** Copies a browser's cookies (to replay an old session later). */
-export async function cloneBrowser(browser: HeadlessBrowser): Promise<HeadlessBrowser> {
+/** Copies a browser's cookies (to replay an old session later), or only those `keep` accepts. */
+export async function cloneBrowser(browser: HeadlessBrowser, keep: (cookie: Cookie) => boolean = () => true): Promise<HeadlessBrowser> {
   const copy = new HeadlessBrowser();
   for (const cookie of await browser.jar.getCookies('http://localhost/', { allPaths: true })) {
-    await copy.jar.setCookie(cookie, 'http://localhost/');
+    if (keep(cookie)) await copy.jar.setCookie(cookie, 'http://localhost/');
   }
   return copy;
 }

@@ -1,17 +1,15 @@
 /**
  * The auth0 SDK's `database.signUp` and `database.changePassword` (AuthenticationClient of auth0 7.1,
  * from its `auth0/legacy` entry, unmodified) against the mock over HTTPS, in a child node that trusts the
- * mock's CA through NODE_EXTRA_CA_CERTS only; the signed-up user then gets tokens with the password grant.
+ * mock's CA through NODE_EXTRA_CA_CERTS only (tests/apps/auth0-sdk-client/database.js); the signed-up user then
+ * gets tokens with the password grant.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMockIdp, type MockIdp, type MockIdpCa } from '../../mock-idp/index.js';
+import { runAppScript } from '../helpers/app-process.js';
+import { API, APP } from '../helpers/oauth.js';
 import { tempHome } from './helpers.js';
-
-const CHILD = join(process.cwd(), 'tests', 'https', 'auth0-sdk-database-child.mjs');
 
 let idp: MockIdp & { readonly ca: MockIdpCa };
 beforeAll(async () => {
@@ -24,14 +22,11 @@ beforeAll(async () => {
 afterAll(() => idp?.close());
 
 async function runChild(email: string) {
-  const { NODE_EXTRA_CA_CERTS: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, [CHILD, `localhost:${idp.port}`, email], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NODE_EXTRA_CA_CERTS: idp.ca.certPath } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  const [code] = (await once(child, 'exit')) as [number];
-  if (code !== 0) throw new Error(`the SDK child exited with ${code}: ${stderr}`);
+  const { code, stdout, stderr } = await runAppScript('auth0-sdk-client', 'database.js', {
+    AUTH0_DOMAIN: `localhost:${idp.port}`, AUTH0_CLIENT_ID: APP.clientId, AUTH0_CLIENT_SECRET: APP.secret, AUTH0_AUDIENCE: API,
+    AUTH0_EMAIL: email, NODE_EXTRA_CA_CERTS: idp.ca.certPath,
+  });
+  if (code !== 0) throw new Error(`database.js exited with ${code}: ${stderr}`);
   return JSON.parse(stdout) as { signedUp: { data: { _id: string } }; tokens: { id_token: string; access_token: string } } & Record<string, unknown>;
 }
 

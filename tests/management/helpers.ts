@@ -1,6 +1,6 @@
 import { MANAGEMENT_SCOPES } from '../../mock-idp/core/management/api.js';
 import type { MockIdp, TenantInput } from '../../mock-idp/index.js';
-import { APP } from '../helpers/oauth.js';
+import { APP, tokenRequest } from '../helpers/oauth.js';
 import { tenantWith } from '../mock-idp/tenants.js';
 
 /** An M2M application granted every Management API scope the mock knows, and one granted none. */
@@ -20,22 +20,12 @@ export function managementTenant(): TenantInput {
 
 /** A client-credentials token for the Management API. */
 export async function managementToken(idp: MockIdp, client: { clientId: string; secret: string }, send: typeof fetch = fetch): Promise<string> {
-  const response = await send(`${idp.issuer}oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret, audience: `${idp.issuer}api/v2/` }),
-  });
-  const body = (await response.json()) as { access_token?: string };
+  const { body } = await tokenRequest(idp, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret, audience: `${idp.issuer}api/v2/` }, undefined, send);
   if (!body.access_token) throw new Error(`no management token: ${JSON.stringify(body)}`);
   return body.access_token;
 }
 
 /** Auth0's password grant through sample-app (which lists it), for an API. */
-export async function passwordGrant(idp: MockIdp, username: string, password: string, audience: string, send: typeof fetch = fetch) {
-  const response = await send(`${idp.issuer}oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'password', client_id: APP.clientId, client_secret: APP.secret, username, password, audience, scope: 'openid read:orders write:orders' }),
-  });
-  return { status: response.status, body: (await response.json()) as { access_token?: string; error?: string; error_description?: string } };
+export function passwordGrant(idp: MockIdp, username: string, password: string, audience: string, send: typeof fetch = fetch) {
+  return tokenRequest(idp, { grant_type: 'password', client_id: APP.clientId, client_secret: APP.secret, username, password, audience, scope: 'openid read:orders write:orders' }, undefined, send);
 }

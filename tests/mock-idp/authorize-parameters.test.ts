@@ -3,7 +3,7 @@
  * prompt=login, max_age (and auth_time), prompt=select_account, ui_locales, and the consent page
  * listing the tenant's permission descriptions.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { decodeJwt } from 'jose';
 import { findForms, HeadlessBrowser, type Page } from '../../mock-idp/tools/headless/browser.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
@@ -26,9 +26,6 @@ beforeAll(async () => {
   idp = await startMockIdp({ port: 0, tenant });
 });
 afterAll(() => idp.close());
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 const isLoginPage = (page: Page) => page.response.status === 200 && findForms(page.body).some((f) => /\/interaction\/[^/]+\/login$/.test(f.action));
 const socialForms = (page: Page) => findForms(page.body).filter((f) => f.action.endsWith('/social'));
@@ -129,12 +126,13 @@ describe('/authorize?prompt=login and max_age', () => {
 
   it('max_age shorter than the age of the login asks for the login again, and auth_time is the new login', async () => {
     const { browser } = await codeFlow(idp, USERS.alice);
-    // The session is a minute old now (the clock moved, nobody waited).
-    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60_000 });
+    // The session is a minute old now (the mock's clock moved, nobody waited); the later tests run on the real time again.
+    onTestFinished(() => idp.reset());
+    const { epoch: minuteLater } = idp.clock.advance('60s');
     const { page, verifier } = await startAuthorize(idp, browser, { extra: { max_age: '30' } });
     expect(isLoginPage(page)).toBe(true);
     const callback = await submitLogin(browser, page, USERS.alice, APP.callback);
-    expect((await idTokenAt(callback.url, verifier)).auth_time).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 1);
+    expect((await idTokenAt(callback.url, verifier)).auth_time).toBeGreaterThanOrEqual(minuteLater - 1);
   });
 });
 

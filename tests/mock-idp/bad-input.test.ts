@@ -1,8 +1,8 @@
 /** Requests that once made the mock answer 500 (found by fuzzing): each is now a 4xx that says what is wrong, and the mock keeps serving. */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, USERS } from '../helpers/oauth.js';
+import { rawRequest } from '../helpers/raw-request.js';
 
 let idp: MockIdp;
 beforeAll(async () => {
@@ -58,15 +58,7 @@ describe('JSON nested thousands deep at the admin API', () => {
 });
 
 describe('a Host header no URL can be built from', () => {
-  const raw = (path: string, host: string) =>
-    new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: idp.port, path, headers: { host } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  const raw = async (path: string, host: string) => (await rawRequest(idp.port, path, { headers: { host } })).status;
 
   it.each([['['], ['xn--'], ["' OR 1=1 --\thttp://evil.example"], ['a b']])('answers discovery and /oidc/logout for Host %j with 400, not 500', async (host) => {
     expect(await raw('/.well-known/openid-configuration', host)).toBe(400);

@@ -1,7 +1,7 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
 import { API, APP, SPA, USERS } from '../helpers/oauth.js';
+import { rawRequest } from '../helpers/raw-request.js';
 
 let idp: MockIdp;
 beforeAll(async () => {
@@ -48,14 +48,7 @@ describe('the front door at the issuer root', () => {
   });
 
   it('answers only to its own host names, as the login page (421 misdirected_request otherwise)', async () => {
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(new URL(idp.issuer), { headers: { host: 'rebound.example' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject).end();
-    });
-    expect(status).toBe(421);
+    expect((await rawRequest(idp.port, '/', { headers: { host: 'rebound.example' } })).status).toBe(421);
   });
 });
 

@@ -10,7 +10,8 @@ import { readKeyFile } from '../../mock-idp/core/keys.js';
 import { PACKAGE_PATHS } from '../../mock-idp/core/package-paths.js';
 import { MockState, type Rebuild } from '../../mock-idp/core/state.js';
 import { parseTenant, TenantConfigError } from '../../mock-idp/core/tenant/load.js';
-import type { User } from '../../mock-idp/core/tenant/schema.js';
+import { createUser, passwordlessSignIn, signInSocialIdentity } from '../../mock-idp/core/tenant/edits.js';
+import type { TenantInput, User } from '../../mock-idp/core/tenant/schema.js';
 import { createApp } from '../../mock-idp/http/app.js';
 import type { AdminTools } from '../../mock-idp/http/admin/routes.js';
 import { listen, type Listening } from '../../mock-idp/http/listen.js';
@@ -134,7 +135,7 @@ describe('POST /_mock/users when a rebuild refuses the new tenant (a mock assemb
     listening = await listen((req, res) => handler(req, res), 'localhost', 0);
     issuer = `http://localhost:${listening.port}/`;
     state = new MockState(issuer, parseTenant(fixtureTenant()), readKeyFile(PACKAGE_PATHS.devKeys));
-    // Registered first, as in startMockIdp: by the time the refusing rebuild throws, a new provider has been built.
+    // Registered first, as in startMockIdp: by the time the refusing rebuild throws, the oidc layer has accepted the new directory (a user alone builds no new provider).
     oidc = new OidcHost(state, oidcViews);
     state.onRebuild((directory) => {
       if (directory.findUser(REFUSED_USER.sub)) throw new TenantConfigError('tenant update', [{ path: '$.users', message: 'refused by a rebuild' }]);
@@ -165,14 +166,27 @@ describe('POST /_mock/users when a rebuild refuses the new tenant (a mock assemb
     expect(((await discovery.json()) as { issuer: string }).issuer).toBe(issuer);
   });
 
-  it('still applies a user every rebuild accepts, with a new oidc-provider instance', async () => {
+  it('still applies a user every rebuild accepts, with no new oidc-provider instance (a user is no provider change), who logs in', async () => {
     const provider = oidc.provider;
     const created = await admin<User>(issuer, 'POST', 'users', NEW_USER);
     expect(created.status).toBe(201);
     expect(state.directory.findUser(NEW_USER.email)?.sub).toBe(NEW_USER.sub);
-    expect(oidc.provider).not.toBe(provider);
+    expect(oidc.provider).toBe(provider);
     const tokens = await loginForTokens(issuer, state.directory, { user: NEW_USER.email });
     expect(typeof tokens.access_token).toBe('string');
+  });
+
+  it('builds no new oidc-provider for a first social or passwordless login, and a new one for an application or a new custom claim', async () => {
+    const provider = oidc.provider;
+    expect(signInSocialIdentity(state, 'google-oauth2', { email: 'first.googler@gmail.example', emailVerified: true }).created).toBe(true);
+    expect(passwordlessSignIn(state, 'email', 'first.code@example.com')).toMatch(/^email\|/);
+    expect(oidc.provider).toBe(provider);
+
+    createUser(state, { email: 'claimed@example.com', name: 'Claimed', password: 'claimed-pass', claims: { 'https://example.com/tier': 'gold' } });
+    const withClaim = oidc.provider;
+    expect(withClaim).not.toBe(provider);
+    state.replaceTenant({ ...(structuredClone(state.tenant) as TenantInput), applications: [...state.tenant.applications, { clientId: 'another-app', name: 'Another', appType: 'spa', callbacks: ['http://localhost:5174'] }] });
+    expect(oidc.provider).not.toBe(withClaim);
   });
 });
 

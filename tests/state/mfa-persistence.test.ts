@@ -1,4 +1,4 @@
-/** MFA and passwordless state across a `--data-dir` restart: run-time enrolments, recovery codes, pending MFA tokens and passwordless codes. */
+/** MFA and passwordless state across a `--data-dir` restart: run-time enrolments, a login at the code step, recovery codes, pending MFA tokens and passwordless codes. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ const tenant = tenantWith((apps) => {
 tenant.mfa = { policy: 'always' };
 
 describe('MFA state in --data-dir', () => {
-  it('keeps the authenticator bob enrolled at login, his recovery code, a pending mfa_token and a passwordless code across a restart', async () => {
+  it('keeps the authenticator bob enrolled at login, his login waiting at the code step, his recovery code, a pending mfa_token and a passwordless code across a restart', async () => {
     const dataDir = join(dir, 'enrolled');
     const first = await startMockIdp({ port: 0, tenant, dataDir });
     // Bob has no authenticator: his first login enrols one (the secret on the screen, as an app would scan it).
@@ -40,10 +40,16 @@ describe('MFA state in --data-dir', () => {
     expect(pending.status).toBe(403);
     await fetch(`${first.issuer}passwordless/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...client, connection: 'email', email: USERS.alice.username, send: 'code' }) });
     const emailed = first.emails({ to: USERS.alice.username }).at(-1)!.code!;
+    // A login of bob waiting at the one-time-code step when the mock stops.
+    const waiting = new HeadlessBrowser();
+    const codeStep = await submitLogin(waiting, (await startAuthorize(first, waiting)).page, USERS.bob, APP.callback);
+    expect(codeStep.body).toContain('/mfa"');
     await first.close();
 
     const second = await startMockIdp({ port: first.port, tenant, dataDir });
     try {
+      // The login that waited at the code step goes on with the code.
+      expect(new URL((await waiting.submit(codeStep, '/mfa', { code: phone.generate() }, APP.callback)).url).searchParams.get('code')).toBeTruthy();
       // The same authenticator: the login asks for its code (no enrolment screen) and takes it.
       const again = new HeadlessBrowser();
       const login = await startAuthorize(second, again);

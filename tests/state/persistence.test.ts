@@ -2,14 +2,13 @@
  * `--data-dir` (issue 18, item 1): the run-time state survives a restart, a kill -9 mid-write leaves a
  * loadable file, and a corrupt or newer-format file is refused rather than reset.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import { cli, CLI } from '../helpers/cli.js';
+import { cli, startCli } from '../helpers/cli.js';
 import { APP, codeFlow, refreshRequest, startAuthorize, tokenRequest } from '../helpers/oauth.js';
 
 const dirs: string[] = [];
@@ -22,28 +21,6 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-let child: ChildProcess | undefined;
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = undefined;
-});
-
-/** `mock-idp start --port 0 ...` as a child; resolves with its issuer once it is ready. */
-async function startChild(args: string[]): Promise<string> {
-  const proc = spawn(process.execPath, [CLI, 'start', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child = proc;
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk;
-      if (out.includes('Ready.')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  const issuer = /issuer\s+(\S+)/.exec(out)?.[1];
-  if (!issuer) throw new Error(`no issuer printed: ${out}`);
-  return issuer;
-}
 
 /** How many burst users a state file holds (0 while it does not exist). */
 function burstUsersIn(file: string): number {
@@ -156,7 +133,7 @@ describe('mock-idp start --data-dir', () => {
 
   it('leaves a loadable state when killed with SIGKILL in the middle of a burst of writes', async () => {
     const dataDir = tempDir();
-    const issuer = await startChild(['--data-dir', dataDir]);
+    const { proc: killed, issuer } = await startCli(['--port', '0', '--data-dir', dataDir]);
     const create = (i: number) => fetch(`${issuer}_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `burst${i}@example.com`, name: `burst ${i}`, password: 'p', userMetadata: { bio: BIO } }) }).then(async (r) => (r.status === 201 ? 201 : `${r.status} ${await r.text()}`), () => 0);
     const first = await Promise.all(Array.from({ length: 20 }, (_, i) => create(i)));
     expect(first).toEqual(Array(20).fill(201));
@@ -165,12 +142,10 @@ describe('mock-idp start --data-dir', () => {
     let answered = 0;
     const burst = Array.from({ length: 200 }, (_, i) => create(100 + i).finally(() => answered++));
     await until(() => answered >= 50);
-    const killed = child!;
     const exited = once(killed, 'exit');
     killed.kill('SIGKILL');
     // Until Node has reaped it, the killed process is a zombie that still "exists" for the lock's liveness check.
     await Promise.all([exited, ...burst]);
-    child = undefined;
     const again = await startMockIdp({ port: 0, dataDir });
     try {
       const burstUsers = again.tenant.users.filter((u) => u.email.startsWith('burst'));

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
+import { startMockIdp, type MockIdp, type TenantInput } from '../../mock-idp/index.js';
 import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
 import { API, codeFlow, refreshRequest, startAuthorize, submitLogin, tokenRequest, USERS, verify, APP } from '../helpers/oauth.js';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
@@ -60,6 +60,24 @@ describe.skipIf(!redisServerAvailable)('two mocks on one redis-server', () => {
     expect(uses.filter((u) => u.body.error === 'invalid_grant')).toHaveLength(19);
   });
 
+  it("lets B exchange the token A just rotated again within the application's reuse interval, and only that one", async () => {
+    const withInterval = (seconds: number) => (t: TenantInput) => {
+      t.applications!.find((app) => app.clientId === APP.clientId)!.refreshToken = { ...t.applications!.find((app) => app.clientId === APP.clientId)!.refreshToken, reuseInterval: seconds };
+    };
+    await a.updateTenant(withInterval(60));
+    try {
+      await until(() => b.tenant.applications.find((app) => app.clientId === APP.clientId)!.refreshToken.reuseInterval === 60);
+      const { tokens } = await codeFlow(a, USERS.alice);
+      const first = tokens.body.refresh_token!;
+      const second = await refreshRequest(a, first);
+      expect((await refreshRequest(atB, first)).status).toBe(200);
+      expect((await refreshRequest(atB, second.body.refresh_token!)).status).toBe(200);
+      expect((await refreshRequest(atB, first)).status).toBe(403);
+    } finally {
+      await a.updateTenant(withInterval(0));
+    }
+  });
+
   it('revokes the family on B when A sees a rotated refresh token again', async () => {
     const { tokens } = await codeFlow(a, USERS.carol);
     const first = tokens.body.refresh_token!;
@@ -89,6 +107,40 @@ describe.skipIf(!redisServerAvailable)('two mocks on one redis-server', () => {
     await until(() => a.tenant.users.some((u) => u.email === email));
     const { tokens } = await codeFlow(a, { username: email, password: 'Dora-pass-1234' });
     expect(tokens.status).toBe(200);
+  });
+
+  it('keeps both edits when A and B create users at the same moment (the loser of the write merges and retries)', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const create = (idp: MockIdp, i: number) =>
+      fetch(`${idp.issuer}_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `race-${tag}-${i}@example.com`, name: `Racer ${i}`, password: 'Race-pass-1234' }) });
+    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => create(i % 2 ? atB : a, i)));
+    expect(answers.map((r) => r.status)).toEqual(Array(16).fill(201));
+    const made = (idp: MockIdp) => idp.tenant.users.filter((u) => u.email.startsWith(`race-${tag}-`)).length;
+    await until(() => made(a) === 16 && made(b) === 16);
+  });
+
+  it('answers one of two simultaneous creations of one email on A and B 409, and both keep the other', async () => {
+    const email = `twin-${randomBytes(3).toString('hex')}@example.com`;
+    const create = (idp: MockIdp) =>
+      fetch(`${idp.issuer}_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, name: 'Twin', password: 'Twin-pass-1234' }) });
+    const answers = await Promise.all([create(a), create(atB)]);
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    // Refused by the merge (concurrent_change), or by the duplicate check when the other's user arrived first (conflict).
+    const refused = (await answers.find((r) => r.status === 409)!.json()) as { error: string };
+    expect(['concurrent_change', 'conflict']).toContain(refused.error);
+    const kept = (idp: MockIdp) => idp.tenant.users.filter((u) => u.email === email).map((u) => u.sub);
+    await until(() => kept(a).length === 1 && kept(b).length === 1 && kept(a)[0] === kept(b)[0]);
+  });
+
+  it('has a revocation made in process (idp.revokeUser) in Redis once idp.settled() resolves', async () => {
+    const { tokens } = await codeFlow(a, USERS.bob);
+    const family = `mock-idp:${a.issuer}:o:account:${a.tenant.users.find((u) => u.email === USERS.bob.username)!.sub}:grants`;
+    expect(await redis.exists(family)).toBe(1);
+    a.revokeUser(USERS.bob.username);
+    await a.settled();
+    expect(await redis.exists(family)).toBe(0);
+    const refused = await refreshRequest(atB, tokens.body.refresh_token!);
+    expect([refused.status, refused.body.error]).toEqual([403, 'invalid_grant']);
   });
 
   it("serves A's rotated signing key in B's JWKS, and B's tokens are signed with it", async () => {

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map.js';
 import type { Person } from '../directory.js';
 import type { MockState } from '../state.js';
 import { RESERVED_CLAIMS } from '../tenant/schema.js';
@@ -59,14 +60,16 @@ export class ActionRunner implements Actions {
   readonly #idTokenClaimNames = new Set<string>();
   readonly #logins = new Map<string, number>();
   /** Runs paused by `api.redirect.sendUserTo`, by their `state` (oldest first; they expire with the login attempt). */
-  readonly #paused = new Map<string, PostLoginRun>();
+  readonly #paused: BoundedMap<string, PostLoginRun>;
 
   constructor(
     private readonly state: MockState,
     private readonly baseDir: string,
     /** Called when a run set an ID-token claim no run set before (the provider rebuilds to release it). */
     private readonly onNewIdTokenClaims: () => void = () => {},
-  ) {}
+  ) {
+    this.#paused = new BoundedMap(DEFAULTS.maxPendingEntries, state.clock);
+  }
 
   get idTokenClaimNames(): ReadonlySet<string> {
     return this.#idTokenClaimNames;
@@ -233,12 +236,7 @@ export class ActionRunner implements Actions {
   }
 
   #pausedRun(state: string): PostLoginRun | undefined {
-    const run = this.#paused.get(state);
-    if (run && run.expiresAt !== undefined && this.state.clock.now() >= run.expiresAt) {
-      this.#paused.delete(state);
-      return undefined;
-    }
-    return run;
+    return this.#paused.get(state);
   }
 
   /** Runs (or resumes) the trigger from `from`; a redirect pauses the run under a new `state`, the end keeps the changes. */
@@ -253,12 +251,7 @@ export class ActionRunner implements Actions {
       }
       const state = run.redirect.state;
       run.suspended = result.suspended;
-      run.expiresAt = this.state.clock.now() + DEFAULTS.interactionLifetime * 1000;
-      this.#paused.set(state, run);
-      for (const oldest of this.#paused.keys()) {
-        if (this.#paused.size <= DEFAULTS.maxPendingEntries) break;
-        this.#paused.delete(oldest);
-      }
+      this.#paused.setFor(state, run, DEFAULTS.interactionLifetime);
       this.state.events.add({ type: 'action.redirect', ...run.who, detail: { file: result.suspended.file, url: run.redirect.url } });
       return { ok: 'redirect', redirect: { url: run.redirect.url, state } };
     }
@@ -404,7 +397,6 @@ interface PostLoginRun {
   suspended?: { index: number; file: string } | undefined;
   /** The `state` of the `/continue` that resumed this run (validateToken compares the token's). */
   continueState?: string | undefined;
-  expiresAt?: number | undefined;
 }
 
 /** Auth0's `event.organization`: the organization of the login (a refresh: of the login it continues). */

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
-import { KEPT_AFTER_EXPIRY, REUSE_REVOKES, type ConsumeOutcome, type ReuseIntervalOf, type StateStore, type StoredPayload } from '../store.js';
+import { BoundedMap } from '../bounded-map.js';
+import { asReusable, KEPT_AFTER_EXPIRY, REUSE_REVOKES, type ConsumeOutcome, type ReuseIntervalOf, type StateStore, type StoredPayload } from '../store.js';
 import { globEscape, LuaScript, type RedisConnection } from './client.js';
 
 /*
@@ -109,7 +110,19 @@ redis.call('UNLINK', base .. ':grants', base .. ':sessions')
 return 1
 `);
 
-/** Seconds an entry outlives its expiry (core/store.ts has the reason). */
+/**
+ * A refresh token and its family's previous token in one round trip. KEYS: entry. ARGV: P.
+ * Answers [the entry's hash as HGETALL gives it, [previous id, at] or nil].
+ */
+const FIND_REFRESH = new LuaScript(`
+local grant = redis.call('HGET', KEYS[1], 'g')
+local previous = false
+if grant then previous = redis.call('HMGET', ARGV[1] .. 'o:family:' .. grant, 'id', 'at') end
+return { redis.call('HGETALL', KEYS[1]), previous }
+`);
+
+/** The application and family of refresh tokens found lately (they never change): a consume then needs no extra read. */
+const KNOWN_REFRESH_TOKENS = 10_000;
 
 /**
  * oidc-provider's models in Redis, shared by every replica on the same prefix: what core/store.ts
@@ -118,6 +131,7 @@ return 1
  */
 export class RedisStore implements StateStore {
   readonly #o: string;
+  readonly #refreshTokens: BoundedMap<string, { clientId: string | undefined; grantId: string | undefined }>;
 
   constructor(
     private readonly client: RedisConnection,
@@ -126,6 +140,7 @@ export class RedisStore implements StateStore {
     private readonly clock: Pick<Clock, 'now'>,
   ) {
     this.#o = `${prefix}o:`;
+    this.#refreshTokens = new BoundedMap(KNOWN_REFRESH_TOKENS, clock);
   }
 
   #entry(name: string, id: string): string {
@@ -133,7 +148,11 @@ export class RedisStore implements StateStore {
   }
 
   async get(name: string, id: string): Promise<StoredPayload | undefined> {
-    const hash = await this.client.hGetAll(this.#entry(name, id));
+    return this.#payloadOf(await this.client.hGetAll(this.#entry(name, id)));
+  }
+
+  /** An entry's payload from its hash; undefined when absent or past its expiry on the mock's clock. */
+  #payloadOf(hash: Record<string, string | undefined>): StoredPayload | undefined {
     if (hash.p === undefined) return undefined;
     if (hash.x !== undefined && Number(hash.x) <= this.clock.now()) return undefined;
     const payload = JSON.parse(hash.p) as StoredPayload;
@@ -175,22 +194,20 @@ export class RedisStore implements StateStore {
   }
 
   async findRefreshToken(id: string): Promise<StoredPayload | undefined> {
-    const payload = await this.get('RefreshToken', id);
-    if (!payload?.consumed || !payload.grantId || !payload.clientId) return payload;
-    const interval = this.reuseIntervalOf(payload.clientId) * 1000;
-    if (interval <= 0) return payload;
-    const previous = await this.client.hmGet(`${this.#o}family:${payload.grantId}`, ['id', 'at']);
-    if (previous[0] === id && previous[1] && this.clock.now() - Number(previous[1]) <= interval) {
-      const { consumed: _consumed, ...unconsumed } = payload;
-      return unconsumed;
-    }
-    return payload;
+    const [flat, family] = (await FIND_REFRESH.run(this.client, [this.#entry('RefreshToken', id)], [this.prefix])) as [string[], Array<string | null> | null];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+    const payload = this.#payloadOf(hash);
+    if (payload) this.#refreshTokens.set(id, { clientId: payload.clientId, grantId: payload.grantId });
+    const [previousId, at] = family ?? [];
+    return asReusable(id, payload, previousId && at ? { id: previousId, at: Number(at) } : undefined, this.reuseIntervalOf, this.clock.now());
   }
 
   async consume(name: string, id: string): Promise<ConsumeOutcome> {
-    // The reuse interval is the application's: read which one (and the family) first; the step itself is atomic.
-    const json = name === 'RefreshToken' ? await this.client.hGet(this.#entry(name, id), 'p') : undefined;
-    const { clientId, grantId } = json ? (JSON.parse(json) as StoredPayload) : {};
+    // The reuse interval is the application's: which one (and the family) oidc-provider's find just read; else read it first. The step itself is atomic.
+    const known = name === 'RefreshToken' ? this.#refreshTokens.get(id) : undefined;
+    const json = name === 'RefreshToken' && !known ? await this.client.hGet(this.#entry(name, id), 'p') : undefined;
+    const { clientId, grantId } = known ?? (json ? (JSON.parse(json) as StoredPayload) : {});
     const interval = typeof clientId === 'string' ? this.reuseIntervalOf(clientId) * 1000 : 0;
     const now = this.clock.now();
     const outcome = await CONSUME.run(this.client, [this.#entry(name, id), `${this.#o}family:${grantId ?? ''}`], [now, Math.floor(now / 1000), interval, name === 'RefreshToken' ? 1 : 0, REUSE_REVOKES.has(name) ? 1 : 0, id, this.prefix]);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DuplicateConnection, DuplicateOrganization, DuplicateRole, DuplicateUser, InvalidInput, UnknownClient, UnknownConnection, UnknownOrganization, UnknownRole, UnknownUser, WeakPassword } from '../errors.js';
 import { type Invitation, sendInvitationEmail } from '../organizations.js';
-import { type PasswordlessConnection, passwordlessId } from '../passwordless.js';
+import { type PasswordlessCheck, type PasswordlessConnection, passwordlessId } from '../passwordless.js';
 import { newOrganizationId, newRoleId, roleIdOf } from '../management/api.js';
 import { checkPassword, type PasswordPolicy } from '../password-policy.js';
 import type { MockState } from '../state.js';
@@ -305,6 +305,11 @@ export function passwordlessSignIn(state: MockState, connection: PasswordlessCon
   }, 'passwordless');
   state.events.add({ type: 'user.created', sub, detail: { connection, firstLogin: true } });
   return sub;
+}
+
+/** Checks a passwordless code (core/passwordless.ts: the latest, unexpired, 3 tries) and, when right, signs its address in (passwordlessSignIn). */
+export function checkPasswordlessCode(state: MockState, connection: PasswordlessConnection, address: string, code: string): PasswordlessCheck {
+  return state.passwordless.check(connection, address, code, () => passwordlessSignIn(state, connection, address));
 }
 
 /** An organization by id or name (UnknownOrganization otherwise). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MANAGEMENT_API_PATH, MANAGEMENT_SCOPES, namesManagementApi, roleIdOf } from '../management/api.js';
+import { E164_PHONE } from '../passwordless.js';
 import { PASSWORD_POLICY_LEVELS } from '../password-policy.js';
 import { DEFAULTS } from './defaults.js';
 
@@ -142,7 +143,6 @@ const socialUser = z.strictObject({
   ...profile,
 });
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 /** What a passwordless user has besides the address: Auth0 creates them at their first login. */
 const passwordlessProfile = {
   name: z.string().min(1).optional().describe('The `name` claim; without it, the email or phone number (as Auth0 names a new passwordless user).'),
@@ -170,7 +170,7 @@ const passwordless = z.strictObject({
   sms: passwordlessConnection(
     z.strictObject({
       sub: z.string().regex(/^sms\|\S+$/, 'must look like "sms|<id>"').describe('The user id, e.g. `sms|5f1c…` (the `sub` claim).'),
-      phoneNumber: z.string().regex(E164, 'must be an E.164 phone number, e.g. +15555550100').describe('The phone number (E.164) the codes are texted to.'),
+      phoneNumber: z.string().regex(E164_PHONE, 'must be an E.164 phone number, e.g. +15555550100').describe('The phone number (E.164) the codes are texted to.'),
       ...passwordlessProfile,
     }),
     'sms',

@@ -11,7 +11,7 @@ import { currentOtp } from '../../core/mfa.js';
 import { checkSnapshot, keyRingSnapshotSchema } from '../../core/persistence/snapshot.js';
 import { invitationBody, invite } from '../management/organizations.js';
 import type { User } from '../../core/tenant/schema.js';
-import { readForm, readJson } from '../body.js';
+import { readForm, readJson } from '../../oidc/body.js';
 import { CSRF_FIELD } from '../csrf.js';
 import { asHttpError, HttpError } from '../errors.js';
 import { sameSecret } from './guard.js';

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { MockState } from '../../core/state.js';
-import { readJson } from '../body.js';
+import { readJson } from '../../oidc/body.js';
 import { ManagementApiError } from '../errors.js';
 
 /** One Management API endpoint: its method, its path under /api/v2, the scopes of which the token needs any one, and what it does. */

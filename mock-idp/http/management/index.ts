@@ -78,6 +78,8 @@ export function managementApi(state: MockState): Middleware {
         }
         throw new ManagementApiError(404, 'Not Found');
       });
+      // Written (Redis) before the answer; a change that could not be is a 409.
+      if (state.unsettled) await state.settled();
     } catch (caught) {
       const mapped = asManagementApiError(caught);
       if (!(mapped instanceof ManagementApiError)) console.error('mock-idp: unexpected error on', ctx.method, ctx.path, caught);

@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { MockState } from '../../core/state.js';
-import { readForm } from '../body.js';
+import { readForm } from '../../oidc/body.js';
 import { fail } from '../errors.js';
-import { isSignInPrompt } from './authorize-parameters.js';
 import { continueSignIn } from './post-login.js';
 import type { InteractionSteps } from './interaction-steps.js';
 
@@ -42,15 +41,14 @@ export function continueRoute(state: MockState): Router {
 }
 
 /** `GET|POST /interaction/:uid/continue?state=`: the paused login resumes (post-login.ts `continueSignIn`). */
-export function continueRoutes(router: Router, state: MockState, steps: InteractionSteps): void {
+export function continueRoutes(router: Router, steps: InteractionSteps): void {
   const handle = async (ctx: Context) => {
     const form = await formOf(ctx);
-    const { uid, prompt, params } = await steps.details(ctx);
-    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for a redirect to come back', 'invalid_request');
+    const attempt = await steps.signingIn(ctx, 'a redirect to come back', 'invalid_request');
     const continueState = stateOf(ctx, form);
     if (!continueState) fail(400, 'Missing required parameter: state', 'invalid_request');
     const body = form ? Object.fromEntries(form) : {};
-    await continueSignIn({ state, csrf: steps.csrf, finish: steps.finish }, ctx, { uid, params, promptName: prompt.name }, continueState, body);
+    await continueSignIn(steps, ctx, attempt, continueState, body);
   };
   router.get('/continue', handle);
   router.post('/continue', handle);

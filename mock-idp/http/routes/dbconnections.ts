@@ -1,11 +1,10 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import { sendPasswordResetEmail, signUp, type SignUpInput } from '../../core/database-connection.js';
 import { DuplicateUser, InvalidInput, SignupDisabled, WeakPassword } from '../../core/errors.js';
 import type { MockState } from '../../core/state.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
 import type { User } from '../../core/tenant/schema.js';
-import { BodyError, readForm, readJson } from '../body.js';
+import { BodyError, readFields } from '../../oidc/body.js';
 
 /** Auth0's answer to a request it cannot parse: `{ error: "bad.<field>", error_description }`, 400. */
 class BadField extends Error {
@@ -19,14 +18,6 @@ class BadField extends Error {
 
 /** Auth0's sign-up refusals: `{ name, code, description, statusCode }` (a weak password adds `message` and `policy`). */
 const signupError = (code: string, description: string) => ({ name: 'BadRequestError', code, description, statusCode: 400 });
-
-/** The JSON (or form) body as an object of its fields. */
-async function bodyOf(ctx: Context): Promise<Record<string, unknown>> {
-  if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(await readForm(ctx));
-  const body = await readJson(ctx);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadField('request', 'the body must be a JSON object');
-  return body as Record<string, unknown>;
-}
 
 function required(body: Record<string, unknown>, field: string): string {
   const value = body[field];
@@ -102,7 +93,7 @@ export function dbConnectionsRoutes(state: MockState): Router {
   });
 
   router.post('/signup', async (ctx) => {
-    const body = await bodyOf(ctx);
+    const body = await readFields(ctx);
     const clientId = clientAndConnection(state, body);
     const input: SignUpInput = {
       email: required(body, 'email'),
@@ -128,7 +119,7 @@ export function dbConnectionsRoutes(state: MockState): Router {
   });
 
   router.post('/change_password', async (ctx) => {
-    const body = await bodyOf(ctx);
+    const body = await readFields(ctx);
     const clientId = clientAndConnection(state, body);
     sendPasswordResetEmail(state, required(body, 'email'), clientId);
     ctx.type = 'text/html; charset=utf-8';

@@ -5,7 +5,7 @@ import { WeakPassword } from '../../core/errors.js';
 import { passwordPolicyText } from '../../core/password-policy.js';
 import type { MockState } from '../../core/state.js';
 import { passwordPolicyOf } from '../../core/tenant/edits.js';
-import { readForm } from '../body.js';
+import { readForm } from '../../oidc/body.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { asHttpError, fail } from '../errors.js';
 import { messagePage } from '../views/message-page.js';

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { InteractionResults } from 'oidc-provider';
 import { BLOCKED_MESSAGE } from '../../core/brute-force.js';
 import { passwordLogin } from '../../core/password-login.js';
 import type { MockState } from '../../core/state.js';
@@ -9,17 +8,17 @@ import { applyRequestedScopes } from '../../oidc/granted-scopes.js';
 import type { OidcHost } from '../../oidc/host.js';
 import { MFA_STEP_UP } from '../../oidc/interaction-policy.js';
 import { fail } from '../errors.js';
-import { readForm } from '../body.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { consentPage } from '../views/consent-page.js';
 import { loginPage } from '../views/login-page.js';
 import { organizationPage } from '../views/organization-page.js';
-import { consentScopes, isSignInPrompt, type LoginPageOptions, loginPageOptions, requestedSocialConnection } from './authorize-parameters.js';
+import { consentScopes, isSignInPrompt, loginPageOptions, requestedSocialConnection } from './authorize-parameters.js';
+import { interactionSteps, notesOf, type SignInAttempt } from './interaction-steps.js';
 import { continueRoutes } from './continue.js';
 import { mfaRoutes } from './mfa-step.js';
 import { finishMagicLink, passwordlessLoginRoutes } from './passwordless-login.js';
 import { completeSignIn, organizationOfAttempt, organizationPickerRoute } from './post-login.js';
-import { finishSocialLogin, socialRoutes } from './social-provider.js';
+import { socialRoutes } from './social-provider.js';
 
 function audiencesOf(params: Record<string, unknown>): string[] {
   const audience = params.resource ?? params.audience;
@@ -50,30 +49,15 @@ function testUsersOf(state: MockState) {
 export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: InteractionCsrf): Router {
   const router = new Router({ prefix: '/interaction/:uid', sensitive: true });
 
-  /** The POSTed form, once its Origin and CSRF token are checked (a 403 otherwise). */
-  async function checkedForm(ctx: Context): Promise<URLSearchParams> {
-    const form = await readForm(ctx);
-    csrf.check(ctx, ctx.params.uid!, form);
-    return form;
-  }
+  const steps = interactionSteps(state, oidc, csrf);
+  const { details, finish } = steps;
 
-  async function details(ctx: Context) {
-    const found = await oidc.provider.interactionDetails(ctx.req, ctx.res);
-    if (found.uid !== ctx.params.uid) fail(400, 'this login page belongs to another login attempt: start again from the application');
-    return found;
-  }
-
-  /** `mergeWithLastSubmission`: keep what the earlier steps of this authorization resolved (the consent step after a requested login or account selection). */
-  async function finish(ctx: Context, result: InteractionResults, mergeWithLastSubmission = false) {
-    const to = await oidc.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
-    ctx.status = 303;
-    ctx.redirect(to);
-  }
-
-  /** `options`: what the authorization request's parameters change (loginPageOptions). */
-  function renderLogin(ctx: Context, clientId: string, uid: string, error?: string, username?: string, options?: LoginPageOptions, params: Record<string, unknown> = {}) {
-    const { social, loginHint, selectAccount } = options ?? loginPageOptions(state.directory, {}, 'login');
-    const org = organizationOfAttempt(state, ctx, params);
+  /** The login page of an attempt: what its authorization request's parameters change (loginPageOptions), its organization, an error. */
+  function renderLogin(ctx: Context, attempt: SignInAttempt, error?: string, username?: string) {
+    const { uid, params } = attempt;
+    const clientId = String(params.client_id);
+    const { social, loginHint, selectAccount } = loginPageOptions(state.directory, params, attempt.promptName);
+    const org = organizationOfAttempt(state, attempt);
     ctx.type = 'html';
     ctx.body = loginPage({
       uid,
@@ -90,17 +74,15 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
   }
 
   /** Auth0's "pre-login prompt": the application requires an organization and the request named none. */
-  function needsOrganizationPrompt(ctx: Context, params: Record<string, unknown>): boolean {
-    const app = state.directory.application(String(params.client_id));
-    return app?.organizationUsage === 'require' && app.organizationRequireBehavior === 'pre_login_prompt' && !organizationOfAttempt(state, ctx, params);
+  function needsOrganizationPrompt(attempt: SignInAttempt): boolean {
+    const app = state.directory.application(String(attempt.params.client_id));
+    return app?.organizationUsage === 'require' && app.organizationRequireBehavior === 'pre_login_prompt' && !organizationOfAttempt(state, attempt);
   }
 
   function renderOrganizationPrompt(ctx: Context, clientId: string, uid: string, error?: string, name?: string) {
     ctx.type = 'html';
     ctx.body = organizationPage({ uid, csrfToken: csrf.token(uid), appName: state.directory.application(clientId)?.name ?? clientId, error, name });
   }
-
-  const steps = { checkedForm, details, finish, csrf };
 
   async function grantConsent(ctx: Context, found: Awaited<ReturnType<typeof details>>) {
     const { params, session, grantId } = found;
@@ -117,16 +99,17 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
     const { uid, prompt, params, session } = found;
     const clientId = String(params.client_id);
     if (isSignInPrompt(prompt.name)) {
-      // connection=google-oauth2 (any enabled social connection): straight to the provider, here its simulated user.
-      const social = requestedSocialConnection(state.directory, params);
-      if (await finishMagicLink(state, steps, ctx, uid, prompt.name, params)) return;
+      const attempt: SignInAttempt = { uid, params, promptName: prompt.name, notes: notesOf(found.result) };
+      if (await finishMagicLink(steps, ctx, attempt)) return;
       // Step-up (acr_values asking for MFA over a session without it): the session's user gives the second factor
       // only, after the post-login Actions as at every login.
       const stepUpUser = prompt.reasons.includes(MFA_STEP_UP) && session ? state.directory.findUser(session.accountId) : undefined;
-      if (stepUpUser) return completeSignIn({ state, csrf, finish }, ctx, { uid, params, promptName: prompt.name }, { accountId: stepUpUser.sub }, { mfaPolicy: true });
-      if (needsOrganizationPrompt(ctx, params)) return renderOrganizationPrompt(ctx, clientId, uid);
-      if (social) return finishSocialLogin(state, steps, ctx, prompt.name, clientId, social);
-      return renderLogin(ctx, clientId, uid, undefined, undefined, loginPageOptions(state.directory, params, prompt.name), params);
+      if (stepUpUser) return completeSignIn(steps, ctx, attempt, { accountId: stepUpUser.sub }, { mfaPolicy: true });
+      if (needsOrganizationPrompt(attempt)) return renderOrganizationPrompt(ctx, clientId, uid);
+      // connection=google-oauth2 (any enabled social connection): straight to the provider, here its simulated user.
+      const social = requestedSocialConnection(state.directory, params);
+      if (social) return completeSignIn(steps, ctx, attempt, { accountId: social.user.sub });
+      return renderLogin(ctx, attempt);
     }
     // First-party applications are never asked for consent (Auth0's default).
     if (state.directory.application(clientId)?.firstParty) return grantConsent(ctx, found);
@@ -142,11 +125,10 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
   });
 
   router.post('/login', async (ctx) => {
-    const form = await checkedForm(ctx);
-    const { uid, prompt, params } = await details(ctx);
-    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for credentials');
+    const form = await steps.checkedForm(ctx);
+    const attempt = await steps.signingIn(ctx);
     const username = form.get('username') ?? '';
-    const clientId = String(params.client_id);
+    const clientId = String(attempt.params.client_id);
     // Brute-force protection counts per user and the caller's address (the socket's; behind a trusted proxy, the one it adds to X-Forwarded-For).
     // A failure is a login.failed event with the email and why (core/password-login.ts).
     const login = passwordLogin(state, { username, password: form.get('password'), ip: clientAddress(ctx.req, ctx.app.proxy), clientId, via: 'login page' });
@@ -158,43 +140,41 @@ export function interactionRoutes(state: MockState, oidc: OidcHost, csrf: Intera
       // Auth0's Universal Login shows the block on the page; 429 as the password grant answers.
       ctx.status = login.outcome === 'too-many-attempts' ? 429 : 401;
       const message = login.outcome === 'too-many-attempts' ? BLOCKED_MESSAGE : login.user?.blocked ? 'user is blocked' : WRONG_CREDENTIALS;
-      return renderLogin(ctx, clientId, uid, message, username, loginPageOptions(state.directory, params, prompt.name), params);
+      return renderLogin(ctx, attempt, message, username);
     }
     // The post-login Actions, then the one-time-code step (or enrolment) when the policy or an action asks for it.
-    const onSignedIn = () => state.events.add({ type: 'login.success', clientId, sub: login.user.sub });
-    await completeSignIn({ state, csrf, finish }, ctx, { uid, params, promptName: prompt.name }, { accountId: login.user.sub }, { mfaPolicy: true, onSignedIn });
+    await completeSignIn(steps, ctx, attempt, { accountId: login.user.sub }, { mfaPolicy: true });
   });
 
   router.post('/organization', async (ctx) => {
-    const form = await checkedForm(ctx);
-    const { uid, prompt, params } = await details(ctx);
-    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for an organization');
+    const form = await steps.checkedForm(ctx);
+    const { uid, params, notes } = await steps.signingIn(ctx, 'an organization');
     const name = (form.get('organization') ?? '').trim();
     const org = name ? state.directory.organization(name) : undefined;
     if (!org) {
       ctx.status = 400;
       return renderOrganizationPrompt(ctx, String(params.client_id), uid, 'No organization with that name.', name);
     }
-    state.loginOrganizations.choose(uid, org.id);
+    await steps.note(ctx, { ...notes, organization: org.id });
     ctx.status = 303;
     ctx.redirect(`/interaction/${uid}`);
   });
 
-  socialRoutes(router, state, csrf, steps);
-  mfaRoutes(router, state, csrf, steps);
-  continueRoutes(router, state, steps);
-  organizationPickerRoute(router, state, steps);
-  passwordlessLoginRoutes(router, state, csrf, steps);
+  socialRoutes(router, steps);
+  mfaRoutes(router, steps);
+  continueRoutes(router, steps);
+  organizationPickerRoute(router, steps);
+  passwordlessLoginRoutes(router, steps);
 
   router.post('/consent', async (ctx) => {
-    await checkedForm(ctx);
+    await steps.checkedForm(ctx);
     const found = await details(ctx);
     if (found.prompt.name !== 'consent') fail(400, 'this login attempt is not waiting for consent');
     await grantConsent(ctx, found);
   });
 
   router.post('/abort', async (ctx) => {
-    await checkedForm(ctx);
+    await steps.checkedForm(ctx);
     await details(ctx);
     await finish(ctx, { error: 'access_denied', error_description: 'End-User aborted interaction' });
   });

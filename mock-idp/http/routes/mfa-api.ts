@@ -5,7 +5,7 @@ import type { MfaTokenGrant } from '../../core/mfa.js';
 import type { MockState } from '../../core/state.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
 import type { User } from '../../core/tenant/schema.js';
-import { BodyError, readForm, readJson } from '../body.js';
+import { BodyError, readFields } from '../../oidc/body.js';
 
 /** An answer of Auth0's MFA API: `{ error, error_description }` with its status. */
 class MfaApiError extends Error {
@@ -16,13 +16,6 @@ class MfaApiError extends Error {
   ) {
     super(description);
   }
-}
-
-async function bodyOf(ctx: Context): Promise<Record<string, unknown>> {
-  if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(await readForm(ctx));
-  const body = await readJson(ctx);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MfaApiError(400, 'invalid_request', 'the body must be a JSON object');
-  return body as Record<string, unknown>;
 }
 
 /** Auth0's authenticator ids (`totp|dev_…`): stable per user and kind. */
@@ -99,7 +92,7 @@ export function mfaApiRoutes(state: MockState): Router {
   router.post('/associate', async (ctx) => {
     const token = bearer(ctx);
     const { user } = grantOf(token);
-    const body = await bodyOf(ctx);
+    const body = await readFields(ctx);
     const types = list(body.authenticator_types);
     if (state.mfa.secretOf(user) !== undefined || state.mfa.hasEmailFactor(user)) throw new MfaApiError(400, 'access_denied', 'User is already enrolled.');
     if (types.includes('otp')) {
@@ -116,7 +109,7 @@ export function mfaApiRoutes(state: MockState): Router {
   });
 
   router.post('/challenge', async (ctx) => {
-    const body = await bodyOf(ctx);
+    const body = await readFields(ctx);
     const clientId = typeof body.client_id === 'string' ? body.client_id : '';
     const app = state.directory.application(clientId);
     if (!app || (app.clientSecret !== undefined && body.client_secret !== app.clientSecret)) throw new MfaApiError(401, 'access_denied', 'Unauthorized');

@@ -2,14 +2,13 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { asksForMfa, MFA_ACR, TOO_MANY_CODES_MESSAGE } from '../../core/mfa.js';
 import type { MockState } from '../../core/state.js';
-import { DEFAULTS } from '../../core/tenant/defaults.js';
 import type { User } from '../../core/tenant/schema.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { mfaPage } from '../views/mfa-page.js';
 import type { MultifactorRequest } from '../../core/actions/types.js';
-import { isSignInPrompt, signInResult } from './authorize-parameters.js';
-import type { InteractionSteps } from './interaction-steps.js';
+import { signInResult } from './authorize-parameters.js';
+import { type InteractionSteps, type SignInAttempt, type SignInEnd, type SignInOptions, signedIn } from './interaction-steps.js';
 
 /** Universal Login's message for a wrong one-time code. */
 const WRONG_CODE = 'The code you entered is invalid';
@@ -42,20 +41,22 @@ function renderMfa(state: MockState, csrf: InteractionCsrf, ctx: Context, uid: s
  * `api.multifactor.enable`, `acr_values` asking for the multi-factor policy, or the tenant policy): the code page (the enrolment screen for a user without
  * an authenticator); its POST completes the login.
  */
-export function startMfaStep(state: MockState, csrf: InteractionCsrf, ctx: Context, uid: string, clientId: string, user: User, asked?: MultifactorRequest): void {
-  state.mfa.wait(uid, { user, clientId }, DEFAULTS.interactionLifetime);
+export async function startMfaStep(end: SignInEnd, ctx: Context, attempt: SignInAttempt, clientId: string, user: User, asked: MultifactorRequest | undefined, detail: SignInOptions['detail']): Promise<void> {
+  const { state, csrf } = end;
+  const { uid } = attempt;
+  await end.note(ctx, { ...attempt.notes, mfa: { sub: user.sub, clientId, ...(detail ? { detail } : {}) } });
   state.events.add({ type: 'mfa.challenged', clientId, sub: user.sub, detail: { enrolment: !state.mfa.secretOf(user), ...(asked ? { action: asked.provider } : {}) } });
   renderMfa(state, csrf, ctx, uid, clientId, user);
 }
 
 /** `POST /interaction/:uid/mfa`: a wrong code shows the step again (401; 429 once locked), a right one completes the login with `amr: ["mfa"]`. */
-export function mfaRoutes(router: Router, state: MockState, csrf: InteractionCsrf, steps: InteractionSteps): void {
+export function mfaRoutes(router: Router, steps: InteractionSteps): void {
+  const { state, csrf } = steps;
   router.post('/mfa', async (ctx) => {
     const form = await steps.checkedForm(ctx);
-    const { uid, prompt, params } = await steps.details(ctx);
-    if (!isSignInPrompt(prompt.name)) fail(400, 'this login attempt is not waiting for a one-time code');
-    const waiting = state.mfa.waiting(uid);
-    const user = waiting && state.directory.findUser(waiting.user.sub);
+    const { uid, promptName, params, notes } = await steps.signingIn(ctx, 'a one-time code');
+    const waiting = notes.mfa;
+    const user = waiting && state.directory.findUser(waiting.sub);
     if (!waiting || !user) fail(400, 'this login attempt is not waiting for a one-time code: start again from the application');
     const { clientId } = waiting;
     const outcome = state.mfa.check(user, (form.get('code') ?? '').trim());
@@ -64,9 +65,8 @@ export function mfaRoutes(router: Router, state: MockState, csrf: InteractionCsr
       ctx.status = outcome === 'too-many' ? 429 : 401;
       return renderMfa(state, csrf, ctx, uid, clientId, user, outcome === 'too-many' ? TOO_MANY_CODES_MESSAGE : WRONG_CODE);
     }
-    state.mfa.done(uid);
-    state.events.add({ type: 'login.success', clientId, sub: user.sub, detail: { mfa: 'otp' } });
     // The Actions ran before this step: the login completes as they left it.
-    await steps.finish(ctx, signInResult(prompt.name, mfaLogin(user.sub, params)));
+    signedIn(state, clientId, user.sub, { ...waiting.detail, mfa: 'otp' });
+    await steps.finish(ctx, signInResult(promptName, mfaLogin(user.sub, params)));
   });
 }

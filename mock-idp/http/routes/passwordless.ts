@@ -1,21 +1,13 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { type MagicLinkOutcome, PASSWORDLESS_CONNECTIONS, passwordlessFailure, passwordlessId, type PasswordlessConnection } from '../../core/passwordless.js';
+import { E164_PHONE, EMAIL_ADDRESS, isPasswordlessConnection, type MagicLinkOutcome, passwordlessFailure, passwordlessId } from '../../core/passwordless.js';
 import type { MockState } from '../../core/state.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
-import { passwordlessSignIn } from '../../core/tenant/edits.js';
+import { checkPasswordlessCode } from '../../core/tenant/edits.js';
 import type { Application } from '../../core/tenant/schema.js';
-import { BodyError, readForm, readJson } from '../body.js';
+import { BodyError, readFields } from '../../oidc/body.js';
 import { fail } from '../errors.js';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
-async function bodyOf(ctx: Context): Promise<Record<string, unknown> | undefined> {
-  if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(await readForm(ctx));
-  const body = await readJson(ctx);
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-}
 
 
 /** `authParams` of /passwordless/start: string parameters for the magic link's authorization (undefined: not such an object). */
@@ -61,8 +53,8 @@ function verifyRedirect(state: MockState, ctx: Context): void {
   if (query.connection !== 'email') fail(400, 'the connection was not found', 'invalid_request');
   const email = (query.email ?? '').trim();
   const code = query.verification_code ?? '';
-  if (!EMAIL.test(email) || !code) fail(400, 'this link has no email or verification code', 'invalid_request');
-  const checked = state.passwordless.check('email', email, code, () => passwordlessSignIn(state, 'email', email));
+  if (!EMAIL_ADDRESS.test(email) || !code) fail(400, 'this link has no email or verification code', 'invalid_request');
+  const checked = checkPasswordlessCode(state, 'email', email, code);
   const outcome: MagicLinkOutcome = checked.outcome === 'ok' ? { sub: checked.sub } : { error: 'unauthorized', error_description: passwordlessFailure('email', checked.outcome) };
   state.events.add({ type: checked.outcome === 'ok' ? 'passwordless.link_opened' : 'login.failed', clientId: app.clientId, ...('sub' in outcome ? { sub: outcome.sub } : { error: 'unauthorized' }), detail: { connection: 'email', reason: checked.outcome } });
   const ticket = state.passwordless.holdMagicLogin(app.clientId, outcome, DEFAULTS.passwordless.linkHandoff);
@@ -87,20 +79,19 @@ export function passwordlessRoutes(state: MockState): Router {
       ctx.status = status;
       ctx.body = { error, error_description: description };
     };
-    let body: Record<string, unknown> | undefined;
+    let body: Record<string, unknown>;
     try {
-      body = await bodyOf(ctx);
+      body = await readFields(ctx);
     } catch (err) {
       if (err instanceof BodyError) return refuse(err.status, 'bad.request', err.message);
       throw err;
     }
-    if (!body) return refuse(400, 'bad.request', 'the body must be a JSON object');
     const clientId = typeof body.client_id === 'string' ? body.client_id : '';
     const app = state.directory.application(clientId);
     if (!app) return refuse(400, 'bad.client_id', 'Missing required property: client_id');
     if (app.clientSecret !== undefined && body.client_secret !== undefined && body.client_secret !== app.clientSecret) return refuse(401, 'access_denied', 'Unauthorized');
     const connection = body.connection;
-    if (typeof connection !== 'string' || !(PASSWORDLESS_CONNECTIONS as readonly string[]).includes(connection)) return refuse(400, 'bad.connection', 'Connection does not exist');
+    if (!isPasswordlessConnection(connection)) return refuse(400, 'bad.connection', 'Connection does not exist');
     // Auth0: without `send` an email carries a link; SMS carry codes only (the old link_ios / link_android are gone).
     const send = body.send ?? (connection === 'email' ? 'link' : 'code');
     if (send !== 'code' && send !== 'link') return refuse(400, 'bad.send', 'send must be "code" or "link"');
@@ -109,15 +100,15 @@ export function passwordlessRoutes(state: MockState): Router {
     if (!authParams) return refuse(400, 'bad.authParams', 'authParams must be an object of strings');
     if (connection === 'email') {
       const email = typeof body.email === 'string' ? body.email.trim() : '';
-      if (!EMAIL.test(email)) return refuse(400, 'bad.email', 'Missing required property: email');
+      if (!EMAIL_ADDRESS.test(email)) return refuse(400, 'bad.email', 'Missing required property: email');
       if (send === 'link') state.passwordless.sendLink(email, app.name, (code) => magicLink(state.issuer, app, email, code, authParams));
       else state.passwordless.send('email', email, app.name);
       ctx.body = { _id: passwordlessId(email), email, email_verified: false };
       return;
     }
     const phone = typeof body.phone_number === 'string' ? body.phone_number.trim() : '';
-    if (!E164.test(phone)) return refuse(400, 'bad.phone_number', 'Missing required property: phone_number');
-    state.passwordless.send(connection as PasswordlessConnection, phone, app.name);
+    if (!E164_PHONE.test(phone)) return refuse(400, 'bad.phone_number', 'Missing required property: phone_number');
+    state.passwordless.send(connection, phone, app.name);
     ctx.body = { _id: passwordlessId(phone), phone_number: phone, phone_verified: false, request_language: null };
   });
   router.get('/passwordless/verify_redirect', (ctx) => verifyRedirect(state, ctx));

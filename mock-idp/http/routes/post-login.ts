@@ -1,6 +1,5 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { InteractionResults } from 'oidc-provider';
 import { asksForMfa } from '../../core/mfa.js';
 import { type Invitation, notAMember } from '../../core/organizations.js';
 import { changeMemberRoles, changeOrganizationMembers } from '../../core/tenant/edits.js';
@@ -8,11 +7,10 @@ import type { MockState } from '../../core/state.js';
 import type { Organization } from '../../core/tenant/schema.js';
 import type { PostLoginOutcome } from '../../core/actions/types.js';
 import { clientAddress } from '../../oidc/client-address.js';
-import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { organizationPickerPage } from '../views/organization-page.js';
-import { isSignInPrompt, signInResult } from './authorize-parameters.js';
-import type { InteractionSteps } from './interaction-steps.js';
+import { signInResult } from './authorize-parameters.js';
+import { type InteractionSteps, type LoginResult, type SignInAttempt, type SignInEnd, type SignInOptions, signedIn } from './interaction-steps.js';
 import { startMfaStep } from './mfa-step.js';
 
 /** The pending invitation an authorization request carries (`invitation=<ticket>` with its `organization=`). */
@@ -34,43 +32,33 @@ function acceptInvitation(state: MockState, params: Record<string, unknown>, org
   return state.directory.membership(org.id, sub);
 }
 
-/** Logins waiting at the organization picker, per mock and login attempt (uid). */
-const picking = new WeakMap<MockState, Map<string, { login: NonNullable<InteractionResults['login']>; options: SignInOptions }>>();
-const MAX_PICKING = 1000;
-
 /**
  * Auth0's `post_login_prompt`: after the login, the user picks one of their organizations (a user of one
- * goes straight on with it; a user of none is refused with `access_denied`).
+ * goes straight on with it; a user of none is refused with `access_denied`). The login waits in the
+ * interaction's notes (interaction-steps.ts), so the picker's answer may come to another replica or after a restart.
  */
-function pickOrganization(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: NonNullable<InteractionResults['login']>, options: SignInOptions): Promise<void> | void {
+async function pickOrganization(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: LoginResult, options: SignInOptions): Promise<void> {
   const { state } = end;
   const organizations = state.tenant.organizations.filter((o) => state.directory.membership(o.id, login.accountId));
-  if (organizations.length === 0) return end.finish(ctx, { error: 'access_denied', error_description: `user ${login.accountId} is not a member of any organization` });
-  if (organizations.length === 1) {
-    state.loginOrganizations.choose(attempt.uid, organizations[0]!.id);
-    return completeSignIn(end, ctx, attempt, login, options);
-  }
-  const waiting = picking.get(state) ?? new Map();
-  picking.set(state, waiting);
-  waiting.set(attempt.uid, { login, options });
-  if (waiting.size > MAX_PICKING) waiting.delete(waiting.keys().next().value!);
+  if (organizations.length === 0) return refuse(end, ctx, attempt, login.accountId, `user ${login.accountId} is not a member of any organization`);
+  if (organizations.length === 1) return completeSignIn(end, ctx, { ...attempt, notes: { ...attempt.notes, organization: organizations[0]!.id } }, login, options);
+  await end.note(ctx, { ...attempt.notes, picking: { login, options } });
   const clientId = String(attempt.params.client_id);
   ctx.type = 'html';
   ctx.body = organizationPickerPage({ uid: attempt.uid, csrfToken: end.csrf.token(attempt.uid), appName: state.directory.application(clientId)?.name ?? clientId, organizations: organizations.map((o) => ({ id: o.id, name: o.displayName ?? o.name })) });
 }
 
 /** `POST /interaction/:uid/organization-picker`: the organization picked after the login; the sign-in goes on through it. */
-export function organizationPickerRoute(router: Router, state: MockState, steps: InteractionSteps): void {
+export function organizationPickerRoute(router: Router, steps: InteractionSteps): void {
+  const { state } = steps;
   router.post('/organization-picker', async (ctx) => {
     const form = await steps.checkedForm(ctx);
-    const { uid, prompt, params } = await steps.details(ctx);
-    const pending = picking.get(state)?.get(uid);
-    if (!isSignInPrompt(prompt.name) || !pending) fail(400, 'this login attempt is not waiting for an organization: start again from the application');
+    const attempt = await steps.signingIn(ctx);
+    const { picking, ...notes } = attempt.notes;
+    if (!picking) fail(400, 'this login attempt is not waiting for an organization: start again from the application');
     const org = state.directory.organization(form.get('organization') ?? '');
-    if (!org || !state.directory.membership(org.id, pending.login.accountId)) fail(400, 'pick one of your organizations', 'invalid_request');
-    picking.get(state)?.delete(uid);
-    state.loginOrganizations.choose(uid, org.id);
-    await completeSignIn({ state, csrf: steps.csrf, finish: steps.finish }, ctx, { uid, params, promptName: prompt.name }, pending.login, pending.options);
+    if (!org || !state.directory.membership(org.id, picking.login.accountId)) fail(400, 'pick one of your organizations', 'invalid_request');
+    await completeSignIn(steps, ctx, { ...attempt, notes: { ...notes, organization: org.id } }, picking.login, picking.options);
   });
 }
 
@@ -82,32 +70,19 @@ function assignMembership(state: MockState, org: Organization, sub: string, conn
   return state.directory.membership(org.id, sub);
 }
 
-/** The organization a login attempt is for: `organization=` of the request, or the one typed at the organization prompt. */
-export function organizationOfAttempt(state: MockState, ctx: Context, params: Record<string, unknown>): Organization | undefined {
-  const named = typeof params.organization === 'string' && params.organization !== '' ? params.organization : state.loginOrganizations.chosen(String(ctx.params.uid));
+/** The organization a login attempt is for: `organization=` of the request, or the one typed at the organization prompt or picked after the login. */
+export function organizationOfAttempt(state: MockState, attempt: Pick<SignInAttempt, 'params' | 'notes'>): Organization | undefined {
+  const { params, notes } = attempt;
+  const named = typeof params.organization === 'string' && params.organization !== '' ? params.organization : notes.organization;
   return named ? state.directory.organization(named) : undefined;
 }
 
-/** What ends a sign-in: the interaction's result (oidc-provider sends it to the callback), the MFA step's page, or an Action's redirect. */
-export interface SignInEnd {
-  state: MockState;
-  csrf: InteractionCsrf;
-  finish(ctx: Context, result: InteractionResults): Promise<void>;
+/** A sign-in refused after the credentials (organization, Actions): `login.failed`, and the error at the application's callback. */
+function refuse(end: SignInEnd, ctx: Context, attempt: SignInAttempt, sub: string, description: string, error = 'access_denied'): Promise<void> {
+  end.state.events.add({ type: 'login.failed', clientId: String(attempt.params.client_id), sub, error, detail: { reason: description } });
+  return end.finish(ctx, { error, error_description: description });
 }
 
-/** The login attempt a sign-in completes: its interaction uid, the authorization request and the prompt it answers. */
-export interface SignInAttempt {
-  uid: string;
-  params: Record<string, unknown>;
-  promptName: string;
-}
-
-export interface SignInOptions {
-  /** The tenant's MFA policy applies (password logins): the one-time-code step when `mfa.policy` asks for it. */
-  mfaPolicy?: boolean;
-  /** Called when the login completes with no MFA step after it (the password route's `login.success`). */
-  onSignedIn?: () => void;
-}
 
 /** The request of a trigger run: Auth0's `event.request` (the authorization request's query, or the `/continue` request's). */
 function actionRequest(ctx: Context, query: Record<string, unknown>, body: Record<string, unknown> = {}) {
@@ -121,18 +96,18 @@ function actionRequest(ctx: Context, query: Record<string, unknown>, body: Recor
  * the login until `/continue`), then the MFA step when an Action enabled it (or the tenant policy asks for
  * it), else the login.
  */
-export async function completeSignIn(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: NonNullable<InteractionResults['login']>, options: SignInOptions = {}): Promise<void> {
+export async function completeSignIn(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: LoginResult, options: SignInOptions = {}): Promise<void> {
   const { state } = end;
   const { params, uid } = attempt;
   const clientId = String(params.client_id);
-  const org = organizationOfAttempt(state, ctx, params);
+  const org = organizationOfAttempt(state, attempt);
   const app = state.directory.application(clientId);
   if (!org && app?.organizationUsage === 'require' && app.organizationRequireBehavior === 'post_login_prompt') return pickOrganization(end, ctx, attempt, login, options);
   if (org) {
     const connection = state.directory.person(login.accountId)?.connection;
     const membership = state.directory.membership(org.id, login.accountId) ?? acceptInvitation(state, params, org, login.accountId) ?? assignMembership(state, org, login.accountId, connection);
-    if (!membership) return end.finish(ctx, { error: 'access_denied', error_description: notAMember(login.accountId, org) });
-    if (connection && !org.connections.includes(connection)) return end.finish(ctx, { error: 'access_denied', error_description: `the connection ${connection} is not enabled for the ${org.id} organization` });
+    if (!membership) return refuse(end, ctx, attempt, login.accountId, notAMember(login.accountId, org));
+    if (connection && !org.connections.includes(connection)) return refuse(end, ctx, attempt, login.accountId, `the connection ${connection} is not enabled for the ${org.id} organization`);
   }
   state.loginOrganizations.set(login.accountId, clientId, org?.id);
   if (org) state.events.add({ type: 'login.organization', clientId, sub: login.accountId, detail: { organization: org.id } });
@@ -165,9 +140,9 @@ export async function continueSignIn(end: SignInEnd, ctx: Context, attempt: Sign
   await afterActions(end, ctx, attempt, { accountId: paused.sub }, outcome, {});
 }
 
-async function afterActions(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: NonNullable<InteractionResults['login']>, outcome: PostLoginOutcome | undefined, options: SignInOptions): Promise<void> {
+async function afterActions(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: LoginResult, outcome: PostLoginOutcome | undefined, options: SignInOptions): Promise<void> {
   const { state } = end;
-  if (outcome?.ok === false) return end.finish(ctx, { error: outcome.failure.code, error_description: outcome.failure.description });
+  if (outcome?.ok === false) return refuse(end, ctx, attempt, login.accountId, outcome.failure.description, outcome.failure.code);
   if (outcome?.ok === 'redirect') {
     ctx.status = 303;
     return ctx.redirect(outcome.redirect.url);
@@ -177,8 +152,8 @@ async function afterActions(end: SignInEnd, ctx: Context, attempt: SignInAttempt
   // The one-time-code step after the Actions, as on Auth0: an action's api.multifactor.enable, acr_values asking
   // for the multi-factor policy, or the tenant policy.
   if (user && (outcome?.multifactor || (options.mfaPolicy && (asksForMfa(attempt.params.acr_values) || state.mfa.required({ user, clientId }))))) {
-    return startMfaStep(state, end.csrf, ctx, attempt.uid, clientId, user, outcome?.multifactor);
+    return startMfaStep(end, ctx, attempt, clientId, user, outcome?.multifactor, options.detail);
   }
-  options.onSignedIn?.();
+  signedIn(state, clientId, login.accountId, options.detail);
   await end.finish(ctx, signInResult(attempt.promptName, login));
 }

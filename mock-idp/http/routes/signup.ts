@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import type { InteractionResults } from 'oidc-provider';
 import type { Context, Next } from 'koa';
 import { sendPasswordResetEmail, signUp } from '../../core/database-connection.js';
 import { DuplicateUser, InvalidInput, SignupDisabled, WeakPassword } from '../../core/errors.js';
@@ -7,11 +6,11 @@ import { passwordPolicyText } from '../../core/password-policy.js';
 import type { MockState } from '../../core/state.js';
 import { passwordPolicyOf } from '../../core/tenant/edits.js';
 import type { OidcHost } from '../../oidc/host.js';
-import { readForm } from '../body.js';
 import type { InteractionCsrf } from '../csrf.js';
 import { fail } from '../errors.js';
 import { forgotPasswordPage, signupPage } from '../views/signup-page.js';
 import { isSignInPrompt } from './authorize-parameters.js';
+import { interactionSteps } from './interaction-steps.js';
 import { completeSignIn, invitationOf } from './post-login.js';
 
 /** What the sign-up page says for each refusal (the duplicate is said plainly; see docs/auth0-differences.md). */
@@ -33,13 +32,7 @@ function refusal(err: unknown): { status: number; message: string; rules?: WeakP
  */
 export function signupRoutes(state: MockState, oidc: OidcHost, csrf: InteractionCsrf): Router {
   const router = new Router({ prefix: '/interaction/:uid', sensitive: true });
-
-  /** The login attempt, which must be this page's and waiting for a login. */
-  async function loginAttempt(ctx: Context) {
-    const found = await oidc.provider.interactionDetails(ctx.req, ctx.res);
-    if (found.uid !== ctx.params.uid || !isSignInPrompt(found.prompt.name)) fail(400, 'this page belongs to another login attempt, or to one that is not waiting for a login: start again from the application');
-    return found;
-  }
+  const steps = interactionSteps(state, oidc, csrf);
 
   function renderSignup(ctx: Context, clientId: string, extra: { error?: string; rules?: WeakPassword['failure']['description']['rules']; email?: string } = {}) {
     if (state.tenant.databaseConnection.disableSignup) fail(403, 'Sign-ups are disabled for this application.', 'signup_disabled');
@@ -55,7 +48,7 @@ export function signupRoutes(state: MockState, oidc: OidcHost, csrf: Interaction
 
   // screen_hint=signup: the sign-up screen instead of the login page (while sign-ups are allowed).
   router.get('/', async (ctx: Context, next: Next) => {
-    const { params, prompt } = await oidc.provider.interactionDetails(ctx.req, ctx.res);
+    const { params, prompt } = await steps.details(ctx);
     // An invitation for someone without an account opens the sign-up screen with their email, as Auth0's does.
     const invitation = invitationOf(state, params);
     const invitedNewcomer = invitation !== undefined && state.directory.findPerson(invitation.inviteeEmail) === undefined;
@@ -64,23 +57,17 @@ export function signupRoutes(state: MockState, oidc: OidcHost, csrf: Interaction
   });
 
   router.get('/signup', async (ctx) => {
-    renderSignup(ctx, String((await loginAttempt(ctx)).params.client_id));
+    renderSignup(ctx, String((await steps.signingIn(ctx, 'a sign-up')).params.client_id));
   });
 
   router.post('/signup', async (ctx) => {
-    const form = await readForm(ctx);
-    csrf.check(ctx, ctx.params.uid!, form);
-    const { params, prompt } = await loginAttempt(ctx);
-    const clientId = String(params.client_id);
+    const form = await steps.checkedForm(ctx);
+    const attempt = await steps.signingIn(ctx, 'a sign-up');
+    const clientId = String(attempt.params.client_id);
     const email = (form.get('email') ?? '').trim();
     try {
       const user = signUp(state, { email, password: form.get('password') ?? '' }, clientId);
-      const finish = async (c: Context, result: InteractionResults) => {
-        const to = await oidc.provider.interactionResult(c.req, c.res, result, { mergeWithLastSubmission: false });
-        c.status = 303;
-        c.redirect(to);
-      };
-      await completeSignIn({ state, csrf, finish }, ctx, { uid: ctx.params.uid!, params, promptName: prompt.name }, { accountId: user.sub });
+      await completeSignIn(steps, ctx, attempt, { accountId: user.sub });
     } catch (err) {
       const refused = refusal(err);
       if (!refused) throw err;
@@ -92,15 +79,14 @@ export function signupRoutes(state: MockState, oidc: OidcHost, csrf: Interaction
   });
 
   router.get('/forgot-password', async (ctx) => {
-    await loginAttempt(ctx);
+    await steps.signingIn(ctx, 'a password reset');
     ctx.type = 'html';
     ctx.body = forgotPasswordPage({ uid: ctx.params.uid!, csrfToken: csrf.token(ctx.params.uid!) });
   });
 
   router.post('/forgot-password', async (ctx) => {
-    const form = await readForm(ctx);
-    csrf.check(ctx, ctx.params.uid!, form);
-    const { params } = await loginAttempt(ctx);
+    const form = await steps.checkedForm(ctx);
+    const { params } = await steps.signingIn(ctx, 'a password reset');
     // The same answer whether or not the account exists.
     sendPasswordResetEmail(state, form.get('email') ?? '', String(params.client_id));
     ctx.type = 'html';

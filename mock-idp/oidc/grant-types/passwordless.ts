@@ -1,8 +1,8 @@
 import { errors } from 'oidc-provider';
 import type { Directory } from '../../core/directory.js';
-import { PASSWORDLESS_CONNECTIONS, passwordlessFailure, type PasswordlessConnection } from '../../core/passwordless.js';
+import { isPasswordlessConnection, passwordlessFailure } from '../../core/passwordless.js';
 import type { MockState } from '../../core/state.js';
-import { passwordlessSignIn } from '../../core/tenant/edits.js';
+import { checkPasswordlessCode } from '../../core/tenant/edits.js';
 import { resourceIndicators } from '../resource-servers.js';
 import { type GrantHandler, issueUserTokens, param } from './password.js';
 
@@ -23,9 +23,9 @@ export function passwordlessGrant(state: MockState, directory: Directory): Grant
     const otp = param(ctx, 'otp');
     const realm = param(ctx, 'realm');
     if (!username || !otp || !realm) throw new errors.InvalidRequest(`missing required parameter '${!username ? 'username' : !otp ? 'otp' : 'realm'}'`);
-    if (!(PASSWORDLESS_CONNECTIONS as readonly string[]).includes(realm)) throw new errors.InvalidRequest(`unknown realm '${realm}': the passwordless connections are email and sms`);
-    const connection = realm as PasswordlessConnection;
-    const checked = state.passwordless.check(connection, username, otp, () => passwordlessSignIn(state, connection, username));
+    if (!isPasswordlessConnection(realm)) throw new errors.InvalidRequest(`unknown realm '${realm}': the passwordless connections are email and sms`);
+    const connection = realm;
+    const checked = checkPasswordlessCode(state, connection, username, otp);
     if (checked.outcome !== 'ok') {
       const description = passwordlessFailure(connection, checked.outcome);
       state.events.add({ type: 'login.failed', clientId: client.clientId, error: 'invalid_grant', detail: { connection, ...(connection === 'email' ? { email: username } : { phone_number: username }), reason: checked.outcome } });

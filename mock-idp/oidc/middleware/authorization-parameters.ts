@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { ROUTES } from '../routes.js';
-import { BODY_LIMIT, readText } from './token-body.js';
+import { readText } from '../body.js';
+import { BODY_LIMIT } from './token-body.js';
 
 /** Changes the parameters of an authorization request in place. */
 export type ParameterRewrite = (params: URLSearchParams) => void;
@@ -34,7 +35,7 @@ export function rewriteAuthorizationParameters(...rewrites: ParameterRewrite[]):
     if (ctx.method !== 'POST' || !isFormWithin(ctx)) return next();
     let form: string;
     try {
-      form = (await readText(ctx)) ?? '';
+      form = await readText(ctx, BODY_LIMIT);
     } catch {
       ctx.status = 400; // the client went away or sent less than its Content-Length
       ctx.body = { error: 'invalid_request', error_description: 'the request body could not be read' };

@@ -100,9 +100,9 @@ export function loginFaults(faults: LoginFaults, events: EventLog): Middleware {
       return;
     }
     const code = params.get('code');
-    if (code) faults.bind(plan, code, 'code');
+    if (code) faults.bind(plan, code);
     const accessToken = params.get('access_token');
-    if (accessToken) faults.bind(plan, accessToken, 'token');
+    if (accessToken) faults.bind(plan, accessToken);
     const idToken = params.get('id_token');
     if (idToken && plan.tamper.idToken) {
       params.set('id_token', await plan.tamper.idToken(idToken, 'authorization'));
@@ -134,7 +134,7 @@ async function answerToken(ctx: Context, oidc: OidcOfRequest, faults: LoginFault
   const body = ctx.body as Record<string, unknown>;
   for (const name of ['access_token', 'refresh_token'] as const) {
     const value = str(body[name]);
-    if (value) faults.bind(plan, value, 'token');
+    if (value) faults.bind(plan, value);
   }
   const idToken = str(body.id_token);
   if (idToken && plan.tamper.idToken) ctx.body = { ...body, id_token: await plan.tamper.idToken(idToken, refreshed ? 'refresh' : 'token') };

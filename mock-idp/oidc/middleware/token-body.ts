@@ -1,5 +1,6 @@
 import { parse as parseQuery } from 'node:querystring';
 import type { Context, Middleware } from 'koa';
+import { BodyError, readJson, readText } from '../body.js';
 import { ROUTES } from '../routes.js';
 
 const BODY_ROUTES = new Set<string>([ROUTES.token, ROUTES.revocation]);
@@ -16,18 +17,6 @@ function refuse(ctx: Context, status: number, description: string): void {
   ctx.status = status;
   ctx.set('Cache-Control', 'no-store');
   ctx.body = { error: 'invalid_request', error_description: description };
-}
-
-/** Reads the body up to LIMIT; undefined when it is larger. */
-export async function readText(ctx: Context): Promise<string | undefined> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > LIMIT) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -57,19 +46,18 @@ export const tokenBody: Middleware = async (ctx, next) => {
   if (isForm && ctx.request.length !== undefined) return next();
   if (!isJson && !isForm) return refuse(ctx, 400, `only application/x-www-form-urlencoded or application/json bodies are supported on POST ${ctx.path}`);
 
-  const text = await readText(ctx);
-  if (text === undefined) return tooLarge();
+  let body: unknown;
+  try {
+    // A chunked form (no length): parsed here as oidc-provider parses forms (a repeated parameter becomes an array, which it refuses).
+    body = isForm ? parseQuery(await readText(ctx, LIMIT)) : await readJson(ctx, LIMIT);
+  } catch (err) {
+    if (err instanceof BodyError) return refuse(ctx, err.status, err.message);
+    throw err;
+  }
   let params: Record<string, unknown>;
   if (isForm) {
-    // A chunked form (no length): parsed here as oidc-provider parses forms (a repeated parameter becomes an array, which it refuses).
-    params = parseQuery(text);
+    params = body as Record<string, unknown>;
   } else {
-    let body: unknown = {};
-    try {
-      if (text.trim() !== '') body = JSON.parse(text);
-    } catch (cause) {
-      return refuse(ctx, 400, `body is not valid JSON: ${(cause as Error).message}`);
-    }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse(ctx, 400, 'the JSON body must be an object of parameters');
     const nested = Object.entries(body).filter(([, value]) => !['string', 'number', 'boolean'].includes(typeof value)).map(([name]) => name);
     if (nested.length) return refuse(ctx, 400, `parameters must be strings, numbers or booleans: ${nested.join(', ')}`);

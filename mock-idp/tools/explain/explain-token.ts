@@ -1,6 +1,6 @@
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { processNow } from '../../core/clock.js';
-import { formatDuration } from '../../core/token-lifetimes.js';
+import { formatDuration } from '../../core/clock.js';
 
 /** One check an API makes on a JWT, in the order an API should make them. */
 export type CheckName = 'format' | 'algorithm' | 'key' | 'signature' | 'type' | 'issuer' | 'audience' | 'expiry' | 'not_before' | 'issued_at' | 'subject';
@@ -50,7 +50,7 @@ export interface ExplainContext {
 
 /** How far a moment is from now, in words: `exp` says "expires in" / "expired … ago", the others "in …" / "… ago". */
 function relative(claim: TokenTime['claim'], at: number, now: number): string {
-  const span = formatDuration(at - now);
+  const span = formatDuration(at - now, 2);
   if (claim === 'exp') return at > now ? `expires in ${span}` : `expired ${span} ago`;
   return at > now ? `in ${span} (in the future)` : `${span} ago`;
 }
@@ -151,16 +151,16 @@ function timeChecks(payload: Record<string, unknown>, now: number, tolerance: nu
   if (typeof exp !== 'number') {
     checks.push({ check: 'expiry', status: 'fail', code: CLAIM_FAILED, detail: 'no numeric exp: the token would never expire (RFC 9068 requires exp)' });
   } else if (exp <= now - tolerance) {
-    checks.push({ check: 'expiry', status: 'fail', code: 'ERR_JWT_EXPIRED', detail: `expired ${formatDuration(now - exp)} ago (${now - exp} s), at ${isoOf(exp)}` });
+    checks.push({ check: 'expiry', status: 'fail', code: 'ERR_JWT_EXPIRED', detail: `expired ${formatDuration(now - exp, 2)} ago (${now - exp} s), at ${isoOf(exp)}` });
   } else {
-    checks.push({ check: 'expiry', status: 'pass', detail: `expires in ${formatDuration(exp - now)} (${exp - now} s), at ${isoOf(exp)}` });
+    checks.push({ check: 'expiry', status: 'pass', detail: `expires in ${formatDuration(exp - now, 2)} (${exp - now} s), at ${isoOf(exp)}` });
   }
   if (nbf === undefined) checks.push({ check: 'not_before', status: 'skip', detail: 'no nbf' });
   else if (typeof nbf !== 'number' || nbf > now + tolerance) checks.push({ check: 'not_before', status: 'fail', code: CLAIM_FAILED, detail: `not valid before ${typeof nbf === 'number' ? isoOf(nbf) : String(nbf)}` });
   else checks.push({ check: 'not_before', status: 'pass', detail: `valid since ${isoOf(nbf)}` });
   if (iat === undefined) checks.push({ check: 'issued_at', status: 'skip', detail: 'no iat' });
   else if (typeof iat !== 'number' || iat > now + tolerance) checks.push({ check: 'issued_at', status: 'fail', code: CLAIM_FAILED, detail: `issued in the future (${typeof iat === 'number' ? isoOf(iat) : String(iat)}): a forged or clock-skewed token` });
-  else checks.push({ check: 'issued_at', status: 'pass', detail: `issued ${formatDuration(now - iat)} ago (${now - iat} s), at ${isoOf(iat)}` });
+  else checks.push({ check: 'issued_at', status: 'pass', detail: `issued ${formatDuration(now - iat, 2)} ago (${now - iat} s), at ${isoOf(iat)}` });
   return checks;
 }
 

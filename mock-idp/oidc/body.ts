@@ -1,5 +1,11 @@
 import type { Context } from 'koa';
 
+/*
+ * The request bodies the mock reads itself: its pages' forms, the admin and Management APIs' JSON, Auth0's
+ * Authentication API endpoints that take either, and the token endpoint's JSON (oidc-provider reads forms only).
+ * Here, below http/, so that the oidc layer's middleware reads them the same way.
+ */
+
 export class BodyError extends Error {
   constructor(readonly status: 400 | 413 | 415, message: string) {
     super(message);
@@ -8,7 +14,8 @@ export class BodyError extends Error {
 
 const LIMIT = 64 * 1024;
 
-async function readText(ctx: Context, limit = LIMIT): Promise<string> {
+/** The body as text, up to `limit` bytes (default 64 KiB; BodyError 413 past it, 400 when the client went away mid-body). */
+export async function readText(ctx: Context, limit = LIMIT): Promise<string> {
   let size = 0;
   const chunks: Buffer[] = [];
   try {
@@ -61,4 +68,15 @@ export async function readJson(ctx: Context, limit = LIMIT): Promise<unknown> {
   }
   if (depthOf(parsed, MAX_DEPTH) > MAX_DEPTH) throw new BodyError(400, `body nests deeper than ${MAX_DEPTH} levels`);
   return parsed;
+}
+
+/**
+ * The fields of a body Auth0's Authentication API takes as a form or as JSON (`/dbconnections`,
+ * `/passwordless/start`, `/mfa`): BodyError 400 when the JSON is not an object.
+ */
+export async function readFields(ctx: Context): Promise<Record<string, unknown>> {
+  if (ctx.is('application/x-www-form-urlencoded')) return Object.fromEntries(await readForm(ctx));
+  const body = await readJson(ctx);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BodyError(400, 'the body must be a JSON object');
+  return body as Record<string, unknown>;
 }
