@@ -155,8 +155,12 @@ export interface MockIdp {
   publishNextKey(next?: PrivateJwk): Promise<KeyInfo[]>;
   /** How many times the JWKS was fetched since start (or the last reset). */
   jwksFetches(): number;
-  /** Removes a published (not the active) key from the JWKS; default: the oldest. */
+  /** Removes a published (not the active) key from the JWKS, or an unparseable one; default: the oldest. */
   retireKey(kid?: string): KeyInfo[];
+  /** Publishes a key no client can parse (an RSA key without `n`) in the JWKS beside the real ones, until `retireKey(kid)` (RP-14); also `POST /_mock/keys/unparseable`. */
+  publishUnparseableKey(): { kid: string; key: Record<string, unknown> };
+  /** The key ring with its private keys (`exportState().keys`, also with Redis, where the whole state is not exportable); also `GET /_mock/keys/snapshot`. */
+  exportKeys(): StateSnapshot['keys'];
   /** Puts the key ring back as `exportState().keys` had it (private keys and the pending next key); also `POST /_mock/keys/restore`. */
   restoreKeys(snapshot: StateSnapshot['keys']): KeyInfo[];
   keys(): KeyInfo[];
@@ -273,8 +277,8 @@ function adminTools(state: MockState): AdminTools {
       const [{ explainFor }, { explanationView }] = await Promise.all([import('./tools/explain/explain-request.js'), import('./tools/explain/explanation-view.js')]);
       return explanationView(await explainFor(explainContext(), input), input.audience);
     },
-    planLoginFault: async (input) => (await import('./tools/faults/login-forge.js')).planLoginFault({ loginFaults: state.loginFaults, keys: state.keys, directory: state.directory }, input),
-    forgeLogoutToken: async (input) => (await import('./tools/faults/logout-forge.js')).forgeLogoutToken({ issuer: state.issuer, keys: state.keys, directory: state.directory }, input),
+    planLoginFault: async (input) => (await import('./tools/faults/login-forge.js')).planLoginFault({ loginFaults: state.loginFaults, keys: state.keys, directory: state.directory, clock: state.clock }, input),
+    forgeLogoutToken: async (input) => (await import('./tools/faults/logout-forge.js')).forgeLogoutToken({ issuer: state.issuer, keys: state.keys, directory: state.directory, clock: state.clock }, input),
     faults: async () => (await import('./tools/faults/index.js')).FAULTS.map(({ id, caseId, title, explanation, expect, level, reference }) => ({ id, caseId, title, explanation, expect, level, reference })),
   };
 }
@@ -402,6 +406,10 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     },
     jwksFetches: () => state.jwksFetches,
     retireKey: (kid) => state.retireKey(kid),
+    publishUnparseableKey: () => {
+      const key = state.publishUnparseableKey();
+      return { kid: key.kid, key: { ...key } };
+    },
     restoreKeys: (snapshot) => state.restoreKeys(snapshot),
     keys: () => state.keys.list(),
     explainToken: async (token, explain = {}) => (await tools.explainToken({ ...explain, token })) as TokenExplanation,
@@ -433,6 +441,7 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     emails: (filter) => state.outbox.list(filter),
     otp: (user) => currentOtp(state, user).code,
     exportState: () => state.exportSnapshot(),
+    exportKeys: () => state.exportKeys(),
     importState: (snapshot) => state.importSnapshot(checkSnapshot(snapshot, 'importState()')),
     close: async () => {
       await listening.close();

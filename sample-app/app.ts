@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 // express-openid-connect is CommonJS: its named exports only exist on the default export at run time.
 import eoc from 'express-openid-connect';
 import type { SampleAppConfig } from './config.js';
-import { accessTokenPermissions, callApi, type ApiResult } from './orders-client.js';
+import { accessTokenPermissions, callApi, RefreshedForAnotherUser, type ApiResult } from './orders-client.js';
 import { homePage, loginFailedPage, messagePage, notFoundPage, ordersPage, profilePage } from './views.js';
 
 const { auth, requiresAuth } = eoc;
@@ -79,8 +79,9 @@ export function createSampleApp(config: SampleAppConfig & { baseURL: string }): 
     try {
       await handler(req, res);
     } catch (err) {
-      // The refresh token was refused (expired, revoked, reused): the session is over.
+      // The refresh token was refused (expired, revoked, reused), or its answer named another user: the session is over.
       if ((err as { error?: string }).error === 'invalid_grant') {
+        if (err instanceof RefreshedForAnotherUser) (req as Request & { appSession?: unknown }).appSession = undefined;
         return res.oidc.login({ returnTo: '/orders' });
       }
       next(err);

@@ -13,14 +13,31 @@ function missingScope(challenge: string | null): string | undefined {
 }
 
 /**
+ * A refresh answered with an ID token for another user. express-openid-connect 3.4 (openid-client 6)
+ * checks a refreshed ID token's iss, aud, azp and expiry but not that it names the session's user
+ * (OIDC Core 12.2); without this check the session silently became the other user's (RP-21).
+ */
+export class RefreshedForAnotherUser extends Error {
+  readonly error = 'invalid_grant';
+  constructor() {
+    super('the refreshed ID token is about another user');
+  }
+}
+
+/**
  * Calls sample-api with the session's access token, refreshing it first when
  * it has expired (express-openid-connect keeps the refresh token in the session).
- * A refresh that fails (revoked, reused) throws: the caller sends the user to login.
+ * A refresh that fails (revoked, reused) or names another user throws: the caller
+ * ends the session and sends the user to login.
  */
 export async function callApi(req: Request, apiUrl: string, method: 'GET' | 'POST', body?: unknown): Promise<ApiResult> {
   let accessToken = req.oidc.accessToken;
   if (!accessToken) return { kind: 'no_token' };
-  if (accessToken.isExpired()) accessToken = await accessToken.refresh();
+  if (accessToken.isExpired()) {
+    const { sub } = req.oidc.idTokenClaims ?? {};
+    accessToken = await accessToken.refresh();
+    if (req.oidc.idTokenClaims?.sub !== sub) throw new RefreshedForAnotherUser();
+  }
   let response: Response;
   try {
     response = await fetch(`${apiUrl}/orders`, {

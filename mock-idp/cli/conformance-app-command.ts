@@ -9,7 +9,7 @@ export const CONFORMANCE_APP_USAGE = `Usage:
   mock-idp conformance app --login-url URL --protected-url URL --client-id ID [options]
 
 Logs the test user into a login app through the mock once per case of the relying-party
-catalogue (RP-01..RP-25: forged ID tokens, broken callbacks, key rotation), the mock planting
+catalogue (RP-01..RP-25: forged ID tokens, broken callbacks, key rotation, refreshes, session limits), the mock planting
 one fault into that one login, and reports which the app accepted. docs/conformance.md explains each.
 
 Options:
@@ -21,7 +21,12 @@ Options:
                          without it a mock-idp is started on --port, and the app must use http://localhost:<port>/
   --admin-token T        the running mock-idp's admin token (with --issuer)
   --port N               port of the mock-idp started for the run (default ${CONFORMANCE_DEFAULTS.port})
-  --rotation-wait S      how long the app may take to refetch the JWKS for a new key (RP-13; default ${APP_CONFORMANCE_DEFAULTS.rotationWait / 1000})
+  --rotation-wait S      how long the app may take to refetch the JWKS for a new key (RP-13, RP-14; default ${APP_CONFORMANCE_DEFAULTS.rotationWait / 1000})
+  --refresh-url URL      a page where the app refreshes its tokens once they expired, e.g. http://localhost:3000/orders
+                         (RP-21: the refresh answers an ID token for another user; without it RP-21 is skipped)
+  --session-idle S       the app's own idle session limit (RP-25; the run waits it out)
+  --session-absolute S   the app's own absolute session limit (RP-25; the run waits it out)
+  --session-margin S     how long past a limit the session is checked (RP-25; default ${APP_CONFORMANCE_DEFAULTS.sessionMargin / 1000})
   --timeout S            per-request timeout (default ${APP_CONFORMANCE_DEFAULTS.requestTimeout / 1000})
   --format F             text (default), json or junit
   --out FILE             write the report to FILE (the summary line still goes to stdout)
@@ -40,6 +45,10 @@ const OPTIONS = {
   'admin-token': { type: 'string' },
   port: { type: 'string' },
   'rotation-wait': { type: 'string' },
+  'refresh-url': { type: 'string' },
+  'session-idle': { type: 'string' },
+  'session-absolute': { type: 'string' },
+  'session-margin': { type: 'string' },
   timeout: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
@@ -65,6 +74,11 @@ function parse(args: string[]): { options: AppConformanceOptions; format: Report
     if (values[flag] === undefined) throw new UsageError(`--${flag} is required`);
     if (!isHttpUrl(values[flag])) throw new UsageError(`--${flag} must be an absolute http(s) URL, got "${values[flag]}"`);
   }
+  if (values['refresh-url'] !== undefined && !isHttpUrl(values['refresh-url'])) throw new UsageError(`--refresh-url must be an absolute http(s) URL, got "${values['refresh-url']}"`);
+  const [sessionIdle, sessionAbsolute, sessionMargin] = (['session-idle', 'session-absolute', 'session-margin'] as const).map((flag) => seconds(flag, values[flag]));
+  for (const [flag, ms] of [['session-idle', sessionIdle], ['session-absolute', sessionAbsolute]] as const) {
+    if (ms === 0) throw new UsageError(`--${flag} must be more than 0 seconds`);
+  }
   if (!values['client-id']) throw new UsageError('--client-id is required (the app\'s client id at the mock)');
   if (values.issuer !== undefined && !isHttpUrl(values.issuer)) throw new UsageError(`--issuer must be an absolute http(s) URL, got "${values.issuer}"`);
   if (values.issuer !== undefined && values.port !== undefined) throw new UsageError('--port starts a mock-idp for the run; with --issuer the running one is used');
@@ -85,6 +99,10 @@ function parse(args: string[]): { options: AppConformanceOptions; format: Report
     ...(port !== undefined ? { port } : {}),
     ...(rotationWait !== undefined ? { rotationWait } : {}),
     ...(requestTimeout !== undefined ? { requestTimeout } : {}),
+    ...(values['refresh-url'] !== undefined ? { refreshUrl: values['refresh-url'] } : {}),
+    ...(sessionIdle !== undefined ? { sessionIdle: sessionIdle / 1000 } : {}),
+    ...(sessionAbsolute !== undefined ? { sessionAbsolute: sessionAbsolute / 1000 } : {}),
+    ...(sessionMargin !== undefined ? { sessionMargin: sessionMargin / 1000 } : {}),
   };
   return { options, format, out: values.out };
 }

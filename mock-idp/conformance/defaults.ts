@@ -25,4 +25,9 @@ export const APP_CONFORMANCE_DEFAULTS = {
   rotationWait: 65_000,
   requestTimeout: 5_000,
   retryEveryMs: 2_000,
+  /** RP-25: how long past a stated session limit the harness asks (an app counting whole seconds ends a session up to 1 s late). */
+  sessionMargin: 1_000,
+  /** RP-21: how long past the planted `expires_in` the harness asks the refresh URL, and how often until then. */
+  expiryMarginMs: 100,
+  refreshPollMs: 250,
 } as const;

@@ -22,7 +22,10 @@ export interface IdpDriver {
   publishNextKey(): Promise<KeyInfo[]>;
   /** Signs with `key` from now on (published with it), else with the next key, else a new one. */
   rotateKeys(key?: PrivateJwk): Promise<KeyInfo[]>;
+  /** Removes a published key, or an unparseable one, from the JWKS. */
   retireKey(kid: string): Promise<KeyInfo[]>;
+  /** Publishes a key no client can parse beside the real ones, until `retireKey(kid)` (RP-14); absent when the IdP cannot. */
+  publishUnparseableKey?(): Promise<{ kid: string }>;
   /** The key ring with its private keys, to put back with `restoreKeys` after a run rotated it; absent when the IdP cannot. */
   snapshotKeys?(): Promise<KeyRingSnapshot>;
   restoreKeys?(snapshot: KeyRingSnapshot): Promise<KeyInfo[]>;
@@ -67,7 +70,8 @@ export function inProcessDriver(idp: MockIdp, options: { closeOnEnd?: boolean } 
     publishNextKey: () => idp.publishNextKey(),
     rotateKeys: (key) => idp.rotateKeys(key),
     retireKey: async (kid) => idp.retireKey(kid),
-    snapshotKeys: async () => idp.exportState().keys,
+    publishUnparseableKey: async () => idp.publishUnparseableKey(),
+    snapshotKeys: async () => idp.exportKeys(),
     restoreKeys: async (snapshot) => idp.restoreKeys(snapshot),
     jwksFetches: async () => idp.jwksFetches(),
     planLoginFault: async (plan) => {
@@ -143,7 +147,8 @@ export async function httpDriver(issuer: string, options: { adminToken?: string;
     publishNextKey: async () => (await call<{ keys: KeyInfo[] }>('POST', 'keys/publish', {})).keys,
     rotateKeys: async (key) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/rotate', key ? { key } : {})).keys,
     retireKey: async (kid) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/retire', { kid })).keys,
-    snapshotKeys: async () => (await call<{ keys: KeyRingSnapshot }>('GET', 'state')).keys,
+    publishUnparseableKey: () => call<{ kid: string }>('POST', 'keys/unparseable', {}),
+    snapshotKeys: () => call<KeyRingSnapshot>('GET', 'keys/snapshot'),
     restoreKeys: async (snapshot) => (await call<{ keys: KeyInfo[] }>('POST', 'keys/restore', snapshot)).keys,
     jwksFetches: async () => (await call<{ jwksFetches?: number }>('GET', 'keys')).jwksFetches,
     planLoginFault: async (plan) => {

@@ -6,6 +6,7 @@
  * its code (and later refreshes), the userinfo answer for its access token.
  * What to change is given by the layer that plants it (the forges live in tools/).
  */
+import { randomBytes } from 'node:crypto';
 import { BoundedMap } from './bounded-map.js';
 import { Clock } from './clock.js';
 
@@ -17,6 +18,8 @@ export interface LoginTamper {
   idToken?(token: string, channel: IdTokenChannel): Promise<string>;
   /** Rewrites the userinfo answer for this authorization's access token. */
   userinfo?(claims: Record<string, unknown>): Record<string, unknown>;
+  /** Rewrites the rest of a token answer of this authorization (e.g. a short `expires_in`, RP-21). */
+  tokenResponse?(body: Record<string, unknown>, channel: Exclude<IdTokenChannel, 'authorization'>): Record<string, unknown>;
   /** Replaces the authorization response with this error (e.g. `access_denied`); no code is issued to the app. */
   authorizationError?: { error: string; error_description: string };
 }
@@ -44,11 +47,18 @@ const PLAN_LIFETIME = 10 * 60;
 const MAX_PLANS = 1_000;
 /** Codes and tokens of planted logins remembered (a login leads to a few). */
 const MAX_ARTIFACTS = 10 * MAX_PLANS;
+/** Unparseable keys published at once (RP-14), at most. */
+const MAX_UNPARSEABLE_KEYS = 10;
+
+/** A key the JWKS carries beside the real ones that no client can import (RP-14): an RSA key without its modulus `n`. */
+export type UnparseableJwk = { kty: 'RSA'; kid: string; use: 'sig'; alg: 'RS256'; e: string };
 
 /** The planted logins of one mock, with the codes and tokens each led to. */
 export class LoginFaults {
   readonly #byState: BoundedMap<string, LoginFaultPlan>;
   readonly #byArtifact: BoundedMap<string, LoginFaultPlan>;
+
+  readonly #unparseable = new Map<string, UnparseableJwk>();
 
   constructor(clock: Pick<Clock, 'now'> = new Clock()) {
     this.#byState = new BoundedMap(MAX_PLANS, clock);
@@ -84,8 +94,27 @@ export class LoginFaults {
     if (entry) this.#byArtifact.set(artifact, entry, this.#byState.expiresAt(key));
   }
 
+  /** Publishes a key no client can parse beside the real ones (RP-14), until `withdrawKey` (the oldest goes past 10). */
+  publishUnparseableKey(): UnparseableJwk {
+    const key: UnparseableJwk = { kty: 'RSA', kid: `unparseable-${randomBytes(6).toString('hex')}`, use: 'sig', alg: 'RS256', e: 'AQAB' };
+    this.#unparseable.set(key.kid, key);
+    for (const kid of this.#unparseable.keys()) if (this.#unparseable.size > MAX_UNPARSEABLE_KEYS) this.#unparseable.delete(kid);
+    return key;
+  }
+
+  /** Removes an unparseable key; false when `kid` is not one. */
+  withdrawKey(kid: string): boolean {
+    return this.#unparseable.delete(kid);
+  }
+
+  /** The keys the JWKS answer carries besides the key ring's (oidc/middleware/jwks-additions.ts). */
+  jwksAdditions(): UnparseableJwk[] {
+    return [...this.#unparseable.values()];
+  }
+
   clear(): void {
     this.#byState.clear();
     this.#byArtifact.clear();
+    this.#unparseable.clear();
   }
 }

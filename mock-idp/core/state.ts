@@ -9,7 +9,7 @@ import { EventLog } from './events.js';
 import { Timeline } from './events-timeline.js';
 import { MultiFactor } from './mfa.js';
 import { KeyRing, type KeyInfo, type PrivateJwk } from './keys.js';
-import { LoginFaults } from './login-faults.js';
+import { LoginFaults, type UnparseableJwk } from './login-faults.js';
 import { OfflineRequests } from './offline-requests.js';
 import { Invitations, LoginOrganizations } from './organizations.js';
 import { EmailLinks, Outbox } from './outbox.js';
@@ -181,9 +181,14 @@ export class MockState {
     return { ...this.exportShared(), store: this.store.exportState() };
   }
 
+  /** The key ring with its private keys, as a state snapshot holds it (`restoreKeys` puts it back); in every state mode, Redis included. */
+  exportKeys(): StateSnapshot['keys'] {
+    const keys = this.keys.snapshot();
+    return { keys: keys.keys, next: keys.next ?? null };
+  }
+
   /** The run-time state but the store: what replicas on Redis share (core/redis/shared-state.ts). */
   exportShared(): SharedSnapshot {
-    const keys = this.keys.snapshot();
     return {
       format: STATE_FORMAT,
       version: STATE_VERSION,
@@ -192,7 +197,7 @@ export class MockState {
       seed: this.seedDigest,
       clockOffset: this.clock.offset,
       ...(this.#tenantEdited ? { tenant: structuredClone(this.tenant) as TenantInput } : {}),
-      keys: { keys: keys.keys, next: keys.next ?? null },
+      keys: this.exportKeys(),
       cookieKeys: [...this.cookieKeys],
       outbox: this.outbox.exportState(),
       emailLinks: this.emailLinks.exportState(),
@@ -447,7 +452,18 @@ export class MockState {
     return this.keys.list();
   }
 
+  /** Publishes a key no client can parse beside the real ones (RP-14); `retireKey(kid)` removes it. */
+  publishUnparseableKey(): UnparseableJwk {
+    const key = this.loginFaults.publishUnparseableKey();
+    this.events.add({ type: 'keys.published', detail: { unparseable: key.kid } });
+    return key;
+  }
+
   retireKey(kid?: string): KeyInfo[] {
+    if (kid !== undefined && this.loginFaults.withdrawKey(kid)) {
+      this.events.add({ type: 'keys.retired', detail: { unparseable: kid } });
+      return this.keys.list();
+    }
     const before = this.keys.snapshot();
     const keys = this.keys.retire(kid);
     this.#applyKeys(before);

@@ -23,6 +23,7 @@ import { discoveryAdditions, rewriteAuthorizationParameters } from './middleware
 import { corsPreflight } from './middleware/cors-preflight.js';
 import { deviceSession } from './middleware/device-session.js';
 import { tokenBody } from './middleware/token-body.js';
+import { jwksAdditions } from './middleware/jwks-additions.js';
 import { loginFaults } from './middleware/login-faults.js';
 import { offlineAccessPrompt } from './middleware/offline-access-prompt.js';
 import { pageSecurity } from './middleware/page-security.js';
@@ -140,6 +141,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     if (ctx.method === 'GET' && ctx.path === ROUTES.jwks) state.jwksFetches++;
     await next();
   });
+  provider.use(jwksAdditions(() => state.loginFaults.jwksAdditions()));
   // After pageSecurity, so that a rewritten form_post page still gets its headers.
   provider.use(loginFaults(state.loginFaults, events));
   provider.use(corsPreflight(directory, events));

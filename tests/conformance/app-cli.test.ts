@@ -61,7 +61,7 @@ describe('mock-idp conformance app', () => {
     const { code, stdout } = await run([...target(), '--client-id', APP.clientId, '--rotation-wait', '2.5', '--format', 'json', '--out', out]);
     const report = JSON.parse(readFileSync(out, 'utf8')) as AppConformanceReport;
     expect(code).toBe(0);
-    expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings, 2 skipped (report: ${out})\n`);
+    expect(stdout).toBe(`${report.summary.passed} passed, 0 failed, 0 warnings, 3 skipped (report: ${out})\n`);
     // RP-24 over --issuer: the logout tokens forged by the running mock (POST /_mock/logout-tokens), each judged.
     expect(report.results.filter((r) => r.caseId === 'RP-24').map((r) => `${r.checkId} ${r.verdict}`)).toEqual([
       ...['alg-none', 'wrong-iss', 'wrong-aud', 'no-events', 'with-nonce'].map((f) => `RP-24-${f} PASS`),
@@ -70,8 +70,11 @@ describe('mock-idp conformance app', () => {
     expect(report.target).toMatchObject({ loginUrl: `${app.url}/login`, clientId: APP.clientId, issuer: idp.issuer, responseType: 'code' });
     expect(report.results[0]).toMatchObject({ caseId: 'RP-00', verdict: 'PASS' });
     expect(report.results.find((r) => r.checkId === 'RP-13')?.verdict).toBe('PASS');
+    // RP-14 over --issuer: the unparseable key published through POST /_mock/keys/unparseable, and removed again.
+    expect(report.results.find((r) => r.checkId === 'RP-14')?.verdict).toBe('PASS');
     expect(idp.keys()).toEqual(keysBefore);
-  });
+    expect(((await (await fetch(idp.jwksUri)).json()) as { keys: unknown[] }).keys).toHaveLength(keysBefore.length);
+  }, 40_000);
 
   it('stops after the baseline and names the cause when the client id is not the one the app uses (exit 1)', async () => {
     const { code, stdout } = await run([...target(), '--client-id', 'sample-spa']);

@@ -3,10 +3,12 @@
  * rotation promoting it, and a count of JWKS fetches (programmatic and admin API).
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { httpDriver } from '../../mock-idp/conformance/index.js';
 import { generateSigningKey, type PrivateJwk } from '../../mock-idp/core/keys.js';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.js';
-import { clientCredentialsRequest } from '../helpers/oauth.js';
+import { APP, clientCredentialsRequest } from '../helpers/oauth.js';
+import { redisServerAvailable, startRedisServer } from '../helpers/redis-server.js';
 
 let idp: MockIdp | undefined;
 let spare: PrivateJwk;
@@ -97,5 +99,56 @@ describe('publishing the next signing key', () => {
     expect((await admin(idp, 'POST', path, body)).status).toBe(400);
     expect(idp.keys()).toEqual(before);
     expect(await m2mKid(idp)).toBe(before[0]!.kid);
+  });
+});
+
+describe('what the login-app harness plants through the mock', () => {
+  it('POST /_mock/keys/unparseable serves a key without its modulus beside the real ones until POST /_mock/keys/retire removes it (RP-14)', async () => {
+    idp = await startMockIdp({ port: 0 });
+    const before = await servedKids(idp);
+    const published = await admin(idp, 'POST', 'keys/unparseable');
+    expect(published).toMatchObject({ status: 201, body: { key: { kty: 'RSA', use: 'sig', alg: 'RS256', e: 'AQAB' } } });
+    const kid = published.body.kid as string;
+    const served = ((await (await fetch(idp.jwksUri)).json()) as { keys: Array<Record<string, unknown>> }).keys;
+    expect(served.map((k) => k.kid)).toEqual([...before, kid]);
+    expect(served.at(-1)).not.toHaveProperty('n');
+    // Not a key of the ring: signing and the key list are unchanged.
+    expect(idp.keys().map((k) => k.kid)).toEqual(before);
+    expect(await m2mKid(idp)).toBe(before[0]);
+    expect((await admin(idp, 'POST', 'keys/retire', { kid })).status).toBe(200);
+    expect(await servedKids(idp)).toEqual(before);
+  });
+
+  it('issues forged logout tokens at the mock\'s now, after its clock was advanced (RP-24)', async () => {
+    idp = await startMockIdp({ port: 0 });
+    idp.clock.advance('1d');
+    const { logoutToken } = await idp.forgeLogoutToken({ clientId: APP.clientId, sub: 'auth0|someone', fault: 'valid' });
+    const { iat, exp } = decodeJwt(logoutToken);
+    expect(Math.abs(iat! - idp.clock.read().epoch)).toBeLessThanOrEqual(1);
+    expect(exp! - iat!).toBe(120);
+  });
+});
+
+describe.skipIf(!redisServerAvailable)('the harness against a mock on Redis (--issuer)', () => {
+  it('snapshots and puts back its keys through GET /_mock/keys/snapshot (GET /_mock/state answers 409 there), behind the admin token', async () => {
+    const server = await startRedisServer();
+    try {
+      idp = await startMockIdp({ port: 0, redis: server.url, adminToken: 'test-admin-token' });
+      const auth = { authorization: 'Bearer test-admin-token' };
+      expect((await fetch(`${idp.issuer}_mock/state`, { headers: auth })).status).toBe(409);
+      expect((await fetch(`${idp.issuer}_mock/keys/snapshot`)).status).toBe(401);
+      const driver = await httpDriver(idp.issuer, { adminToken: 'test-admin-token' });
+      const before = await driver.keys();
+      const snapshot = await driver.snapshotKeys!();
+      expect(snapshot.keys.map((k) => k.kid)).toEqual(before.map((k) => k.kid));
+      await driver.rotateKeys(spare);
+      expect(await m2mKid(idp)).toBe(spare.kid);
+      expect(await driver.restoreKeys!(snapshot)).toEqual(before);
+      expect(await m2mKid(idp)).toBe(before[0]!.kid);
+    } finally {
+      await idp?.close();
+      idp = undefined;
+      await server.stop();
+    }
   });
 });

@@ -13,7 +13,9 @@ import type { IdpDriver } from '../driver.js';
 import { broken } from '../judge.js';
 import { openDriver } from '../run/settings.js';
 import type { Answer, CheckResult, Level, Verdict } from '../types.js';
+import type { KeyInfo } from '../../start.js';
 import { runBackchannelLogout } from './backchannel.js';
+import { runRefresh, runSessionLimits } from './session.js';
 import { appConformanceCase } from './cases.js';
 import { AppLogin, appAnswer, LoginError, type Authorization, type Callback } from './login.js';
 import type { AppConformanceOptions, AppConformanceReport, AppDiagnosis } from './types.js';
@@ -32,7 +34,17 @@ interface Outcome {
   ms: number;
 }
 
-interface Spec {
+export interface Watched {
+  redeemed: boolean;
+  userinfo: boolean;
+  /** The app refreshed its tokens (RP-21), and the refreshed ID token named this other user. */
+  refreshed: boolean;
+  refreshedAs?: { sub: string; email?: string };
+  grantError?: string;
+  session: { sub?: string; sid?: string };
+}
+
+export interface Spec {
   caseId: RpCaseId;
   checkId: string;
   variant?: string;
@@ -49,7 +61,7 @@ interface Spec {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-class AppRun {
+export class AppRun {
   readonly results: CheckResult[] = [];
   seq = 0;
   constructor(
@@ -63,7 +75,7 @@ class AppRun {
   }
 
   /** What the app did in the authorizations planted since the last mark (their `login.*` events), and the mock's last refusal of its token request. */
-  async watch(): Promise<{ redeemed: boolean; userinfo: boolean; grantError?: string; session: { sub?: string; sid?: string } }> {
+  async watch(): Promise<Watched> {
     const events = await this.driver.events(this.seq);
     const mine = events.filter((e) => e.type.startsWith('login.') && e.clientId === this.options.clientId);
     const grantError = events.find((e) => e.type === 'grant.error' && e.clientId === this.options.clientId)?.error;
@@ -73,7 +85,18 @@ class AppRun {
       if (typeof e.detail?.sub === 'string') session.sub = e.detail.sub;
       if (typeof e.detail?.sid === 'string') session.sid = e.detail.sid;
     }
-    return { redeemed: mine.some((e) => e.type === 'login.code_redeemed'), userinfo: mine.some((e) => e.type === 'login.userinfo'), ...(grantError ? { grantError } : {}), session };
+    // RP-21: who the refreshed ID token named, when the mock made it another user.
+    const refresh = mine.findLast((e) => e.type === 'login.refreshed');
+    const answeredSub = refresh?.detail?.answeredSub;
+    const answeredEmail = refresh?.detail?.answeredEmail;
+    return {
+      redeemed: mine.some((e) => e.type === 'login.code_redeemed'),
+      userinfo: mine.some((e) => e.type === 'login.userinfo'),
+      refreshed: refresh !== undefined,
+      ...(typeof answeredSub === 'string' ? { refreshedAs: { sub: answeredSub, ...(typeof answeredEmail === 'string' ? { email: answeredEmail } : {}) } } : {}),
+      ...(grantError ? { grantError } : {}),
+      session,
+    };
   }
 
   async mark(): Promise<void> {
@@ -195,6 +218,11 @@ export async function runAppConformance(options: AppConformanceOptions): Promise
     if (typeof options[field] !== 'string' || !URL.canParse(options[field])) throw new ConformanceSetupError('ERR_OPTIONS', `${field} must be an absolute http(s) URL`);
   }
   if (typeof options.clientId !== 'string' || options.clientId === '') throw new ConformanceSetupError('ERR_OPTIONS', 'clientId is required (the app\'s client id)');
+  if (options.refreshUrl !== undefined && (typeof options.refreshUrl !== 'string' || !URL.canParse(options.refreshUrl))) throw new ConformanceSetupError('ERR_OPTIONS', 'refreshUrl must be an absolute http(s) URL');
+  for (const field of ['sessionIdle', 'sessionAbsolute', 'sessionMargin'] as const) {
+    const value = options[field];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < (field === 'sessionMargin' ? 0 : 0.1) || value > 3600)) throw new ConformanceSetupError('ERR_OPTIONS', `${field} must be a number of seconds up to 3600${field === 'sessionMargin' ? '' : ', more than 0'}`);
+  }
   const startedAt = new Date();
   const started = performance.now();
   const requestTimeout = options.requestTimeout ?? APP_CONFORMANCE_DEFAULTS.requestTimeout;
@@ -317,38 +345,69 @@ export async function runAppConformance(options: AppConformanceOptions): Promise
     if (baseline.userinfo) await run.check({ caseId: 'RP-15', checkId: 'RP-15', sent: 'userinfo answer with another user\'s sub', expect: 'reject' }, 'RP-15');
     else run.skip('RP-15', 'the app did not call userinfo in the baseline login');
 
+    run.skip('RP-16', 'apps read the discovery document once, when they start: a per-login fault cannot reach it, and changing it for the whole mock would break every app that trusts it');
     await run.check({ caseId: 'RP-17', checkId: 'RP-17', sent: 'callback with error=access_denied and the right state', expect: 'reject', noCodeRequest: true }, 'RP-17');
 
-    // RP-13: a key published now, after every JWKS fetch of the app; removed afterwards.
-    if (run.skipped('RP-13')) {
-      run.skip('RP-13', 'skipped by the options');
-    } else if (published.some((k) => k.status === 'next')) {
-      run.skip('RP-13', 'the mock already publishes a next key, which the app may have fetched: retire it and run again');
-    } else {
-      const keys = await driver.publishNextKey();
-      const next = keys.find((k) => k.status === 'next');
-      const spec: Spec = { caseId: 'RP-13', checkId: 'RP-13', sent: `ID token signed by a key published just now${next ? ` (${next.kid})` : ''}`, expect: 'accept' };
-      const deadline = Date.now() + (options.rotationWait ?? APP_CONFORMANCE_DEFAULTS.rotationWait);
-      const publishedAt = Date.now();
-      try {
-        let outcome = await run.attempt('RP-13');
-        while (!outcome.accepted && Date.now() + APP_CONFORMANCE_DEFAULTS.retryEveryMs < deadline) {
-          await sleep(APP_CONFORMANCE_DEFAULTS.retryEveryMs);
-          outcome = await run.attempt('RP-13');
-        }
-        const after = `${Math.round((Date.now() - publishedAt) / 100) / 10} s`;
-        if (outcome.accepted) run.record(spec, 'PASS', `${outcome.got} (after ${after})`, undefined, outcome.answer);
-        else run.record(spec, 'FAIL', `${outcome.got} for ${after}`, `logins signed by the new key were refused for ${after}: the app does not refetch the JWKS for an unknown kid (keys loaded once). Raise rotationWait if its refetch cooldown is longer.`, outcome.answer);
-      } finally {
-        if (next) await driver.retireKey(next.kid);
-      }
-    }
+    // RP-13: a key published now, after every JWKS fetch of the app; RP-14 the same with an unparseable key beside it. Last
+    // of the key cases: the app keeps the keys it fetched (RP-12 would then see several).
+    await newKeyCheck(run, published, 'RP-13');
+    await newKeyCheck(run, published, 'RP-14');
 
-    run.skip('RP-21', 'the harness cannot make the app refresh its tokens');
+    await runRefresh(run);
     await runBackchannelLogout(run);
-    run.skip('RP-25', 'the app\'s session limits were not stated');
+    await runSessionLimits(run);
     return report(undefined, responseType);
   } finally {
     await driver.close();
+  }
+}
+
+/**
+ * RP-13 and RP-14: the login's ID token signed by a key published just now (so the app must refetch
+ * the JWKS), for RP-14 with a key no client can parse published beside it; retried until
+ * `rotationWait`, both keys removed afterwards. A login accepted without a JWKS fetch shows an app
+ * that does not verify that token's signature: it never read the new keys (SKIP, not PASS).
+ */
+async function newKeyCheck(run: AppRun, published: readonly KeyInfo[], caseId: 'RP-13' | 'RP-14'): Promise<void> {
+  const { driver, options } = run;
+  if (run.skipped(caseId)) return run.skip(caseId, 'skipped by the options');
+  if (published.some((k) => k.status === 'next')) return run.skip(caseId, 'the mock already publishes a next key, which the app may have fetched: retire it and run again');
+  if (caseId === 'RP-14' && driver.publishUnparseableKey === undefined) return run.skip(caseId, 'the IdP driver cannot publish an unparseable key');
+  const fetchesBefore = await driver.jwksFetches();
+  const keys = await driver.publishNextKey();
+  const next = keys.find((k) => k.status === 'next');
+  const withdraw: string[] = next ? [next.kid] : [];
+  const fetches = (n: number | undefined) => (n === undefined ? '' : `${n} JWKS fetch${n === 1 ? '' : 'es'}`);
+  try {
+    const unparseable = caseId === 'RP-14' ? (await driver.publishUnparseableKey!()).kid : undefined;
+    if (unparseable) withdraw.push(unparseable);
+    const spec: Spec = { caseId, checkId: caseId, sent: `ID token signed by a key published just now${next ? ` (${next.kid})` : ''}${unparseable ? `, the JWKS also holding the unparseable key ${unparseable}` : ''}`, expect: 'accept' };
+    const wait = options.rotationWait ?? APP_CONFORMANCE_DEFAULTS.rotationWait;
+    const deadline = Date.now() + wait;
+    // At least five tries in a short wait (an app with a short refetch cooldown), one every 2 s in a long one.
+    const every = Math.min(APP_CONFORMANCE_DEFAULTS.retryEveryMs, Math.max(250, wait / 5));
+    const publishedAt = Date.now();
+    let outcome = await run.attempt(caseId);
+    while (!outcome.accepted && Date.now() + every < deadline) {
+      await sleep(every);
+      outcome = await run.attempt(caseId);
+    }
+    const after = `${Math.round((Date.now() - publishedAt) / 100) / 10} s`;
+    const fetchesAfter = await driver.jwksFetches();
+    const fetched = fetchesBefore === undefined || fetchesAfter === undefined ? undefined : fetchesAfter - fetchesBefore;
+    if (outcome.accepted && fetched === 0) {
+      run.skip(caseId, `the app accepted the login without fetching the JWKS: it does not verify this ID token's signature (see RP-10), so it never read the ${caseId === 'RP-14' ? 'unparseable key' : 'new key'}`);
+    } else if (outcome.accepted) {
+      run.record(spec, 'PASS', `${outcome.got} (after ${after}${fetched !== undefined ? `, ${fetches(fetched)}` : ''})`, undefined, outcome.answer);
+    } else if (caseId === 'RP-14') {
+      run.record(spec, 'FAIL', `${outcome.got} for ${after}${fetched !== undefined ? ` (${fetches(fetched)})` : ''}`, `logins signed by a new key were refused for ${after} while the JWKS also held a key the app cannot parse: it must ignore that key (RFC 7517 §5), not fail on the whole set. Raise rotationWait if its refetch cooldown is longer.`, outcome.answer);
+    } else {
+      run.record(spec, 'FAIL', `${outcome.got} for ${after}`, `logins signed by the new key were refused for ${after}: the app does not refetch the JWKS for an unknown kid (keys loaded once). Raise rotationWait if its refetch cooldown is longer.`, outcome.answer);
+    }
+  } catch (err) {
+    if (!(err instanceof LoginError)) throw err;
+    run.record({ caseId, checkId: caseId, sent: 'ID token signed by a key published just now', expect: 'accept' }, 'FAIL', `login did not complete: ${err.message}`);
+  } finally {
+    for (const kid of withdraw) await driver.retireKey(kid);
   }
 }

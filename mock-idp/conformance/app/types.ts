@@ -19,6 +19,14 @@ export interface AppConformanceOptions {
   port?: number;
   /** How long a correct app may take to refetch the JWKS for a new key (RP-13), ms; default 65 000 (openid-client refetches for an unknown kid once its cache is 60 s old). */
   rotationWait?: number;
+  /** RP-21: a page of the app where it refreshes its tokens once its access token has expired (sample-app: `/orders`); without it RP-21 is a SKIP. */
+  refreshUrl?: string;
+  /** RP-25: the app's own idle limit, seconds (a session unused this long ends); RP-25 is a SKIP when neither limit is stated. */
+  sessionIdle?: number;
+  /** RP-25: the app's own absolute limit, seconds (a session ends this long after the login, however active). */
+  sessionAbsolute?: number;
+  /** RP-25: how long past a limit the harness asks, seconds; default 1 (an app that counts whole seconds may end a session up to a second late). */
+  sessionMargin?: number;
   /** Per-request timeout, ms; default 5000. */
   requestTimeout?: number;
   /** Cases not to run (reported SKIP), e.g. `['RP-13']` where a run cannot wait for the app's JWKS refetch limits. */

@@ -1,5 +1,5 @@
 /** Step 3: the request-shape cases (RS-01..07, RS-39) and how each answer is judged. */
-import { FAULTS } from '../../tools/faults/index.js';
+import { FAULTS, flipSignature } from '../../tools/faults/index.js';
 import { bearerChallenge } from '../challenge.js';
 import { broken, describeAnswer, is2xx, is5xx, judgeAccept, unanswered, unansweredJudgement, type Judgement } from '../judge.js';
 import type { Answer, Level } from '../types.js';
@@ -25,7 +25,7 @@ export async function runRequestShapes(run: Run, good: string, unprivileged: str
   run.record({ caseId: 'RS-05', sent: 'header: token without the permission; ?access_token=<good token>' }, judgeTwoMethods(rs05.answer), rs05);
 
   // Two tokens that differ by validity (one with a broken signature and no permission), so the answer shows which copy the API used even when it checks no permission.
-  const invalid = breakSignature(unprivileged);
+  const invalid = flipSignature(unprivileged);
   for (const [checkId, first, second, secondValid] of [
     ['RS-06-second-valid', invalid, good, true],
     ['RS-06-first-valid', good, invalid, false],
@@ -108,12 +108,6 @@ function judgeTwoMethods(answer: Answer): Judgement {
   return { verdict: 'WARN', got, reason: 'two tokens in one request: 400 invalid_request (RFC 6750 §3.1)' };
 }
 
-/** A token with one signature character changed (a middle one: the last carries padding bits), so no verifying API accepts it. */
-function breakSignature(token: string): string {
-  const dot = token.lastIndexOf('.');
-  const i = dot + Math.floor((token.length - dot) / 2);
-  return `${token.slice(0, i)}${token[i] === 'A' ? 'B' : 'A'}${token.slice(i + 1)}`;
-}
 
 /**
  * RS-06: the valid token is first or second; the other one is invalid and carries no permission.

@@ -168,7 +168,12 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
       throw new HttpError(400, `key: the mock cannot sign with it: ${(err as Error).message}`);
     }
   });
-  // The key ring with its private keys is in `GET /_mock/state` (`keys`); this puts such a ring back.
+  // The key ring with its private keys, as `GET /_mock/state` has it under `keys` (which a mock on Redis cannot export whole): what keys/restore takes.
+  router.get('/keys/snapshot', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = state.exportKeys();
+  });
+  // The key ring with its private keys is in `GET /_mock/keys/snapshot` (and `GET /_mock/state`'s `keys`); this puts such a ring back.
   router.post('/keys/restore', async (ctx) => {
     const parsed = keyRingSnapshotSchema.safeParse(await readJson(ctx));
     if (!parsed.success) throw new HttpError(400, 'expected the "keys" of GET /_mock/state: { "keys": [private JWKs with kid and d], "next": kid or null }');
@@ -179,6 +184,13 @@ export function adminRoutes(state: MockState, tools: AdminTools): Router {
     } catch (err) {
       throw new HttpError(400, `the mock cannot sign with these keys: ${(err as Error).message}`);
     }
+  });
+  // RP-14: a key no client can parse, published beside the real ones until POST /_mock/keys/retire { kid }.
+  router.post('/keys/unparseable', async (ctx) => {
+    await readJson(ctx);
+    const key = state.publishUnparseableKey();
+    ctx.status = 201;
+    ctx.body = { kid: key.kid, key };
   });
   router.post('/keys/retire', async (ctx) => {
     const { kid } = bodyObject(await readJson(ctx));

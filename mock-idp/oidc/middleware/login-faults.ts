@@ -11,6 +11,8 @@ interface OidcOfRequest {
   client?: { clientId: string };
 }
 
+type Note = (type: string, plan: LoginFaultPlan, idToken?: string, extra?: Record<string, string>) => void;
+
 const oidcOf = (ctx: Context) => (ctx as Context & { oidc?: OidcOfRequest }).oidc;
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
@@ -68,7 +70,7 @@ function carrierOf(ctx: Context): Carrier | undefined {
  * request passes untouched.
  */
 export function loginFaults(faults: LoginFaults, events: EventLog): Middleware {
-  const note = (type: string, plan: LoginFaultPlan, idToken?: string) => events.add({ type, clientId: plan.clientId, detail: { state: plan.state, fault: plan.fault, ...sessionOf(idToken) } });
+  const note: Note = (type, plan, idToken, extra) => events.add({ type, clientId: plan.clientId, detail: { state: plan.state, fault: plan.fault, ...sessionOf(idToken), ...extra } });
   return async (ctx, next) => {
     if (ctx.path === ROUTES.userinfo) {
       const token = /^Bearer +(\S+)$/i.exec(ctx.get('authorization'))?.[1];
@@ -114,28 +116,37 @@ export function loginFaults(faults: LoginFaults, events: EventLog): Middleware {
 
 /** The `sub` and `sid` of the ID token the mock issued (before any tamper): the session a harness may log out over the back channel (RP-24). */
 function sessionOf(idToken: string | undefined): { sub?: string; sid?: string } {
-  if (idToken === undefined) return {};
-  try {
-    const { sub, sid } = decodeJwt(idToken);
-    return { ...(typeof sub === 'string' ? { sub } : {}), ...(typeof sid === 'string' ? { sid } : {}) };
-  } catch {
-    return {};
-  }
+  const { sub, sid } = decoded(idToken);
+  return { ...(typeof sub === 'string' ? { sub } : {}), ...(typeof sid === 'string' ? { sid } : {}) };
 }
 
-async function answerToken(ctx: Context, oidc: OidcOfRequest, faults: LoginFaults, note: (type: string, plan: LoginFaultPlan, idToken?: string) => void): Promise<void> {
+async function answerToken(ctx: Context, oidc: OidcOfRequest, faults: LoginFaults, note: Note): Promise<void> {
   const grantType = str(oidc.params?.grant_type);
   const refreshed = grantType === 'refresh_token';
   const plan = grantType === 'authorization_code' ? faults.forArtifact(str(oidc.params?.code)) : refreshed ? faults.forArtifact(str(oidc.params?.refresh_token)) : undefined;
   if (!plan) return;
-  const issued = ctx.status === 200 && ctx.body !== null && typeof ctx.body === 'object' ? str((ctx.body as Record<string, unknown>).id_token) : undefined;
-  note(refreshed ? 'login.refreshed' : 'login.code_redeemed', plan, issued);
-  if (ctx.status !== 200 || ctx.body === null || typeof ctx.body !== 'object') return;
-  const body = ctx.body as Record<string, unknown>;
+  const type = refreshed ? 'login.refreshed' : 'login.code_redeemed';
+  if (ctx.status !== 200 || ctx.body === null || typeof ctx.body !== 'object') return note(type, plan);
+  const channel = refreshed ? 'refresh' : 'token';
+  let body = ctx.body as Record<string, unknown>;
   for (const name of ['access_token', 'refresh_token'] as const) {
     const value = str(body[name]);
     if (value) faults.bind(plan, value);
   }
-  const idToken = str(body.id_token);
-  if (idToken && plan.tamper.idToken) ctx.body = { ...body, id_token: await plan.tamper.idToken(idToken, refreshed ? 'refresh' : 'token') };
+  const issued = str(body.id_token);
+  if (issued && plan.tamper.idToken) body = { ...body, id_token: await plan.tamper.idToken(issued, channel) };
+  if (plan.tamper.tokenResponse) body = plan.tamper.tokenResponse(body, channel);
+  ctx.body = body;
+  // Who the answered ID token names, when the tamper made it another user (RP-21).
+  const { sub, email } = decoded(str(body.id_token) !== issued ? str(body.id_token) : undefined);
+  note(type, plan, issued, { ...(typeof sub === 'string' && sub !== decoded(issued).sub ? { answeredSub: sub, ...(typeof email === 'string' ? { answeredEmail: email } : {}) } : {}) });
+}
+
+function decoded(idToken: string | undefined): Record<string, unknown> {
+  if (idToken === undefined) return {};
+  try {
+    return decodeJwt(idToken);
+  } catch {
+    return {};
+  }
 }

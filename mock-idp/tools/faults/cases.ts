@@ -86,12 +86,14 @@ const RP_CASES = [
   { id: 'RP-11', title: 'ID token with alg none, or another algorithm than registered', level: 'MUST', reference: '`oidcc-client-test-idtoken-sig-none`, FAPI `invalid-null-alg`, `invalid-alternate-alg`' },
   { id: 'RP-12', title: 'ID token without kid (one key published)', level: 'SHOULD', reference: '`oidcc-client-test-kid-absent-single-jwks`' },
   { id: 'RP-13', title: 'ID token signed by a key published after the app fetched the JWKS', level: 'MUST', reference: '`oidcc-client-test-signing-key-rotation` (Core §10.1.1)' },
+  { id: 'RP-14', title: 'The JWKS also holds an unparseable key', level: 'MUST', reference: '`oidcc-client-test-ignores-unparseable-key-in-jwks` (RFC 7517 §5)' },
   { id: 'RP-15', title: 'userinfo sub differs from the ID token sub', level: 'MUST', reference: '`oidcc-client-test-userinfo-invalid-sub` (Core 5.3.2)' },
+  { id: 'RP-16', title: 'Discovery issuer differs from the expected one', level: 'MUST', reference: '`oidcc-client-test-discovery-issuer-mismatch` (Discovery 1.0 §4.3)' },
   { id: 'RP-17', title: 'error=access_denied on the callback', level: 'MUST', reference: 'RFC 6749 §4.1.2.1' },
   { id: 'RP-18', title: 'The app sends PKCE with S256', level: 'SHOULD', reference: 'RFC 9700 §2.1.1, RFC 7636' },
   { id: 'RP-21', title: 'Refresh returns an ID token for another user', level: 'MUST', reference: '`refresh-token-invalid-*` (Core 12.2)' },
   { id: 'RP-24', title: 'Back-channel logout_token faults', level: 'MUST', reference: 'Back-Channel Logout 1.0 §2.6, §2.8' },
-  { id: 'RP-25', title: "The app's own session idle and absolute limits", level: 'SHOULD', reference: 'OWASP ASVS V3.3' },
+  { id: 'RP-25', title: "The app's own session idle and absolute limits, where it states them", level: 'MUST', reference: 'OWASP ASVS V3.3' },
 ] as const satisfies ReadonlyArray<Omit<CatalogueCase, 'id'> & { id: `RP-${string}` }>;
 
 export type RpCaseId = (typeof RP_CASES)[number]['id'];

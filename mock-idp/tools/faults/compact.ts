@@ -62,3 +62,10 @@ export function signHs256(header: Header, claims: Claims, secret: string): strin
 export async function signJws(header: Header, claims: Claims, key: CryptoKey | KeyObject): Promise<string> {
   return new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader(header).sign(key);
 }
+
+/** One signature character flipped (a middle one: the last base64url character may carry only padding bits), so no verifier accepts it. */
+export function flipSignature(token: string): string {
+  const start = token.lastIndexOf('.') + 1;
+  const i = start + Math.floor((token.length - start) / 2);
+  return `${token.slice(0, i)}${token[i] === 'A' ? 'B' : 'A'}${token.slice(i + 1)}`;
+}

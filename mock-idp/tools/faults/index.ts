@@ -17,7 +17,7 @@ export type {
 export { CATALOGUE_CASES, catalogueCase, RP_CATALOGUE_CASES, rpCatalogueCase, type CatalogueCaseId, type RpCaseId } from './cases.js';
 export { FAULTS, faultsForCase, findFault, type FaultId } from './catalogue.js';
 export { forgeToken } from './forge.js';
-export { signJws } from './compact.js';
+export { flipSignature, signJws } from './compact.js';
 export { FaultInputError, UnknownFaultError } from './errors.js';
 export { DEFAULT_LIFETIME, DEFAULT_SUBJECT, signGoodToken } from './good-token.js';
 export { signingKeyFromJwk } from './signing-key.js';
@@ -36,4 +36,4 @@ export {
   WRONG_ISSUER,
 } from './recipes.js';
 export { BACKCHANNEL_LOGOUT_EVENT, LOGOUT_TOKEN_FAULTS, forgeLogoutToken, type ForgedLogoutToken, type LogoutTokenFault } from './logout-forge.js';
-export { LOGIN_FAULT_IDS, OTHER_SUBJECT, STRANGER_CLIENT, isLoginFaultId, loginTamper, planLoginFault, type LoginFaultContext, type LoginFaultId, type PlantedLoginFault } from './login-forge.js';
+export { LOGIN_FAULT_IDS, OTHER_SUBJECT, SHORT_EXPIRES_IN, STRANGER_CLIENT, isLoginFaultId, loginTamper, planLoginFault, type LoginFaultContext, type LoginFaultId, type PlantedLoginFault } from './login-forge.js';

@@ -5,15 +5,15 @@
  * assembled by hand for the shapes jose refuses), from the token the mock issued.
  */
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
 import type { Directory } from '../../core/directory.js';
 import { InvalidInput, UnknownClient } from '../../core/errors.js';
 import type { KeyRing } from '../../core/keys.js';
 import type { LoginFaults, LoginTamper } from '../../core/login-faults.js';
 import { FaultInputError } from './errors.js';
-import { decodeSegment, signHs256, signJws, splitCompact, withSignature, type Claims, type Header } from './compact.js';
-import { asKeyObject, publicKeyPem, signingKeyFromJwk } from './signing-key.js';
+import { decodeSegment, flipSignature, signHs256, signJws, splitCompact, withSignature, type Claims, type Header } from './compact.js';
+import { asKeyObject, cachedSigningKey, publicKeyPem } from './signing-key.js';
 import { WRONG_ISSUER } from './recipes.js';
-import type { SigningKey } from './types.js';
 
 /** The audience a forged ID token names instead of (or besides) the app. */
 export const STRANGER_CLIENT = 'stranger-client';
@@ -25,15 +25,16 @@ export const LOGIN_FAULT_IDS = [
   'none',
   'RP-03-wrong', 'RP-03-missing', 'RP-04', 'RP-05-wrong', 'RP-05-missing', 'RP-06-stranger', 'RP-06-azp', 'RP-07',
   'RP-08-sub', 'RP-08-iat', 'RP-08-iat-week', 'RP-09-past', 'RP-09-missing',
-  'RP-10-rs256', 'RP-10-hs256', 'RP-11-none', 'RP-11-rs512', 'RP-12-no-kid', 'RP-13', 'RP-15', 'RP-17',
+  'RP-10-rs256', 'RP-10-hs256', 'RP-11-none', 'RP-11-rs512', 'RP-12-no-kid', 'RP-13', 'RP-14', 'RP-15', 'RP-17', 'RP-21',
 ] as const;
 export type LoginFaultId = (typeof LOGIN_FAULT_IDS)[number];
 
 export const isLoginFaultId = (value: unknown): value is LoginFaultId => (LOGIN_FAULT_IDS as readonly unknown[]).includes(value);
 
-const now = () => Math.floor(Date.now() / 1000);
+/** RP-21: the `expires_in` of the planted login's token answer, seconds, so that the app refreshes at its next use. */
+export const SHORT_EXPIRES_IN = 1;
 
-type ClaimChange = (claims: Claims, clientId: string) => void;
+type ClaimChange = (claims: Claims, clientId: string, now: number) => void;
 
 /** The claim changes of the faults that keep a good RS256 signature by the active key. */
 const CLAIM_CHANGES: Partial<Record<LoginFaultId, ClaimChange>> = {
@@ -71,49 +72,63 @@ const CLAIM_CHANGES: Partial<Record<LoginFaultId, ClaimChange>> = {
   'RP-08-iat': (c) => {
     delete c.iat;
   },
-  'RP-08-iat-week': (c) => {
-    c.iat = now() - 7 * 86_400;
+  'RP-08-iat-week': (c, _clientId, now) => {
+    c.iat = now - 7 * 86_400;
   },
-  'RP-09-past': (c) => {
-    c.iat = now() - 7_200;
-    c.exp = now() - 3_600;
+  'RP-09-past': (c, _clientId, now) => {
+    c.iat = now - 7_200;
+    c.exp = now - 3_600;
   },
   'RP-09-missing': (c) => {
     delete c.exp;
   },
 };
 
-const keyCache = new WeakMap<object, Promise<SigningKey>>();
-function signingKey(jwk: Parameters<typeof signingKeyFromJwk>[0]): Promise<SigningKey> {
-  const known = keyCache.get(jwk);
-  if (known) return known;
-  const key = signingKeyFromJwk(jwk);
-  keyCache.set(jwk, key);
-  return key;
+
+/** Another user of the tenant, whose identity a forged refresh answer carries (RP-21). */
+export interface OtherUser {
+  sub: string;
+  email: string;
+  name: string;
 }
 
-/** One signature character flipped (a middle one: the last carries padding bits). */
-function flipSignature(token: string): string {
-  const { header, payload, signature } = splitCompact(token);
-  const i = Math.floor(signature.length / 2);
-  const flipped = signature[i] === 'A' ? 'B' : 'A';
-  return `${header}.${payload}.${signature.slice(0, i)}${flipped}${signature.slice(i + 1)}`;
+/** What forging needs besides the fault: the mock's key ring (read when the token is forged: RP-13 signs with the next key), the app, the mock's clock, the tenant's users. */
+export interface TamperContext {
+  keys: KeyRing;
+  clientId: string;
+  clock: Pick<Clock, 'nowSeconds'>;
+  /** The first tenant user who is not `sub` (RP-21). */
+  otherUser(sub: unknown): OtherUser | undefined;
 }
 
-/**
- * The tamper for a planted login fault. `keys` is the mock's key ring, read when
- * the token is forged (RP-13 signs with the published next key); `clientId` the app's.
- */
-export function loginTamper(fault: LoginFaultId, keys: KeyRing, clientId: string): LoginTamper {
+/** The tamper for a planted login fault. */
+export function loginTamper(fault: LoginFaultId, { keys, clientId, clock, otherUser }: TamperContext): LoginTamper {
   if (fault === 'none') return {};
   if (fault === 'RP-17') return { authorizationError: { error: 'access_denied', error_description: 'The user denied access (planted by the conformance harness).' } };
   if (fault === 'RP-15') return { userinfo: (claims) => ({ ...claims, sub: OTHER_SUBJECT }) };
+  if (fault === 'RP-21') {
+    // The code's answer expires at once (so the app refreshes at its next use); the first refresh answers, correctly signed, an ID token for another user.
+    let refreshed = false;
+    return {
+      tokenResponse: (body, channel) => (channel === 'token' && typeof body.expires_in === 'number' ? { ...body, expires_in: SHORT_EXPIRES_IN } : body),
+      idToken: async (token, channel) => {
+        if (channel !== 'refresh' || refreshed) return token;
+        const { header: h, payload: p } = splitCompact(token);
+        const claims = decodeSegment(p);
+        const other = otherUser(claims.sub);
+        if (!other) return token;
+        refreshed = true;
+        const active = await cachedSigningKey(keys.active);
+        return signJws({ ...(decodeSegment(h) as Header), alg: 'RS256', kid: active.kid }, { ...claims, sub: other.sub, email: other.email, name: other.name, nickname: other.email.split('@')[0] ?? other.name }, active.privateKey);
+      },
+    };
+  }
   const reSign = async (token: string): Promise<string> => {
     const { header: h, payload: p } = splitCompact(token);
     const header = decodeSegment(h) as Header;
     const claims = decodeSegment(p);
-    CLAIM_CHANGES[fault]?.(claims, clientId);
-    const active = await signingKey(keys.active);
+    CLAIM_CHANGES[fault]?.(claims, clientId, clock.nowSeconds());
+    const active = await cachedSigningKey(keys.active);
     switch (fault) {
       case 'RP-10-rs256':
         return flipSignature(await signJws({ ...header, alg: 'RS256', kid: active.kid }, claims, active.privateKey));
@@ -127,11 +142,12 @@ export function loginTamper(fault: LoginFaultId, keys: KeyRing, clientId: string
         const { kid: _kid, ...rest } = header;
         return signJws({ ...rest, alg: 'RS256' }, claims, active.privateKey);
       }
-      case 'RP-13': {
+      case 'RP-13':
+      case 'RP-14': {
         const next = keys.list().find((k) => k.status === 'next');
         const jwk = next && keys.signingKeys.find((k) => k.kid === next.kid);
-        if (!jwk) throw new FaultInputError('RP-13 needs a published next key: publish one first');
-        const key = await signingKey(jwk);
+        if (!jwk) throw new FaultInputError(`${fault} needs a published next key: publish one first`);
+        const key = await cachedSigningKey(jwk);
         return signJws({ ...header, alg: 'RS256', kid: key.kid }, claims, key.privateKey);
       }
       default:
@@ -141,11 +157,12 @@ export function loginTamper(fault: LoginFaultId, keys: KeyRing, clientId: string
   return { idToken: (token) => reSign(token) };
 }
 
-/** What planting a login fault needs from the mock: its plans, keys and applications. */
+/** What planting a login fault needs from the mock: its plans, keys, applications and clock. */
 export interface LoginFaultContext {
   loginFaults: LoginFaults;
   keys: KeyRing;
   directory: Directory;
+  clock: Pick<Clock, 'nowSeconds'>;
 }
 
 /** A planted login fault, as the admin API answers it. */
@@ -173,6 +190,7 @@ export function planLoginFault(context: LoginFaultContext, input: unknown): Plan
   }
   if (!context.directory.application(clientId)) throw new UnknownClient(clientId, 'clientId');
   const key = { state, clientId, ...(typeof nonce === 'string' ? { nonce } : {}), ...(typeof codeChallenge === 'string' ? { codeChallenge } : {}) };
-  context.loginFaults.plan({ ...key, fault, tamper: loginTamper(fault, context.keys, clientId) });
+  const otherUser = (sub: unknown) => context.directory.people().find((p) => p.sub !== sub && p.email !== '');
+  context.loginFaults.plan({ ...key, fault, tamper: loginTamper(fault, { keys: context.keys, clientId, clock: context.clock, otherUser }) });
   return { ...key, fault };
 }

@@ -5,12 +5,13 @@
  * back-channel logout URI itself, as the mock would.
  */
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
 import type { Directory } from '../../core/directory.js';
 import { InvalidInput, UnknownClient } from '../../core/errors.js';
 import type { KeyRing } from '../../core/keys.js';
 import { signJws, withSignature, type Claims } from './compact.js';
 import { WRONG_ISSUER } from './recipes.js';
-import { signingKeyFromJwk } from './signing-key.js';
+import { cachedSigningKey } from './signing-key.js';
 import { STRANGER_CLIENT } from './login-forge.js';
 
 /** The back-channel logout event a logout token carries (§2.4). */
@@ -26,7 +27,10 @@ export interface LogoutTokenContext {
   issuer: string;
   keys: KeyRing;
   directory: Directory;
+  /** The mock's clock: a logout token is issued at the mock's now, as its other tokens are. */
+  clock: Pick<Clock, 'nowSeconds'>;
 }
+
 
 export interface ForgedLogoutToken {
   fault: LogoutTokenFault;
@@ -51,7 +55,7 @@ export async function forgeLogoutToken(context: LogoutTokenContext, input: unkno
   if (sub === undefined && sid === undefined) throw new InvalidInput('sub or sid: the session to log out (a logout token carries at least one)', 'sub');
   const application = context.directory.application(clientId);
   if (!application) throw new UnknownClient(clientId, 'clientId');
-  const now = Math.floor(Date.now() / 1000);
+  const now = context.clock.nowSeconds();
   const claims: Claims = {
     iss: fault === 'wrong-iss' ? WRONG_ISSUER : context.issuer,
     aud: fault === 'wrong-aud' ? STRANGER_CLIENT : clientId,
@@ -67,7 +71,7 @@ export async function forgeLogoutToken(context: LogoutTokenContext, input: unkno
   if (fault === 'alg-none') {
     logoutToken = withSignature({ alg: 'none', typ: 'logout+jwt' }, claims, '');
   } else {
-    const key = await signingKeyFromJwk(context.keys.active);
+    const key = await cachedSigningKey(context.keys.active);
     logoutToken = await signJws({ alg: 'RS256', typ: 'logout+jwt', kid: key.kid }, claims, key.privateKey);
   }
   return { fault, logoutToken, backchannelLogoutUri: application.backchannelLogoutUri ?? null };

@@ -6,7 +6,7 @@
 import { CompactEncrypt } from 'jose';
 import { attackerEcKey, attackerRsaKey } from './attacker-keys.js';
 import type { FaultId } from './catalogue.js';
-import { encodeSegment, signHs256, signJws, splitCompact, withSignature, type Claims, type Header } from './compact.js';
+import { encodeSegment, flipSignature, signHs256, signJws, splitCompact, withSignature, type Claims, type Header } from './compact.js';
 import { FaultInputError } from './errors.js';
 import { primaryAudience, type GoodToken } from './good-token.js';
 import { asKeyObject, publicKeyObject, publicKeyPem } from './signing-key.js';
@@ -108,13 +108,7 @@ export const RECIPES: Readonly<Record<FaultId, Recipe>> = {
     };
     return `${header}.${encodeSegment(tampered)}.${signature}`;
   },
-  'RS-11': ({ good }) => {
-    const { header, payload, signature } = splitCompact(good.token);
-    // a middle character carries six full signature bits; the last one may only carry padding bits
-    const at = Math.floor(signature.length / 2);
-    const flipped = signature[at] === 'A' ? 'B' : 'A';
-    return `${header}.${payload}.${signature.slice(0, at)}${flipped}${signature.slice(at + 1)}`;
-  },
+  'RS-11': ({ good }) => flipSignature(good.token),
   'RS-12': ({ good }) => signedByAttacker(good.header, good.claims),
 
   'RS-13': withRealKey(({ good, clockTolerance }) => expiringAt(good, good.now - clockTolerance - 3600)),

@@ -16,6 +16,17 @@ export async function signingKeyFromJwk(privateJwk: JWK): Promise<SigningKey> {
   return { privateKey, publicJwk: { kty, n, e, kid, alg: 'RS256', use: 'sig' }, kid, alg: 'RS256' };
 }
 
+const imported = new WeakMap<object, Promise<SigningKey>>();
+/** signingKeyFromJwk, once per JWK object (a key ring hands out the same object until it rotates). */
+export function cachedSigningKey(privateJwk: JWK): Promise<SigningKey> {
+  let key = imported.get(privateJwk);
+  if (!key) {
+    key = signingKeyFromJwk(privateJwk);
+    imported.set(privateJwk, key);
+  }
+  return key;
+}
+
 /**
  * The key as a node KeyObject: not bound to one algorithm the way a Web Crypto
  * key is, so the real RSA key can also sign RS512 and PS256 (RS-27).
