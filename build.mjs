@@ -47,6 +47,11 @@ async function build() {
     fail('bundling the CLI (rolldown)', err?.stack ?? String(err));
   }
 
+  // The shipped fixture validated now, beside each build of the tenant loader: a start with it runs no zod.
+  const { prevalidate, PREVALIDATED_FILE } = await import(pathToFileURL('dist/mock-idp/core/tenant/load.js').href);
+  const prevalidated = prevalidate(['fixtures/tenant.json']);
+  for (const dir of ['dist/mock-idp/core/tenant', 'dist/bin', 'dist/bin/chunks']) if (existsSync(dir)) writeFileSync(join(dir, PREVALIDATED_FILE), prevalidated);
+
   const { build: vite } = await import('vite');
   try {
     await vite({ configFile: 'sample-spa/vite.config.ts', logLevel: 'warn' });

@@ -17,7 +17,7 @@ import { verdict, type SectionResult } from './lib/figures.js';
 import { figuresTable } from './lib/markdown.js';
 import { RESULTS_DIR } from './lib/paths.js';
 import { profilesMarkdown, summarizeProfiles, type ProfileSummary } from './lib/profile.js';
-import { canPin, cores, SERVER_CORE } from './lib/spawn.js';
+import { canPin, cores, SERVER_CORE, setPinning } from './lib/spawn.js';
 import { measureColdStart } from './measure/cold-start.js';
 import { measureInProcess } from './measure/in-process.js';
 import { measureIssuance } from './measure/issuance.js';
@@ -74,21 +74,34 @@ export async function runBench(options: RunOptions = {}): Promise<BenchReport> {
   const t0 = performance.now();
   const loadBefore = loadavg();
   const sections: BenchReport['sections'] = {};
-  for (const name of config.sections) {
-    const s0 = performance.now();
-    log(`bench: ${name}...`);
-    try {
-      sections[name] = await MEASURES[name](config);
-    } catch (err) {
-      sections[name] = { figures: {}, details: {}, error: (err as Error).stack ?? String(err) };
-      log(`bench: ${name} failed: ${(err as Error).message}`);
+  setPinning(config.pin);
+  const queue = [...config.sections];
+  const lane = async () => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      const s0 = performance.now();
+      log(`bench: ${name}...`);
+      try {
+        sections[name] = await MEASURES[name](config);
+      } catch (err) {
+        sections[name] = { figures: {}, details: {}, error: (err as Error).stack ?? String(err) };
+        log(`bench: ${name} failed: ${(err as Error).message}`);
+      }
+      log(`bench: ${name} done in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
     }
-    log(`bench: ${name} done in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, config.lanes) }, lane));
+  setPinning(true);
+  // In the configured order, whichever lane finished first.
+  for (const name of config.sections) {
+    const result = sections[name];
+    delete sections[name];
+    if (result) sections[name] = result;
   }
   const figures = Object.values(sections).flatMap((s) => Object.values(s.figures));
   const errors = Object.entries(sections).filter(([, s]) => s.error).map(([name, s]) => `- ${name} failed: ${s.error?.split('\n')[0] ?? ''}`);
   if (config.cpuProfDir) mkdirSync(config.cpuProfDir, { recursive: true });
-  const profiles = config.cpuProfDir ? summarizeProfiles(config.cpuProfDir) : undefined;
+  // Only this run's: a DIR reused across runs keeps the profiles of sections this run did not measure.
+  const profiles = config.cpuProfDir ? summarizeProfiles(config.cpuProfDir, started.getTime()) : undefined;
   const markdown = [figuresTable(figures), ...(errors.length ? ['', ...errors] : []), ...(profiles?.length ? ['', `## CPU profiles (${config.cpuProfDir})`, '', profilesMarkdown(profiles)] : [])].join('\n');
   const environment = {
     node: process.version,

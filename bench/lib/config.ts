@@ -1,6 +1,6 @@
 /**
  * Bench durations and repeats. `full` (default) is the real run; `tiny` is for
- * the smoke test (whole bench about 10 s). Each value can be overridden
+ * the smoke test (every section once, three at a time, unpinned). Each value can be overridden
  * by a flag or an environment variable:
  *
  * | flag          | env              | meaning                                              |
@@ -36,6 +36,10 @@ export interface BenchConfig {
   memoryIdleSeconds: number;
   memorySettleSeconds: number;
   memoryRounds: number;
+  /** Sections run at once: 1 for measuring; the smoke test's tiny scale overlaps them (its figures are not read). */
+  lanes: number;
+  /** Servers pinned to SERVER_CORE apart from the bench (full); tiny runs them on every core, as lanes overlap. */
+  pin: boolean;
   sections: SectionName[];
   outDir?: string;
   /** When set, the measured servers write CPU profiles here and the report summarises them (lib/profile.ts). */
@@ -55,8 +59,10 @@ const SCALES: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'sections
     memoryIdleSeconds: 2,
     memorySettleSeconds: 5,
     memoryRounds: 3,
+    lanes: 1,
+    pin: true,
   },
-  // The smoke test's: every section once, as small as still exercises its code (~10 s on a quiet machine).
+  // The smoke test's: every section once, as small as still exercises its code, three at a time on every core.
   tiny: {
     repeats: 1,
     inProcessRounds: 2,
@@ -69,6 +75,8 @@ const SCALES: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'sections
     memoryIdleSeconds: 0.1,
     memorySettleSeconds: 0.1,
     memoryRounds: 2,
+    lanes: 3,
+    pin: false,
   },
 };
 

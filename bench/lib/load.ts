@@ -46,12 +46,21 @@ function once(target: LoadTarget, connections: number, seconds: number, latencie
   });
 }
 
-/** Warm-up (discarded), then a measured run at the same concurrency. */
+/**
+ * Warm-up (discarded), then a measured run at the same concurrency. A run too short for any answer to
+ * complete (the tiny scale's 0.3 s on a busy machine) is run again, up to three times: a window with no
+ * response has no latency to report.
+ */
 export async function runLoad(target: LoadTarget, connections: number, warmupSeconds: number, seconds: number): Promise<LoadResult> {
   if (warmupSeconds > 0) await once(target, connections, warmupSeconds);
-  const latencies: number[] = [];
-  const started = performance.now();
-  const result = await once(target, connections, seconds, latencies);
+  let latencies: number[] = [];
+  let started = performance.now();
+  let result = await once(target, connections, seconds, latencies);
+  for (let retry = 0; retry < 2 && result['2xx'] === 0 && result.non2xx === 0; retry++) {
+    latencies = [];
+    started = performance.now();
+    result = await once(target, connections, seconds, latencies);
+  }
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return {

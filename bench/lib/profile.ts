@@ -6,7 +6,7 @@
  * native/GC/idle buckets) and by function. Start-up is left out (samples before the first
  * `skipMs`, default 1.5 s).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchConfig } from './config.js';
 
@@ -96,10 +96,10 @@ export function summarizeProfile(file: string, skipMs = 1_500, n = 15): ProfileS
   return { file, totalMs: Math.round(total), components: top(components, total, n), charged: top(charged, total, n), functions: top(functions, total, n) };
 }
 
-/** Every profile the run wrote into `dir`, summarised. */
-export function summarizeProfiles(dir: string): ProfileSummary[] {
+/** The profiles this run wrote into `dir` (written since `sinceMs`, epoch ms: not those an earlier run left there), summarised. */
+export function summarizeProfiles(dir: string, sinceMs = 0): ProfileSummary[] {
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
+    .filter((f) => f.endsWith('.cpuprofile') && statSync(join(dir, f)).mtimeMs >= sinceMs)
     .sort()
     .map((f) => summarizeProfile(join(dir, f)));
 }

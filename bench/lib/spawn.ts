@@ -31,7 +31,13 @@ export function cores(): { all: string; pinnable: boolean } {
   return cached;
 }
 
-export const canPin = (): boolean => cores().pinnable;
+let pinning = true;
+/** Whether servers are pinned (when the machine allows it); the tiny scale turns it off (bench/run.ts). */
+export function setPinning(enabled: boolean): void {
+  pinning = enabled;
+}
+
+export const canPin = (): boolean => pinning && cores().pinnable;
 
 /** A free TCP port on loopback (bound once and released; the race with another process is accepted). */
 export function freePort(): Promise<number> {
@@ -108,7 +114,7 @@ export function spawnNode(options: ChildOptions): Child {
     process: child,
     cores: allowed,
     output: () => text,
-    waitFor(pattern, timeoutMs = 15_000) {
+    waitFor(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = pattern.exec(text);

@@ -33,14 +33,14 @@ export async function loginOnce(appUrl: string): Promise<number> {
   return loginPage.hops.length + page.hops.length;
 }
 
-interface Window {
+export interface Window {
   logins: number;
   seconds: number;
   latencies: number[];
 }
 
 /** `concurrency` loops of `login` until `seconds` have passed; counts logins that completed. */
-async function loginLoops(concurrency: number, seconds: number, login: () => Promise<unknown>): Promise<Window> {
+export async function loginLoops(concurrency: number, seconds: number, login: () => Promise<unknown>): Promise<Window> {
   const start = performance.now();
   const deadline = start + seconds * 1000;
   const latencies: number[] = [];
@@ -72,7 +72,7 @@ interface Run {
 }
 
 /** `concurrency` loops of `idp.loginForTokens` (the headless helper: authorize, login form, PKCE code exchange) for `seconds`. */
-const helperLoginsFor = (issuer: string, directory: Directory, concurrency: number, seconds: number): Promise<Window> =>
+export const helperLoginsFor = (issuer: string, directory: Directory, concurrency: number, seconds: number): Promise<Window> =>
   loginLoops(concurrency, seconds, () => loginForTokens(issuer, directory, { user: USER.username, audience: AUDIENCE }));
 
 interface HelperRun {

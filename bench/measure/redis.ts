@@ -1,6 +1,6 @@
 /**
- * 11. The cost of `--redis`: headless code-flow logins/s against the mock alone (authorize, login form,
- * code exchange with PKCE: a session, an interaction, a code, a grant and tokens in the store) and
+ * 11. The cost of `--redis`: headless code-flow logins/s against the mock alone (the logins section's
+ * headless helper: authorize, login form, code exchange with PKCE: a session, an interaction, a code, a grant and tokens in the store) and
  * refresh-token rotations/s (each a find, an atomic consume and a new token), with the state in memory
  * and in a redis-server started here (Debian's /usr/bin/redis-server, no persistence), the two mocks
  * (`mock-idp start`, on SERVER_CORE) interleaved round by round. At tiny scale (the smoke test) only
@@ -9,15 +9,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { HeadlessBrowser } from '../../mock-idp/tools/headless/browser.js';
+import { Directory } from '../../mock-idp/core/directory.js';
+import { loadTenantFile } from '../../mock-idp/core/tenant/load.js';
+import { loginForTokens } from '../../mock-idp/tools/headless/login.js';
 import { figure, type Figure, type SectionResult } from '../lib/figures.js';
 import { postForm } from '../lib/http.js';
+import { ROOT } from '../lib/paths.js';
 import { freePort, type Child } from '../lib/spawn.js';
 import { percentile, round3 } from '../lib/stats.js';
 import type { BenchConfig } from '../lib/config.js';
 import { AUDIENCE, startMockIdpChild } from './issuance.js';
+import { helperLoginsFor } from './logins.js';
 
 const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 const MODES = ['memory', 'redis'] as const;
@@ -36,41 +40,6 @@ async function startRedisServer(): Promise<{ url: string; proc: ChildProcess }> 
     proc.once('exit', () => reject(new Error(`bench: redis-server exited: ${out}`)));
   });
   return { url: `redis://127.0.0.1:${port}`, proc };
-}
-
-const CALLBACK = 'http://localhost:3000/callback';
-
-/** One code-flow login with a fresh browser, headless, and the code exchanged; throws unless it ends with tokens. */
-async function codeLogin(idp: string): Promise<void> {
-  const verifier = randomBytes(32).toString('base64url');
-  const params = new URLSearchParams({
-    client_id: PASSWORD_LOGIN.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid profile offline_access', audience: AUDIENCE,
-    state: randomBytes(8).toString('hex'), code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
-  });
-  const browser = new HeadlessBrowser();
-  const page = await browser.navigate(`${idp}authorize?${params}`, { stopAt: CALLBACK });
-  const callback = await browser.submit(page, '/login', { username: 'alice@example.com', password: 'alice-pass' }, CALLBACK);
-  const code = new URL(callback.url).searchParams.get('code');
-  if (!code) throw new Error(`bench: the login ended on ${callback.url}`);
-  const { status, json } = await postForm(`${idp}oauth/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier, client_id: PASSWORD_LOGIN.client_id, client_secret: PASSWORD_LOGIN.client_secret });
-  if (status !== 200 || typeof json.refresh_token !== 'string') throw new Error(`bench: the code exchange answered ${status}: ${JSON.stringify(json)}`);
-}
-
-/** `concurrency` loops of logins until `seconds` have passed. */
-async function loginsFor(idp: string, concurrency: number, seconds: number): Promise<{ logins: number; seconds: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const t = performance.now();
-        await codeLogin(idp);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { logins: latencies.length, seconds: (performance.now() - start) / 1000, latencies };
 }
 
 /** `concurrency` chains of refresh-token rotations (one password login each) until `seconds` have passed. */
@@ -102,11 +71,12 @@ export async function measureRedis(config: BenchConfig): Promise<SectionResult> 
   const redis = await startRedisServer();
   const stacks: Partial<Record<(typeof MODES)[number], { child: Child; idp: string }>> = {};
   try {
+    const directory = new Directory(loadTenantFile(join(ROOT, 'fixtures', 'tenant.json')));
     for (const mode of modes) {
       const { child, base } = await startMockIdpChild([], mode === 'redis' ? ['--redis', redis.url] : []);
-      // The tenant's callback is localhost:3000; the login stops at the redirect there.
-      const idp = `${base.replace('127.0.0.1', 'localhost')}/`;
-      await codeLogin(idp);
+      const idp = `${base}/`;
+      // The headless helper's login (authorize, login form, PKCE code exchange), as the logins section's.
+      await loginForTokens(idp, directory, { user: 'alice@example.com', audience: AUDIENCE });
       stacks[mode] = { child, idp };
     }
     const concurrency = Math.max(...config.loginConcurrency);
@@ -114,8 +84,8 @@ export async function measureRedis(config: BenchConfig): Promise<SectionResult> 
     for (let round = 0; round < config.rounds; round++) {
       for (const mode of modes) {
         const { idp } = stacks[mode]!;
-        if (config.warmupSeconds > 0) await loginsFor(idp, concurrency, config.warmupSeconds);
-        const logins = await loginsFor(idp, concurrency, config.measureSeconds);
+        if (config.warmupSeconds > 0) await helperLoginsFor(idp, directory, concurrency, config.warmupSeconds);
+        const logins = await helperLoginsFor(idp, directory, concurrency, config.measureSeconds);
         const rotations = await rotationsFor(idp, concurrency, config.measureSeconds);
         runs.push({
           mode,

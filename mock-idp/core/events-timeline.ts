@@ -81,6 +81,7 @@ function fromEvent(event: MockEvent): Omit<TimelineEntry, 'seq' | 'at'> | undefi
  */
 export class Timeline {
   #entries: TimelineEntry[] = [];
+  readonly #byFamily = new Map<string, TimelineEntry[]>();
   #seq = 0;
 
   constructor(
@@ -99,23 +100,46 @@ export class Timeline {
   add(entry: Omit<TimelineEntry, 'seq' | 'at'>): TimelineEntry {
     const user = entry.sub ? this.userOf(entry.sub) : undefined;
     const full: TimelineEntry = { seq: ++this.#seq, at: new Date(this.clock.now()).toISOString(), ...entry, ...(user && !entry.user ? { user } : {}) };
+    const family = full.family === undefined ? undefined : this.#familyEntries(full.family);
     // The session of a family is learnt from its ID token's `sid`: the family's earlier entries get it too.
-    if (full.session && full.family) for (const e of this.#entries) if (e.family === full.family) e.session ??= full.session;
+    if (full.session && family) for (const e of family) e.session ??= full.session;
     this.#entries.push(full);
-    if (this.#entries.length > this.size) this.#entries.shift();
+    family?.push(full);
+    if (this.#entries.length > this.size) this.#drop(this.#entries.shift()!);
     return full;
+  }
+
+  /** The entries of a family, oldest first (kept beside the list: a token's entry reads them, not the whole timeline). */
+  #familyEntries(family: string): TimelineEntry[] {
+    const known = this.#byFamily.get(family);
+    if (known) return known;
+    const entries: TimelineEntry[] = [];
+    this.#byFamily.set(family, entries);
+    return entries;
+  }
+
+  /** Forgets the oldest entry in its family's list too (it is that list's first). */
+  #drop(oldest: TimelineEntry): void {
+    if (oldest.family === undefined) return;
+    const family = this.#byFamily.get(oldest.family);
+    family?.shift();
+    if (family?.length === 0) this.#byFamily.delete(oldest.family);
   }
 
   /** The entries after `since`, oldest first; a user (sub or email), session or client keeps theirs. */
   list(filter: TimelineFilter = {}): TimelineEntry[] {
     const user = filter.user?.toLowerCase();
-    return this.#entries.filter(
-      (e) =>
-        e.seq > (filter.since ?? 0) &&
-        (user === undefined || e.sub?.toLowerCase() === user || e.user?.toLowerCase() === user) &&
-        (filter.session === undefined || e.session === filter.session) &&
-        (filter.client === undefined || e.clientId === filter.client),
-    );
+    // seq only grows: the entries after `since` are a tail of the list.
+    const since = filter.since ?? 0;
+    let from = this.#entries.length;
+    while (from > 0 && this.#entries[from - 1]!.seq > since) from--;
+    const keep = (e: TimelineEntry) =>
+      (user === undefined || e.sub?.toLowerCase() === user || e.user?.toLowerCase() === user) &&
+      (filter.session === undefined || e.session === filter.session) &&
+      (filter.client === undefined || e.clientId === filter.client);
+    const result: TimelineEntry[] = [];
+    for (let i = from; i < this.#entries.length; i++) if (keep(this.#entries[i]!)) result.push(this.#entries[i]!);
+    return result;
   }
 
   /** The seq of the newest entry (0 before any). */
@@ -126,8 +150,7 @@ export class Timeline {
   /** What the timeline knows of a token family (its client, user and session), from its entries. */
   familyOf(family: string): Pick<TimelineEntry, 'session' | 'sub' | 'clientId'> {
     const known: Pick<TimelineEntry, 'session' | 'sub' | 'clientId'> = {};
-    for (const e of this.#entries) {
-      if (e.family !== family) continue;
+    for (const e of this.#byFamily.get(family) ?? []) {
       if (e.session) known.session ??= e.session;
       if (e.sub) known.sub ??= e.sub;
       if (e.clientId) known.clientId ??= e.clientId;
@@ -137,5 +160,6 @@ export class Timeline {
 
   clear(): void {
     this.#entries = [];
+    this.#byFamily.clear();
   }
 }

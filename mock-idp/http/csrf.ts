@@ -15,6 +15,8 @@ export const CSRF_FIELD = '_csrf';
  */
 export class InteractionCsrf {
   readonly #random = randomBytes(32);
+  /** The secret derived from the last cookie key seen (derived again only when the key changes: an import or a restart). */
+  #derived: { key: string; secret: Buffer } | undefined;
 
   /**
    * `cookieKey`: derive the secret from the mock's cookie key instead (the same on every replica on Redis,
@@ -24,7 +26,9 @@ export class InteractionCsrf {
 
   #secret(): Buffer {
     const key = this.cookieKey?.();
-    return key === undefined ? this.#random : createHmac('sha256', key).update('mock-idp interaction csrf').digest();
+    if (key === undefined) return this.#random;
+    if (this.#derived?.key !== key) this.#derived = { key, secret: createHmac('sha256', key).update('mock-idp interaction csrf').digest() };
+    return this.#derived.secret;
   }
 
   token(uid: string): string {

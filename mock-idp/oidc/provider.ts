@@ -34,6 +34,7 @@ import { webMessageOrigin } from './middleware/web-message-origin.js';
 import { expiresWithSession, issueRefreshToken } from './offline-access.js';
 import { offersPlain, plainChallengeAsS256 } from './pkce-plain.js';
 import { OIDC_SCOPES, resourceIndicators } from './resource-servers.js';
+import { CookieSigner } from './cookie-signer.js';
 import { COOKIE_NAMES, ROUTES } from './routes.js';
 import { answerTokenOnly, TOKEN_ONLY_PARAM, tokenOnlyAccessToken, tokenOnlyAsIdTokenToken } from './token-only-response.js';
 import type { OidcViews } from './views.js';
@@ -50,7 +51,7 @@ export function buildProvider(state: MockState, directory: Directory, views: Oid
     adapter: adapterOn(store),
     clients: directory.tenant.applications.map(toClientMetadata),
     jwks: { keys: keys.signingKeys },
-    cookies: { keys: cookieKeys, names: COOKIE_NAMES },
+    cookies: { keys: new CookieSigner(cookieKeys), names: COOKIE_NAMES },
     // The ID-token claims Actions set are learnt as they run (state.rebuild() when a new one appears).
     claims: claimsByScope([...customClaimNames(directory), ...(state.actions?.idTokenClaimNames ?? [])]),
     scopes: [...OIDC_SCOPES],

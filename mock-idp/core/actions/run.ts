@@ -182,6 +182,12 @@ export class ActionRunner implements Actions {
     const interactive = input.protocol !== 'oauth2-refresh-token';
     const logins = (this.#logins.get(input.sub) ?? 0) + (interactive ? 1 : 0);
     this.#logins.set(input.sub, logins);
+    // No post-login Actions: nothing to run, the tokens get no changes (as after a run that changed nothing).
+    if (state.tenant.actions.postLogin.length === 0) {
+      const changes: TokenChanges = { idToken: {}, accessToken: {}, addScopes: [], removeScopes: [] };
+      this.#changes.set(`${input.sub}\n${input.clientId}`, changes);
+      return { ok: true, changes };
+    }
     const user = state.directory.findUser(input.sub);
     const app = state.directory.application(input.clientId);
     const api = state.directory.api(input.audience ?? '');
