@@ -9,7 +9,9 @@ const OWN_PROCESS = ['tests/load/soak.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    // Each project below names its files: vite merges a project's arrays into these (`extends: true`), so an
+    // include here would add every file to both projects.
+    include: [],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // vitest's default is one worker fewer than the cores: on a 2-core CI machine, one, and the files run one
@@ -21,6 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'shared',
+          include: ['tests/**/*.test.ts'],
           exclude: OWN_PROCESS,
           // A worker runs its files one after another in one module graph instead of a fresh process each: most
           // files load the whole mock (oidc-provider, koa, jose: hundreds of modules), which cost more than the

@@ -9,16 +9,8 @@ import type { LogoutTokenFault, RpCaseId } from '../../tools/faults/index.js';
 import type { IdpDriver } from '../driver.js';
 import type { Answer, Verdict } from '../types.js';
 import { appAnswer, LoginError, type AppLogin } from './login.js';
-import type { AppConformanceOptions } from './types.js';
+import type { AppConformanceOptions, Spec } from './types.js';
 
-interface Spec {
-  caseId: RpCaseId;
-  checkId: string;
-  variant: string;
-  sent: string;
-  expect: 'reject' | 'accept';
-  expected: string;
-}
 
 /** What RP-24 uses of the run (runner.ts's AppRun). */
 export interface BackchannelRun {

@@ -12,13 +12,13 @@ import { ConformanceSetupError } from '../errors.js';
 import type { IdpDriver } from '../driver.js';
 import { broken } from '../judge.js';
 import { openDriver } from '../run/settings.js';
-import type { Answer, CheckResult, Level, Verdict } from '../types.js';
+import type { Answer, CheckResult, Verdict } from '../types.js';
 import type { KeyInfo } from '../../start.js';
 import { runBackchannelLogout } from './backchannel.js';
 import { runRefresh, runSessionLimits } from './session.js';
 import { appConformanceCase } from './cases.js';
 import { AppLogin, appAnswer, LoginError, type Authorization, type Callback } from './login.js';
-import type { AppConformanceOptions, AppConformanceReport, AppDiagnosis } from './types.js';
+import type { AppConformanceOptions, AppConformanceReport, AppDiagnosis, Spec } from './types.js';
 
 
 interface Outcome {
@@ -44,20 +44,6 @@ export interface Watched {
   session: { sub?: string; sid?: string };
 }
 
-export interface Spec {
-  caseId: RpCaseId;
-  checkId: string;
-  variant?: string;
-  sent: string;
-  level?: Level;
-  expect: 'reject' | 'accept';
-  /** What a correct app does, when not the protected page or no session (RP-24). */
-  expected?: string;
-  /** The code must not be redeemed either (RP-01, RP-17). */
-  noCodeRequest?: boolean;
-  /** A redemption that PKCE made fail counts as refused (RFC 9700 §4.7.1). */
-  pkceSuffices?: boolean;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

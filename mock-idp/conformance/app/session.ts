@@ -6,19 +6,10 @@
  */
 import { SHORT_EXPIRES_IN, type RpCaseId } from '../../tools/faults/index.js';
 import { APP_CONFORMANCE_DEFAULTS } from '../defaults.js';
-import type { Answer, Level, Verdict } from '../types.js';
+import type { Answer, Verdict } from '../types.js';
 import { appAnswer, LoginError, type AppLogin } from './login.js';
-import type { AppConformanceOptions } from './types.js';
+import type { AppConformanceOptions, Spec } from './types.js';
 
-interface Check {
-  caseId: RpCaseId;
-  checkId: string;
-  variant?: string;
-  sent: string;
-  level?: Level;
-  expect: 'reject' | 'accept';
-  expected?: string;
-}
 
 /** What these cases use of the run (runner.ts's AppRun). */
 export interface SessionRun {
@@ -26,7 +17,7 @@ export interface SessionRun {
   attempt(fault: 'none' | 'RP-21'): Promise<{ accepted: boolean; login: AppLogin }>;
   mark(): Promise<void>;
   watch(): Promise<{ refreshed: boolean; refreshedAs?: { sub: string; email?: string } }>;
-  record(spec: Check, verdict: Verdict, got: string, reason?: string, answer?: Answer): void;
+  record(spec: Spec, verdict: Verdict, got: string, reason?: string, answer?: Answer): void;
   skipped(caseId: RpCaseId): boolean;
   skip(caseId: RpCaseId, reason: string, checkId?: string): void;
 }
@@ -78,7 +69,7 @@ export async function runRefresh(run: SessionRun): Promise<void> {
   const who = other.email ?? other.sub;
   const shows = (body: string) => body.includes(other.sub) || (other.email !== undefined && body.includes(other.email));
   const { page, accepted } = await login.protectedPage();
-  const spec: Check = { caseId: 'RP-21', checkId: 'RP-21', sent: `a refresh answered with a correctly signed ID token for another user (${who})`, expect: 'reject', expected: 'the session ends (back to login), never another user\'s' };
+  const spec: Spec = { caseId: 'RP-21', checkId: 'RP-21', sent: `a refresh answered with a correctly signed ID token for another user (${who})`, expect: 'reject', expected: 'the session ends (back to login), never another user\'s' };
   if (!accepted) return run.record(spec, 'PASS', `refresh URL ${status}; protected page → login: session ended`, undefined, asked.answer);
   if (shows(page.body) || shows(asked.page.body)) {
     return run.record(spec, 'FAIL', `refresh URL ${status}; protected page ${page.response.status} as ${who}`, `the app took a refreshed ID token for another user: its session now belongs to ${who} (OIDC Core 12.2: a refreshed ID token's sub must be the session's)`, asked.answer);
@@ -105,7 +96,7 @@ export async function runSessionLimits(run: SessionRun): Promise<void> {
       await sleep(idle * 1000 + margin);
       const { page, accepted } = await login.protectedPage();
       const after = seconds(Date.now() - start);
-      const spec: Check = { caseId: 'RP-25', checkId: 'RP-25-idle', variant: 'idle', sent: `the protected page after ${after} unused (idle limit ${idle} s)`, expect: 'reject', expected: 'back to login' };
+      const spec: Spec = { caseId: 'RP-25', checkId: 'RP-25-idle', variant: 'idle', sent: `the protected page after ${after} unused (idle limit ${idle} s)`, expect: 'reject', expected: 'back to login' };
       return () => (accepted ? run.record(spec, 'FAIL', `protected page ${page.response.status} after ${after} unused`, `the session outlived the app's stated idle limit of ${idle} s`) : run.record(spec, 'PASS', `protected page → login after ${after} unused`));
     })());
   }
@@ -124,7 +115,7 @@ export async function runSessionLimits(run: SessionRun): Promise<void> {
           break;
         }
       }
-      const spec: Check = { caseId: 'RP-25', checkId: 'RP-25-absolute', variant: 'absolute', sent: `the protected page, asked every ${seconds(every)}, past the absolute limit of ${absolute} s`, expect: 'reject', expected: 'back to login once the absolute limit passed' };
+      const spec: Spec = { caseId: 'RP-25', checkId: 'RP-25-absolute', variant: 'absolute', sent: `the protected page, asked every ${seconds(every)}, past the absolute limit of ${absolute} s`, expect: 'reject', expected: 'back to login once the absolute limit passed' };
       if (endedAfter !== undefined) return () => run.record(spec, 'PASS', `session ended after ${seconds(endedAfter)} of activity (limit ${absolute} s)`);
       await sleep(Math.max(0, end - Date.now()));
       const { page, accepted } = await login.protectedPage();

@@ -1,7 +1,8 @@
 /** Public types of the login-app (relying-party) conformance harness. */
 import type { MockIdp } from '../../start.js';
 import type { IdpDriver } from '../driver.js';
-import type { CheckResult, ConformanceSummary } from '../types.js';
+import type { RpCaseId } from '../../tools/faults/index.js';
+import type { CheckResult, ConformanceSummary, Level } from '../types.js';
 
 export interface AppConformanceOptions {
   /** Where the app starts a login, e.g. `http://localhost:3000/login` (or a protected page that redirects to it). */
@@ -51,4 +52,20 @@ export interface AppConformanceReport {
   results: CheckResult[];
   summary: ConformanceSummary;
   exitCode: 0 | 1;
+}
+
+/** One check of a case: what was planted and what a correct app does. */
+export interface Spec {
+  caseId: RpCaseId;
+  checkId: string;
+  variant?: string;
+  sent: string;
+  level?: Level;
+  expect: 'reject' | 'accept';
+  /** What a correct app does, when not the protected page or no session (RP-24). */
+  expected?: string;
+  /** The code must not be redeemed either (RP-01, RP-17). */
+  noCodeRequest?: boolean;
+  /** A redemption that PKCE made fail counts as refused (RFC 9700 §4.7.1). */
+  pkceSuffices?: boolean;
 }
