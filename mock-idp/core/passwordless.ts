@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { z } from 'zod';
 import { BoundedMap } from './bounded-map.js';
 import type { Clock } from './clock.js';
 import type { Outbox } from './outbox.js';
@@ -10,8 +11,11 @@ export type PasswordlessConnection = (typeof PASSWORDLESS_CONNECTIONS)[number];
 
 export const isPasswordlessConnection = (value: unknown): value is PasswordlessConnection => (PASSWORDLESS_CONNECTIONS as readonly unknown[]).includes(value);
 
-/** An address a passwordless email may go to (the login page's "Email me a code", `/passwordless/start`, a magic link). */
-export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+$/;
+/**
+ * An address a passwordless email may go to (the login page's "Email me a code", `/passwordless/start`, a magic
+ * link): the tenant schema's own rule (zod's `z.email()` pattern), so an address accepted here can become a user.
+ */
+export const EMAIL_ADDRESS = z.regexes.email;
 /** A phone number in E.164 (`+15555550100`): the SMS connection's addresses. */
 export const E164_PHONE = /^\+[1-9]\d{6,14}$/;
 

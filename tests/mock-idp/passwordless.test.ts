@@ -82,6 +82,8 @@ describe('passwordless', () => {
     expect(await start({ connection: 'email', email: USERS.alice.username, authParams: { scope: 1 } })).toMatchObject({ status: 400, body: { error: 'bad.authParams' } });
     expect((await start({ connection: 'nope', email: USERS.alice.username })).body).toMatchObject({ error: 'bad.connection' });
     expect((await start({ connection: 'email' })).status).toBe(400);
+    // An address the tenant's email rule refuses (no dot in the domain) is refused here, not at the user's creation after the code.
+    expect(await start({ connection: 'email', email: 'someone@localhost' })).toMatchObject({ status: 400, body: { error: 'bad.email' } });
     expect((await start({ connection: 'sms', phone_number: '12' })).status).toBe(400);
     expect((await start({ client_id: 'unknown-app', connection: 'email', email: USERS.alice.username })).status).toBe(400);
     expect((await exchange('email', USERS.alice.username, '123456')).status).toBe(403);
