@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Files that measure the test process itself (its RSS over rounds): in a worker shared with other files the
@@ -24,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'shared',
           include: ['tests/**/*.test.ts'],
-          exclude: OWN_PROCESS,
+          exclude: [...configDefaults.exclude, ...OWN_PROCESS],
           // A worker runs its files one after another in one module graph instead of a fresh process each: most
           // files load the whole mock (oidc-provider, koa, jose: hundreds of modules), which cost more than the
           // tests of a small file (tests/mock-idp: 232 s of imports isolated, 21 s shared). Each file still gets

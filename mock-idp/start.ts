@@ -376,6 +376,11 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
     },
   }).callback();
 
+  /** What a change returned, once it is written (Redis: in the shared document; in memory: at once). */
+  const written = async <T>(result: T): Promise<T> => {
+    await state.settled();
+    return result;
+  };
   return {
     issuer,
     ca: tls?.ca,
@@ -390,20 +395,10 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
       const draft = structuredClone(state.tenant) as TenantInput;
       const input = change(draft) ?? draft;
       await oidc.validateApplications(new Directory(parseTenant(structuredClone(input), 'tenant update')), 'tenant update');
-      const updated = state.replaceTenant(input);
-      await state.settled();
-      return updated;
+      return written(state.replaceTenant(input));
     },
-    rotateKeys: async (next) => {
-      const keys = await state.rotateKeys(next);
-      await state.settled();
-      return keys;
-    },
-    publishNextKey: async (next) => {
-      const keys = await state.publishNextKey(next);
-      await state.settled();
-      return keys;
-    },
+    rotateKeys: async (next) => written(await state.rotateKeys(next)),
+    publishNextKey: async (next) => written(await state.publishNextKey(next)),
     jwksFetches: () => state.jwksFetches,
     retireKey: (kid) => state.retireKey(kid),
     publishUnparseableKey: () => {

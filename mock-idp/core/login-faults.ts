@@ -58,11 +58,12 @@ export class LoginFaults {
   readonly #byState: BoundedMap<string, LoginFaultPlan>;
   readonly #byArtifact: BoundedMap<string, LoginFaultPlan>;
 
-  readonly #unparseable = new Map<string, UnparseableJwk>();
+  readonly #unparseable: BoundedMap<string, UnparseableJwk>;
 
   constructor(clock: Pick<Clock, 'now'> = new Clock()) {
     this.#byState = new BoundedMap(MAX_PLANS, clock);
     this.#byArtifact = new BoundedMap(MAX_ARTIFACTS, clock);
+    this.#unparseable = new BoundedMap(MAX_UNPARSEABLE_KEYS, clock);
   }
 
   #key({ clientId, state, nonce, codeChallenge }: AuthorizationKey): string {
@@ -98,7 +99,6 @@ export class LoginFaults {
   publishUnparseableKey(): UnparseableJwk {
     const key: UnparseableJwk = { kty: 'RSA', kid: `unparseable-${randomBytes(6).toString('hex')}`, use: 'sig', alg: 'RS256', e: 'AQAB' };
     this.#unparseable.set(key.kid, key);
-    for (const kid of this.#unparseable.keys()) if (this.#unparseable.size > MAX_UNPARSEABLE_KEYS) this.#unparseable.delete(kid);
     return key;
   }
 

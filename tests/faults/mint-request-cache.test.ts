@@ -12,7 +12,7 @@ import { KeyRing, readKeyFile } from '../../mock-idp/core/keys.js';
 import { PACKAGE_PATHS } from '../../mock-idp/core/package-paths.js';
 import { loadTenantFile } from '../../mock-idp/core/tenant/load.js';
 import { mintRequestSchema } from '../../mock-idp/tools/mint/mint-request.js';
-import { mintToken } from '../../mock-idp/tools/mint/mint-token.js';
+import { mintToken, parseMintRequest } from '../../mock-idp/tools/mint/mint-token.js';
 
 const context = { issuer: 'http://localhost:4000/', keys: new KeyRing(readKeyFile(PACKAGE_PATHS.devKeys)), directory: new Directory(loadTenantFile(PACKAGE_PATHS.defaultTenant)) };
 const API = 'https://api.example.com';
@@ -35,11 +35,18 @@ describe('mintToken of a repeated request', () => {
     expect(parse).toHaveBeenCalledTimes(2);
   });
 
-  it('gives each mint its own copy of the request a fault preset reworks', async () => {
-    const request = { user: 'alice@example.com', audience: API, permissions: ['read:orders'] };
-    await mintToken(context, { ...request, fault: 'RS-10' });
-    expect(decodeJwt((await mintToken(context, request)).token).permissions).toEqual(['read:orders']);
-    expect(decodeJwt((await mintToken(context, request)).token).permissions).toEqual(['read:orders']);
+  it('gives each caller its own copy of a remembered request: changing one changes no later mint', async () => {
+    const request = { user: 'alice@example.com', audience: API, permissions: [`read:${randomUUID()}`] };
+    const first = parseMintRequest(request);
+    first.permissions!.push('delete:everything');
+    expect(parseMintRequest(request).permissions).toEqual(request.permissions);
+    expect(decodeJwt((await mintToken(context, request)).token).permissions).toEqual(request.permissions);
+  });
+
+  it('refuses an unknown field JSON would drop, after the same request without it was remembered', async () => {
+    const request = { user: 'alice@example.com', audience: API, permissions: [`read:${randomUUID()}`] };
+    await mintToken(context, request);
+    await expect(mintToken(context, { ...request, bogus: undefined })).rejects.toBeInstanceOf(InvalidInput);
   });
 
   it('refuses a bad request each time it comes', async () => {

@@ -34,7 +34,7 @@ interface Outcome {
   ms: number;
 }
 
-export interface Watched {
+interface Watched {
   redeemed: boolean;
   userinfo: boolean;
   /** The app refreshed its tokens (RP-21), and the refreshed ID token named this other user. */
@@ -47,7 +47,7 @@ export interface Watched {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class AppRun {
+class AppRun {
   readonly results: CheckResult[] = [];
   seq = 0;
   constructor(

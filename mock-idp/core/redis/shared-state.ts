@@ -45,6 +45,9 @@ interface QueuedWrite {
  * again (a `state.conflict` event); after WRITE_ATTEMPTS, or when the merged state is refused (the same
  * email on two new users), the change is undone here and its callers get StateConflict (HTTP 409).
  */
+/** Why a merged change was refused: it no longer fits what another replica wrote. */
+const misfit = (err: unknown) => `the change no longer fits the shared state another replica wrote at the same moment (${(err as Error).message})`;
+
 export class SharedState {
   #version = 0;
   /** The document at `#version`, as this replica last read or wrote it. */
@@ -141,7 +144,7 @@ export class SharedState {
    */
   #take(version: number, theirs: SharedSnapshot): void {
     const base = this.#base;
-    const ours = this.#dirty || !base ? (JSON.parse(JSON.stringify(this.state.exportShared())) as SharedSnapshot) : base;
+    const ours = this.#dirty || !base ? this.#export() : base;
     const merged = base && this.#dirty ? this.#merge(base, ours, theirs) : theirs;
     this.#applying = true;
     try {
@@ -153,7 +156,7 @@ export class SharedState {
         this.#base = theirs;
         this.#version = version;
         this.#dirty = false;
-        throw this.#undone(`the change no longer fits the shared state another replica wrote at the same moment (${(err as Error).message})`);
+        throw this.#undone(misfit(err));
       }
     } finally {
       this.#applying = false;
@@ -180,7 +183,11 @@ export class SharedState {
 
   /** This replica's shared state as JSON (what the document holds). */
   #export(): SharedSnapshot {
-    return JSON.parse(JSON.stringify(this.state.exportShared())) as SharedSnapshot;
+    return JSON.parse(this.#exportText()) as SharedSnapshot;
+  }
+
+  #exportText(): string {
+    return JSON.stringify(this.state.exportShared());
   }
 
   /**
@@ -189,12 +196,13 @@ export class SharedState {
    * place (WRITE_ATTEMPTS in all); this replica takes the merged document once it is written.
    */
   async #write(): Promise<void> {
-    const exported = this.#export();
+    const exportedText = this.#exportText();
+    const exported = JSON.parse(exportedText) as SharedSnapshot;
     this.#dirty = false;
     let doc = exported;
     let version = this.#version;
     for (let attempt = 1; ; attempt++) {
-      const text = JSON.stringify(doc);
+      const text = doc === exported ? exportedText : JSON.stringify(doc);
       const answer = Number(await COMPARE_AND_SET.run(this.client, [this.#key], [version, text, this.#channel, this.#origin]));
       if (answer > 0) {
         if (doc !== exported) this.#adopt(doc, exported);
@@ -226,7 +234,7 @@ export class SharedState {
       } catch (err) {
         this.#dirty = false;
         this.#take(read.version, read.snapshot);
-        throw this.#undone(`the change no longer fits the shared state another replica wrote at the same moment (${(err as Error).message})`);
+        throw this.#undone(misfit(err));
       }
       this.state.events.add({ type: 'state.conflict', detail: { version: read.version, attempt, merged: true } });
       doc = merged;

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { MockIdpError } from '../../core/errors.js';
+import { StateConflict } from '../../core/errors.js';
 import type { MockState } from '../../core/state.js';
 
 /**
@@ -15,7 +15,7 @@ export function settleWrites(state: Pick<MockState, 'unsettled' | 'settled'>): M
     try {
       await state.settled();
     } catch (err) {
-      if (!(err instanceof MockIdpError)) throw err;
+      if (!(err instanceof StateConflict)) throw err;
       ctx.status = 409;
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { error: 'concurrent_change', error_description: err.message };

@@ -20,7 +20,7 @@ export { forgeToken } from './forge.js';
 export { flipSignature, signJws } from './compact.js';
 export { FaultInputError, UnknownFaultError } from './errors.js';
 export { DEFAULT_LIFETIME, DEFAULT_SUBJECT, signGoodToken } from './good-token.js';
-export { signingKeyFromJwk } from './signing-key.js';
+export { cachedSigningKey, signingKeyFromJwk } from './signing-key.js';
 /** A new RS256 signing key (private JWK with kid) for an IdP to rotate to (the harness's RS-34 key, made ahead of time). */
 export { generateSigningKey } from '../../core/keys.js';
 export { ATTACKER_EC_KID, ATTACKER_RSA_KID, attackerEcKey, attackerRsaKey, type AttackerKey } from './attacker-keys.js';

@@ -119,7 +119,7 @@ export function loginTamper(fault: LoginFaultId, { keys, clientId, clock, otherU
         if (!other) return token;
         refreshed = true;
         const active = await cachedSigningKey(keys.active);
-        return signJws({ ...(decodeSegment(h) as Header), alg: 'RS256', kid: active.kid }, { ...claims, sub: other.sub, email: other.email, name: other.name, nickname: other.email.split('@')[0] ?? other.name }, active.privateKey);
+        return signJws({ ...(decodeSegment(h) as Header), alg: 'RS256', kid: active.kid }, { ...claims, sub: other.sub, email: other.email, name: other.name, nickname: other.email.split('@')[0] }, active.privateKey);
       },
     };
   }

@@ -9,7 +9,7 @@ import { issueField, issuesMessage } from '../../core/issues.js';
 import type { KeyRing } from '../../core/keys.js';
 import { DEFAULTS } from '../../core/tenant/defaults.js';
 import { applyDialect, dialectShape, shapeOfApi } from '../../core/token-dialect.js';
-import { findFault, forgeToken, signingKeyFromJwk, type FaultPreset, type SigningKey } from '../faults/index.js';
+import { cachedSigningKey, findFault, forgeToken, type FaultPreset } from '../faults/index.js';
 import { mintRequestSchema, type MintRequest, type ParsedMintRequest } from './mint-request.js';
 
 export interface MintedToken {
@@ -32,17 +32,6 @@ export interface MintContext {
 /** Now in epoch seconds, on the mock's clock when there is one (jose's own default would be the process's `new Date()`). */
 const nowOf = ({ clock }: MintContext) => clock?.nowSeconds() ?? Math.floor(Date.now() / 1000);
 
-const signingKeys = new WeakMap<object, Promise<SigningKey>>();
-/** The active key as the forge wants it, imported once per key. */
-function activeKey(keys: KeyRing): Promise<SigningKey> {
-  const jwk = keys.active;
-  const known = signingKeys.get(jwk);
-  if (known) return known;
-  const key = signingKeyFromJwk(jwk);
-  signingKeys.set(jwk, key);
-  return key;
-}
-
 /**
  * Requests validated lately, by their JSON text: a load test that mints the same request over and over
  * validates it once (the schema was a third of a mint's cost beyond its signature). Each caller gets its
@@ -51,7 +40,9 @@ function activeKey(keys: KeyRing): Promise<SigningKey> {
 const validatedRequests = new Map<string, ParsedMintRequest>();
 const MAX_VALIDATED_REQUESTS = 64;
 
+/** The request's JSON text, when that text is all of it (JSON drops an `undefined` or a function the schema would refuse). */
 function textOf(input: unknown): string | undefined {
+  if (typeof input === 'object' && input !== null && Object.values(input).some((v) => v === undefined || typeof v === 'function')) return undefined;
   try {
     return JSON.stringify(input);
   } catch {
@@ -99,7 +90,7 @@ async function mintIdToken(context: MintContext, req: ParsedMintRequest): Promis
   const person = subjectOf(directory, req)!;
   const clientId = req.clientId ?? defaultClientId(directory);
   const lifetime = req.expiresIn ?? directory.application(clientId)?.idTokenLifetime ?? DEFAULTS.idTokenLifetime;
-  const key = await activeKey(keys);
+  const key = await cachedSigningKey(keys.active);
   const now = nowOf(context);
   const token = await new SignJWT({ ...profileClaims(person), ...req.claims })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
@@ -135,7 +126,7 @@ export async function mintToken(context: MintContext, input: MintRequest | unkno
   // Explicitly requested permissions are always written; the tenant's only in the _authz dialects.
   applyDialect(claims, req.permissions ? { ...shape, permissions: true } : shape, clientId, person ? undefined : 'client-credentials', () => permissions);
   if (person) Object.assign(claims, person.claims);
-  const key = await activeKey(keys);
+  const key = await cachedSigningKey(keys.active);
   const token = await forgeToken(
     preset?.id,
     {
