@@ -252,6 +252,22 @@ describe('post-login Actions that redirect (api.redirect.sendUserTo and /continu
     expect((await callbackOf(USERS.carol)).query.get('code')).toBeTruthy();
   });
 
+  it("keeps the tenant's MFA policy across the redirect: after /continue, the one-time-code step, not the callback", async () => {
+    const before = idp.tenant.mfa;
+    await idp.updateTenant((draft) => {
+      draft.mfa = { ...draft.mfa, policy: 'always' };
+    });
+    try {
+      const { callback } = await loginThroughTerms('/terms');
+      expect(callback.url).toContain('/interaction/');
+      expect(new URL(callback.url).searchParams.get('code')).toBeNull();
+    } finally {
+      await idp.updateTenant((draft) => {
+        draft.mfa = before;
+      });
+    }
+  });
+
   it('fails the login when the answer is a refusal (deny in onContinuePostLogin) or its token carries another state (validateToken throws)', async () => {
     const declined = await loginThroughTerms('/decline');
     expect(declined.query.get('error')).toBe('access_denied');

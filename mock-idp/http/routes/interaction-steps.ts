@@ -26,6 +26,8 @@ export interface SignInOptions {
 export interface AttemptNotes {
   organization?: string;
   picking?: { login: LoginResult; options: SignInOptions };
+  /** The options of a login paused by an Action's redirect (post-login.ts), for its `/continue`. */
+  redirected?: SignInOptions;
   /** The login waiting at the one-time-code step (mfa-step.ts): who, to which application, its `login.success` detail. */
   mfa?: { sub: string; clientId: string; detail?: SignInOptions['detail'] };
 }

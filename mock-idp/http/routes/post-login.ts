@@ -137,13 +137,16 @@ export async function continueSignIn(end: SignInEnd, ctx: Context, attempt: Sign
   const paused = actions?.paused(continueState);
   if (!actions || !paused || paused.uid !== attempt.uid) return end.finish(ctx, { error: 'invalid_request', error_description: 'the state of this /continue is unknown or expired, or belongs to another login' });
   const outcome = await actions.resume(continueState, actionRequest(ctx, ctx.query as Record<string, unknown>, body));
-  await afterActions(end, ctx, attempt, { accountId: paused.sub }, outcome, {});
+  // The login goes on as it started (the tenant's MFA policy for a password login, its login.success detail).
+  const { redirected: options = {}, ...notes } = attempt.notes;
+  await afterActions(end, ctx, { ...attempt, notes }, { accountId: paused.sub }, outcome, options);
 }
 
 async function afterActions(end: SignInEnd, ctx: Context, attempt: SignInAttempt, login: LoginResult, outcome: PostLoginOutcome | undefined, options: SignInOptions): Promise<void> {
   const { state } = end;
   if (outcome?.ok === false) return refuse(end, ctx, attempt, login.accountId, outcome.failure.description, outcome.failure.code);
   if (outcome?.ok === 'redirect') {
+    await end.note(ctx, { ...attempt.notes, redirected: options });
     ctx.status = 303;
     return ctx.redirect(outcome.redirect.url);
   }
